@@ -1,0 +1,1 @@
+"""Khadum (خدوم) connection flow: the library every function and command shares."""

@@ -1,0 +1,254 @@
+"""The `khadum` command: run the local stack, manage the database, seed, expire.
+
+Progress goes to stderr in plain words; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from khadum.settings import SettingsError, get_settings
+
+DEFAULT_DATA_DIR = ".khadum"
+
+
+def say(message: str) -> None:
+    print(f"• {message}", file=sys.stderr, flush=True)
+
+
+def _embedded(data_dir: str):  # type: ignore[no-untyped-def]
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from khadum.devstack.embedded import EmbeddedPostgres
+
+    return EmbeddedPostgres(Path(data_dir).resolve())
+
+
+def resolve_database_url(args: argparse.Namespace, *, start: bool = True) -> str:
+    """--database-url, else DATABASE_URL, else the embedded database (started if needed)."""
+    explicit = getattr(args, "database_url", None) or get_settings().database_url
+    if explicit:
+        return str(explicit)
+    db = _embedded(args.data_dir)
+    if start and not db.is_running():
+        say(f"starting the embedded PostgreSQL in {db.pgdata}")
+        db.start()
+    return db.url()
+
+
+# -- db -----------------------------------------------------------------------
+def cmd_db_start(args: argparse.Namespace) -> int:
+    db = _embedded(args.data_dir)
+    say(f"starting the embedded PostgreSQL in {db.pgdata}")
+    started = db.start()
+    say("started" if started else "already running: nothing to do")
+    print(db.url())
+    return 0
+
+
+def cmd_db_stop(args: argparse.Namespace) -> int:
+    db = _embedded(args.data_dir)
+    say("stopped" if db.stop() else "not running: nothing to do")
+    return 0
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    db = _embedded(args.data_dir)
+    if not db.is_initialised():
+        print(f"not created yet ({db.pgdata}); `khadum db start` creates it")
+        return 3
+    if db.is_running():
+        print(f"running: {db.url()}")
+        return 0
+    print(f"stopped ({db.pgdata})")
+    return 3
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    print(_embedded(args.data_dir).url())
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    from khadum.dbtools.migrate import migrate
+
+    url = resolve_database_url(args)
+    report = migrate(url, say)
+    if report.changed:
+        say(f"applied {len(report.migrations_applied)} migration(s) and "
+            f"{len(report.policies_applied)} policy file(s)")
+    else:
+        say("the database is up to date: nothing to apply")
+    return 0
+
+
+def cmd_db_reset(args: argparse.Namespace) -> int:
+    from khadum.dbtools.migrate import migrate
+    from khadum.seed.load import seed
+
+    db = _embedded(args.data_dir)
+    say(f"removing the embedded database in {db.pgdata}")
+    db.destroy()
+    say("creating and starting a new one")
+    db.start()
+    migrate(db.url(), say)
+    _report_seed(seed(db.url()))
+    print(db.url())
+    return 0
+
+
+# -- seed, token, expire --------------------------------------------------------
+def _report_seed(report) -> None:  # type: ignore[no-untyped-def]
+    say(f"demo freelancers: {report.inserted} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged; {report.users_created} sign-in(s) created")
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from khadum.seed.load import DEMO_PASSWORD, seed
+
+    _report_seed(seed(resolve_database_url(args)))
+    say(f"every demo freelancer signs in with their email and the password {DEMO_PASSWORD}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from khadum.auth import mint_freelancer_token
+
+    settings = get_settings()
+    if settings.is_production:
+        say("`khadum token` is for local runs only; in production Supabase Auth issues tokens")
+        return 2
+    with psycopg.connect(resolve_database_url(args)) as conn:
+        row = conn.execute(
+            "select u.id, u.email from auth.users u join public.freelancers f on f.user_id = u.id "
+            "where lower(u.email) = lower(%s)", (args.freelancer,),
+        ).fetchone()
+    if row is None:
+        say(f"no freelancer signs in as {args.freelancer}")
+        return 1
+    print(mint_freelancer_token(settings, row[0], row[1]))
+    return 0
+
+
+def cmd_expire(args: argparse.Namespace) -> int:
+    import psycopg
+
+    with psycopg.connect(resolve_database_url(args)) as conn:
+        row = conn.execute("select public.expire_requests()").fetchone()
+    count = int(row[0]) if row else 0
+    say(f"expired {count} overdue request(s)")
+    print(count)
+    return 0
+
+
+# -- dev ---------------------------------------------------------------------------
+def cmd_dev(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from khadum.dbtools.migrate import migrate
+    from khadum.devstack.app import create_app
+    from khadum.seed.load import DEMO_PASSWORD, seed
+
+    began = time.monotonic()
+    db = None
+    explicit = get_settings().database_url
+    if explicit:
+        url = explicit
+        say("using DATABASE_URL")
+    else:
+        db = _embedded(args.data_dir)
+        say(f"starting the embedded PostgreSQL in {db.pgdata}")
+        started = db.start()
+        say("database started" if started else "database already running")
+        url = db.url()
+    try:
+        migrate(url, say)
+        _report_seed(seed(url))
+        base = f"http://{args.host}:{args.port}"
+        say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
+        say(f"demo sign-in: mohammed-alghamdi@demo.khadum.app / {DEMO_PASSWORD}")
+        say("press Ctrl-C to stop")
+        uvicorn.run(create_app(url), host=args.host, port=args.port, log_level="info")
+    finally:
+        if db is not None and db.stop():
+            say("embedded PostgreSQL stopped (data kept in place for next time)")
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="khadum", description="Khadum connection flow")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_dir(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
+                       help="where the embedded database lives (default: .khadum)")
+
+    def database_url(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--database-url", help="use this PostgreSQL instead of the embedded one")
+        data_dir(p)
+
+    dev = sub.add_parser("dev", help="run the whole local stack")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    data_dir(dev)
+    dev.set_defaults(func=cmd_dev)
+
+    db = sub.add_parser("db", help="the embedded database").add_subparsers(dest="db_command",
+                                                                          required=True)
+    for name, func, help_text in (
+        ("start", cmd_db_start, "start it (a no-op when running)"),
+        ("stop", cmd_db_stop, "stop it"),
+        ("status", cmd_db_status, "say whether it runs"),
+        ("url", cmd_db_url, "print its connection URL"),
+        ("reset", cmd_db_reset, "rebuild it from nothing: shim, migrations, policies, seed"),
+    ):
+        p = db.add_parser(name, help=help_text)
+        data_dir(p)
+        p.set_defaults(func=func)
+    mig = db.add_parser("migrate", help="apply the shim (local only), migrations and policies")
+    database_url(mig)
+    mig.set_defaults(func=cmd_db_migrate)
+
+    seed = sub.add_parser("seed", help="load the demo freelancers (idempotent)")
+    database_url(seed)
+    seed.set_defaults(func=cmd_seed)
+
+    token = sub.add_parser("token", help="local only: print a freelancer's access token")
+    token.add_argument("--freelancer", required=True, metavar="EMAIL")
+    database_url(token)
+    token.set_defaults(func=cmd_token)
+
+    expire = sub.add_parser("expire", help="expire overdue requests once")
+    database_url(expire)
+    expire.set_defaults(func=cmd_expire)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clear one-line error, not a traceback, for known failures
+        from khadum.devstack.embedded import EmbeddedError
+
+        if isinstance(exc, EmbeddedError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Database tooling shared by the CLI, the dev server and the tests."""

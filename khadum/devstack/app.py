@@ -1,0 +1,126 @@
+"""The local server: every function, the start page, and (as they land) the
+dashboard, the simulators and the stand-ins for Meta, Resend and Realtime."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from khadum.devstack.messages import text
+from khadum.paths import PACKAGE_DIR
+from khadum.seed.load import DEMO_PASSWORD
+
+log = logging.getLogger("khadum.dev")
+EXPIRY_INTERVAL_SECONDS = 60.0
+
+ENDPOINTS: list[tuple[str, str]] = [
+    ("/", "this page"),
+    ("/healthz", "health check (JSON)"),
+]
+
+templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
+
+
+def create_app(database_url: str, *, run_expiry: bool = True) -> FastAPI:
+    pool = AsyncConnectionPool(database_url, min_size=1, max_size=10, open=False)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await pool.open(wait=True)
+        tasks = []
+        if run_expiry and not await _has_pg_cron(pool):
+            tasks.append(asyncio.create_task(_expiry_loop(pool)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await pool.close()
+
+    app = FastAPI(title="Khadum local stack", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.pool = pool
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, Any]:
+        async with pool.connection() as conn:
+            await conn.execute("select 1")
+        return {"status": "ok"}
+
+    @app.get("/", response_class=HTMLResponse)
+    async def start_page(request: Request, all: int = 0) -> HTMLResponse:
+        context = await _start_page_context(pool, database_url, show_all=bool(all))
+        return templates.TemplateResponse(request, "start.html", {"t": text, **context})
+
+    return app
+
+
+async def _has_pg_cron(pool: AsyncConnectionPool) -> bool:
+    async with pool.connection() as conn:
+        cur = await conn.execute("select 1 from pg_extension where extname = 'pg_cron'")
+        return await cur.fetchone() is not None
+
+
+async def run_expiry_once(pool: AsyncConnectionPool) -> int:
+    async with pool.connection() as conn:
+        cur = await conn.execute("select public.expire_requests()")
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _expiry_loop(pool: AsyncConnectionPool) -> None:
+    while True:
+        try:
+            expired = await run_expiry_once(pool)
+            if expired:
+                log.info("expired %d overdue request(s)", expired)
+        except Exception:  # keep the schedule alive; the error is logged, not swallowed
+            log.exception("expire_requests() failed; trying again in a minute")
+        await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
+
+
+def _redact(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}{sep}{user}@{host}"
+
+
+async def _start_page_context(
+    pool: AsyncConnectionPool, database_url: str, *, show_all: bool
+) -> dict[str, Any]:
+    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute("select current_setting('server_version') as v")
+        version = (await cur.fetchone() or {}).get("v", "?")
+        await cur.execute("select count(*) as n from public.freelancers")
+        count = (await cur.fetchone() or {}).get("n", 0)
+        await cur.execute(
+            "select f.display_name, u.email, f.headline, f.rating "
+            "from public.freelancers f join auth.users u on u.id = f.user_id "
+            "order by f.rating desc, f.display_name limit %s",
+            (1000 if show_all else 12,),
+        )
+        signins = await cur.fetchall()
+        await cur.execute("select 1 from pg_extension where extname = 'pg_cron'")
+        has_cron = await cur.fetchone() is not None
+    return {
+        "database_label": _redact(database_url),
+        "server_version": version,
+        "freelancer_count": count,
+        "signins": signins,
+        "show_all": show_all,
+        "demo_password": DEMO_PASSWORD,
+        "has_pg_cron": has_cron,
+        "endpoints": ENDPOINTS,
+    }

@@ -1,0 +1,34 @@
+"""Text of the local start page, Arabic first with English beside it."""
+
+START_PAGE: dict[str, dict[str, str]] = {
+    "title": {"ar": "خدوم — البيئة المحلية", "en": "Khadum — local stack"},
+    "intro": {
+        "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، ولاحقًا لوحة التحكم والمحاكيات.",
+        "en": "Every part of Khadum runs on this machine: the database, the functions, "
+              "and (as they land) the dashboard and simulators.",
+    },
+    "running": {"ar": "ما يعمل الآن", "en": "What is running"},
+    "database": {"ar": "قاعدة البيانات", "en": "Database"},
+    "freelancers": {"ar": "المستقلون في قاعدة البيانات", "en": "Freelancers in the database"},
+    "expiry": {"ar": "انتهاء صلاحية الطلبات", "en": "Request expiry"},
+    "expiry_dev": {
+        "ar": "يشغّلها خادم التطوير كل دقيقة (pg_cron غير متوفر محليًا)",
+        "en": "run by the dev server every minute (pg_cron is not available locally)",
+    },
+    "expiry_cron": {"ar": "مجدولة بـ pg_cron كل دقيقة", "en": "scheduled with pg_cron every minute"},
+    "endpoints": {"ar": "الروابط", "en": "Endpoints"},
+    "signins": {"ar": "حسابات تجريبية للمستقلين", "en": "Demo freelancer sign-ins"},
+    "signins_note": {
+        "ar": "كل المستقلين التجريبيين يدخلون بالبريد الظاهر وكلمة المرور نفسها:",
+        "en": "Every demo freelancer signs in with their email and the same password:",
+    },
+    "name": {"ar": "الاسم", "en": "Name"},
+    "email": {"ar": "البريد", "en": "Email"},
+    "headline": {"ar": "التخصص", "en": "Headline"},
+    "rating": {"ar": "التقييم", "en": "Rating"},
+    "show_all": {"ar": "عرض الجميع", "en": "show all"},
+}
+
+
+def text(key: str) -> dict[str, str]:
+    return START_PAGE[key]

@@ -1,0 +1,156 @@
+-- =============================================================================
+-- Local platform shim: the parts of a Supabase project the migrations rely on,
+-- with Supabase's names and signatures, for a plain PostgreSQL (15-18).
+-- Applied by `khadum db migrate` only when the database is not a Supabase one.
+-- Idempotent: safe to apply again.
+-- =============================================================================
+
+-- ---------------------------------------------------------------------------
+-- Roles (cluster-wide)
+-- ---------------------------------------------------------------------------
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then
+    create role anon nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
+    create role authenticated nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then
+    create role service_role nologin noinherit bypassrls;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticator') then
+    create role authenticator login noinherit;
+  end if;
+end
+$$;
+
+grant anon, authenticated, service_role to authenticator;
+grant anon, authenticated, service_role to current_user;
+
+-- ---------------------------------------------------------------------------
+-- Schemas
+-- ---------------------------------------------------------------------------
+create schema if not exists extensions;
+create schema if not exists auth;
+create schema if not exists realtime;
+comment on schema auth is 'khadum local platform shim';
+
+grant usage on schema public, extensions to anon, authenticated, service_role;
+grant usage on schema auth to anon, authenticated, service_role;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+-- Supabase grants the API roles everything on new objects in public by default;
+-- do the same here so that the project's explicit revokes are proven needed.
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant execute on functions to anon, authenticated, service_role;
+
+do $$
+begin
+  execute format('alter database %I set search_path = "$user", public, extensions', current_database());
+end
+$$;
+set search_path = "$user", public, extensions;
+
+-- ---------------------------------------------------------------------------
+-- auth: users and the claim helpers PostgREST-style requests rely on
+-- ---------------------------------------------------------------------------
+create table if not exists auth.users (
+  instance_id uuid,
+  id uuid primary key,
+  aud varchar(255),
+  role varchar(255),
+  email varchar(255),
+  encrypted_password varchar(255),
+  email_confirmed_at timestamptz,
+  last_sign_in_at timestamptz,
+  raw_app_meta_data jsonb,
+  raw_user_meta_data jsonb,
+  is_sso_user boolean not null default false,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  deleted_at timestamptz
+);
+create unique index if not exists users_email_partial_key on auth.users (email) where is_sso_user = false;
+
+create or replace function auth.uid() returns uuid
+language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$$;
+
+create or replace function auth.role() returns text
+language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$$;
+
+create or replace function auth.email() returns text
+language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.email', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+  )::text
+$$;
+
+create or replace function auth.jwt() returns jsonb
+language sql stable as $$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$$;
+
+grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
+  to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- realtime: broadcast messages authorised by RLS, sent with realtime.send()
+-- ---------------------------------------------------------------------------
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+create index if not exists messages_inserted_at_topic_index
+  on realtime.messages (inserted_at desc, topic) where extension = 'broadcast' and private is true;
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to anon, authenticated;
+grant all on realtime.messages to service_role;
+
+create or replace function realtime.topic() returns text
+language sql stable as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+
+-- The local Realtime stand-in LISTENs on this channel; the payload is the row id
+-- only, because NOTIFY payloads stop at 8,000 bytes.
+create or replace function realtime.send(
+  payload jsonb, event text, topic text, private boolean default true
+) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  new_id uuid := gen_random_uuid();
+  stamp timestamp := now();
+begin
+  insert into realtime.messages (id, payload, event, topic, private, extension, inserted_at)
+  values (new_id, payload, event, topic, private, 'broadcast', stamp);
+  perform pg_notify('khadum_realtime', new_id::text);
+exception when others then
+  -- Supabase's realtime.send() never fails the caller's transaction either.
+  raise warning 'realtime.send failed: %', sqlerrm;
+end
+$$;
+grant execute on function realtime.send(jsonb, text, text, boolean) to authenticated, service_role;

@@ -1,0 +1,122 @@
+"""One typed settings object, read from the environment (a `.env` file fills gaps).
+
+Local runs need no configuration at all: every value has a local default. In
+production (`KHADUM_ENV=production`) a missing or placeholder secret stops
+start-up with a message that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from dotenv import load_dotenv
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_JWT_SECRET = "khadum-local-development-jwt-secret-not-for-production"
+LOCAL_APP_SECRET = "khadum-local-whatsapp-app-secret"
+LOCAL_VERIFY_TOKEN = "khadum-local-verify-token"
+LOCAL_SERVICE_KEY = "khadum-local-service-role-key"
+LOCAL_ANON_KEY = "khadum-local-anon-key"
+LOCAL_PHONE_NUMBER_ID = "100000000000001"
+LOCAL_RESEND_WEBHOOK_SECRET = "whsec_a2hhZHVtLWxvY2FsLXJlc2VuZC13ZWJob29rLXNlY3JldA=="
+
+_PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "your-", "xxxx", "khadum-local", "local-")
+
+_LOCAL_DEFAULTS = frozenset(
+    {LOCAL_PHONE_NUMBER_ID, LOCAL_RESEND_WEBHOOK_SECRET, "http://127.0.0.1:8000"}
+)
+
+# Secrets that production refuses to start without (or with a placeholder value).
+PRODUCTION_SECRETS = (
+    "database_url",
+    "supabase_url",
+    "supabase_anon_key",
+    "supabase_service_role_key",
+    "supabase_jwt_secret",
+    "whatsapp_access_token",
+    "whatsapp_phone_number_id",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+    "resend_api_key",
+    "resend_webhook_secret",
+)
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used; the message says which variable to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    khadum_env: Literal["local", "production"] = "local"
+    database_url: str | None = None
+    supabase_url: str = "http://127.0.0.1:8000"
+    supabase_anon_key: str = LOCAL_ANON_KEY
+    supabase_service_role_key: str = LOCAL_SERVICE_KEY
+    supabase_jwt_secret: str = LOCAL_JWT_SECRET
+    public_base_url: str = "http://127.0.0.1:8000"
+    whatsapp_graph_url: str = "http://127.0.0.1:8000/dev/graph"
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_access_token: str = "local-whatsapp-token"
+    whatsapp_phone_number_id: str = LOCAL_PHONE_NUMBER_ID
+    whatsapp_app_secret: str = LOCAL_APP_SECRET
+    whatsapp_verify_token: str = LOCAL_VERIFY_TOKEN
+    openai_api_key: str | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_model: str = "gpt-4o-mini"
+    openai_embedding_model: str = "text-embedding-3-small"
+    resend_api_key: str = "re_khadum-local-key"
+    resend_api_url: str = "http://127.0.0.1:8000/dev/resend"
+    resend_webhook_secret: str = LOCAL_RESEND_WEBHOOK_SECRET
+    email_from: str = "خدوم <noreply@khadum.app>"
+
+    @property
+    def is_production(self) -> bool:
+        return self.khadum_env == "production"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> Settings:
+        if not self.is_production:
+            return self
+        bad = [name.upper() for name in PRODUCTION_SECRETS if _is_placeholder(getattr(self, name))]
+        if bad:
+            raise ValueError(
+                "production start-up refused: set real values for " + ", ".join(bad)
+            )
+        return self
+
+
+def _is_placeholder(value: str | None) -> bool:
+    if not value:
+        return True
+    if value in _LOCAL_DEFAULTS:
+        return True
+    lowered = value.lower()
+    return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+def load_env_file(path: Path | None = None) -> None:
+    """Fill unset variables from `.env` (the environment always wins)."""
+    load_dotenv(path or Path.cwd() / ".env", override=False)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    load_env_file()
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+
+
+def reset_settings_cache() -> None:
+    get_settings.cache_clear()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}

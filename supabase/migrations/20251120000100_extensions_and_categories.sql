@@ -1,0 +1,61 @@
+-- =============================================================================
+-- Extensions and the fixed list of service categories
+-- =============================================================================
+
+create schema if not exists extensions;
+create extension if not exists pg_trgm with schema extensions;
+create extension if not exists unaccent with schema extensions;
+
+-- pgvector is optional: Supabase and the embedded PostgreSQL have it, a plain
+-- Debian PostgreSQL may not. Embedding columns are added only where it exists.
+do $$
+begin
+  if exists (select 1 from pg_available_extensions where name = 'vector') then
+    create extension if not exists vector with schema extensions;
+  end if;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Service categories: fixed slugs with Arabic and English display names
+-- ---------------------------------------------------------------------------
+create table public.service_categories (
+  slug text primary key check (slug ~ '^[a-z_]+$'),
+  name_ar text not null,
+  name_en text not null,
+  sort_order smallint not null
+);
+
+insert into public.service_categories (slug, name_ar, name_en, sort_order) values
+  ('marketing_ads',         'تسويق وإعلانات',          'Marketing & Ads',          1),
+  ('social_media',          'إدارة وسائل التواصل',     'Social Media',             2),
+  ('graphic_design',        'تصميم جرافيك',            'Graphic Design',           3),
+  ('video_motion',          'فيديو وموشن جرافيك',      'Video & Motion',           4),
+  ('photography',           'تصوير',                   'Photography',              5),
+  ('writing_content',       'كتابة وصناعة محتوى',      'Writing & Content',        6),
+  ('translation',           'ترجمة',                   'Translation',              7),
+  ('web_development',       'تطوير مواقع',             'Web Development',          8),
+  ('mobile_apps',           'تطبيقات جوال',            'Mobile Apps',              9),
+  ('ui_ux',                 'تصميم واجهات وتجربة مستخدم', 'UI/UX Design',         10),
+  ('voice_over',            'تعليق صوتي',              'Voice Over',              11),
+  ('data_entry',            'إدخال بيانات',            'Data Entry',              12),
+  ('business_consulting',   'استشارات أعمال',          'Business Consulting',     13),
+  ('seo',                   'تحسين محركات البحث',      'SEO',                     14),
+  ('ecommerce',             'متاجر إلكترونية',         'E-commerce',              15),
+  ('interior_architecture', 'تصميم داخلي ومعماري',     'Interior & Architecture', 16);
+
+-- ---------------------------------------------------------------------------
+-- Arabic-aware normalisation used by the search document and by queries
+-- ---------------------------------------------------------------------------
+-- Folds the spelling variants people type interchangeably: alef forms, taa
+-- marbuta, alef maqsura, hamza carriers, diacritics, tatweel, Arabic-Indic
+-- digits; then lower-cases (for English) and squeezes spaces.
+create or replace function public.normalize_arabic(input text) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select btrim(regexp_replace(lower(
+    translate(
+      regexp_replace(coalesce(input, ''), '[\u064B-\u0652\u0670\u0640]', '', 'g'),
+      'أإآٱةىؤئ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹',
+      'ااااهيوي01234567890123456789'
+    )), '\s+', ' ', 'g'))
+$$;

@@ -1,0 +1,69 @@
+-- =============================================================================
+-- Expiry: pending requests expire 24 hours after creation. One SQL function
+-- does it (and queues the notices to both sides); pg_cron runs it every
+-- minute where the extension exists, `khadum dev` runs it where it does not.
+-- =============================================================================
+
+create or replace function public.expire_requests(p_now timestamptz default now())
+returns integer
+language plpgsql security definer set search_path = '' as $$
+declare
+  expired_count integer;
+begin
+  -- skip locked: a request being answered right now (row locked by the
+  -- respond function) is left to that transaction, which re-checks expiry.
+  with overdue as (
+    select r.id
+    from public.client_requests r
+    where r.status = 'pending' and r.expires_at <= p_now
+    order by r.expires_at
+    for update skip locked
+  ), expired as (
+    update public.client_requests r
+       set status = 'expired'
+      from overdue o
+     where r.id = o.id and r.status = 'pending'
+    returning r.*
+  ), events as (
+    insert into public.request_events (request_id, event_type, actor, message)
+    select e.id, 'expired', 'system', null from expired e
+  ), freelancer_notices as (
+    insert into public.notifications (freelancer_id, request_id, title, message, type)
+    select e.freelancer_id, e.id, m.title, m.body, 'request_expired'
+    from expired e
+    cross join lateral public.render_message('notification.request_expired', 'ar',
+      jsonb_build_object('client_name', coalesce(e.client_name, e.client_whatsapp_phone))) m
+    where e.freelancer_id is not null
+  ), client_notices as (
+    insert into public.whatsapp_outbox (to_phone, message_key, params, locale, request_id)
+    select e.client_whatsapp_phone, 'request_expired',
+           jsonb_build_object('request_id', e.id, 'freelancer_id', e.freelancer_id,
+                              'client_name', e.client_name),
+           e.client_language, e.id
+    from expired e
+  ), logged as (
+    insert into public.activity_log (actor_type, actor_id, action, subject_type, subject_id, details)
+    select 'system', null, 'request.expired', 'client_request', e.id::text,
+           jsonb_build_object('freelancer_id', e.freelancer_id, 'expires_at', e.expires_at)
+    from expired e
+  )
+  select count(*) into expired_count from expired;
+  return expired_count;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Schedule (Supabase: pg_cron). Absent locally; `khadum dev` runs the job.
+-- ---------------------------------------------------------------------------
+do $$
+begin
+  if exists (select 1 from pg_available_extensions where name = 'pg_cron') then
+    create extension if not exists pg_cron;
+    perform cron.schedule('khadum-expire-requests', '* * * * *',
+                          'select public.expire_requests()');
+  end if;
+exception when feature_not_supported or object_not_in_prerequisite_state then
+  -- pg_cron installed but not preloaded: say so; the dev server runs the job.
+  raise notice 'pg_cron unavailable (%): run `khadum expire` on a schedule instead', sqlerrm;
+end
+$$;

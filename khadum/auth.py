@@ -28,13 +28,18 @@ def mint_token(settings: Settings, claims: dict[str, Any], ttl_seconds: int) -> 
 
 
 def mint_freelancer_token(
-    settings: Settings, user_id: uuid.UUID | str, email: str, ttl_seconds: int = FREELANCER_TOKEN_TTL
+    settings: Settings,
+    user_id: uuid.UUID | str,
+    email: str,
+    ttl_seconds: int = FREELANCER_TOKEN_TTL,
 ) -> str:
     return mint_token(settings, {"sub": str(user_id), "email": email}, ttl_seconds)
 
 
 def mint_chat_session_token(
-    settings: Settings, chat_id: uuid.UUID | str, client_sub: uuid.UUID | str,
+    settings: Settings,
+    chat_id: uuid.UUID | str,
+    client_sub: uuid.UUID | str,
     ttl_seconds: int = CHAT_SESSION_TTL,
 ) -> str:
     ttl = min(ttl_seconds, CHAT_SESSION_TTL)
@@ -45,7 +50,10 @@ def mint_chat_session_token(
 def verify_token(settings: Settings, token: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, settings.supabase_jwt_secret, algorithms=["HS256"], audience=AUDIENCE,
+            token,
+            settings.supabase_jwt_secret,
+            algorithms=["HS256"],
+            audience=AUDIENCE,
             options={"require": ["exp", "sub", "role"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -60,5 +68,7 @@ def bearer_token(authorization: str | None) -> str:
         raise Unauthorized("missing Authorization: Bearer <token>", code="missing_token")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("the Authorization header must be 'Bearer <token>'", code="invalid_token")
+        raise Unauthorized(
+            "the Authorization header must be 'Bearer <token>'", code="invalid_token"
+        )
     return token.strip()

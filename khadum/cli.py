@@ -79,8 +79,10 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     url = resolve_database_url(args)
     report = migrate(url, say)
     if report.changed:
-        say(f"applied {len(report.migrations_applied)} migration(s) and "
-            f"{len(report.policies_applied)} policy file(s)")
+        say(
+            f"applied {len(report.migrations_applied)} migration(s) and "
+            f"{len(report.policies_applied)} policy file(s)"
+        )
     else:
         say("the database is up to date: nothing to apply")
     return 0
@@ -103,8 +105,10 @@ def cmd_db_reset(args: argparse.Namespace) -> int:
 
 # -- seed, token, expire --------------------------------------------------------
 def _report_seed(report) -> None:  # type: ignore[no-untyped-def]
-    say(f"demo freelancers: {report.inserted} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged; {report.users_created} sign-in(s) created")
+    say(
+        f"demo freelancers: {report.inserted} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged; {report.users_created} sign-in(s) created"
+    )
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -127,7 +131,8 @@ def cmd_token(args: argparse.Namespace) -> int:
     with psycopg.connect(resolve_database_url(args)) as conn:
         row = conn.execute(
             "select u.id, u.email from auth.users u join public.freelancers f on f.user_id = u.id "
-            "where lower(u.email) = lower(%s)", (args.freelancer,),
+            "where lower(u.email) = lower(%s)",
+            (args.freelancer,),
         ).fetchone()
     if row is None:
         say(f"no freelancer signs in as {args.freelancer}")
@@ -153,7 +158,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     from khadum.dbtools.migrate import migrate
     from khadum.devstack.app import create_app
-    from khadum.seed.load import DEMO_PASSWORD, seed
+    from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL, seed
 
     began = time.monotonic()
     db = None
@@ -172,7 +177,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         _report_seed(seed(url))
         base = f"http://{args.host}:{args.port}"
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
-        say(f"demo sign-in: mohammed-alghamdi@demo.khadum.app / {DEMO_PASSWORD}")
+        say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
         say("press Ctrl-C to stop")
         uvicorn.run(create_app(url), host=args.host, port=args.port, log_level="info")
     finally:
@@ -187,8 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def data_dir(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
-                       help="where the embedded database lives (default: .khadum)")
+        p.add_argument(
+            "--data-dir",
+            default=DEFAULT_DATA_DIR,
+            help="where the embedded database lives (default: .khadum)",
+        )
 
     def database_url(p: argparse.ArgumentParser) -> None:
         p.add_argument("--database-url", help="use this PostgreSQL instead of the embedded one")
@@ -200,8 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(dev)
     dev.set_defaults(func=cmd_dev)
 
-    db = sub.add_parser("db", help="the embedded database").add_subparsers(dest="db_command",
-                                                                          required=True)
+    db = sub.add_parser("db", help="the embedded database").add_subparsers(
+        dest="db_command", required=True
+    )
     for name, func, help_text in (
         ("start", cmd_db_start, "start it (a no-op when running)"),
         ("stop", cmd_db_stop, "stop it"),

@@ -27,9 +27,7 @@ def act_as(conn: psycopg.Connection[Any], claims: dict[str, Any] | None) -> None
     if role not in API_ROLES:
         raise ValueError(f"unknown database role in token: {role!r}")
     conn.execute(f"set local role {role}")
-    conn.execute(
-        "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims or {}),)
-    )
+    conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims or {}),))
 
 
 @contextmanager

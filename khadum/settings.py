@@ -24,7 +24,15 @@ LOCAL_ANON_KEY = "khadum-local-anon-key"
 LOCAL_PHONE_NUMBER_ID = "100000000000001"
 LOCAL_RESEND_WEBHOOK_SECRET = "whsec_a2hhZHVtLWxvY2FsLXJlc2VuZC13ZWJob29rLXNlY3JldA=="
 
-_PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "your-", "xxxx", "khadum-local", "local-")
+_PLACEHOLDER_MARKERS = (
+    "change-me",
+    "changeme",
+    "placeholder",
+    "your-",
+    "xxxx",
+    "khadum-local",
+    "local-",
+)
 
 _LOCAL_DEFAULTS = frozenset(
     {LOCAL_PHONE_NUMBER_ID, LOCAL_RESEND_WEBHOOK_SECRET, "http://127.0.0.1:8000"}
@@ -51,7 +59,7 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 
     khadum_env: Literal["local", "production"] = "local"
     database_url: str | None = None
@@ -85,9 +93,7 @@ class Settings(BaseSettings):
             return self
         bad = [name.upper() for name in PRODUCTION_SECRETS if _is_placeholder(getattr(self, name))]
         if bad:
-            raise ValueError(
-                "production start-up refused: set real values for " + ", ".join(bad)
-            )
+            raise ValueError("production start-up refused: set real values for " + ", ".join(bad))
         return self
 
 

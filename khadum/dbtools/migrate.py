@@ -113,8 +113,10 @@ def _apply_migrations(conn: psycopg.Connection, progress: Progress) -> list[str]
 
 
 def _apply_policies(conn: psycopg.Connection, progress: Progress, *, force: bool) -> list[str]:
-    recorded = dict(
-        conn.execute("select name, checksum from supabase_migrations.khadum_policy_files").fetchall()
+    recorded: dict[str, str] = dict(
+        conn.execute(
+            "select name, checksum from supabase_migrations.khadum_policy_files"
+        ).fetchall()
     )
     files = policy_files()
     checksums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}

@@ -17,7 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from khadum.devstack.messages import text
 from khadum.paths import PACKAGE_DIR
-from khadum.seed.load import DEMO_PASSWORD
+from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
@@ -108,8 +108,8 @@ async def _start_page_context(
         await cur.execute(
             "select f.display_name, u.email, f.headline, f.rating "
             "from public.freelancers f join auth.users u on u.id = f.user_id "
-            "order by f.rating desc, f.display_name limit %s",
-            (1000 if show_all else 12,),
+            "order by u.email = %s desc, f.rating desc, f.display_name limit %s",
+            (SPEC_FREELANCER_EMAIL, 1000 if show_all else 12),
         )
         signins = await cur.fetchall()
         await cur.execute("select 1 from pg_extension where extname = 'pg_cron'")

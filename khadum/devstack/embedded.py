@@ -113,10 +113,19 @@ class EmbeddedPostgres:
         self.config_file.write_text(json.dumps({"port": _choose_port()}))
         result = subprocess.run(
             [
-                str(_bin_dir() / "initdb"), "-D", str(self.pgdata), "--auth=trust",
-                "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres",
+                str(_bin_dir() / "initdb"),
+                "-D",
+                str(self.pgdata),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
             ],
-            capture_output=True, text=True, user=user, check=False,
+            capture_output=True,
+            text=True,
+            user=user,
+            check=False,
         )
         if result.returncode != 0:
             raise EmbeddedError(f"initdb failed:\n{result.stderr or result.stdout}")
@@ -147,7 +156,10 @@ class EmbeddedPostgres:
         user = SYSTEM_USER if os.geteuid() == 0 else None
         return subprocess.run(
             [str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args],
-            capture_output=True, text=True, user=user, check=check,
+            capture_output=True,
+            text=True,
+            user=user,
+            check=check,
             stdin=subprocess.DEVNULL,
         )
 

@@ -5,7 +5,7 @@ START_PAGE: dict[str, dict[str, str]] = {
     "intro": {
         "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، ولاحقًا لوحة التحكم والمحاكيات.",
         "en": "Every part of Khadum runs on this machine: the database, the functions, "
-              "and (as they land) the dashboard and simulators.",
+        "and (as they land) the dashboard and simulators.",
     },
     "running": {"ar": "ما يعمل الآن", "en": "What is running"},
     "database": {"ar": "قاعدة البيانات", "en": "Database"},
@@ -15,7 +15,10 @@ START_PAGE: dict[str, dict[str, str]] = {
         "ar": "يشغّلها خادم التطوير كل دقيقة (pg_cron غير متوفر محليًا)",
         "en": "run by the dev server every minute (pg_cron is not available locally)",
     },
-    "expiry_cron": {"ar": "مجدولة بـ pg_cron كل دقيقة", "en": "scheduled with pg_cron every minute"},
+    "expiry_cron": {
+        "ar": "مجدولة بـ pg_cron كل دقيقة",
+        "en": "scheduled with pg_cron every minute",
+    },
     "endpoints": {"ar": "الروابط", "en": "Endpoints"},
     "signins": {"ar": "حسابات تجريبية للمستقلين", "en": "Demo freelancer sign-ins"},
     "signins_note": {

@@ -16,6 +16,8 @@ from psycopg.types.json import Jsonb
 from khadum.seed.freelancers import DEMO_FREELANCERS, DemoFreelancer
 
 DEMO_PASSWORD = "khadum-demo-2025"
+# The spec's own freelancer (محمد, marketing ad copywriter, 4.8/5): shown first locally.
+SPEC_FREELANCER_EMAIL = "mohammed-alghamdi@demo.khadum.app"
 _NAMESPACE = uuid.UUID("7f6a1c1e-5b0e-4c55-9d43-6b6861646d75")
 
 
@@ -66,7 +68,10 @@ def _user_exists(conn: psycopg.Connection, uid: uuid.UUID) -> bool:
 
 
 def _insert_user(
-    conn: psycopg.Connection, uid: uuid.UUID, demo: DemoFreelancer, password_hash: str,
+    conn: psycopg.Connection,
+    uid: uuid.UUID,
+    demo: DemoFreelancer,
+    password_hash: str,
     has_identities: bool,
 ) -> None:
     conn.execute(
@@ -76,9 +81,13 @@ def _insert_user(
         values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated',
           %s, %s, now(), %s, %s, now(), now())
         """,
-        (uid, demo["email"], password_hash,
-         Jsonb({"provider": "email", "providers": ["email"]}),
-         Jsonb({"display_name": demo["display_name"]})),
+        (
+            uid,
+            demo["email"],
+            password_hash,
+            Jsonb({"provider": "email", "providers": ["email"]}),
+            Jsonb({"display_name": demo["display_name"]}),
+        ),
     )
     if has_identities:
         conn.execute(
@@ -87,15 +96,32 @@ def _insert_user(
               last_sign_in_at, created_at, updated_at)
             values (%s, %s, %s, 'email', %s, now(), now(), now())
             """,
-            (uid, uid, str(uid), Jsonb({"sub": str(uid), "email": demo["email"],
-                                        "email_verified": True})),
+            (
+                uid,
+                uid,
+                str(uid),
+                Jsonb({"sub": str(uid), "email": demo["email"], "email_verified": True}),
+            ),
         )
 
 
 _FIELDS = (
-    "email", "display_name", "display_name_en", "headline", "headline_en", "bio", "bio_en",
-    "categories", "skills", "languages", "city", "min_budget_sar", "rating", "rating_count",
-    "completed_projects", "availability",
+    "email",
+    "display_name",
+    "display_name_en",
+    "headline",
+    "headline_en",
+    "bio",
+    "bio_en",
+    "categories",
+    "skills",
+    "languages",
+    "city",
+    "min_budget_sar",
+    "rating",
+    "rating_count",
+    "completed_projects",
+    "availability",
 )
 
 

@@ -1,0 +1,1 @@
+"""Thin HTTP functions (ASGI apps), each deployable alone, all mountable in one app."""

@@ -1,0 +1,94 @@
+"""Shared fixtures: one real PostgreSQL per test run (the embedded one, or the
+server behind DATABASE_URL), a fresh `khadum_test` database migrated and seeded."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from khadum.dbtools.migrate import migrate
+from khadum.seed.load import seed
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+TEST_DB = "khadum_test"
+
+# Tables whose rows tests create; emptied after tests that commit.
+DYNAMIC_TABLES = (
+    "chat_messages",
+    "private_chats",
+    "notifications",
+    "request_events",
+    "whatsapp_outbox",
+    "email_events",
+    "email_outbox",
+    "client_requests",
+    "whatsapp_inbound",
+    "whatsapp_status_events",
+    "bot_conversations",
+    "activity_log",
+)
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def _with_database(url: str, name: str) -> str:
+    return psycopg.conninfo.make_conninfo(url, dbname=name)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL on the server the tests use."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield external
+        return
+    from khadum.devstack.embedded import EmbeddedPostgres
+
+    db = EmbeddedPostgres(ROOT / ".khadum" / "test")
+    db.start()
+    try:
+        yield db.url("postgres")
+    finally:
+        db.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> str:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{TEST_DB}" with (force)')
+        conn.execute(f'create database "{TEST_DB}"')
+    url = _with_database(server_url, TEST_DB)
+    migrate(url)
+    seed(url)
+    return url
+
+
+@pytest.fixture
+def conn(database_url: str) -> Iterator[psycopg.Connection]:
+    """A connection whose work is rolled back at the end of the test."""
+    with psycopg.connect(database_url) as connection:
+        yield connection
+        connection.rollback()
+
+
+@pytest.fixture
+def clean_db(database_url: str) -> Iterator[str]:
+    """For tests that commit: empties the dynamic tables afterwards."""
+    yield database_url
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(
+            "truncate " + ", ".join(f"public.{t}" for t in DYNAMIC_TABLES) + " cascade"
+        )
+        connection.execute("delete from realtime.messages")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,121 @@
+"""The `khadum` command against its own embedded database in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+KHADUM = [sys.executable, "-m", "khadum.cli"]
+
+
+def khadum(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [*KHADUM, *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("khadum-cli") / "data"
+    yield path
+    khadum("db", "stop", data_dir=path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_start_then_start_again_is_a_no_op(data_dir: Path) -> None:
+    first = khadum("db", "start", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "started" in first.stderr
+    second = khadum("db", "start", data_dir=data_dir)
+    assert second.returncode == 0
+    assert "already running" in second.stderr
+    assert first.stdout == second.stdout
+
+
+def test_status_and_url_that_psql_accepts(data_dir: Path) -> None:
+    status = khadum("db", "status", data_dir=data_dir)
+    assert status.returncode == 0 and status.stdout.startswith("running")
+    url = khadum("db", "url", data_dir=data_dir).stdout.strip()
+    assert url.startswith("postgresql://")
+    psql = shutil.which("psql")
+    assert psql, "psql is needed for this test"
+    out = subprocess.run(
+        [psql, url, "-Atc", "select 40 + 2"], capture_output=True, text=True, timeout=30
+    )
+    assert out.stdout.strip() == "42", out.stderr
+
+
+def test_migrate_twice_says_nothing_to_apply(data_dir: Path) -> None:
+    first = khadum("db", "migrate", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "migration 20251120000100" in first.stderr
+    second = khadum("db", "migrate", data_dir=data_dir)
+    assert "up to date: nothing to apply" in second.stderr
+
+
+def test_seed_twice_and_token(data_dir: Path) -> None:
+    first = khadum("seed", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "0 unchanged" in first.stderr
+    second = khadum("seed", data_dir=data_dir)
+    assert "0 added, 0 updated" in second.stderr
+    token = khadum("token", "--freelancer", "mohammed-alghamdi@demo.khadum.app", data_dir=data_dir)
+    assert token.returncode == 0 and token.stdout.count(".") == 2
+    unknown = khadum("token", "--freelancer", "nobody@example.com", data_dir=data_dir)
+    assert unknown.returncode == 1 and "no freelancer" in unknown.stderr
+
+
+def test_expire_prints_the_count(data_dir: Path) -> None:
+    out = khadum("expire", data_dir=data_dir)
+    assert out.returncode == 0 and out.stdout.strip() == "0"
+
+
+def test_reset_rebuilds_from_nothing(data_dir: Path) -> None:
+    url = khadum("db", "url", data_dir=data_dir).stdout.strip()
+    subprocess.run(
+        ["psql", url, "-c", "create table leftover (id int)"], check=True, capture_output=True
+    )
+    out = khadum("db", "reset", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    assert "demo freelancers" in out.stderr
+    check = subprocess.run(
+        ["psql", url, "-Atc", "select to_regclass('leftover') is null, count(*) from freelancers"],
+        capture_output=True,
+        text=True,
+    )
+    ok, count = check.stdout.strip().split("|")
+    assert ok == "t" and int(count) >= 64
+
+
+def test_stop_then_status(data_dir: Path) -> None:
+    assert "stopped" in khadum("db", "stop", data_dir=data_dir).stderr
+    assert "not running" in khadum("db", "stop", data_dir=data_dir).stderr
+    status = khadum("db", "status", data_dir=data_dir)
+    assert status.returncode == 3 and status.stdout.startswith("stopped")
+
+
+def test_production_refuses_placeholder_secrets(data_dir: Path) -> None:
+    out = khadum(
+        "token",
+        "--freelancer",
+        "x@example.com",
+        data_dir=data_dir,
+        env={"KHADUM_ENV": "production"},
+    )
+    assert out.returncode == 2
+    assert "SUPABASE_JWT_SECRET" in out.stderr

@@ -1,0 +1,124 @@
+"""Settings come from the environment with local defaults; tokens are Supabase-shaped."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+import pytest
+
+from khadum.auth import (
+    bearer_token,
+    mint_chat_session_token,
+    mint_freelancer_token,
+    verify_token,
+)
+from khadum.errors import Unauthorized
+from khadum.settings import LOCAL_JWT_SECRET, Settings, load_env_file
+
+
+def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KHADUM_ENV", "SUPABASE_JWT_SECRET", "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.khadum_env == "local"
+    assert settings.supabase_jwt_secret == LOCAL_JWT_SECRET
+    assert settings.public_base_url == "http://127.0.0.1:8000"
+
+
+def test_production_names_every_missing_secret() -> None:
+    with pytest.raises(ValueError) as info:
+        Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value")
+    message = str(info.value)
+    assert "SUPABASE_JWT_SECRET" in message and "WHATSAPP_APP_SECRET" not in message
+
+
+def test_production_accepts_real_values() -> None:
+    real = {
+        name: f"prod-{name}-9f8e7d"
+        for name in (
+            "supabase_anon_key",
+            "supabase_service_role_key",
+            "supabase_jwt_secret",
+            "whatsapp_access_token",
+            "whatsapp_app_secret",
+            "whatsapp_verify_token",
+            "resend_api_key",
+            "resend_webhook_secret",
+        )
+    }
+    settings = Settings(
+        khadum_env="production",
+        database_url="postgresql://db.example/khadum",
+        supabase_url="https://abc.supabase.co",
+        whatsapp_phone_number_id="123456",
+        **real,
+    )
+    assert settings.is_production
+
+
+def test_dotenv_fills_only_what_the_environment_leaves_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = tmp_path / ".env"
+    env.write_text("OPENAI_MODEL=from-dotenv\nEMAIL_FROM=dotenv@example.com\n")
+    monkeypatch.setenv("EMAIL_FROM", "environment@example.com")
+    monkeypatch.delenv("OPENAI_MODEL", raising=False)
+    load_env_file(env)
+    settings = Settings()
+    assert settings.openai_model == "from-dotenv"
+    assert settings.email_from == "environment@example.com"
+    monkeypatch.delenv("OPENAI_MODEL")
+
+
+def test_freelancer_token_is_supabase_shaped() -> None:
+    settings = Settings()
+    uid = uuid.uuid4()
+    claims = verify_token(settings, mint_freelancer_token(settings, uid, "m@example.com"))
+    assert claims["sub"] == str(uid) and claims["role"] == "authenticated"
+    assert claims["aud"] == "authenticated" and claims["email"] == "m@example.com"
+    assert claims["exp"] > time.time()
+
+
+def test_chat_session_lasts_at_most_12_hours() -> None:
+    settings = Settings()
+    chat_id = uuid.uuid4()
+    token = mint_chat_session_token(settings, chat_id, uuid.uuid4(), ttl_seconds=48 * 3600)
+    claims = verify_token(settings, token)
+    assert claims["chat_id"] == str(chat_id) and claims["chat_role"] == "client"
+    assert claims["exp"] - claims["iat"] <= 12 * 3600
+
+
+def test_bad_tokens_are_refused() -> None:
+    settings = Settings()
+    forged = jwt.encode(
+        {"sub": "x", "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + 60},
+        "another-secret-that-is-long-enough-for-hs256",
+        algorithm="HS256",
+    )
+    with pytest.raises(Unauthorized):
+        verify_token(settings, forged)
+    expired = jwt.encode(
+        {"sub": "x", "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) - 5},
+        settings.supabase_jwt_secret,
+        algorithm="HS256",
+    )
+    with pytest.raises(Unauthorized) as info:
+        verify_token(settings, expired)
+    assert info.value.code == "token_expired"
+    with pytest.raises(Unauthorized):
+        bearer_token("Basic abc")
+    assert bearer_token("Bearer abc.def.ghi") == "abc.def.ghi"
+
+
+def test_env_example_documents_every_setting() -> None:
+    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"{name.upper()}=" in example, f"{name.upper()} is not in .env.example"
+
+
+def test_empty_variables_fall_back_to_local_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPABASE_JWT_SECRET", "")
+    assert Settings().supabase_jwt_secret == LOCAL_JWT_SECRET

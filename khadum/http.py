@@ -1,0 +1,99 @@
+"""What every HTTP function shares: the database handle, JSON errors, the caller.
+
+Each function is an ASGI app built by `create_app(db=None)`. Deployed alone it
+opens its own pool (lifespan); mounted in the local server it is handed the
+server's `Database`, already open (Starlette does not run a mounted app's lifespan).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from psycopg_pool import AsyncConnectionPool
+
+from khadum.auth import bearer_token, verify_token
+from khadum.errors import KhadumError
+from khadum.settings import Settings, get_settings
+
+log = logging.getLogger("khadum.http")
+
+
+class Database:
+    """An async connection pool that opens once, on first need or at start-up."""
+
+    def __init__(self, url: str, *, max_size: int = 10) -> None:
+        self.url = url
+        self.pool = AsyncConnectionPool(url, min_size=1, max_size=max_size, open=False)
+        self._opened = False
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        async with self._lock:
+            if not self._opened:
+                await self.pool.open(wait=True)
+                self._opened = True
+
+    async def close(self) -> None:
+        if self._opened:
+            await self.pool.close()
+            self._opened = False
+
+    def connection(self) -> Any:
+        return self.pool.connection()
+
+
+def function_app(
+    title: str, *, db: Database | None, settings: Settings | None = None,
+    build: Callable[[FastAPI, Database, Settings], None],
+) -> FastAPI:
+    """A function's ASGI app: JSON errors, its own pool when deployed alone."""
+    settings = settings or get_settings()
+    owns_db = db is None
+    if db is None:
+        if not settings.database_url:
+            raise KhadumError("DATABASE_URL is not set", code="configuration")
+        db = Database(settings.database_url)
+    database = db
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if owns_db:
+            await database.open()
+        try:
+            yield
+        finally:
+            if owns_db:
+                await database.close()
+
+    app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.db = database
+    app.state.settings = settings
+    install_error_handlers(app)
+    build(app, database, settings)
+    return app
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KhadumError)
+    async def _khadum_error(_: Request, exc: KhadumError) -> JSONResponse:
+        return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request body"
+        return JSONResponse({"error": {"code": "invalid", "message": message}}, status_code=422)
+
+
+def caller_claims(request: Request) -> dict[str, Any]:
+    """The verified JWT claims of the request's caller (401 when absent or bad)."""
+    settings: Settings = request.app.state.settings
+    return verify_token(settings, bearer_token(request.headers.get("authorization")))

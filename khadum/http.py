@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg_pool import AsyncConnectionPool
@@ -51,9 +51,14 @@ class Database:
 
 def function_app(
     title: str, *, db: Database | None, settings: Settings | None = None,
-    build: Callable[[FastAPI, Database, Settings], None],
+    router: Callable[[Database, Settings], APIRouter],
 ) -> FastAPI:
-    """A function's ASGI app: JSON errors, its own pool when deployed alone."""
+    """A function's ASGI app: JSON errors, its own pool when deployed alone.
+
+    `router(db, settings)` returns the function's routes with their full paths
+    (`/functions/v1/<name>/...`), so the very same router is included by the
+    local server: one code path, deployed alone or all together.
+    """
     settings = settings or get_settings()
     owns_db = db is None
     if db is None:
@@ -76,7 +81,7 @@ def function_app(
     app.state.db = database
     app.state.settings = settings
     install_error_handlers(app)
-    build(app, database, settings)
+    app.include_router(router(database, settings))
     return app
 
 

@@ -9,15 +9,16 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
 
 from khadum.devstack.messages import text
+from khadum.http import Database, install_error_handlers
 from khadum.paths import PACKAGE_DIR
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
+from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
@@ -30,57 +31,74 @@ ENDPOINTS: list[tuple[str, str]] = [
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
 
 
-def create_app(database_url: str, *, run_expiry: bool = True) -> FastAPI:
-    pool = AsyncConnectionPool(database_url, min_size=1, max_size=10, open=False)
+def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
+    """Every HTTP function's routes (full `/functions/v1/...` paths)."""
+    return []
+
+
+def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
+    """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
+    return []
+
+
+def create_app(
+    database_url: str, *, settings: Settings | None = None, run_expiry: bool = True
+) -> FastAPI:
+    settings = settings or get_settings()
+    db = Database(database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await pool.open(wait=True)
+        await db.open()
         tasks = []
-        if run_expiry and not await _has_pg_cron(pool):
-            tasks.append(asyncio.create_task(_expiry_loop(pool)))
+        if run_expiry and not await _has_pg_cron(db):
+            tasks.append(asyncio.create_task(_expiry_loop(db)))
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await pool.close()
+            await db.close()
 
     app = FastAPI(title="Khadum local stack", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.state.pool = pool
+    app.state.db = db
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (*function_routers(db, settings), *local_routers(db, settings)):
+        app.include_router(router)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
-        async with pool.connection() as conn:
+        async with db.connection() as conn:
             await conn.execute("select 1")
         return {"status": "ok"}
 
     @app.get("/", response_class=HTMLResponse)
     async def start_page(request: Request, all: int = 0) -> HTMLResponse:
-        context = await _start_page_context(pool, database_url, show_all=bool(all))
+        context = await _start_page_context(db, database_url, show_all=bool(all))
         return templates.TemplateResponse(request, "start.html", {"t": text, **context})
 
     return app
 
 
-async def _has_pg_cron(pool: AsyncConnectionPool) -> bool:
-    async with pool.connection() as conn:
+async def _has_pg_cron(db: Database) -> bool:
+    async with db.connection() as conn:
         cur = await conn.execute("select 1 from pg_extension where extname = 'pg_cron'")
         return await cur.fetchone() is not None
 
 
-async def run_expiry_once(pool: AsyncConnectionPool) -> int:
-    async with pool.connection() as conn:
+async def run_expiry_once(db: Database) -> int:
+    async with db.connection() as conn:
         cur = await conn.execute("select public.expire_requests()")
         row = await cur.fetchone()
     return int(row[0]) if row else 0
 
 
-async def _expiry_loop(pool: AsyncConnectionPool) -> None:
+async def _expiry_loop(db: Database) -> None:
     while True:
         try:
-            expired = await run_expiry_once(pool)
+            expired = await run_expiry_once(db)
             if expired:
                 log.info("expired %d overdue request(s)", expired)
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
@@ -97,10 +115,9 @@ def _redact(url: str) -> str:
     return f"{scheme}{sep}{user}@{host}"
 
 
-async def _start_page_context(
-    pool: AsyncConnectionPool, database_url: str, *, show_all: bool
-) -> dict[str, Any]:
-    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+async def _start_page_context(db: Database, database_url: str, *, show_all: bool
+                              ) -> dict[str, Any]:
+    async with db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
         await cur.execute("select current_setting('server_version') as v")
         version = (await cur.fetchone() or {}).get("v", "?")
         await cur.execute("select count(*) as n from public.freelancers")

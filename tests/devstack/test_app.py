@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import httpx
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 
 from khadum.devstack.app import create_app, run_expiry_once
+from khadum.http import Database
 from khadum.seed.load import DEMO_PASSWORD
 from tests.factories import make_request
 
@@ -35,13 +35,13 @@ async def test_health_and_start_page(database_url: str) -> None:
 async def test_the_dev_expiry_job_expires_overdue_requests(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         request_id = make_request(conn, expires_in=timedelta(seconds=-1))
-    pool = AsyncConnectionPool(clean_db, min_size=1, max_size=2, open=False)
-    await pool.open()
+    db = Database(clean_db, max_size=2)
+    await db.open()
     try:
-        assert await run_expiry_once(pool) == 1
-        assert await run_expiry_once(pool) == 0
+        assert await run_expiry_once(db) == 1
+        assert await run_expiry_once(db) == 0
     finally:
-        await pool.close()
+        await db.close()
     with psycopg.connect(clean_db) as conn:
         row = conn.execute(
             "select status from client_requests where id = %s", (request_id,)

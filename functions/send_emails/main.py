@@ -8,10 +8,11 @@ from fastapi import FastAPI
 
 from functions.send_emails.routes import router
 from khadum.http import Database, function_app
+from khadum.settings import Settings
 
 
-def create_app(db: Database | None = None) -> FastAPI:
-    return function_app("send_emails", db=db, router=router)
+def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
+    return function_app("send_emails", db=db, settings=settings, router=router)
 
 
 def __getattr__(name: str) -> Any:

@@ -28,8 +28,9 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(email)
     message["X-Khadum-Template"] = email.template
-    message.set_content(email.text)
-    message.add_alternative(email.html, subtype="html")
+    # base64 keeps the message 7-bit clean for servers without 8BITMIME.
+    message.set_content(email.text, cte="base64")
+    message.add_alternative(email.html, subtype="html", cte="base64")
     return message
 
 

@@ -6,6 +6,7 @@ Supabase Auth mints them and the functions only verify them.
 
 from __future__ import annotations
 
+import hmac
 import time
 import uuid
 from typing import Any
@@ -72,3 +73,21 @@ def bearer_token(authorization: str | None) -> str:
             "the Authorization header must be 'Bearer <token>'", code="invalid_token"
         )
     return token.strip()
+
+
+def require_service_role(settings: Settings, authorization: str | None) -> None:
+    """Server-to-server calls: the service key itself, or a JWT whose role is service_role.
+
+    Supabase's service key is such a JWT without `sub` or `aud`, so it is checked
+    apart from user tokens.
+    """
+    token = bearer_token(authorization)
+    if hmac.compare_digest(token.encode(), settings.supabase_service_role_key.encode()):
+        return
+    try:
+        claims = jwt.decode(token, settings.supabase_jwt_secret, algorithms=["HS256"],
+                            options={"require": ["exp", "role"], "verify_aud": False})
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("this endpoint needs the service key", code="invalid_token") from exc
+    if claims.get("role") != "service_role":
+        raise Unauthorized("this endpoint needs the service key", code="not_service_role")

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from khadum.settings import SettingsError, get_settings
@@ -152,6 +153,44 @@ def cmd_expire(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- outbox --------------------------------------------------------------------------
+def _drain_emails(url: str) -> str:
+    import asyncio
+
+    from khadum.email.providers import provider_from_settings
+    from khadum.email.sender import Sender
+    from khadum.http import Database
+
+    async def run() -> str:
+        settings = get_settings()
+        db = Database(url, max_size=4)
+        await db.open()
+        try:
+            sender = Sender.from_settings(db, settings, provider_from_settings(settings))
+            report = await sender.drain()
+        finally:
+            await db.close()
+        return (f"emails ({settings.email_provider}): {report.sent} sent, "
+                f"{report.retried} to retry later, {report.failed} failed")
+
+    return asyncio.run(run())
+
+
+# Each part of the outbox: a function (database URL -> one line of summary).
+OUTBOX_DRAINERS: list[Callable[[str], str]] = [
+    _drain_emails,
+]
+
+
+def cmd_outbox_drain(args: argparse.Namespace) -> int:
+    url = resolve_database_url(args)
+    for drain in OUTBOX_DRAINERS:
+        summary = drain(url)
+        say(summary)
+        print(summary)
+    return 0
+
+
 # -- dev ---------------------------------------------------------------------------
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
@@ -237,6 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     expire = sub.add_parser("expire", help="expire overdue requests once")
     database_url(expire)
     expire.set_defaults(func=cmd_expire)
+
+    outbox = sub.add_parser("outbox", help="the outboxes").add_subparsers(
+        dest="outbox_command", required=True
+    )
+    drain = outbox.add_parser("drain", help="send what is due in the outboxes, once")
+    database_url(drain)
+    drain.set_defaults(func=cmd_outbox_drain)
     return parser
 
 

@@ -82,6 +82,14 @@ class Settings(BaseSettings):
     resend_api_url: str = "http://127.0.0.1:8000/dev/resend"
     resend_webhook_secret: str = LOCAL_RESEND_WEBHOOK_SECRET
     email_from: str = "خدوم <noreply@khadum.app>"
+    email_provider: Literal["resend", "smtp"] = "resend"
+    email_send_timeout_seconds: float = 15.0
+    email_max_attempts: int = 8
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -91,7 +99,13 @@ class Settings(BaseSettings):
     def _refuse_placeholders_in_production(self) -> Settings:
         if not self.is_production:
             return self
-        bad = [name.upper() for name in PRODUCTION_SECRETS if _is_placeholder(getattr(self, name))]
+        # Resend's key and webhook secret matter only when Resend sends the mail.
+        smtp = self.email_provider == "smtp"
+        skip = {"resend_api_key", "resend_webhook_secret"} if smtp else set()
+        bad = [
+            name.upper() for name in PRODUCTION_SECRETS
+            if name not in skip and _is_placeholder(getattr(self, name))
+        ]
         if bad:
             raise ValueError("production start-up refused: set real values for " + ", ".join(bad))
         return self

@@ -22,10 +22,14 @@ from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
+EMAIL_DRAIN_INTERVAL_SECONDS = 1.0
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "this page"),
     ("/healthz", "health check (JSON)"),
+    ("/dev/mailbox", "mailbox: emails the Resend stand-in got, rendered, with state"),
+    ("/dev/resend/emails", "Resend stand-in: recorded emails (JSON, oldest first)"),
+    ("/functions/v1/send_emails", "POST (service key): send due emails; /webhook: Resend"),
 ]
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
@@ -33,19 +37,28 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
-    return []
+    from functions.send_emails.routes import router as send_emails
+
+    return [send_emails(db, settings)]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
-    return []
+    from khadum.devstack.mailbox import mailbox_router
+    from khadum.devstack.resend_standin import ResendStandin
+
+    resend = ResendStandin(webhook_secret=settings.resend_webhook_secret, play_events=True)
+    return [resend.router(), mailbox_router(db, resend)]
 
 
 def create_app(
-    database_url: str, *, settings: Settings | None = None, run_expiry: bool = True
+    database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
+    run_outbox: bool | None = None,
 ) -> FastAPI:
+    """`run_outbox` (the email drain loop) follows `run_expiry` unless given."""
     settings = settings or get_settings()
     db = Database(database_url)
+    run_outbox = run_expiry if run_outbox is None else run_outbox
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -53,6 +66,8 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
+        if run_outbox:
+            tasks.append(asyncio.create_task(_email_loop(db, settings)))
         try:
             yield
         finally:
@@ -104,6 +119,14 @@ async def _expiry_loop(db: Database) -> None:
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("expire_requests() failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
+
+
+async def _email_loop(db: Database, settings: Settings) -> None:
+    from khadum.email.providers import provider_from_settings
+    from khadum.email.sender import Sender, drain_forever
+
+    sender = Sender.from_settings(db, settings, provider_from_settings(settings))
+    await drain_forever(sender, EMAIL_DRAIN_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

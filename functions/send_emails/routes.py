@@ -1,0 +1,40 @@
+"""`/functions/v1/send_emails`: drain the email outbox (service key) and take
+Resend's Svix-signed delivery events at `/webhook`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from khadum.auth import require_service_role
+from khadum.email import webhook
+from khadum.email.providers import EmailProvider, provider_from_settings
+from khadum.email.sender import Sender
+from khadum.http import Database
+from khadum.settings import Settings
+
+PATH = "/functions/v1/send_emails"
+
+
+def router(db: Database, settings: Settings, provider: EmailProvider | None = None
+           ) -> APIRouter:
+    routes = APIRouter()
+    sender = Sender.from_settings(db, settings, provider or provider_from_settings(settings))
+
+    @routes.post(PATH)
+    async def send_emails(request: Request) -> dict[str, Any]:
+        require_service_role(settings, request.headers.get("authorization"))
+        report = await sender.drain()
+        return report.as_json()
+
+    @routes.post(PATH + "/webhook")
+    async def resend_webhook(request: Request) -> dict[str, Any]:
+        body = await request.body()
+        headers = dict(request.headers)
+        webhook.verify(settings.resend_webhook_secret, body, headers)
+        event = webhook.parse(body, headers["svix-id"])
+        outcome = await webhook.record(db, event)
+        return {"status": outcome, "type": event.type}
+
+    return routes

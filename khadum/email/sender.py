@@ -1,0 +1,156 @@
+"""The email outbox sender: claim due rows, send each through the provider, record
+the outcome. The state changes are SQL functions (see the 20251123 migration);
+this module talks to the provider and decides between retry and failure.
+
+Exactly once: a claimed row is `sending`, so no other sender claims it (skip
+locked), and the provider is given the row's idempotency key, so a retry after a
+lost response (a timeout) does not send a second email.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.rows import dict_row
+
+from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
+from khadum.http import Database
+from khadum.settings import Settings
+
+log = logging.getLogger("khadum.email")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff; injectable so tests need not wait."""
+
+    base_seconds: float = 10.0
+    factor: float = 2.0
+    max_seconds: float = 3600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int, retry_after: float | None = None) -> float:
+        computed = self.base_seconds * self.factor ** max(attempts - 1, 0)
+        return max(min(computed, self.max_seconds), retry_after or 0.0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Backoff:
+        return cls(max_attempts=settings.email_max_attempts)
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+    def merge(self, other: DrainReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+
+    def as_json(self) -> dict[str, int]:
+        return {"sent": self.sent, "retried": self.retried, "failed": self.failed}
+
+
+@dataclass(frozen=True)
+class Sender:
+    db: Database
+    provider: EmailProvider
+    sender_address: str
+    backoff: Backoff = Backoff()
+    batch_size: int = 20
+    stale_after_seconds: float = 300.0
+
+    @classmethod
+    def from_settings(cls, db: Database, settings: Settings, provider: EmailProvider,
+                      **kwargs: Any) -> Sender:
+        kwargs.setdefault("backoff", Backoff.from_settings(settings))
+        return cls(db, provider, settings.email_from, **kwargs)
+
+    async def drain_once(self) -> DrainReport:
+        """Claim one batch of due emails and send it."""
+        async with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                "select * from public.claim_due_emails(%s, make_interval(secs => %s))",
+                (self.batch_size, self.stale_after_seconds),
+            )
+            rows = await cur.fetchall()
+        # The claim is committed here (the pool commits on return): now `sending`.
+        outcomes = await asyncio.gather(*(self._send_one(row) for row in rows))
+        report = DrainReport()
+        for outcome in outcomes:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        return report
+
+    async def drain(self, max_batches: int = 100) -> DrainReport:
+        """Send until nothing is due (rows retried later are left for later)."""
+        total = DrainReport()
+        for _ in range(max_batches):
+            report = await self.drain_once()
+            total.merge(report)
+            if report.handled == 0:
+                break
+        return total
+
+    async def _send_one(self, row: dict[str, Any]) -> str:
+        email_id = str(row["id"])
+        missing = [f for f in ("subject", "html_body", "text_body") if not row.get(f)]
+        if missing:
+            await self._record_failed(email_id, "not rendered: " + ", ".join(missing) + " empty")
+            return "failed"
+        email = OutgoingEmail(
+            outbox_id=email_id, idempotency_key=row["idempotency_key"],
+            sender=self.sender_address, to=row["to_email"], subject=row["subject"],
+            html=row["html_body"], text=row["text_body"], template=row["template"],
+        )
+        try:
+            provider_id = await self.provider.send(email)
+        except EmailSendError as exc:
+            return await self._after_error(email_id, row["attempts"], exc)
+        except Exception as exc:  # a bug or an unexpected library error: retry, visibly
+            log.exception("sending email %s failed unexpectedly", email_id)
+            error = EmailSendError(f"unexpected: {exc!r}", transient=True)
+            return await self._after_error(email_id, row["attempts"], error)
+        async with self.db.connection() as conn:
+            await conn.execute("select public.record_email_sent(%s, %s, %s)",
+                               (email_id, self.provider.name, provider_id))
+        return "sent"
+
+    async def _after_error(self, email_id: str, attempts: int, exc: EmailSendError) -> str:
+        if exc.transient and attempts < self.backoff.max_attempts:
+            delay = self.backoff.delay(attempts, exc.retry_after)
+            log.warning("email %s: %s; retry %d in %.1fs", email_id, exc.message, attempts, delay)
+            async with self.db.connection() as conn:
+                await conn.execute("select public.record_email_retry(%s, %s, %s)",
+                                   (email_id, exc.message, delay))
+            return "retried"
+        reason = exc.message
+        if exc.transient:
+            reason = f"gave up after {attempts} attempts: {exc.message}"
+        log.error("email %s failed: %s", email_id, reason)
+        await self._record_failed(email_id, reason)
+        return "failed"
+
+    async def _record_failed(self, email_id: str, reason: str) -> None:
+        async with self.db.connection() as conn:
+            await conn.execute("select public.record_email_failed(%s, %s)", (email_id, reason))
+
+
+async def drain_forever(sender: Sender, interval_seconds: float = 1.0) -> None:
+    """The dev server's loop (production calls POST /functions/v1/send_emails)."""
+    while True:
+        try:
+            report = await sender.drain()
+            if report.handled:
+                log.info("email outbox: %s", report.as_json())
+        except Exception:  # keep the loop alive; the error is logged, not swallowed
+            log.exception("draining the email outbox failed; trying again shortly")
+        await asyncio.sleep(interval_seconds)

@@ -1,0 +1,66 @@
+"""Provider choice, error classes (the transient flag drives retries), backoff, and who
+may call the email state functions."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from resend.exceptions import ResendError
+
+from khadum.email.providers import parse_retry_after, provider_from_settings
+from khadum.email.resend_provider import ResendProvider, classify
+from khadum.email.sender import Backoff
+from khadum.email.smtp_provider import SmtpProvider
+from khadum.settings import Settings
+
+
+def test_the_provider_follows_the_configuration() -> None:
+    resend = provider_from_settings(Settings())
+    assert isinstance(resend, ResendProvider) and resend.api_url.endswith("/dev/resend")
+    smtp = provider_from_settings(Settings(email_provider="smtp", smtp_host="smtp.resend.com",
+                                           smtp_port=587, smtp_starttls=True))
+    assert isinstance(smtp, SmtpProvider)
+    assert (smtp.host, smtp.port, smtp.starttls) == ("smtp.resend.com", 587, True)
+
+
+def test_production_with_smtp_needs_no_resend_secrets() -> None:
+    real = {name: f"prod-{name}-9f8e7d" for name in (
+        "supabase_anon_key", "supabase_service_role_key", "supabase_jwt_secret",
+        "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")}
+    base = {"khadum_env": "production", "database_url": "postgresql://db.example/khadum",
+            "supabase_url": "https://abc.supabase.co", "whatsapp_phone_number_id": "123456",
+            **real}
+    assert Settings(email_provider="smtp", **base).is_production  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="RESEND_API_KEY"):
+        Settings(email_provider="resend", **base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("code", "kind", "headers", "transient", "retry_after"), [
+    (429, "rate_limit_exceeded", {"retry-after": "3"}, True, 3.0),
+    (500, "application_error", {}, True, None),
+    (503, "service_unavailable", {}, True, None),
+    (500, "HttpClientError", {}, True, None),  # timeouts and refused connections
+    (409, "concurrent_idempotent_requests", {}, True, None),
+    (409, "invalid_idempotent_request", {}, False, None),
+    (422, "validation_error", {}, False, None),
+    (403, "invalid_api_key", {}, False, None),
+])
+def test_resend_errors_are_classified(code: int, kind: str, headers: dict[str, str],
+                                      transient: bool, retry_after: float | None) -> None:
+    error = classify(ResendError(code=code, error_type=kind, message="m", suggested_action="",
+                                 headers=headers))
+    assert (error.transient, error.retry_after) == (transient, retry_after)
+    assert error.message.startswith(f"resend {code} {kind}")
+
+
+def test_backoff_grows_is_capped_and_respects_retry_after() -> None:
+    backoff = Backoff(base_seconds=10, factor=2, max_seconds=60)
+    assert [backoff.delay(n) for n in (1, 2, 3, 4, 5)] == [10, 20, 40, 60, 60]
+    assert backoff.delay(1, retry_after=30) == 30
+    assert parse_retry_after("2.5") == 2.5 and parse_retry_after("Wed, 21 Oct 2015") is None
+
+
+def test_only_the_server_may_call_the_email_state_functions(conn: psycopg.Connection) -> None:
+    conn.execute("set local role authenticated")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("select * from public.claim_due_emails(10)")

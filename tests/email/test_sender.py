@@ -1,0 +1,156 @@
+"""The outbox sender against a Resend stand-in that fails on purpose, on a real port.
+
+Every email reaches the provider exactly once: counted at the HTTP level (what the
+stand-in recorded), not from our own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from khadum.devstack.resend_standin import Fault
+from khadum.email.resend_provider import ResendProvider
+from khadum.email.sender import Backoff, Sender
+from khadum.http import Database
+from tests.email.support import outbox_row, outgoing, queue_email, standin_server
+
+FAST = Backoff(base_seconds=0.0, max_attempts=5)
+SENDER = "خدوم <noreply@khadum.app>"
+
+
+@pytest.fixture
+async def db(clean_db: str) -> AsyncIterator[Database]:
+    database = Database(clean_db, max_size=6)
+    await database.open()
+    yield database
+    await database.close()
+
+
+def sender_for(db: Database, api_url: str, **kwargs: object) -> Sender:
+    provider = ResendProvider("re_test_key", api_url, timeout_seconds=0.3)
+    return Sender(db, provider, SENDER, **{"backoff": FAST, **kwargs})  # type: ignore[arg-type]
+
+
+async def test_each_email_is_sent_exactly_once_through_429_500_and_timeouts(
+    db: Database, clean_db: str
+) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        ids = [queue_email(conn) for _ in range(3)]
+        standin.fail_next(Fault(429, retry_after=2), Fault(500), Fault(timeout=0.8), Fault(503))
+        sender = sender_for(db, api_url)
+
+        first = await sender.drain()
+        assert first.sent == 2 and first.retried == 4
+        waiting = [outbox_row(conn, i) for i in ids if outbox_row(conn, i)["status"] == "queued"]
+        assert len(waiting) == 1 and "429" in waiting[0]["last_error"]
+        # retry-after: 2 was respected, not the zero backoff
+        wait = (waiting[0]["next_attempt_at"] - datetime.now(UTC)).total_seconds()
+        assert 0.5 < wait <= 2.0
+        assert (await sender.drain()).handled == 0  # not due yet
+
+        conn.execute("update email_outbox set next_attempt_at = now() where status = 'queued'")
+        conn.commit()
+        second = await sender.drain()
+        assert second.sent == 1
+
+        recorded = standin.recorded()
+        rows = [outbox_row(conn, i) for i in ids]
+        assert len(recorded) == 3
+        assert sorted(e["idempotency_key"] for e in recorded) == sorted(
+            r["idempotency_key"] for r in rows)
+        assert {r["provider_id"] for r in rows} == {e["id"] for e in recorded}
+        assert all(r["status"] == "sent" and r["provider"] == "resend" for r in rows)
+        assert len(standin.attempts) == 3 + 4  # every failure was retried
+        assert sum(r["attempts"] for r in rows) == 7
+        # the timed-out attempt had been recorded: the retry got the same id back
+        assert all(e["subject"] and e["html"] and e["text"] for e in recorded)
+        logged = conn.execute(
+            "select count(*) from activity_log where action = 'email.sent'").fetchone()
+        assert logged == (3,)
+
+
+async def test_a_permanent_error_fails_at_once_and_is_logged(db: Database, clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        email_id = queue_email(conn)
+        standin.fail_next(Fault(422, message="Invalid `to` field."))
+        report = await sender_for(db, api_url).drain()
+        row = outbox_row(conn, email_id)
+        assert report.failed == 1 and report.retried == 0
+        assert row["status"] == "failed" and row["attempts"] == 1 and row["failed_at"]
+        assert "422" in row["last_error"] and "Invalid `to` field" in row["last_error"]
+        assert standin.recorded() == [] and len(standin.attempts) == 1
+        log = conn.execute(
+            "select details->>'error' from activity_log where action = 'email.failed'"
+            " and subject_id = %s", (str(email_id),)).fetchone()
+        assert log is not None and "422" in log[0]
+
+
+async def test_transient_errors_give_up_after_the_last_attempt(
+    db: Database, clean_db: str
+) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        email_id = queue_email(conn)
+        standin.fail_next(*[Fault(500)] * 3)
+        report = await sender_for(db, api_url, backoff=Backoff(0.0, max_attempts=3)).drain()
+        row = outbox_row(conn, email_id)
+        assert report.retried == 2 and report.failed == 1
+        assert row["status"] == "failed" and row["attempts"] == 3
+        assert row["last_error"].startswith("gave up after 3 attempts: resend 500")
+        assert len(standin.attempts) == 3 and standin.recorded() == []
+
+
+async def test_two_drainers_at_once_send_each_email_once(clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        ids = [queue_email(conn) for _ in range(30)]
+        first, second = Database(clean_db, max_size=4), Database(clean_db, max_size=4)
+        await first.open()
+        await second.open()
+        try:
+            reports = await asyncio.gather(
+                sender_for(first, api_url, batch_size=4).drain(),
+                sender_for(second, api_url, batch_size=4).drain(),
+            )
+        finally:
+            await first.close()
+            await second.close()
+        assert sum(r.sent for r in reports) == 30
+        assert all(r.sent > 0 for r in reports)  # both really took part
+        assert len(standin.attempts) == 30 and len(standin.recorded()) == 30
+        assert len({e["idempotency_key"] for e in standin.recorded()}) == 30
+        assert {outbox_row(conn, i)["status"] for i in ids} == {"sent"}
+
+
+async def test_an_email_left_sending_by_a_dead_sender_is_sent_once(
+    db: Database, clean_db: str
+) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        email_id = queue_email(conn)
+        row = outbox_row(conn, email_id)
+        # The dead sender reached Resend, then died before recording anything.
+        provider = ResendProvider("re_test_key", api_url, timeout_seconds=2)
+        provider_id = await provider.send(outgoing(row))
+        conn.execute("update email_outbox set status = 'sending', attempts = 1,"
+                     " claimed_at = now() - interval '10 minutes' where id = %s", (email_id,))
+        conn.commit()
+        report = await sender_for(db, api_url).drain()
+        row = outbox_row(conn, email_id)
+        assert report.sent == 1 and row["provider_id"] == provider_id and row["attempts"] == 2
+        assert len(standin.recorded()) == 1 and len(standin.attempts) == 2
+
+
+async def test_an_unrendered_row_fails_without_reaching_the_provider(
+    db: Database, clean_db: str
+) -> None:
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        email_id = queue_email(conn, html=None, key=f"{uuid.uuid4()}:freelancer_new_client")
+        report = await sender_for(db, api_url).drain()
+        row = outbox_row(conn, email_id)
+        assert report.failed == 1 and row["status"] == "failed"
+        assert row["last_error"] == "not rendered: html_body empty"
+        assert standin.attempts == []

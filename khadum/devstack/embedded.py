@@ -79,19 +79,31 @@ class EmbeddedPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not self.is_initialised():
             self._initdb()
-        port = self.port()
-        if not _port_is_free(port):
-            # Another program took our port while we were stopped: move, and remember.
-            port = _choose_port()
-            self.config_file.write_text(json.dumps({"port": port}))
-        options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
-        result = self._pg_ctl(
-            ["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"], check=False
-        )
-        if result.returncode != 0:
-            raise EmbeddedError(f"PostgreSQL did not start:\n{self._log_tail()}")
+        for _attempt in range(5):
+            port = self.port()
+            if not _port_is_free(port):
+                # Another program took our port while we were stopped: move, and remember.
+                port = _choose_port()
+                self.config_file.write_text(json.dumps({"port": port}))
+            result = self._launch(port)
+            if result.returncode == 0:
+                break
+            if "Address already in use" not in self._log_tail():
+                said = (result.stderr or result.stdout).strip()
+                raise EmbeddedError(f"PostgreSQL did not start: {said}\n{self._log_tail()}")
+            # Lost a race for the port with another program starting at the same moment.
+            self.config_file.write_text(json.dumps({"port": _choose_port(after=port)}))
+        else:
+            raise EmbeddedError(f"PostgreSQL found no free port to listen on:\n{self._log_tail()}")
         self._ensure_database()
         return True
+
+    def _launch(self, port: int) -> subprocess.CompletedProcess[str]:
+        self.log_file.unlink(missing_ok=True)
+        options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
+        return self._pg_ctl(
+            ["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"], check=False
+        )
 
     def stop(self) -> bool:
         """Stop the server; returns False when it was not running."""
@@ -188,8 +200,9 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
-def _choose_port() -> int:
-    for port in range(DEFAULT_PORT, DEFAULT_PORT + 100):
+def _choose_port(after: int | None = None) -> int:
+    first = DEFAULT_PORT if after is None else after + 1
+    for port in range(first, DEFAULT_PORT + 100):
         if _port_is_free(port):
             return port
     raise EmbeddedError(f"no free TCP port between {DEFAULT_PORT} and {DEFAULT_PORT + 99}")

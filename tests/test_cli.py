@@ -119,3 +119,23 @@ def test_production_refuses_placeholder_secrets(data_dir: Path) -> None:
     )
     assert out.returncode == 2
     assert "SUPABASE_JWT_SECRET" in out.stderr
+
+
+def test_a_taken_port_moves_the_database(tmp_path: Path) -> None:
+    import json
+    import socket
+
+    data_dir = tmp_path / "moving"
+    assert khadum("db", "start", data_dir=data_dir).returncode == 0
+    first_port = json.loads((data_dir / "db.json").read_text())["port"]
+    khadum("db", "stop", data_dir=data_dir)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", first_port))
+        squatter.listen()
+        try:
+            out = khadum("db", "start", data_dir=data_dir)
+            assert out.returncode == 0, out.stderr
+            assert out.stdout.strip() != f"postgresql://postgres@127.0.0.1:{first_port}/khadum"
+            assert khadum("db", "status", data_dir=data_dir).returncode == 0
+        finally:
+            khadum("db", "stop", data_dir=data_dir)

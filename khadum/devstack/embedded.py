@@ -81,10 +81,9 @@ class EmbeddedPostgres:
             self._initdb()
         port = self.port()
         if not _port_is_free(port):
-            raise EmbeddedError(
-                f"port {port} on 127.0.0.1 is taken by another program; stop it, or "
-                f"remove {self.data_dir} to pick a new port"
-            )
+            # Another program took our port while we were stopped: move, and remember.
+            port = _choose_port()
+            self.config_file.write_text(json.dumps({"port": port}))
         options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
         result = self._pg_ctl(
             ["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"], check=False

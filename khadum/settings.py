@@ -82,10 +82,16 @@ class Settings(BaseSettings):
     resend_api_url: str = "http://127.0.0.1:8000/dev/resend"
     resend_webhook_secret: str = LOCAL_RESEND_WEBHOOK_SECRET
     email_from: str = "خدوم <noreply@khadum.app>"
+    chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
+    chat_storage_dir: str = ".khadum/storage"
 
     @property
     def is_production(self) -> bool:
         return self.khadum_env == "production"
+
+    @property
+    def effective_chat_storage(self) -> str:
+        return self.chat_storage or ("supabase" if self.is_production else "local")
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -33,7 +33,9 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
-    return []
+    from khadum.chat.api import router as chat_router
+
+    return [chat_router(db, settings)]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:

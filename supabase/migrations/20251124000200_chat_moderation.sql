@@ -81,6 +81,8 @@ declare
   m record;
   s record;
 begin
+  -- Wall-clock time, so that messages of one transaction keep their order.
+  new.created_at := clock_timestamp();
   if new.message_type = 'system' then
     return new;
   end if;
@@ -112,7 +114,6 @@ begin
   if length(btrim(new.message_content)) = 0 and new.file_url is null then
     raise exception 'empty_message' using errcode = 'KHV01';
   end if;
-  new.created_at := now();
   return new;
 end
 $$;

@@ -73,7 +73,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   chat public.private_chats := public.chat_guard(p_chat_id);
   side text := public.chat_side(p_chat_id);
-  stamp timestamptz := now();
+  stamp timestamptz := clock_timestamp();
 begin
   if side = 'client' then
     update public.private_chats set client_last_read_at = stamp, client_nudged_at = null

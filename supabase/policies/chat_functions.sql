@@ -8,3 +8,8 @@ grant execute on function
   public.chat_rate(uuid, integer, text),
   public.chat_cancel(uuid, text)
 to authenticated;
+
+grant execute on function
+  public.chat_ack_received(uuid),
+  public.chat_summary(uuid)
+to authenticated;

@@ -38,3 +38,14 @@ def transaction_as(
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
         act_as(conn, claims)
         yield cur
+
+
+async def act_as_async(conn: psycopg.AsyncConnection[Any], claims: dict[str, Any] | None) -> None:
+    """act_as() for async connections."""
+    role = (claims or {}).get("role", "anon")
+    if role not in API_ROLES:
+        raise ValueError(f"unknown database role in token: {role!r}")
+    await conn.execute(f"set local role {role}")
+    await conn.execute(
+        "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims or {}),)
+    )

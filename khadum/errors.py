@@ -53,3 +53,19 @@ class TransientError(KhadumError):
     status = 503
     code = "temporarily_unavailable"
     transient = True
+
+
+class Gone(KhadumError):
+    status = 410
+    code = "gone"
+
+
+class TooManyRequests(KhadumError):
+    status = 429
+    code = "rate_limited"
+    transient = True
+
+
+class PayloadTooLarge(KhadumError):
+    status = 413
+    code = "too_large"

@@ -90,10 +90,16 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
+    chat_storage_dir: str = ".khadum/storage"
 
     @property
     def is_production(self) -> bool:
         return self.khadum_env == "production"
+
+    @property
+    def effective_chat_storage(self) -> str:
+        return self.chat_storage or ("supabase" if self.is_production else "local")
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -21,6 +21,8 @@ TEST_DB = "khadum_test"
 # Tables whose rows tests create; emptied after tests that commit.
 DYNAMIC_TABLES = (
     "chat_messages",
+    "chat_ratings",
+    "chat_token_failures",
     "private_chats",
     "notifications",
     "request_events",
@@ -86,6 +88,7 @@ def clean_db(database_url: str) -> Iterator[str]:
             "truncate " + ", ".join(f"public.{t}" for t in DYNAMIC_TABLES) + " cascade"
         )
         connection.execute("delete from realtime.messages")
+    seed(database_url)  # ratings and counts that tests changed go back to the demo values
 
 
 @pytest.fixture(scope="session")

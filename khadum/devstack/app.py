@@ -38,8 +38,9 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
     from functions.send_emails.routes import router as send_emails
+    from khadum.chat.api import router as chat_router
 
-    return [send_emails(db, settings)]
+    return [send_emails(db, settings), chat_router(db, settings)]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:

@@ -388,12 +388,17 @@ def test_write(
 
 
 def test_a_completed_chat_takes_no_more_messages(conn: psycopg.Connection, world: World) -> None:
-    conn.execute("update private_chats set status = 'completed' where id = %s", (world.ids["cA"],))
-    sql = (
-        "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-        "values (%s, 'client', '+966500000001', 'بعد الإغلاق')"
-    )
-    assert run_as(conn, world.callers["client"], sql, (world.ids["cA"],)) == DENIED
+    conn.execute("update private_chats set status = 'completed' where id = %s",
+                 (world.ids["cA"],))
+    sql = ("insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+           "values (%s, 'client', '+966500000001', 'بعد الإغلاق')")
+    with pytest.raises(psycopg.DatabaseError) as refused, conn.transaction():
+        act_as(conn, world.callers["client"])
+        conn.execute(sql, (world.ids["cA"],))
+    assert refused.value.sqlstate in ("KHS01", "42501")
+    count = conn.execute("select count(*) from chat_messages where message_content = "
+                         "'بعد الإغلاق'").fetchone()
+    assert count == (0,)
 
 
 def test_an_expired_or_forged_chat_claim_sees_nothing(

@@ -1,0 +1,1 @@
+"""The private chat between a client and a freelancer."""

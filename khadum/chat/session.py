@@ -1,0 +1,51 @@
+"""Opening a chat from its link: check the token, slow down guessers, and mint
+the client's short-lived chat session (a Supabase-shaped JWT)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from khadum.auth import CHAT_SESSION_TTL, mint_chat_session_token
+from khadum.errors import Gone, NotFound, TooManyRequests
+from khadum.http import Database
+from khadum.settings import Settings
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,255}$")
+MAX_FAILURES = 20
+FAILURE_WINDOW = "10 minutes"
+
+
+async def open_session(db: Database, settings: Settings, token: str, source: str) -> dict[str, Any]:
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "select count(*) from public.chat_token_failures where source = %s "
+            "and attempted_at > now() - %s::interval",
+            (source[:120], FAILURE_WINDOW),
+        )
+        recent = (await cur.fetchone() or (0,))[0]
+        if recent >= MAX_FAILURES:
+            raise TooManyRequests(
+                "too many wrong chat links; wait a few minutes", code="too_many_attempts"
+            )
+        row = None
+        if TOKEN_PATTERN.fullmatch(token):
+            cur = await conn.execute(
+                "select chat_id, client_session_sub, status from public.chat_by_token(%s)", (token,)
+            )
+            row = await cur.fetchone()
+        if row is None:
+            await conn.execute("select public.record_chat_token_failure(%s)", (source,))
+    # Raised after the block: the pool commits the recorded failure only on a clean exit.
+    if row is None:
+        raise NotFound("this chat link is not valid", code="unknown_link")
+    chat_id, client_sub, status = row
+    if status == "cancelled":
+        raise Gone("this chat was cancelled", code="chat_cancelled")
+    return {
+        "access_token": mint_chat_session_token(settings, chat_id, client_sub),
+        "token_type": "bearer",
+        "expires_in": CHAT_SESSION_TTL,
+        "chat_id": str(chat_id),
+        "status": status,
+    }

@@ -1,0 +1,169 @@
+"""Chat state changes: each by the right party, in the right state, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from khadum.db import act_as
+from khadum.seed.load import freelancer_id
+from tests.factories import (
+    MOHAMMED,
+    NOURA,
+    add_message,
+    chat_client_claims,
+    freelancer_claims,
+    make_chat,
+    make_request,
+)
+
+
+@pytest.fixture
+def chat(conn: psycopg.Connection):
+    return make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000401"))
+
+
+def call(conn: psycopg.Connection, claims: dict[str, Any], sql: str, params: tuple) -> Any:
+    with conn.transaction():
+        act_as(conn, claims)
+        cur = conn.execute(sql, params)
+        row = cur.fetchone() if cur.description else None
+    conn.execute("reset role")
+    return row
+
+
+def refused(conn: psycopg.Connection, claims: dict[str, Any], sql: str, params: tuple) -> str:
+    with pytest.raises(psycopg.DatabaseError) as info:
+        call(conn, claims, sql, params)
+    conn.execute("reset role")
+    return str(info.value.sqlstate)
+
+
+def test_deliver_complete_rate(conn: psycopg.Connection, chat) -> None:
+    client, owner = chat_client_claims(chat), freelancer_claims(MOHAMMED)
+    before = conn.execute(
+        "select rating, rating_count, completed_projects from freelancers where id = %s",
+        (freelancer_id(MOHAMMED),),
+    ).fetchone()
+    assert refused(conn, client, "select public.chat_confirm_completion(%s)", (chat,)) == "KHS01"
+    assert refused(conn, client, "select public.chat_mark_delivered(%s)", (chat,)) == "KHN01"
+    call(conn, owner, "select public.chat_mark_delivered(%s)", (chat,))
+    assert refused(conn, owner, "select public.chat_mark_delivered(%s)", (chat,)) == "KHS01"
+    assert refused(conn, owner, "select public.chat_confirm_completion(%s)", (chat,)) == "KHN01"
+    call(conn, client, "select public.chat_confirm_completion(%s)", (chat,))
+    assert refused(conn, client, "select public.chat_rate(%s, 6, null)", (chat,)) == "KHV01"
+    call(conn, client, "select public.chat_rate(%s, 3, 'عمل جيد')", (chat,))
+    assert refused(conn, client, "select public.chat_rate(%s, 5, null)", (chat,)) == "KHS01"
+    after = conn.execute(
+        "select rating, rating_count, completed_projects from freelancers where id = %s",
+        (freelancer_id(MOHAMMED),),
+    ).fetchone()
+    expected = round((float(before[0]) * before[1] + 3) / (before[1] + 1), 1)
+    assert float(after[0]) == expected
+    assert (after[1], after[2]) == (before[1] + 1, before[2] + 1)
+    status = conn.execute("select status from private_chats where id = %s", (chat,)).fetchone()
+    assert status == ("completed",)
+    notes = conn.execute(
+        "select message_content from chat_messages where chat_id = %s and "
+        "message_type = 'system' order by created_at",
+        (chat,),
+    ).fetchall()
+    assert len(notes) == 2
+
+
+def test_strangers_cannot_touch_a_chat(conn: psycopg.Connection, chat) -> None:
+    other_chat = make_chat(conn, make_request(conn, NOURA))
+    for claims in (freelancer_claims(NOURA), chat_client_claims(other_chat)):
+        assert refused(conn, claims, "select public.chat_cancel(%s, 'لا أريد')", (chat,)) == "KHN01"
+        assert refused(conn, claims, "select public.chat_mark_read(%s)", (chat,)) == "KHN01"
+
+
+def test_either_side_cancels_with_a_reason(conn: psycopg.Connection, chat) -> None:
+    client = chat_client_claims(chat)
+    assert refused(conn, client, "select public.chat_cancel(%s, '')", (chat,)) == "KHV01"
+    call(conn, client, "select public.chat_cancel(%s, 'تغيرت خطتي')", (chat,))
+    row = conn.execute(
+        "select status, cancelled_by, cancel_reason from private_chats where id = %s", (chat,)
+    ).fetchone()
+    assert row == ("cancelled", "client", "تغيرت خطتي")
+    assert (
+        refused(
+            conn, freelancer_claims(MOHAMMED), "select public.chat_cancel(%s, 'مرة ثانية')", (chat,)
+        )
+        == "KHS01"
+    )
+
+
+def test_unread_counts_and_read_receipts(conn: psycopg.Connection, chat) -> None:
+    client, owner = chat_client_claims(chat), freelancer_claims(MOHAMMED)
+    add_message(conn, chat, "مرحبا")
+    add_message(conn, chat, "هل أنت متاح؟")
+    assert call(conn, owner, "select public.chat_unread_count(%s)", (chat,)) == (2,)
+    assert call(conn, client, "select public.chat_unread_count(%s)", (chat,)) == (0,)
+    call(conn, owner, "select public.chat_mark_read(%s)", (chat,))
+    assert call(conn, owner, "select public.chat_unread_count(%s)", (chat,)) == (0,)
+    unread_alerts = conn.execute(
+        "select count(*) from notifications where type = 'chat_message' and not is_read "
+        "and request_id = (select request_id from private_chats where id = %s)",
+        (chat,),
+    ).fetchone()
+    assert unread_alerts == (0,)
+    events = conn.execute(
+        "select event from realtime.messages where topic = %s", (f"chat:{chat}",)
+    ).fetchall()
+    assert ("chat_state",) in events
+
+
+def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection, chat) -> None:
+    conn.execute(
+        "insert into chat_messages (chat_id, sender_type, sender_id, message_content, created_at) "
+        "select id, 'freelancer', freelancer_id::text, 'جاهز؟', now() from private_chats "
+        "where id = %s",
+        (chat,),
+    )
+    conn.execute(
+        "update chat_messages set created_at = now() - interval '20 minutes' where chat_id = %s",
+        (chat,),
+    )
+    assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
+    assert conn.execute("select public.chat_housekeeping()").fetchone() == (0,)
+    keys = conn.execute(
+        "select message_key, to_phone from whatsapp_outbox where params->>'chat_id' = %s",
+        (str(chat),),
+    ).fetchall()
+    assert keys == [("chat_unread", "+966500000401")]
+    conn.execute(
+        "update private_chats set status = 'completed', "
+        "completed_at = now() - interval '2 days' where id = %s",
+        (chat,),
+    )
+    assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
+    keys = conn.execute(
+        "select message_key from whatsapp_outbox where params->>'chat_id' = %s "
+        "order by created_at, message_key",
+        (str(chat),),
+    ).fetchall()
+    assert sorted(k[0] for k in keys) == ["chat_unread", "rating_request"]
+
+
+def test_token_lookup_and_failure_counting(conn: psycopg.Connection, chat) -> None:
+    token = conn.execute(
+        "select chat_url_token from private_chats where id = %s", (chat,)
+    ).fetchone()[0]
+    found = conn.execute(
+        "select chat_id, status from public.chat_by_token(%s)", (token,)
+    ).fetchone()
+    assert found == (chat, "active")
+    assert conn.execute("select * from public.chat_by_token('nope')").fetchone() is None
+    counts = [
+        conn.execute("select public.record_chat_token_failure('10.0.0.1')").fetchone()[0]
+        for _ in range(3)
+    ]
+    assert counts == [1, 2, 3]
+
+
+def test_anon_cannot_call_chat_functions(conn: psycopg.Connection, chat) -> None:
+    assert refused(conn, {"role": "anon"}, "select public.chat_mark_read(%s)", (chat,)) == "42501"
+    assert refused(conn, {"role": "anon"}, "select * from public.chat_by_token('x')", ()) == "42501"

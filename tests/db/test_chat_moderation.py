@@ -1,0 +1,140 @@
+"""Contact details never reach the other side: masking across real-world
+evasions, banned words, rate limits, the privacy note and the activity log."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from khadum.db import act_as
+from tests.factories import MOHAMMED, chat_client_claims, freelancer_claims, make_chat, make_request
+
+MASKED = [
+    ("رقمي 0551234567", "phone"),
+    ("كلمني على ٠٥٥١٢٣٤٥٦٧", "phone"),
+    ("+966 55 123 4567", "phone"),
+    ("٠ ٥ ٥ - ١ ٢ ٣ - ٤ ٥ ٦ ٧", "phone"),
+    ("00966551234567 واتس", "phone"),
+    ("(055) 123-4567", "phone"),
+    ("صفر خمسة خمسة واحد اثنين ثلاثة اربعة خمسة ستة سبعة", "phone"),
+    ("zero five five one two three four five six seven", "phone"),
+    ("05five1two34567", "phone"),
+    ("ahmed@example.com", "email"),
+    ("ahmed at example dot com", "email"),
+    ("ahmed (at) gmail (dot) com", "email"),
+    ("ahmed @ gmail . com", "email"),
+    ("https://wa.me/966551234567", "link"),
+    ("wa.me/966551234567", "link"),
+    ("t.me/ahmed_design", "link"),
+    ("www.ahmed-portfolio.com", "link"),
+    ("instagram.com/ahmed.designs", "link"),
+    ("سنابي: ahmed_99", "handle"),
+    ("تابعني انستا @ahmed.designs", "handle"),
+    ("telegram: ahmeddesign", "handle"),
+    ("واتساب ahmed_sa", "handle"),
+]
+
+KEPT = [
+    "الميزانية 300 ريال والتسليم بعد ٣ أيام",
+    "نبي 2 تصاميم و 10 منشورات",
+    "الموعد 22-08-2025 الساعة 8:30",
+    "the budget is 1,500 SAR for 4 videos",
+    "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), MASKED, ids=[m[0] for m in MASKED])
+def test_contact_details_are_masked(conn: psycopg.Connection, text: str, kind: str) -> None:
+    masked, hits = conn.execute("select * from public.mask_contact_details(%s)", (text,)).fetchone()
+    assert kind in hits
+    assert "[🔒]" in masked
+    digits = sum(ch.isdigit() for ch in masked)
+    assert digits < 7, f"digits left behind: {masked}"
+    assert "@" not in masked and "example" not in masked.replace("[🔒]", "")
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_ordinary_messages_are_left_alone(conn: psycopg.Connection, text: str) -> None:
+    masked, hits = conn.execute("select * from public.mask_contact_details(%s)", (text,)).fetchone()
+    assert (masked, hits) == (text, [])
+
+
+@pytest.fixture
+def chat(conn: psycopg.Connection):
+    return make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000301"))
+
+
+def send(conn: psycopg.Connection, chat_id, side: str, text: str) -> dict:
+    claims = chat_client_claims(chat_id) if side == "client" else freelancer_claims(MOHAMMED)
+    with conn.transaction():
+        act_as(conn, claims)
+        row = conn.execute(
+            "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+            "values (%s, %s, %s, %s) returning message_content, was_masked, sender_id",
+            (
+                chat_id,
+                side,
+                "+966500000301"
+                if side == "client"
+                else str(conn.execute("select public.current_freelancer_id()").fetchone()[0]),
+                text,
+            ),
+        ).fetchone()
+    conn.execute("reset role")
+    return {"content": row[0], "masked": row[1], "sender_id": row[2]}
+
+
+def test_a_masked_message_is_stored_masked_with_a_note_to_both(
+    conn: psycopg.Connection, chat
+) -> None:
+    sent = send(conn, chat, "client", "كلمني واتساب 0551234567 أسرع")
+    assert sent["masked"] and "0551234567" not in sent["content"]
+    rows = conn.execute(
+        "select message_type, message_content from chat_messages "
+        "where chat_id = %s order by created_at, message_type desc",
+        (chat,),
+    ).fetchall()
+    assert [r[0] for r in rows] == ["text", "system"]
+    assert "خدوم" in rows[1][1]
+    log = conn.execute(
+        "select action, details from activity_log where subject_id = %s order by id", (str(chat),)
+    ).fetchall()
+    actions = [a for a, _ in log]
+    assert "chat.message_moderated" in actions and "chat.message_sent" in actions
+    assert "phone" in next(d for a, d in log if a == "chat.message_moderated")["contact_details"]
+
+
+def test_banned_words_are_starred(conn: psycopg.Connection, chat) -> None:
+    conn.execute("insert into moderation_banned_words (word) values ('كلمة_ممنوعة')")
+    sent = send(conn, chat, "freelancer", "هذه كلمة_ممنوعة هنا")
+    assert sent["content"] == "هذه *** هنا"
+
+
+def test_the_sender_id_is_who_the_chat_says(conn: psycopg.Connection, chat) -> None:
+    with conn.transaction():
+        act_as(conn, chat_client_claims(chat))
+        stored = conn.execute(
+            "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+            "values (%s, 'client', '+966599999999', 'انتحال رقم') returning sender_id",
+            (chat,),
+        ).fetchone()
+    assert stored == ("+966500000301",)
+
+
+def test_senders_are_rate_limited(conn: psycopg.Connection, chat) -> None:
+    for i in range(10):
+        send(conn, chat, "client", f"رسالة {i}")
+    with pytest.raises(psycopg.DatabaseError) as limited:
+        send(conn, chat, "client", "واحدة أكثر")
+    assert limited.value.sqlstate == "KHR01"
+
+
+def test_one_alert_per_unread_batch_for_the_freelancer(conn: psycopg.Connection, chat) -> None:
+    for text in ("السلام عليكم", "متى تقدر تبدأ؟", "ننتظرك"):
+        send(conn, chat, "client", text)
+    alerts = conn.execute(
+        "select title from notifications where type = 'chat_message' and request_id = "
+        "(select request_id from private_chats where id = %s)",
+        (chat,),
+    ).fetchall()
+    assert alerts == [("💬 رسالة جديدة من عميل",)]

@@ -1,0 +1,158 @@
+// Every word the chat page shows, Arabic first, English beside it.
+const catalogue = {
+  ar: {
+    title: 'خدوم · المحادثة الخاصة',
+    toggle: 'English',
+    loading: 'جارٍ فتح المحادثة…',
+    secure: '🔒 محادثة خاصة وآمنة داخل منصة خدوم — لا تشارك أرقام التواصل خارج المنصة.',
+    with_freelancer: 'المستقل',
+    with_client: 'العميل',
+    request: 'الطلب',
+    budget: 'الميزانية',
+    category: 'نوع الخدمة',
+    rating: 'التقييم',
+    placeholder: 'اكتب رسالة…',
+    send: 'إرسال',
+    attach: 'إرفاق صورة أو ملف',
+    uploading: 'جارٍ رفع الملف…',
+    typing: 'يكتب الآن…',
+    online: 'متصل',
+    offline: 'غير متصل — نعيد المحاولة…',
+    older: 'تحميل الرسائل الأقدم',
+    no_older: 'بداية المحادثة',
+    today: 'اليوم',
+    yesterday: 'أمس',
+    months: 'يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر',
+    am: 'صباحًا',
+    pm: 'مساءً',
+    sent: 'أُرسلت',
+    received: 'وصلت',
+    read: 'قُرئت',
+    open_file: 'فتح الملف',
+    mark_delivered: '📦 تم تسليم المشروع',
+    confirm_completion: '✅ تأكيد الاستلام',
+    cancel_chat: 'إلغاء المحادثة',
+    cancel_reason: 'سبب الإلغاء (مطلوب)',
+    cancel_confirm: 'تأكيد الإلغاء',
+    close: 'إغلاق',
+    rate_title: 'قيّم المستقل',
+    rate_comment: 'تعليق (اختياري)',
+    rate_send: 'إرسال التقييم',
+    rated: 'شكرًا! تقييمك: {n}/5',
+    status_active: 'نشطة',
+    status_completed: 'مكتملة',
+    status_cancelled: 'ملغاة',
+    delivered_note: 'سلّم المستقل المشروع — بانتظار تأكيد العميل.',
+    chat_closed: 'المحادثة مغلقة ولا تستقبل رسائل جديدة.',
+    new_messages: '({n}) رسالة جديدة',
+    errors: {
+      unknown_link: 'رابط المحادثة غير صالح. تأكد من الرابط في الإيميل أو رسالة الواتساب.',
+      chat_cancelled: 'أُلغيت هذه المحادثة.',
+      too_many_attempts: 'محاولات كثيرة بروابط خاطئة. انتظر بضع دقائق ثم حاول مجددًا.',
+      rate_limited: 'أرسلت رسائل كثيرة بسرعة. انتظر لحظات ثم أكمل.',
+      not_a_party: 'ليس لديك صلاحية على هذه المحادثة.',
+      forbidden: 'ليس لديك صلاحية على هذه المحادثة.',
+      unauthorized: 'انتهت الجلسة. افتح الرابط من جديد.',
+      token_expired: 'انتهت الجلسة. افتح الرابط من جديد.',
+      file_type_not_allowed: 'نوع الملف غير مسموح: أرسل صورًا أو PDF أو ملفات أوفيس أو ZIP أو نصوصًا.',
+      file_too_large: 'الملف أكبر من الحد المسموح (10 ميجا للصور و20 ميجا للملفات).',
+      chat_not_active: 'المحادثة مغلقة.',
+      chat_not_completable: 'لا يمكن التأكيد قبل أن يعلن المستقل التسليم.',
+      chat_not_deliverable: 'سبق إعلان التسليم أو المحادثة مغلقة.',
+      already_rated: 'سبق لك التقييم.',
+      reason_required: 'اكتب سبب الإلغاء.',
+      signin_needed: 'سجّل الدخول إلى لوحة المستقل أولًا ثم افتح المحادثة.',
+      network: 'تعذّر الاتصال. تحقق من الإنترنت وحاول مجددًا.',
+      generic: 'حدث خطأ غير متوقع. حاول مرة أخرى.',
+    },
+  },
+  en: {
+    title: 'Khadum · Private chat',
+    toggle: 'العربية',
+    loading: 'Opening the chat…',
+    secure: '🔒 A private, secure chat inside Khadum — do not share contact details outside the platform.',
+    with_freelancer: 'Freelancer',
+    with_client: 'Client',
+    request: 'Request',
+    budget: 'Budget',
+    category: 'Service',
+    rating: 'Rating',
+    placeholder: 'Type a message…',
+    send: 'Send',
+    attach: 'Attach an image or file',
+    uploading: 'Uploading…',
+    typing: 'typing…',
+    online: 'Online',
+    offline: 'Offline — reconnecting…',
+    older: 'Load older messages',
+    no_older: 'Start of the chat',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    months: 'January February March April May June July August September October November December',
+    am: 'AM',
+    pm: 'PM',
+    sent: 'Sent',
+    received: 'Delivered',
+    read: 'Read',
+    open_file: 'Open file',
+    mark_delivered: '📦 Project delivered',
+    confirm_completion: '✅ Confirm delivery',
+    cancel_chat: 'Cancel chat',
+    cancel_reason: 'Reason (required)',
+    cancel_confirm: 'Confirm cancellation',
+    close: 'Close',
+    rate_title: 'Rate the freelancer',
+    rate_comment: 'Comment (optional)',
+    rate_send: 'Send rating',
+    rated: 'Thank you! Your rating: {n}/5',
+    status_active: 'Active',
+    status_completed: 'Completed',
+    status_cancelled: 'Cancelled',
+    delivered_note: 'The freelancer delivered — waiting for the client to confirm.',
+    chat_closed: 'This chat is closed to new messages.',
+    new_messages: '({n}) new messages',
+    errors: {
+      unknown_link: 'This chat link is not valid. Check the link in the email or WhatsApp message.',
+      chat_cancelled: 'This chat was cancelled.',
+      too_many_attempts: 'Too many wrong links. Wait a few minutes and try again.',
+      rate_limited: 'You are sending messages very fast. Wait a moment.',
+      not_a_party: 'You do not have access to this chat.',
+      forbidden: 'You do not have access to this chat.',
+      unauthorized: 'Your session ended. Open the link again.',
+      token_expired: 'Your session ended. Open the link again.',
+      file_type_not_allowed: 'File type not allowed: send images, PDF, Office files, ZIP or text.',
+      file_too_large: 'The file is too large (10 MB for images, 20 MB for files).',
+      chat_not_active: 'The chat is closed.',
+      chat_not_completable: 'You can confirm once the freelancer marks the project delivered.',
+      chat_not_deliverable: 'Already marked delivered, or the chat is closed.',
+      already_rated: 'You have already rated.',
+      reason_required: 'Write a reason for cancelling.',
+      signin_needed: 'Sign in to the freelancer dashboard first, then open the chat.',
+      network: 'Could not connect. Check your connection and try again.',
+      generic: 'Something went wrong. Please try again.',
+    },
+  },
+}
+
+let lang = localStorage.getItem('khadum.lang') === 'en' ? 'en' : 'ar'
+
+export function t(key, params = {}) {
+  const entry = key.split('.').reduce((o, k) => (o ? o[k] : undefined), catalogue[lang])
+  const text = entry ?? key.split('.').reduce((o, k) => (o ? o[k] : undefined), catalogue.ar) ?? key
+  return String(text).replace(/\{(\w+)\}/g, (_, name) => params[name] ?? '')
+}
+
+export function errorText(code) {
+  return catalogue[lang].errors[code] || catalogue[lang].errors.generic
+}
+
+export function language() {
+  return lang
+}
+
+export function toggleLanguage() {
+  lang = lang === 'ar' ? 'en' : 'ar'
+  localStorage.setItem('khadum.lang', lang)
+  document.documentElement.lang = lang
+  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr'
+}

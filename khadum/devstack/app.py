@@ -111,14 +111,25 @@ async def run_expiry_once(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
+async def run_chat_housekeeping_once(db: Database) -> int:
+    async with db.connection() as conn:
+        cur = await conn.execute("select public.chat_housekeeping()")
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def _expiry_loop(db: Database) -> None:
+    """The jobs pg_cron runs every minute on Supabase."""
     while True:
         try:
             expired = await run_expiry_once(db)
             if expired:
                 log.info("expired %d overdue request(s)", expired)
+            nudges = await run_chat_housekeeping_once(db)
+            if nudges:
+                log.info("queued %d chat nudge(s) on WhatsApp", nudges)
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
-            log.exception("expire_requests() failed; trying again in a minute")
+            log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 

@@ -1,0 +1,112 @@
+"""Sustained chat messages per second across 1,000 chats, through the chat
+function over HTTP (ASGI) on real PostgreSQL (moderation, RLS, triggers and
+broadcasts included). Prints one JSON document.
+
+    .venv/bin/python -m bench.chat_throughput [--chats 1000] [--messages 5000] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import secrets
+import time
+
+import httpx
+import psycopg
+
+from bench.common import percentiles, scratch_database
+from khadum.auth import mint_chat_session_token, mint_freelancer_token
+from khadum.devstack.app import create_app
+from khadum.settings import Settings
+
+
+def make_chats(url: str, count: int) -> list[tuple[str, str, str, str]]:
+    """(chat_id, client_sub, freelancer user id, freelancer email) for `count` chats."""
+    with psycopg.connect(url) as conn:
+        conn.execute("delete from chat_rate_limits")  # measure the pipeline, not the limiter
+        rows = conn.execute(
+            """
+            with f as (
+              select id, user_id, email, row_number() over (order by id) - 1 as n,
+                     count(*) over () as total from freelancers where user_id is not null),
+            r as (
+              insert into client_requests (client_whatsapp_phone, client_name, freelancer_id,
+                service_description, status)
+              select '+9665' || lpad(g::text, 8, '0'), 'عميل ' || g, f.id,
+                     'طلب تجريبي رقم ' || g, 'accepted'
+              from generate_series(1, %s) g join f on f.n = g %% f.total
+              returning id, client_whatsapp_phone, freelancer_id)
+            insert into private_chats (request_id, client_whatsapp_phone, freelancer_id,
+              chat_url_token)
+            select r.id, r.client_whatsapp_phone, r.freelancer_id,
+                   md5(random()::text) || md5(r.id::text) from r
+            returning id, client_session_sub, freelancer_id
+            """,
+            (count,),
+        ).fetchall()
+        users = dict(conn.execute("select id, (user_id::text, email) from freelancers").fetchall())
+    return [(str(c), str(sub), *users[f]) for c, sub, f in rows]
+
+
+async def run(url: str, chats: int, messages: int, concurrency: int) -> dict[str, object]:
+    settings = Settings()
+    prepared = make_chats(url, chats)
+    headers = {}
+    for chat_id, sub, user_id, email in prepared:
+        headers[(chat_id, "client")] = {
+            "Authorization": f"Bearer {mint_chat_session_token(settings, chat_id, sub)}"}
+        headers[(chat_id, "freelancer")] = {
+            "Authorization": f"Bearer {mint_freelancer_token(settings, user_id, email)}"}
+    app = create_app(url, settings=settings, run_expiry=False, run_outbox=False)
+    latencies: list[float] = []
+    failures = 0
+    rng = random.Random(7)
+    jobs = [(prepared[i % chats][0], rng.choice(("client", "freelancer"))) for i in range(messages)]
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+            async def worker() -> None:
+                nonlocal failures
+                while not queue.empty():
+                    chat_id, side = queue.get_nowait()
+                    started = time.perf_counter()
+                    res = await client.post(
+                        f"/functions/v1/chat/{chat_id}/messages",
+                        json={"text": f"رسالة اختبار {secrets.token_hex(4)}"},
+                        headers=headers[(chat_id, side)])
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    failures += res.status_code != 201
+
+            began = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - began
+    with psycopg.connect(url) as conn:
+        stored = conn.execute("select count(*) from chat_messages where message_type = 'text'"
+                              ).fetchone()
+    return {"benchmark": "chat_throughput", "chats": chats, "messages": messages,
+            "concurrency": concurrency, "seconds": round(elapsed, 2),
+            "messages_per_second": round(messages / elapsed, 1), "failed": failures,
+            "stored": stored[0] if stored else 0, "send_latency": percentiles(latencies)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chats", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    url = scratch_database("khadum_bench_chat")
+    print(json.dumps(asyncio.run(run(url, args.chats, args.messages, args.concurrency)),
+                     ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

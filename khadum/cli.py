@@ -152,6 +152,14 @@ def cmd_expire(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_web_config(args: argparse.Namespace) -> int:
+    from khadum.devstack.web import production_config
+
+    # Static deployments put this next to index.html: web/dist/config.js.
+    print(production_config(get_settings()), end="")
+    return 0
+
+
 # -- dev ---------------------------------------------------------------------------
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
@@ -237,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     expire = sub.add_parser("expire", help="expire overdue requests once")
     database_url(expire)
     expire.set_defaults(func=cmd_expire)
+    web_config = sub.add_parser(
+        "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"
+    )
+    web_config.set_defaults(func=cmd_web_config)
     return parser
 
 

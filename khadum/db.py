@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import psycopg
@@ -37,4 +37,20 @@ def transaction_as(
     """A transaction run as the caller, with dict rows."""
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
         act_as(conn, claims)
+        yield cur
+
+
+@asynccontextmanager
+async def atransaction_as(
+    conn: psycopg.AsyncConnection[Any], claims: dict[str, Any] | None
+) -> AsyncIterator[psycopg.AsyncCursor[dict[str, Any]]]:
+    """The async twin of transaction_as: a transaction run as the caller, with dict rows."""
+    role = (claims or {}).get("role", "anon")
+    if role not in API_ROLES:
+        raise ValueError(f"unknown database role in token: {role!r}")
+    async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(f"set local role {role}")
+        await cur.execute(
+            "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims or {}),)
+        )
         yield cur

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     supabase_service_role_key: str = LOCAL_SERVICE_KEY
     supabase_jwt_secret: str = LOCAL_JWT_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where the browser calls the HTTP functions; unset = {SUPABASE_URL}/functions/v1.
+    functions_url: str | None = None
     whatsapp_graph_url: str = "http://127.0.0.1:8000/dev/graph"
     whatsapp_api_version: str = "v21.0"
     whatsapp_access_token: str = "local-whatsapp-token"
@@ -82,6 +84,10 @@ class Settings(BaseSettings):
     resend_api_url: str = "http://127.0.0.1:8000/dev/resend"
     resend_webhook_secret: str = LOCAL_RESEND_WEBHOOK_SECRET
     email_from: str = "خدوم <noreply@khadum.app>"
+
+    @property
+    def functions_base_url(self) -> str:
+        return self.functions_url or f"{self.supabase_url.rstrip('/')}/functions/v1"
 
     @property
     def is_production(self) -> bool:

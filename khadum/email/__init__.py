@@ -1,0 +1,1 @@
+"""Emails: building one is pure (templates → subject, HTML, text); sending is separate."""

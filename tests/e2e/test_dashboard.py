@@ -175,3 +175,30 @@ def test_requests_list_expired_card_language_and_session(
     expect(page.locator("#signin")).to_be_visible()
     page.reload()
     expect(page.locator("#signin")).to_be_visible()
+
+
+def test_an_expired_session_is_refreshed_or_sent_back_to_sign_in(
+        browser: Browser, base: str, database_url: str) -> None:
+    page = sign_in(browser, base, MOHAMMED)
+    key = page.evaluate("Object.keys(localStorage).find(k => k.endsWith('-auth-token'))")
+
+    def age_session() -> None:  # as if the hour had passed with the tab closed
+        page.evaluate("""key => {
+            const s = JSON.parse(localStorage.getItem(key));
+            s.expires_at = Math.floor(Date.now() / 1000) - 60;
+            localStorage.setItem(key, JSON.stringify(s));
+        }""", key)
+
+    before = page.evaluate("key => JSON.parse(localStorage.getItem(key)).access_token", key)
+    age_session()
+    page.reload()
+    expect(page.locator("#notifications-page")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED")
+    after = page.evaluate("key => JSON.parse(localStorage.getItem(key)).access_token", key)
+    assert after != before  # refreshed with the refresh token
+
+    with psycopg.connect(database_url, autocommit=True) as conn:  # the session was revoked
+        conn.execute("update auth.refresh_tokens set revoked = true")
+    age_session()
+    page.reload()
+    expect(page.locator("#signin")).to_be_visible()

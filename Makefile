@@ -1,11 +1,14 @@
 # Khadum — the two commands: `make dev` (the whole product locally) and `make test`.
-# Each bootstraps what it needs: the virtualenv and Python packages (and, once the
-# web app lands, its npm packages and build).
+# Each bootstraps what it needs: the virtualenv and Python packages, and the
+# dashboard's npm packages and Vite build (web/dist), redone only when sources change.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WEB_INSTALLED := web/node_modules/.installed
+WEB_BUILT := web/dist/.built
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/chat.html web/vite.config.js
 export PYTHONWARNINGS := ignore::RuntimeWarning
 
 .PHONY: dev test lint bootstrap clean
@@ -17,7 +20,17 @@ $(STAMP): pyproject.toml
 	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-bootstrap: $(STAMP)
+$(WEB_INSTALLED): web/package.json web/package-lock.json
+	@echo "==> installing the dashboard's npm packages (npm ci in web/)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_INSTALLED)
+
+$(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
+	@echo "==> building the dashboard (vite build: web/ -> web/dist)"
+	@cd web && npm run --silent build -- --logLevel error
+	@touch $(WEB_BUILT)
+
+bootstrap: $(STAMP) $(WEB_BUILT)
 
 dev: bootstrap
 	@echo "==> starting the local stack (Ctrl-C stops it)"
@@ -32,4 +45,4 @@ lint: bootstrap
 	@$(BIN)/mypy khadum functions
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist

@@ -191,6 +191,14 @@ def cmd_outbox_drain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_web_config(args: argparse.Namespace) -> int:
+    from khadum.devstack.web import production_config
+
+    # Static deployments put this next to index.html: web/dist/config.js.
+    print(production_config(get_settings()), end="")
+    return 0
+
+
 # -- dev ---------------------------------------------------------------------------
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
@@ -283,6 +291,12 @@ def build_parser() -> argparse.ArgumentParser:
     drain = outbox.add_parser("drain", help="send what is due in the outboxes, once")
     database_url(drain)
     drain.set_defaults(func=cmd_outbox_drain)
+
+
+    web_config = sub.add_parser(
+        "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"
+    )
+    web_config.set_defaults(func=cmd_web_config)
     return parser
 
 

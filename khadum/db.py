@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import psycopg
@@ -49,3 +49,13 @@ async def act_as_async(conn: psycopg.AsyncConnection[Any], claims: dict[str, Any
     await conn.execute(
         "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims or {}),)
     )
+
+
+@asynccontextmanager
+async def atransaction_as(
+    conn: psycopg.AsyncConnection[Any], claims: dict[str, Any] | None
+) -> AsyncIterator[psycopg.AsyncCursor[dict[str, Any]]]:
+    """The async twin of transaction_as: a transaction run as the caller, with dict rows."""
+    async with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        await act_as_async(conn, claims)
+        yield cur

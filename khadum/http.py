@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from psycopg_pool import AsyncConnectionPool
 
@@ -81,6 +82,12 @@ def function_app(
     app.state.db = database
     app.state.settings = settings
     install_error_handlers(app)
+    # The dashboard (static files at PUBLIC_BASE_URL) calls the functions from the browser.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=[settings.public_base_url.rstrip("/")],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["authorization", "content-type", "apikey", "x-client-info"],
+    )
     app.include_router(router(database, settings))
     return app
 

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     supabase_service_role_key: str = LOCAL_SERVICE_KEY
     supabase_jwt_secret: str = LOCAL_JWT_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where the browser calls the HTTP functions; unset = {SUPABASE_URL}/functions/v1.
+    functions_url: str | None = None
     whatsapp_graph_url: str = "http://127.0.0.1:8000/dev/graph"
     whatsapp_api_version: str = "v21.0"
     whatsapp_access_token: str = "local-whatsapp-token"
@@ -92,6 +94,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
     chat_storage_dir: str = ".khadum/storage"
+
+    @property
+    def functions_base_url(self) -> str:
+        return self.functions_url or f"{self.supabase_url.rstrip('/')}/functions/v1"
 
     @property
     def is_production(self) -> bool:

@@ -83,11 +83,18 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
 def clean_db(database_url: str) -> Iterator[str]:
     """For tests that commit: empties the dynamic tables afterwards."""
     yield database_url
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute(
-            "truncate " + ", ".join(f"public.{t}" for t in DYNAMIC_TABLES) + " cascade"
-        )
-        connection.execute("delete from realtime.messages")
+    # A page still open may be writing as we empty the tables: retry on deadlock.
+    for attempt in range(5):
+        try:
+            with psycopg.connect(database_url, autocommit=True) as connection:
+                connection.execute(
+                    "truncate " + ", ".join(f"public.{t}" for t in DYNAMIC_TABLES) + " cascade"
+                )
+                connection.execute("delete from realtime.messages")
+            break
+        except psycopg.errors.DeadlockDetected:
+            if attempt == 4:
+                raise
     seed(database_url)  # ratings and counts that tests changed go back to the demo values
 
 

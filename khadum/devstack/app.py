@@ -14,9 +14,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from psycopg.rows import dict_row
 
+from khadum.dashboard.router import router as dashboard_router
+from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
+from khadum.devstack.realtime.hub import RealtimeHub
+from khadum.devstack.realtime.router import router as realtime_router
 from khadum.http import Database, install_error_handlers
 from khadum.paths import PACKAGE_DIR
+from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
 from khadum.settings import Settings, get_settings
 
@@ -25,11 +30,18 @@ EXPIRY_INTERVAL_SECONDS = 60.0
 EMAIL_DRAIN_INTERVAL_SECONDS = 1.0
 
 ENDPOINTS: list[tuple[str, str]] = [
-    ("/", "this page"),
+    ("/", "the freelancer dashboard (sign in with a demo account)"),
+    ("/dev", "this page"),
     ("/healthz", "health check (JSON)"),
     ("/dev/mailbox", "mailbox: emails the Resend stand-in got, rendered, with state"),
     ("/dev/resend/emails", "Resend stand-in: recorded emails (JSON, oldest first)"),
     ("/functions/v1/send_emails", "POST (service key): send due emails; /webhook: Resend"),
+    ("/functions/v1/respond_request", "accept / reject / ask for details (POST, JWT)"),
+    ("/functions/v1/dashboard_api", "the dashboard's data, through RLS (JWT)"),
+    ("/auth/v1", "Supabase Auth stand-in: email + password sign-in"),
+    ("/realtime/v1/websocket", "Supabase Realtime stand-in: private broadcast channels"),
+    ("/chat/{token}", "the client's private chat page (link from the email / WhatsApp)"),
+    ("/functions/v1/chat", "the chat function: sessions, messages, files, completion (JWT)"),
 ]
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
@@ -40,7 +52,12 @@ def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     from functions.send_emails.routes import router as send_emails
     from khadum.chat.api import router as chat_router
 
-    return [send_emails(db, settings), chat_router(db, settings)]
+    return [
+        respond_router(db, settings),
+        dashboard_router(db, settings),
+        send_emails(db, settings),
+        chat_router(db, settings),
+    ]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
@@ -49,7 +66,12 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     from khadum.devstack.resend_standin import ResendStandin
 
     resend = ResendStandin(webhook_secret=settings.resend_webhook_secret, play_events=True)
-    return [resend.router(), mailbox_router(db, resend)]
+    return [
+        gotrue.router(db, settings),
+        resend.router(),
+        mailbox_router(db, resend),
+        web.router(settings),
+    ]
 
 
 def create_app(
@@ -60,6 +82,7 @@ def create_app(
     settings = settings or get_settings()
     db = Database(database_url)
     run_outbox = run_expiry if run_outbox is None else run_outbox
+    hub = RealtimeHub(database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -75,14 +98,18 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await hub.close()
             await db.close()
 
     app = FastAPI(title="Khadum local stack", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.db = db
     app.state.settings = settings
+    app.state.realtime = hub
     install_error_handlers(app)
     for router in (*function_routers(db, settings), *local_routers(db, settings)):
         app.include_router(router)
+    app.include_router(realtime_router(hub, settings))
+    app.mount("/assets", web.assets(), name="assets")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -90,7 +117,7 @@ def create_app(
             await conn.execute("select 1")
         return {"status": "ok"}
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/dev", response_class=HTMLResponse)
     async def start_page(request: Request, all: int = 0) -> HTMLResponse:
         context = await _start_page_context(db, database_url, show_all=bool(all))
         return templates.TemplateResponse(request, "start.html", {"t": text, **context})

@@ -154,3 +154,21 @@ exception when others then
 end
 $$;
 grant execute on function realtime.send(jsonb, text, text, boolean) to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------
+-- auth.refresh_tokens: the local GoTrue stand-in (khadum/devstack/gotrue.py)
+-- keeps sessions here, in the table and columns Supabase Auth uses.
+-- ---------------------------------------------------------------------------
+create table if not exists auth.refresh_tokens (
+  instance_id uuid,
+  id bigserial primary key,
+  token varchar(255) unique,
+  user_id varchar(255),
+  revoked boolean,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  parent varchar(255),
+  session_id uuid
+);
+create index if not exists refresh_tokens_session_id_revoked_idx
+  on auth.refresh_tokens (session_id, revoked);

@@ -1,5 +1,3 @@
-"""Email delivery: the outbox sender, its providers (Resend, SMTP) and Resend's webhook.
-
-Emails are rendered when queued (see docs/internal-contracts.md); this package only
-sends them and tracks their delivery.
-"""
+"""Emails: building one is pure (templates -> subject, HTML, text), done when it is
+queued; sending is separate: the outbox sender, its providers (Resend, SMTP) and
+Resend's delivery webhook (see docs/internal-contracts.md)."""

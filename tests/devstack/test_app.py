@@ -21,14 +21,14 @@ async def test_health_and_start_page(database_url: str) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
             health = await client.get("/healthz")
             assert health.json() == {"status": "ok"}
-            page = await client.get("/")
+            page = await client.get("/dev")
             assert page.status_code == 200
             html = page.text
             assert 'dir="rtl"' in html and "خدوم" in html
             assert DEMO_PASSWORD in html
             assert "mohammed-alghamdi@demo.khadum.app" in html
             assert html.count('class="signin"') == 12
-            everyone = await client.get("/?all=1")
+            everyone = await client.get("/dev?all=1")
             assert everyone.text.count('class="signin"') >= 64
 
 

@@ -61,7 +61,7 @@ def test_dev_serves_stops_cleanly_and_reuses_its_data(tmp_path: Path) -> None:
 
     proc = _run_dev(data_dir, port)
     _wait_serving(base, proc)
-    page = httpx.get(base + "/", timeout=10)
+    page = httpx.get(base + "/dev", timeout=10)
     assert page.status_code == 200 and "mohammed-alghamdi@demo.khadum.app" in page.text
     first = _stop(proc)
     assert proc.returncode == 0, first

@@ -19,7 +19,7 @@ def test_start_page_shows_what_runs_and_the_demo_sign_ins(
 ) -> None:
     with serve(create_app(database_url, run_expiry=False)) as base, chromium() as browser:
         page = browser.new_page(locale="ar-SA")
-        page.goto(base + "/")
+        page.goto(base + "/dev")
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert "خدوم" in page.title()
         assert page.locator("#demo-password").inner_text() == DEMO_PASSWORD
@@ -28,5 +28,5 @@ def test_start_page_shows_what_runs_and_the_demo_sign_ins(
         assert page.get_by_text("mohammed-alghamdi@demo.khadum.app").is_visible()
         page.screenshot(path=str(artifacts / "start-page.png"), full_page=True)
         page.get_by_role("link", name="عرض الجميع").click()
-        page.wait_for_url("**/?all=1")
+        page.wait_for_url("**/dev?all=1")
         assert page.locator("tr.signin").count() >= 64

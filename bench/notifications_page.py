@@ -1,0 +1,98 @@
+"""The notifications page with 1,000 requests: the data API's timings over HTTP and
+the page in Chromium from navigation to the first 50 notifications drawn. Prints JSON.
+
+    .venv/bin/python -m bench.notifications_page [--rounds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import httpx
+import psycopg
+from playwright.sync_api import sync_playwright
+
+from bench._stack import database, percentile, server
+from khadum.auth import mint_freelancer_token
+from khadum.seed.load import DEMO_PASSWORD, freelancer_id, user_id
+from khadum.settings import get_settings
+
+KEY = "mohammed-alghamdi"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def fill(url: str, count: int) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            """
+            insert into client_requests (client_whatsapp_phone, client_name, client_email,
+              freelancer_id, service_description, service_category, budget_range,
+              reason_for_choice, created_at, expires_at)
+            select '+9665' || lpad(g::text, 8, '0'), 'عميل ' || g, 'c' || g || '@example.com', %s,
+                   'وصف المشروع رقم ' || g, 'marketing_ads', (100 + g) || ' ريال', 'سبب',
+                   now() - make_interval(mins => g),
+                   now() - make_interval(mins => g) + interval '24 hours'
+            from generate_series(1, %s) g
+            """,
+            (freelancer_id(KEY), count),
+        )
+
+
+def api_timings(base: str, rounds: int) -> dict[str, float]:
+    token = mint_freelancer_token(get_settings(), user_id(KEY), f"{KEY}@demo.khadum.app")
+    headers = {"Authorization": f"Bearer {token}"}
+    out: dict[str, float] = {}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for name, path in (("notifications", "/functions/v1/dashboard_api/notifications"),
+                           ("requests", "/functions/v1/dashboard_api/requests?page=10"),
+                           ("search", "/functions/v1/dashboard_api/requests?q=عميل%2077")):
+            times = []
+            for _ in range(rounds):
+                began = time.perf_counter()
+                res = client.get(path)
+                times.append((time.perf_counter() - began) * 1000)
+                res.raise_for_status()
+            out[f"api_{name}_p50_ms"] = percentile(times, 50)
+            out[f"api_{name}_p95_ms"] = percentile(times, 95)
+    return out
+
+
+def page_timings(base: str, rounds: int) -> dict[str, float]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(locale="ar-SA")
+        page.goto(base + "/")
+        page.fill("#email", f"{KEY}@demo.khadum.app")
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("#signin")
+        page.wait_for_selector("#notification-list li.notification >> nth=49")
+        times = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            page.reload()
+            page.wait_for_selector("#notification-list li.notification >> nth=49")
+            times.append((time.perf_counter() - began) * 1000)
+        browser.close()
+    return {"page_load_p50_ms": percentile(times, 50), "page_load_p95_ms": percentile(times, 95)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    with database() as url, server(url) as base:
+        fill(url, args.requests)
+        result: dict[str, object] = {
+            "benchmark": "notifications page with many requests", "requests": args.requests,
+            "rounds": args.rounds}
+        result |= api_timings(base, args.rounds * 3)
+        result |= page_timings(base, args.rounds)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The dashboard's reads and its one write (mark notifications read), as SQL run
+inside `atransaction_as`: the caller's role and claims, so RLS decides what exists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from psycopg import AsyncCursor
+
+Cursor = AsyncCursor[dict[str, Any]]
+STATUSES = ("pending", "accepted", "rejected", "expired")
+
+_REQUEST_COLUMNS = """
+  r.id, r.client_name, r.client_whatsapp_phone, r.client_email, r.service_description,
+  r.service_category, c.name_ar as category_ar, c.name_en as category_en, r.budget_range,
+  r.project_details, r.reason_for_choice, r.status, public.effective_status(r) as effective_status,
+  public.is_actionable(r) as actionable, r.created_at, r.responded_at, r.expires_at,
+  r.response_message, r.client_language
+"""
+
+
+async def me(cur: Cursor) -> dict[str, Any] | None:
+    await cur.execute(
+        "select id, display_name, display_name_en, email, headline, headline_en, rating "
+        "from public.freelancers where id = (select public.current_freelancer_id())"
+    )
+    return await cur.fetchone()
+
+
+async def notifications(cur: Cursor, limit: int, offset: int) -> dict[str, Any]:
+    await cur.execute(
+        f"""
+        select n.id, n.request_id, n.title, n.message, n.type, n.is_read, n.created_at, n.read_at,
+               r.client_name, r.service_description, r.budget_range,
+               public.effective_status(r) as request_status
+        from public.notifications n
+        left join public.client_requests r on r.id = n.request_id
+        order by n.created_at desc, n.id
+        limit {int(limit)} offset {int(offset)}
+        """
+    )
+    items = await cur.fetchall()
+    await cur.execute(
+        "select count(*) filter (where not coalesce(is_read, false)) as unread, count(*) as total "
+        "from public.notifications"
+    )
+    counts = await cur.fetchone() or {"unread": 0, "total": 0}
+    return {"items": items, "unread": counts["unread"], "total": counts["total"]}
+
+
+async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:
+    await cur.execute(
+        """
+        update public.notifications set is_read = true, read_at = now()
+        where not coalesce(is_read, false) and (%(all)s or id = any(%(ids)s))
+        returning id
+        """,
+        {"all": ids is None, "ids": ids or []},
+    )
+    updated = [row["id"] for row in await cur.fetchall()]
+    await cur.execute(
+        "select count(*) as unread from public.notifications where not coalesce(is_read, false)"
+    )
+    row = await cur.fetchone() or {"unread": 0}
+    return {"updated": updated, "unread": row["unread"]}
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def requests(
+    cur: Cursor, status: str | None, query: str | None, page: int, page_size: int
+) -> dict[str, Any]:
+    where = ["(%(status)s::text is null or public.effective_status(r) = %(status)s)"]
+    params: dict[str, Any] = {"status": status, "q": None}
+    if query:
+        where.append(
+            "public.normalize_arabic(concat_ws(' ', r.client_name, r.client_email, "
+            "r.client_whatsapp_phone, r.service_description, r.budget_range, r.reason_for_choice)) "
+            "like public.normalize_arabic(%(q)s)"
+        )
+        params["q"] = _like(query)
+    clause = " and ".join(where)
+    await cur.execute(
+        f"""
+        select {_REQUEST_COLUMNS}, count(*) over () as total_rows
+        from public.client_requests r
+        left join public.service_categories c on c.slug = r.service_category
+        where {clause}
+        order by r.created_at desc, r.id
+        limit {int(page_size)} offset {int((page - 1) * page_size)}
+        """,
+        params,
+    )
+    items = await cur.fetchall()
+    total = items[0]["total_rows"] if items else await _count(cur, clause, params)
+    for item in items:
+        item.pop("total_rows", None)
+    await cur.execute(
+        "select public.effective_status(r) as status, count(*) as n "
+        "from public.client_requests r group by 1"
+    )
+    counts = {s: 0 for s in STATUSES} | {row["status"]: row["n"] for row in await cur.fetchall()}
+    counts["all"] = sum(counts[s] for s in STATUSES)
+    return {"items": items, "total": total, "page": page, "page_size": page_size,
+            "counts": counts}
+
+
+async def _count(cur: Cursor, clause: str, params: dict[str, Any]) -> int:
+    await cur.execute(f"select count(*) as n from public.client_requests r where {clause}", params)
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] | None:
+    await cur.execute(
+        f"""
+        select {_REQUEST_COLUMNS}
+        from public.client_requests r
+        left join public.service_categories c on c.slug = r.service_category
+        where r.id = %s
+        """,
+        (request_id,),
+    )
+    request = await cur.fetchone()
+    if request is None:
+        return None
+    await cur.execute(
+        "select id, event_type, actor, message, created_at from public.request_events "
+        "where request_id = %s order by created_at, id",
+        (request_id,),
+    )
+    events = await cur.fetchall()
+    await cur.execute(
+        "select id, status, created_at, last_activity from public.private_chats "
+        "where request_id = %s",
+        (request_id,),
+    )
+    chat = await cur.fetchone()
+    return {"request": request, "events": events, "chat": chat}
+
+
+async def chats(cur: Cursor, chat_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    await cur.execute(
+        """
+        select c.id, c.request_id, c.status, c.created_at, c.last_activity,
+               r.client_name, r.service_description, r.budget_range,
+               m.message_content as last_message, m.sender_type as last_sender,
+               m.created_at as last_message_at,
+               (select count(*) from public.chat_messages x where x.chat_id = c.id) as messages
+        from public.private_chats c
+        join public.client_requests r on r.id = c.request_id
+        left join lateral (
+          select message_content, sender_type, created_at from public.chat_messages
+          where chat_id = c.id order by created_at desc limit 1
+        ) m on true
+        where %(chat)s::uuid is null or c.id = %(chat)s
+        order by c.last_activity desc nulls last, c.created_at desc
+        limit 200
+        """,
+        {"chat": chat_id},
+    )
+    return await cur.fetchall()

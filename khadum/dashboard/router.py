@@ -1,0 +1,90 @@
+"""/functions/v1/dashboard_api/… — the dashboard's data, each call a transaction
+run as the caller (their role and JWT claims), so RLS is what the browser meets."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from khadum.dashboard import queries
+from khadum.db import atransaction_as
+from khadum.errors import Forbidden, NotFound
+from khadum.http import Database, caller_claims
+from khadum.settings import Settings
+
+BASE = "/functions/v1/dashboard_api"
+Status = Literal["pending", "accepted", "rejected", "expired"]
+
+
+class MarkRead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
+    all: bool = False
+
+
+def router(db: Database, settings: Settings) -> APIRouter:
+    api = APIRouter(prefix=BASE)
+    Claims = Depends(caller_claims)
+
+    @api.get("/me")
+    async def me(claims: dict[str, Any] = Claims) -> dict[str, Any]:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            profile = await queries.me(cur)
+        if profile is None:
+            raise Forbidden("this account has no freelancer profile", code="not_a_freelancer")
+        return {"freelancer": profile, "topic": f"freelancer:{profile['id']}"}
+
+    @api.get("/notifications")
+    async def notifications(
+        claims: dict[str, Any] = Claims,
+        limit: int = Query(50, ge=1, le=200),
+        offset: int = Query(0, ge=0),
+    ) -> dict[str, Any]:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            return await queries.notifications(cur, limit, offset)
+
+    @api.post("/notifications/read")
+    async def mark_read(body: MarkRead, claims: dict[str, Any] = Claims) -> dict[str, Any]:
+        ids = None if body.all else (body.ids or [])
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            return await queries.mark_read(cur, ids)
+
+    @api.get("/requests")
+    async def requests(
+        claims: dict[str, Any] = Claims,
+        status: Status | None = None,
+        q: str | None = Query(None, max_length=200),
+        page: int = Query(1, ge=1, le=10_000),
+        page_size: int = Query(20, ge=1, le=100),
+    ) -> dict[str, Any]:
+        query = (q or "").strip() or None
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            return await queries.requests(cur, status, query, page, page_size)
+
+    @api.get("/requests/{request_id}")
+    async def request_detail(
+        request_id: uuid.UUID, claims: dict[str, Any] = Claims
+    ) -> dict[str, Any]:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            detail = await queries.request_detail(cur, request_id)
+        if detail is None:
+            raise NotFound("no request with this id", code="request_not_found")
+        return detail
+
+    @api.get("/chats")
+    async def chats(claims: dict[str, Any] = Claims) -> dict[str, Any]:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            return {"items": await queries.chats(cur)}
+
+    @api.get("/chats/{chat_id}")
+    async def chat(chat_id: uuid.UUID, claims: dict[str, Any] = Claims) -> dict[str, Any]:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            found = await queries.chats(cur, chat_id)
+        if not found:
+            raise NotFound("no chat with this id", code="chat_not_found")
+        return {"chat": found[0]}
+
+    return api

@@ -1,0 +1,77 @@
+"""Serves the built dashboard (web/dist) and its runtime configuration.
+
+The page reads `config.js` (window.KHADUM_CONFIG) before it starts. Locally the
+dev server is the Supabase stand-in, so its own origin is the Supabase URL; for
+a static deployment `khadum web-config` writes the same file from the settings.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from khadum.paths import WEB_DIST_DIR
+from khadum.settings import Settings
+
+NOT_BUILT = """<!doctype html><html lang="ar" dir="rtl"><meta charset="utf-8">
+<title>خدوم</title><body style="font-family:sans-serif;padding:2rem">
+<h1>لوحة التحكم غير مبنية بعد · The dashboard is not built yet</h1>
+<p><code>make bootstrap</code> (npm ci + npm run build in web/)</p>
+<p><a href="/dev">/dev</a></p></body></html>"""
+
+
+def config_script(supabase_url: str, anon_key: str, functions_url: str) -> str:
+    config = {
+        "supabaseUrl": supabase_url.rstrip("/"),
+        "supabaseAnonKey": anon_key,
+        "functionsUrl": functions_url.rstrip("/"),
+    }
+    return f"window.KHADUM_CONFIG = {json.dumps(config)};\n"
+
+
+def production_config(settings: Settings) -> str:
+    return config_script(
+        settings.supabase_url, settings.supabase_anon_key, settings.functions_base_url
+    )
+
+
+def router(settings: Settings) -> APIRouter:
+    api = APIRouter()
+
+    @api.get("/config.js", include_in_schema=False)
+    async def config_js(request: Request) -> Response:
+        origin = str(request.base_url).rstrip("/")
+        functions = settings.functions_url or f"{origin}/functions/v1"
+        body = config_script(origin, settings.supabase_anon_key, functions)
+        return Response(body, media_type="text/javascript", headers={"Cache-Control": "no-store"})
+
+    @api.get("/", include_in_schema=False, response_model=None)
+    async def dashboard() -> FileResponse | HTMLResponse:
+        return _page("index.html")
+
+    # The chat page: /chat/{token} for the client, /chats/{id} for the freelancer.
+    @api.get("/chat/{token}", include_in_schema=False, response_model=None)
+    async def client_chat(token: str) -> FileResponse | HTMLResponse:
+        return _page("chat.html")
+
+    @api.get("/chats/{chat_id}", include_in_schema=False, response_model=None)
+    async def freelancer_chat(chat_id: str) -> FileResponse | HTMLResponse:
+        return _page("chat.html")
+
+    return api
+
+
+def _page(name: str) -> FileResponse | HTMLResponse:
+    page = WEB_DIST_DIR / name
+    if not page.exists():
+        return HTMLResponse(NOT_BUILT, status_code=503)
+    return FileResponse(
+        page, headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"}
+    )
+
+
+def assets() -> StaticFiles:
+    return StaticFiles(directory=WEB_DIST_DIR / "assets", check_dir=False)

@@ -1,0 +1,1 @@
+"""Client requests: the freelancer's answers (accept, reject, ask for details)."""

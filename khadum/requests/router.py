@@ -1,0 +1,23 @@
+"""POST /functions/v1/respond_request (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from khadum.http import Database, caller_claims
+from khadum.requests.respond import RespondBody, respond
+from khadum.settings import Settings
+
+
+def router(db: Database, settings: Settings) -> APIRouter:
+    api = APIRouter()
+
+    @api.post("/functions/v1/respond_request")
+    async def respond_request(
+        body: RespondBody, claims: Annotated[dict[str, Any], Depends(caller_claims)]
+    ) -> dict[str, Any]:
+        return await respond(db, settings, claims, body)
+
+    return api

@@ -1,0 +1,60 @@
+"""The local Supabase Auth stand-in: the GoTrue endpoints supabase-js calls."""
+
+from __future__ import annotations
+
+from khadum.auth import verify_token
+from khadum.seed.load import DEMO_PASSWORD, user_id
+from khadum.settings import get_settings
+from tests.factories import MOHAMMED
+from tests.http import local_client
+
+EMAIL = "mohammed-alghamdi@demo.khadum.app"
+
+
+async def test_password_refresh_user_and_logout(database_url: str) -> None:
+    async with local_client(database_url) as client:
+        bad = await client.post("/auth/v1/token?grant_type=password",
+                                json={"email": EMAIL, "password": "wrong"})
+        assert bad.status_code == 400 and bad.json()["code"] == "invalid_credentials"
+        assert bad.headers["x-supabase-api-version"] == "2024-01-01"
+
+        res = await client.post("/auth/v1/token?grant_type=password",
+                                json={"email": EMAIL.upper(), "password": DEMO_PASSWORD})
+        assert res.status_code == 200
+        session = res.json()
+        assert session["token_type"] == "bearer" and session["expires_in"] == 3600
+        claims = verify_token(get_settings(), session["access_token"])
+        assert claims["sub"] == str(user_id(MOHAMMED)) and claims["role"] == "authenticated"
+        assert claims["email"] == EMAIL and session["user"]["id"] == claims["sub"]
+
+        auth = {"Authorization": f"Bearer {session['access_token']}"}
+        user = await client.get("/auth/v1/user", headers=auth)
+        assert user.json()["email"] == EMAIL
+
+        refreshed = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                      json={"refresh_token": session["refresh_token"]})
+        assert refreshed.status_code == 200
+        new = refreshed.json()
+        assert new["refresh_token"] != session["refresh_token"]
+        reused = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                   json={"refresh_token": session["refresh_token"]})
+        assert reused.status_code == 400  # refresh tokens rotate
+
+        out = await client.post("/auth/v1/logout?scope=global",
+                                headers={"Authorization": f"Bearer {new['access_token']}"})
+        assert out.status_code == 204
+        after = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                  json={"refresh_token": new["refresh_token"]})
+        assert after.status_code == 400 and after.json()["code"] == "refresh_token_not_found"
+        nobody = await client.get("/auth/v1/user", headers={"Authorization": "Bearer x"})
+        assert nobody.status_code == 401
+
+
+async def test_runtime_config_and_the_dashboard_page(database_url: str) -> None:
+    async with local_client(database_url) as client:
+        config = await client.get("/config.js")
+        page = await client.get("/")
+    assert config.text.startswith("window.KHADUM_CONFIG = ")
+    assert '"supabaseUrl": "http://local"' in config.text
+    assert '"functionsUrl": "http://local/functions/v1"' in config.text
+    assert page.status_code == 200 and './config.js' in page.text

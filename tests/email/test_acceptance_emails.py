@@ -1,0 +1,81 @@
+"""The spec's two emails, rendered at queue time from the templates, queued once."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.rows import dict_row
+
+from khadum.settings import get_settings
+from tests.factories import MOHAMMED, make_request
+from tests.http import bearer, local_client
+
+URL = "/functions/v1/respond_request"
+
+
+async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn:
+        request_id = make_request(conn)
+    async with local_client(clean_db) as client:
+        res = await client.post(URL, headers=bearer(MOHAMMED),
+                                json={"request_id": str(request_id), "action": "accept"})
+        again = await client.post(URL, headers=bearer(MOHAMMED),
+                                  json={"request_id": str(request_id), "action": "accept"})
+    assert res.status_code == 200 and again.status_code == 409
+    chat_url, dashboard_url = res.json()["chat_url"], res.json()["dashboard_chat_url"]
+    with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+        rows = {r["template"]: r for r in conn.execute(
+            "select * from email_outbox where request_id = %s", (request_id,)).fetchall()}
+    assert set(rows) == {"client_request_accepted", "freelancer_new_client"}
+
+    client = rows["client_request_accepted"]
+    assert client["idempotency_key"] == f"{request_id}:client_request_accepted"
+    assert client["to_email"] == "ahmed@example.com" and client["status"] == "queued"
+    assert client["subject"] == "تم قبول طلبك من المستقل محمد الغامدي ✅ - منصة خدوم"
+    for part in (client["html_body"], client["text_body"]):
+        assert "مرحباً أحمد محمد،" in part
+        assert "تم قبوله من المستقل محمد الغامدي" in part
+        assert "المستقل: محمد الغامدي (تقييم 4.8/5)" in part
+        assert "الميزانية المتفق عليها: 300 ريال" in part
+        assert "نوع الخدمة: تسويق وإعلانات" in part
+        assert chat_url in part and "/chats/" not in part
+        assert "ملاحظة: جميع المحادثات آمنة ومشفرة داخل منصة خدوم." in part
+        assert "مع تحيات فريق خدوم 💙" in part
+    assert '<html lang="ar" dir="rtl">' in client["html_body"]
+    assert f'href="{chat_url}"' in client["html_body"]
+
+    freelancer = rows["freelancer_new_client"]
+    assert freelancer["to_email"] == "mohammed-alghamdi@demo.khadum.app"
+    assert freelancer["subject"] == "عميل جديد ينتظرك في المحادثة 🎉 - منصة خدوم"
+    assert dashboard_url.startswith(get_settings().public_base_url + "/chats/")
+    for part in (freelancer["html_body"], freelancer["text_body"]):
+        assert "تهانينا! لديك عميل جديد يريد خدماتك." in part
+        assert "الاسم: أحمد محمد" in part and "الميزانية: 300 ريال" in part
+        assert "الجمهور المستهدف: شباب 18-30 سنة" in part
+        assert dashboard_url in part and chat_url not in part
+        assert "5️⃣ ابدأ العمل وسلم النتائج" in part and "✨ قدم عمل عالي الجودة" in part
+        assert "مع تحيات فريق خدوم 🚀" in part
+
+
+async def test_an_english_speaking_client_gets_the_english_email(clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn:
+        request_id = make_request(conn, name="John Smith")
+        conn.execute("update client_requests set client_language = 'en', client_email = null "
+                     "where id = %s", (request_id,))
+        other = make_request(conn, name="Sara", phone="+966500000001")
+        conn.execute("update client_requests set client_language = 'en' where id = %s", (other,))
+    async with local_client(clean_db) as client:
+        for rid in (request_id, other):
+            res = await client.post(URL, headers=bearer(MOHAMMED),
+                                    json={"request_id": str(rid), "action": "accept"})
+            assert res.status_code == 200
+    with psycopg.connect(clean_db) as conn:
+        no_address = conn.execute("select template from email_outbox where request_id = %s",
+                                  (request_id,)).fetchall()
+        english = conn.execute(
+            "select subject, html_body, locale from email_outbox where request_id = %s "
+            "and template = 'client_request_accepted'", (other,)).fetchone()
+    assert no_address == [("freelancer_new_client",)]  # no client address: only the freelancer's
+    assert english is not None
+    subject, html, locale = english
+    assert locale == "en" and subject.startswith("Your request was accepted by")
+    assert 'dir="ltr"' in html and "Hello Sara," in html

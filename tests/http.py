@@ -1,0 +1,35 @@
+"""Real HTTP through the local server's ASGI app, and the tokens callers present."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from khadum.auth import mint_freelancer_token, mint_token
+from khadum.devstack.app import create_app
+from khadum.seed.load import user_id
+from khadum.settings import get_settings
+
+
+def token_for(key: str, ttl: int = 3600) -> str:
+    return mint_freelancer_token(get_settings(), user_id(key), f"{key}@demo.khadum.app", ttl)
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(key)}"}
+
+
+def expired_bearer(key: str) -> dict[str, str]:
+    token = mint_token(get_settings(), {"sub": str(user_id(key))}, -10)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def local_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(database_url, run_expiry=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
+            yield client

@@ -1,0 +1,142 @@
+// The dashboard shell: sign-in, the session, the live channel, navigation.
+import './style.css'
+import { api, whenSessionLost } from './api.js'
+import { h, mount } from './dom.js'
+import { applyLang, getLang, setLang, t } from './i18n.js'
+import { connectLive, disconnectLive, onLive, refreshLiveToken } from './live.js'
+import { currentSession, signOut, supabase } from './session.js'
+import { chatsView } from './views/chats.js'
+import { notificationsView } from './views/notifications.js'
+import { requestView } from './views/request.js'
+import { requestsView } from './views/requests.js'
+import { signInView } from './views/signin.js'
+
+const root = document.getElementById('app')
+const app = {
+  me: null,
+  leaving: false,
+  unread: 0,
+  live: 'CLOSED',
+  view: null,
+  lang: getLang,
+  setUnread(n) {
+    app.unread = Math.max(0, n)
+    const badge = document.getElementById('unread-badge')
+    if (badge) {
+      badge.textContent = String(app.unread)
+      badge.hidden = app.unread === 0
+    }
+    document.title = app.unread ? `(${app.unread}) ${t('app_title')}` : t('app_title')
+  },
+}
+
+function alertNewRequest(payload) {
+  const banner = h('div', { class: 'alert', role: 'alert', id: 'live-alert' },
+    h('a', { href: payload.request_id ? `#/requests/${payload.request_id}` : '#/notifications' },
+      t('new_request_alert', { name: payload.message?.split(':')[0]?.replace('👤', '').trim() || '' })))
+  document.getElementById('live-alert')?.remove()
+  document.body.append(banner)
+  document.getElementById('unread-badge')?.classList.add('pulse')
+  setTimeout(() => banner.remove(), 8000)
+}
+
+onLive((event, payload) => {
+  if (event === 'notification') {
+    if (!document.getElementById('notifications-page')) app.setUnread(app.unread + (payload.is_read ? 0 : 1))
+    if (payload.type === 'client_request') alertNewRequest(payload)
+  }
+})
+
+function shell(content) {
+  const liveDot = h('span', { class: `live ${app.live === 'SUBSCRIBED' ? 'on' : 'off'}`, id: 'live-state' },
+    app.live === 'SUBSCRIBED' ? t('live_on') : t('live_off'))
+  const route = window.location.hash
+  const link = (href, label, extra) => h('a', { href, class: route.startsWith(href) ? 'active' : '' }, label, extra)
+  return [
+    h('header', { class: 'topbar' },
+      h('strong', { class: 'brand' }, t('brand')),
+      h('nav', {},
+        link('#/notifications', t('nav_notifications'), h('span', { class: 'badge-count', id: 'unread-badge', hidden: app.unread === 0 }, String(app.unread))),
+        link('#/requests', t('nav_requests')),
+        link('#/chats', t('nav_chats'))),
+      h('span', { class: 'me', id: 'me' }, app.me ? (getLang() === 'en' && app.me.display_name_en) || app.me.display_name : ''),
+      liveDot,
+      h('button', { type: 'button', id: 'lang-toggle', class: 'link', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } }, t('toggle')),
+      h('button', { type: 'button', id: 'signout', class: 'link', onclick: () => { app.leaving = true; signOut() } }, t('signout'))),
+    h('main', {}, content),
+  ]
+}
+
+function render() {
+  app.view?.stop?.()
+  app.view = null
+  applyLang()
+  if (!app.me) return
+  const [path, query] = (window.location.hash.replace(/^#/, '') || '/notifications').split('?')
+  const params = new URLSearchParams(query || '')
+  const parts = path.split('/').filter(Boolean)
+  if (parts[0] === 'requests' && parts[1]) app.view = requestView(app, parts[1])
+  else if (parts[0] === 'requests') app.view = requestsView(app, params)
+  else if (parts[0] === 'chats' && parts[1]) return window.location.replace(`/chats/${parts[1]}`)
+  else if (parts[0] === 'chats') app.view = chatsView(app)
+  else app.view = notificationsView(app)
+  mount(root, shell(app.view.node))
+  app.setUnread(app.unread)
+}
+
+function showSignIn(notice) {
+  app.view?.stop?.()
+  app.me = null
+  app.view = null
+  applyLang()
+  mount(root, h('header', { class: 'topbar' }, h('strong', { class: 'brand' }, t('brand')),
+    h('button', { type: 'button', id: 'lang-toggle', class: 'link', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); showSignIn(notice) } }, t('toggle'))),
+  h('main', {}, signInView({ notice, onSignedIn: enter })))
+}
+
+async function enter(session) {
+  try {
+    const { freelancer, topic } = await api.me()
+    app.me = freelancer
+    const counts = await api.notifications()
+    app.unread = counts.unread
+    connectLive(topic, session.access_token, (status) => {
+      app.live = status
+      document.body.dataset.realtime = status
+      const dot = document.getElementById('live-state')
+      if (dot) {
+        dot.className = `live ${status === 'SUBSCRIBED' ? 'on' : 'off'}`
+        dot.textContent = status === 'SUBSCRIBED' ? t('live_on') : t('live_off')
+      }
+    })
+    render()
+  } catch (err) {
+    await signOut()
+    showSignIn(err.status === 403 ? t('not_freelancer') : t('session_expired'))
+  }
+}
+
+let signingOut = false
+whenSessionLost(() => {
+  if (signingOut) return
+  signingOut = true
+  signOut().finally(() => { signingOut = false })
+})
+
+supabase.auth.onAuthStateChange((event, session) => {
+  // Work is deferred: supabase-js asks callbacks not to await its own calls.
+  setTimeout(() => {
+    if (event === 'TOKEN_REFRESHED' && session) refreshLiveToken(session.access_token)
+    if (event === 'SIGNED_OUT') {
+      const expired = Boolean(app.me) && !app.leaving
+      app.leaving = false
+      disconnectLive()
+      showSignIn(expired ? t('session_expired') : undefined)
+    }
+  }, 0)
+})
+
+window.addEventListener('hashchange', () => app.me && render())
+
+applyLang()
+currentSession().then((session) => (session ? enter(session) : showSignIn()))

@@ -1,0 +1,66 @@
+import { api } from '../api.js'
+import { h, mount } from '../dom.js'
+import { riyadhDateTime } from '../format.js'
+import { t } from '../i18n.js'
+import { onLive } from '../live.js'
+
+export function notificationsView(app) {
+  const list = h('ul', { class: 'notifications', id: 'notification-list' })
+  const unread = h('span', { class: 'pill', id: 'unread-count' })
+  const markAll = h('button', { type: 'button', id: 'mark-all-read', onclick: async () => {
+    markAll.disabled = true
+    try {
+      const result = await api.markRead(null)
+      for (const item of list.querySelectorAll('.unread')) item.classList.remove('unread')
+      setUnread(result.unread)
+    } finally {
+      markAll.disabled = false
+    }
+  } }, t('mark_all_read'))
+  const section = h('section', { class: 'page', id: 'notifications-page' },
+    h('header', { class: 'page-head' }, h('h1', {}, t('notifications_title')), unread, markAll),
+    list)
+
+  function setUnread(n) {
+    unread.textContent = t('unread_count', { n })
+    app.setUnread(n)
+  }
+
+  function item(n, fresh = false) {
+    const read = async () => {
+      if (!li.classList.contains('unread')) return
+      li.classList.remove('unread')
+      const result = await api.markRead([n.id])
+      setUnread(result.unread)
+    }
+    const li = h('li', { class: `notification${n.is_read ? '' : ' unread'}${fresh ? ' fresh' : ''}`, dataset: { id: n.id, request: n.request_id || '' } },
+      h('div', { class: 'title' }, n.title),
+      h('div', { class: 'message' }, n.message),
+      h('div', { class: 'meta' },
+        h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
+        n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
+        h('button', { type: 'button', class: 'link mark-read', onclick: read }, t('mark_read'))))
+    return li
+  }
+
+  async function load() {
+    mount(list, h('li', { class: 'muted' }, t('loading')))
+    try {
+      const data = await api.notifications()
+      mount(list, data.items.length ? data.items.map((n) => item(n)) : [h('li', { class: 'muted empty' }, t('no_notifications'))])
+      setUnread(data.unread)
+    } catch {
+      mount(list, h('li', { class: 'error' }, t('load_failed'), ' ', h('button', { type: 'button', onclick: load }, t('retry'))))
+    }
+  }
+
+  const stop = onLive((event, payload) => {
+    if (event === 'notification') {
+      list.querySelector('.empty')?.remove()
+      list.prepend(item(payload, true))
+      setUnread(app.unread + (payload.is_read ? 0 : 1))
+    }
+  })
+  load()
+  return { node: section, stop }
+}

@@ -1,0 +1,148 @@
+import { api } from '../api.js'
+import { h, mount } from '../dom.js'
+import { remaining, riyadhDateTime } from '../format.js'
+import { has, t } from '../i18n.js'
+import { onLive } from '../live.js'
+
+function extraDetails(details) {
+  if (!details || typeof details !== 'object') return t('none')
+  const known = { audience: t('audience'), extras: t('extras') }
+  const lines = Object.entries(details)
+    .filter(([key, value]) => key !== 'title' && value !== null && value !== '')
+    .map(([key, value]) => `${known[key] || key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`)
+  return lines.length ? lines.join(' · ') : t('none')
+}
+
+function field(id, label, value, attrs = {}) {
+  return h('div', { class: 'field', id: `field-${id}` }, h('dt', {}, label), h('dd', attrs, value || t('none')))
+}
+
+function errorText(err) {
+  const key = `err_${err.code}`
+  return has(key) ? t(key) : t('err_generic')
+}
+
+export function requestView(app, requestId) {
+  const section = h('section', { class: 'page', id: 'request-page' }, h('p', { class: 'muted' }, t('loading')))
+  let ticker = null
+
+  function render(detail) {
+    const r = detail.request
+    const state = r.effective_status
+    const countdown = h('p', { class: 'countdown', id: 'countdown' })
+    const message = h('p', { class: 'result', id: 'action-result', role: 'status', hidden: true })
+    const actions = h('div', { class: 'actions', id: 'actions' })
+    const tick = () => {
+      const left = remaining(r.expires_at)
+      if (state !== 'pending') countdown.hidden = true
+      else if (left) countdown.textContent = t('expires_in', { time: left })
+      else {
+        countdown.textContent = t('expired_now')
+        clearInterval(ticker)
+        mount(actions, h('p', { class: 'closed', id: 'closed-reason' }, t('state_expired')))
+      }
+    }
+
+    function busy(on, button) {
+      for (const b of actions.querySelectorAll('button')) b.disabled = on
+      if (button) button.textContent = on ? t('sending') : button.dataset.label
+      actions.classList.toggle('pending', on)
+    }
+
+    async function send(action, text, button) {
+      if (actions.classList.contains('pending')) return // no double submission
+      busy(true, button)
+      message.hidden = true
+      try {
+        const result = await api.respond(r.id, action, text)
+        if (action === 'accept') {
+          mount(actions, h('p', { class: 'success' }, t('accepted_ok')),
+            h('a', { href: `/chats/${result.chat_id}`, class: 'primary button', id: 'chat-link' }, t('open_chat')))
+        } else {
+          message.className = 'result success'
+          message.textContent = t(action === 'reject' ? 'rejected_ok' : 'asked_ok')
+          message.hidden = false
+        }
+        await load(false, action === 'accept' ? actions : null, message)
+      } catch (err) {
+        message.className = 'result error'
+        message.textContent = errorText(err)
+        message.hidden = false
+        busy(false, button)
+        if (err.status === 409) await load(false, null, message)
+      }
+    }
+
+    const button = (id, label, onclick, cls = '') =>
+      h('button', { type: 'button', id, class: cls, dataset: { label }, onclick }, label)
+    const form = (id, label, required, submitLabel, action) => {
+      const input = h('textarea', { id: `${id}-text`, maxlength: 1000, rows: 3, required })
+      const submit = button(`${id}-submit`, submitLabel, () => {
+        const text = input.value.trim()
+        if (required && !text) {
+          message.className = 'result error'
+          message.textContent = t('question_required')
+          message.hidden = false
+          return
+        }
+        send(action, text, submit)
+      }, 'primary')
+      return h('div', { class: 'inline-form', id }, h('label', { for: `${id}-text` }, label), input,
+        h('div', { class: 'row' }, submit, button(`${id}-cancel`, t('cancel'), () => showButtons())))
+    }
+    function showButtons() {
+      mount(actions,
+        button('accept', t('accept'), (e) => send('accept', null, e.currentTarget), 'primary'),
+        button('reject', t('reject'), () => mount(actions, form('reject-form', t('reject_reason'), false, t('confirm_reject'), 'reject')), 'danger'),
+        button('ask', t('ask'), () => mount(actions, form('ask-form', t('question'), true, t('send_question'), 'request_details'))))
+    }
+    if (r.actionable) showButtons()
+    else if (detail.chat) {
+      mount(actions, h('p', { class: 'closed', id: 'closed-reason' }, t(`state_${state}`)),
+        h('a', { href: `/chats/${detail.chat.id}`, class: 'primary button', id: 'chat-link' }, t('open_chat')))
+    } else mount(actions, h('p', { class: 'closed', id: 'closed-reason' }, t(`state_${state}`)))
+
+    const thread = h('ol', { class: 'thread', id: 'thread' },
+      detail.events.length
+        ? detail.events.map((e) => h('li', { class: `event ${e.event_type}` },
+          h('strong', {}, t(`ev_${e.event_type}`)), e.message ? h('q', {}, e.message) : null,
+          h('time', { datetime: e.created_at }, riyadhDateTime(e.created_at))))
+        : [h('li', { class: 'muted' }, t('no_thread'))])
+
+    mount(section,
+      h('a', { href: '#/notifications', class: 'back' }, t('back')),
+      h('article', { class: `card request-card status-${state}`, id: 'request-card', dataset: { id: r.id, status: state } },
+        h('header', {}, h('h1', {}, t('card_title')), h('span', { class: `badge ${state}`, id: 'request-status' }, t(`status_${state}`))),
+        h('dl', {},
+          field('client_name', t('client_name'), r.client_name),
+          field('whatsapp', t('whatsapp'), r.client_whatsapp_phone, { dir: 'ltr' }),
+          field('email', t('client_email'), r.client_email, { dir: 'ltr' }),
+          field('description', t('description'), r.service_description),
+          field('category', t('category'), app.lang() === 'en' ? r.category_en : r.category_ar),
+          field('budget', t('budget'), r.budget_range),
+          field('datetime', t('datetime'), riyadhDateTime(r.created_at)),
+          field('reason', t('reason'), r.reason_for_choice ? `"${r.reason_for_choice}"` : null),
+          field('details', t('details'), extraDetails(r.project_details))),
+        countdown, actions, message),
+      h('section', { class: 'card' }, h('h2', {}, t('thread')), thread))
+    clearInterval(ticker)
+    tick()
+    if (state === 'pending') ticker = setInterval(tick, 1000)
+  }
+
+  async function load(showLoading = true, keepActions = null, keepMessage = null) {
+    try {
+      const detail = await api.request(requestId)
+      render(detail)
+      if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
+      if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
+    } catch (err) {
+      if (showLoading) mount(section, h('p', { class: 'error' }, errorText(err)))
+    }
+  }
+  const stopLive = onLive((event, payload) => {
+    if (event === 'request_status' && payload.request_id === requestId) load(false)
+  })
+  load()
+  return { node: section, stop: () => { clearInterval(ticker); stopLive() } }
+}

@@ -81,7 +81,7 @@ function render() {
   list.replaceChildren(
     h('button', { type: 'button', id: 'older', className: 'older', disabled: !state.hasMore,
       onclick: loadOlder }, state.hasMore ? t('older') : t('no_older')),
-    messageList(state.messages, s))
+    ...messageList(state.messages, s))
   list.scrollTop = atEnd ? list.scrollHeight : top
   document.getElementById('actions-slot').replaceChildren(actions(s))
   const slot = document.getElementById('composer-slot')

@@ -17,7 +17,7 @@ import time
 import httpx
 import psycopg
 
-from bench.common import percentiles, scratch_database
+from bench._stack import database, percentile
 from khadum.auth import mint_chat_session_token, mint_freelancer_token
 from khadum.devstack.app import create_app
 from khadum.settings import Settings
@@ -94,7 +94,9 @@ async def run(url: str, chats: int, messages: int, concurrency: int) -> dict[str
     return {"benchmark": "chat_throughput", "chats": chats, "messages": messages,
             "concurrency": concurrency, "seconds": round(elapsed, 2),
             "messages_per_second": round(messages / elapsed, 1), "failed": failures,
-            "stored": stored[0] if stored else 0, "send_latency": percentiles(latencies)}
+            "stored": stored[0] if stored else 0,
+            "send_p50_ms": percentile(latencies, 50), "send_p95_ms": percentile(latencies, 95),
+            "send_p99_ms": percentile(latencies, 99)}
 
 
 def main() -> None:
@@ -103,9 +105,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    url = scratch_database("khadum_bench_chat")
-    print(json.dumps(asyncio.run(run(url, args.chats, args.messages, args.concurrency)),
-                     ensure_ascii=False))
+    with database() as url:
+        result = asyncio.run(run(url, args.chats, args.messages, args.concurrency))
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -152,6 +152,74 @@ def cmd_expire(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- match, outbox, sweep ----------------------------------------------------------
+def cmd_match(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from khadum.matching.report import match_report
+
+    report = asyncio.run(match_report(resolve_database_url(args), get_settings(), args.text,
+                                      limit=args.limit))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    analysis = report["analysis"]
+    budget = analysis["budget"]
+    say(f"category: {analysis['category'] or '—'} · language: {analysis['language']} · "
+        f"budget: {(str(budget['min']) + '-' + str(budget['max']) + ' SAR') if budget else '—'}")
+    say(f"skills: {', '.join(analysis['skills']) or '—'}")
+    say(f"summary: {analysis['summary']}")
+    for rank, m in enumerate(report["matches"], 1):
+        print(f"{rank}. {m['display_name']}  ⭐ {m['rating']}  score {m['score']:.3f}")
+        print(f"   {m['reason']}")
+    if not report["matches"]:
+        say("no freelancer matches this request")
+    return 0
+
+
+def cmd_outbox_drain(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from khadum.http import Database
+    from khadum.outbox import drain_all
+
+    async def run() -> dict[str, dict[str, int]]:
+        db = Database(resolve_database_url(args), max_size=4)
+        await db.open()
+        try:
+            return await drain_all(db, get_settings())
+        finally:
+            await db.close()
+
+    report = asyncio.run(run())
+    for name, counts in report.items():
+        say(f"{name}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print(json.dumps(report))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from khadum.http import Database
+    from khadum.whatsapp.processor import InboundProcessor
+
+    async def run() -> int:
+        db = Database(resolve_database_url(args), max_size=4)
+        await db.open()
+        try:
+            return await InboundProcessor(db, get_settings()).sweep(older_than_seconds=0)
+        finally:
+            await db.close()
+
+    done = asyncio.run(run())
+    say(f"processed {done} stored WhatsApp message(s) that were left unprocessed")
+    print(done)
+    return 0
+
+
 # -- dev ---------------------------------------------------------------------------
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
@@ -237,6 +305,23 @@ def build_parser() -> argparse.ArgumentParser:
     expire = sub.add_parser("expire", help="expire overdue requests once")
     database_url(expire)
     expire.set_defaults(func=cmd_expire)
+
+    match = sub.add_parser("match", help="analyse a request and rank the freelancers for it")
+    match.add_argument("text", metavar="REQUEST TEXT")
+    match.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    match.add_argument("--limit", type=int, default=5, help="how many freelancers (default 5)")
+    database_url(match)
+    match.set_defaults(func=cmd_match)
+
+    outbox = sub.add_parser("outbox", help="the outgoing queues").add_subparsers(
+        dest="outbox_command", required=True)
+    drain = outbox.add_parser("drain", help="send queued WhatsApp messages (and emails) once")
+    database_url(drain)
+    drain.set_defaults(func=cmd_outbox_drain)
+
+    sweep = sub.add_parser("sweep", help="process stored WhatsApp messages a crash left behind")
+    database_url(sweep)
+    sweep.set_defaults(func=cmd_sweep)
     return parser
 
 

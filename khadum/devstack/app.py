@@ -22,10 +22,15 @@ from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
+OUTBOX_INTERVAL_SECONDS = 1.0
+SWEEP_INTERVAL_SECONDS = 15.0
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "this page"),
     ("/healthz", "health check (JSON)"),
+    ("/dev/whatsapp", "WhatsApp simulator: play the client"),
+    ("/functions/v1/whatsapp_webhook", "WhatsApp webhook (Meta-signed POST; GET handshake)"),
+    ("/dev/graph/messages?to=+966501234567", "Graph API stand-in: messages sent to a phone"),
 ]
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
@@ -33,16 +38,21 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
-    return []
+    from khadum.whatsapp import webhook
+
+    return [webhook.router(db, settings)]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
-    return []
+    from khadum.devstack import graph_standin, simulator
+
+    return [graph_standin.router(db, settings), simulator.router(db, settings)]
 
 
 def create_app(
-    database_url: str, *, settings: Settings | None = None, run_expiry: bool = True
+    database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
+    run_workers: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
     db = Database(database_url)
@@ -53,6 +63,9 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
+        if run_workers:
+            tasks.append(asyncio.create_task(_outbox_loop(db, settings)))
+            tasks.append(asyncio.create_task(_sweep_loop(db, settings)))
         try:
             yield
         finally:
@@ -104,6 +117,31 @@ async def _expiry_loop(db: Database) -> None:
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("expire_requests() failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
+
+
+async def _outbox_loop(db: Database, settings: Settings) -> None:
+    from khadum.outbox import drain_all
+
+    while True:
+        try:
+            await drain_all(db, settings)
+        except Exception:  # keep the loop alive; the error is logged
+            log.exception("draining the outbox failed; trying again shortly")
+        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+
+
+async def _sweep_loop(db: Database, settings: Settings) -> None:
+    from khadum.whatsapp.processor import InboundProcessor
+
+    processor = InboundProcessor(db, settings)
+    while True:
+        try:
+            done = await processor.sweep()
+            if done:
+                log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
+        except Exception:  # keep the loop alive; the error is logged
+            log.exception("the WhatsApp sweeper failed; trying again shortly")
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

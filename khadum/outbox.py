@@ -1,0 +1,25 @@
+"""Draining every outbox once: WhatsApp here; the email drainer sits beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from khadum.http import Database
+from khadum.settings import Settings
+
+
+async def _whatsapp(db: Database, settings: Settings) -> dict[str, int]:
+    from khadum.whatsapp.sender import drain_whatsapp
+
+    return (await drain_whatsapp(db, settings)).as_dict()
+
+
+# name → drainer; each returns a small report of counts.
+DRAINERS: dict[str, Callable[[Database, Settings], Awaitable[dict[str, Any]]]] = {
+    "whatsapp": _whatsapp,
+}
+
+
+async def drain_all(db: Database, settings: Settings) -> dict[str, dict[str, Any]]:
+    return {name: await drain(db, settings) for name, drain in DRAINERS.items()}

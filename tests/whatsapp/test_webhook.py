@@ -234,8 +234,8 @@ async def test_a_failed_status_131047_on_a_follow_up_queues_its_template(clean_d
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         with psycopg.connect(clean_db) as conn:
             conn.execute(
-                "insert into whatsapp_outbox (to_phone, message_key, params, locale, status, wamid) "
-                "values (%s, 'request_accepted', %s, 'ar', 'sent', 'wamid.OUT-131047')",
+                "insert into whatsapp_outbox (to_phone, message_key, params, locale, status, "
+                "wamid) values (%s, 'request_accepted', %s, 'ar', 'sent', 'wamid.OUT-131047')",
                 (
                     PHONE,
                     json.dumps(

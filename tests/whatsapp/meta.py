@@ -10,6 +10,7 @@ import copy
 import itertools
 import json
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from khadum.whatsapp.webhook import PATH, create_app
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 GRAPH = "https://graph.facebook.com"
 APP_SECRET = "test-app-secret-2f1c"
-_clock = itertools.count(1_755_891_000)
+_clock = itertools.count(int(time.time()) - 3600)
 
 
 def fixture(name: str) -> dict[str, Any]:

@@ -59,7 +59,7 @@ begin
                  where attrelid = 'public.freelancers'::regclass and attname = 'embedding'
                    and not attisdropped) into has_embedding;
   if p_embedding is not null and has_embedding then
-    embedding_term := 'coalesce(1 - (f.embedding operator(extensions.<=>) $8::extensions.vector), 0)';
+    embedding_term := 'coalesce(1 - (c.embedding operator(extensions.<=>) $8::extensions.vector), 0)';
   end if;
 
   return query execute format($q$

@@ -4,7 +4,36 @@
 -- same ranking. Text relevance (Arabic + English full-text on normalised text,
 -- trigram), category and skill fit, rating, availability, budget fit, and
 -- embedding similarity where both sides have one.
+--
+-- It scales by ranking in two stages: bounded candidate pools read through
+-- indexes (the category's best-rated, the best-rated full-text matches, the
+-- nearest embeddings), then the full score on those few hundred rows only.
 -- =============================================================================
+
+-- Words that carry no meaning for matching (Gulf dialect, MSA, English).
+create or replace function public.match_query_words(p_text text) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(string_agg(w, ' '), '')
+  from unnest(regexp_split_to_array(public.normalize_arabic(p_text), '[^[:alnum:]]+')) w
+  where length(w) > 2 and w !~ '^[0-9]+$'
+    and w <> all (array['ابي', 'ابغي', 'ابغا', 'ودي', 'نبي', 'نبغي', 'احتاج', 'محتاج', 'نحتاج',
+                        'اريد', 'نريد', 'ارغب', 'الي', 'علي', 'على', 'عن', 'مع', 'لين', 'هذا',
+                        'هذي', 'هذه', 'اللي', 'الذي', 'التي', 'عشان', 'حق', 'حقي', 'حقتي', 'شي',
+                        'احد', 'واحد', 'سنه', 'سنوات', 'ريال', 'ميزانيه', 'ميزانيتي', 'بين',
+                        'the', 'and', 'for', 'with', 'need', 'want', 'looking', 'our', 'your',
+                        'someone', 'years', 'aged', 'budget', 'sar'])
+$$;
+
+do $$
+begin
+  if exists (select 1 from pg_attribute where attrelid = 'public.freelancers'::regclass
+             and attname = 'embedding' and not attisdropped) then
+    execute 'create index if not exists freelancers_embedding_idx on public.freelancers '
+            'using hnsw (embedding extensions.vector_cosine_ops)';
+  end if;
+end
+$$;
+
 
 create or replace function public.match_freelancers(
   p_query text,
@@ -36,17 +65,20 @@ create or replace function public.match_freelancers(
 language plpgsql stable set search_path = '' as $$
 declare
   nq text := public.normalize_arabic(p_query);
+  words text := public.match_query_words(p_query);
   norm_skills text[];
   q_ar text;
   q_en text;
   q tsquery;
+  pool integer := greatest(300, (greatest(p_offset, 0) + greatest(p_limit, 1)) * 10);
   has_embedding boolean;
+  embedding_pool text := '';
   embedding_term text := '0::float8';
 begin
-  -- Any word may match (OR), ranking sorts out the rest: clients write whole
-  -- sentences, and an AND query would find nobody.
-  q_ar := replace(plainto_tsquery('arabic', nq)::text, ' & ', ' | ');
-  q_en := replace(plainto_tsquery('english', nq)::text, ' & ', ' | ');
+  -- Any meaningful word may match (OR), the score sorts out the rest: clients
+  -- write whole sentences, and an AND query would find nobody.
+  q_ar := replace(plainto_tsquery('arabic', words)::text, ' & ', ' | ');
+  q_en := replace(plainto_tsquery('english', words)::text, ' & ', ' | ');
   q := case
     when q_ar <> '' and q_en <> '' then q_ar::tsquery || q_en::tsquery
     when q_ar <> '' then q_ar::tsquery
@@ -59,16 +91,23 @@ begin
                  where attrelid = 'public.freelancers'::regclass and attname = 'embedding'
                    and not attisdropped) into has_embedding;
   if p_embedding is not null and has_embedding then
+    embedding_pool := format($p$
+      union
+      (select f.id from public.freelancers f where f.embedding is not null
+       order by f.embedding operator(extensions.<=>) $8::extensions.vector limit %s)$p$, pool);
     embedding_term := 'coalesce(1 - (c.embedding operator(extensions.<=>) $8::extensions.vector), 0)';
   end if;
 
   return query execute format($q$
-    with candidates as (
-      select f.* from public.freelancers f
-      where not (f.id = any ($5))
-        and (($1 is not null and f.search_document @@ $1)
-             or ($2 is not null and f.categories @> array[$2])
-             or f.search_text operator(extensions.%%) $9)
+    with pool as (
+      (select f.id from public.freelancers f
+       where $2 is not null and f.categories @> array[$2]
+       order by f.rating desc, f.rating_count desc limit %1$s)
+      union
+      (select f.id from public.freelancers f
+       where $1 is not null and f.search_document @@ $1
+       order by f.rating desc, f.rating_count desc limit %1$s)
+      %2$s
     ), scored as (
       select c.*,
         coalesce(ts_rank(c.search_document, $1, 32), 0)::float8 as t_score,
@@ -87,8 +126,9 @@ begin
         )::float8 as b_fit,
         (case c.availability when 'available' then 1 when 'limited' then 0.6 else 0 end)::float8
           as avail,
-        %s as emb
-      from candidates c
+        %3$s as emb
+      from public.freelancers c
+      where c.id in (select id from pool) and not (c.id = any ($5))
     )
     select s.id, s.display_name::text, s.display_name_en::text, s.headline::text,
       s.headline_en::text, s.rating, s.rating_count, s.categories, s.skills,
@@ -100,7 +140,7 @@ begin
     from scored s
     order by score desc, s.rating desc, s.rating_count desc, s.id
     limit greatest(1, least($6, 50)) offset greatest(0, $7)
-  $q$, embedding_term)
+  $q$, pool, embedding_pool, embedding_term)
   using q, p_category, norm_skills, p_budget_max, coalesce(p_exclude, '{}'), p_limit, p_offset,
         p_embedding, nq;
 end

@@ -42,7 +42,7 @@ select d.display_name || ' ' || g, d.display_name_en || ' ' || g, h.headline, h.
   (50 + (g * 37) %% 3000), round((3 + ((g * 7919) %% 200) / 100.0)::numeric, 1),
   (g * 13) %% 300, (g * 11) %% 200,
   (array['available', 'available', 'limited', 'unavailable'])[1 + g %% 4]
-from generate_series(%s, %s) g
+from generate_series(%s::int, %s::int) g
 join lateral (select * from demo order by (g * 31 + n) %% 64 limit 1) d on true
 join lateral (select * from demo order by (g * 17 + n * 7) %% 64 limit 1) h on true
 join lateral (select * from demo order by (g * 5 + n * 3) %% 64 limit 1) b on true

@@ -35,6 +35,29 @@ class WebhookOptions:
     send_after_processing: bool = True  # drain the outbox once the replies are queued
 
 
+class CoalescedDrain:
+    """One outbox drain at a time per process: a burst of webhooks asks for many
+    drains; those asked while one runs are served by a single follow-up drain."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db, self.settings = db, settings
+        self.running = False
+        self.again = False
+
+    async def run(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.running = True
+        try:
+            self.again = True
+            while self.again:
+                self.again = False
+                await drain_whatsapp(self.db, self.settings)
+        finally:
+            self.running = False
+
+
 def router(
     db: Database,
     settings: Settings,
@@ -43,13 +66,14 @@ def router(
 ) -> APIRouter:
     opts = options or WebhookOptions()
     worker = processor or InboundProcessor(db, settings)
+    sender = CoalescedDrain(db, settings)
     api = APIRouter()
 
     async def after_ack(phones: list[str]) -> None:
         for phone in phones:
             await worker.process_phone(phone)
         if opts.send_after_processing:
-            await drain_whatsapp(db, settings)
+            await sender.run()
 
     @api.get(PATH, response_class=PlainTextResponse)
     async def handshake(request: Request) -> PlainTextResponse:

@@ -135,3 +135,28 @@ async def test_per_phone_rate_limit_answers_politely_once(clean_db: str) -> None
             "select count(*), count(processed_at) from whatsapp_inbound where client_phone = %s",
             (PHONE,),
         ).fetchone() == (23, 23)
+
+
+async def test_describe_again_edit_from_the_summary_and_cancel(clean_db: str) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        user = WhatsAppUser(http, meta, PHONE, "سارة")
+        await user.say("أبي تصميم شعار")
+        reply = await user.tap("redescribe", "أعد وصف طلبي", "list_reply")
+        assert "وش الخدمة" in text_of(reply[0]) and state(clean_db) == "describing"
+        await to_name_step(user)
+        for answer in ("سارة العتيبي", "sara@example.com", "لا يوجد", "300"):
+            await user.say(answer)
+        await user.tap("use_suggested")
+        reply = await user.tap("edit", "✏️ تعديل")
+        edit_rows = [
+            r["id"] for s in reply[0]["interactive"]["action"]["sections"] for r in s["rows"]
+        ]
+        assert "edit:email" in edit_rows and "edit:budget" in edit_rows
+        reply = await user.tap("edit:email", "الإيميل", "list_reply")
+        assert "بريدك" in text_of(reply[0])
+        reply = await user.say("sara.o@example.org")
+        assert "sara.o@example.org" in text_of(reply[0]) and state(clean_db) == "confirm_summary"
+        reply = await user.tap("cancel", "❌ إلغاء")
+        assert "تم إلغاء الطلب الحالي" in text_of(reply[0]) and state(clean_db) == "idle"
+    with psycopg.connect(clean_db) as conn:
+        assert conn.execute("select count(*) from client_requests").fetchone() == (0,)

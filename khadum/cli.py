@@ -247,7 +247,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
         say("press Ctrl-C to stop")
-        uvicorn.run(create_app(url), host=args.host, port=args.port, log_level="info")
+        settings = get_settings()
+        if settings.whatsapp_graph_url == type(settings).model_fields["whatsapp_graph_url"].default:
+            # The Graph API stand-in lives on this very server, whatever its port.
+            settings = settings.model_copy(update={"whatsapp_graph_url": f"{base}/dev/graph"})
+        say(f"WhatsApp simulator: {base}/dev/whatsapp")
+        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
+                    log_level="info")
     finally:
         if db is not None and db.stop():
             say("embedded PostgreSQL stopped (data kept in place for next time)")

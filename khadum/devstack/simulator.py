@@ -131,6 +131,8 @@ def router(db: Database, settings: Settings) -> APIRouter:
                     "x-hub-signature-256": sign(raw, settings.whatsapp_app_secret),
                 },
             )
-        return {"status": response.status_code, "webhook": response.json()}
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        return {"status": response.status_code,
+                "webhook": response.json() if is_json else response.text[:500]}
 
     return api

@@ -60,7 +60,7 @@ async def run(url: str, chats: int, messages: int, concurrency: int) -> dict[str
             "Authorization": f"Bearer {mint_chat_session_token(settings, chat_id, sub)}"}
         headers[(chat_id, "freelancer")] = {
             "Authorization": f"Bearer {mint_freelancer_token(settings, user_id, email)}"}
-    app = create_app(url, settings=settings, run_expiry=False, run_outbox=False)
+    app = create_app(url, settings=settings, run_expiry=False, run_workers=False)
     latencies: list[float] = []
     failures = 0
     rng = random.Random(7)

@@ -10,7 +10,6 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 from khadum.settings import SettingsError, get_settings
@@ -153,41 +152,71 @@ def cmd_expire(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- outbox --------------------------------------------------------------------------
-def _drain_emails(url: str) -> str:
+# -- match, outbox, sweep ----------------------------------------------------------
+def cmd_match(args: argparse.Namespace) -> int:
     import asyncio
+    import json
 
-    from khadum.email.providers import provider_from_settings
-    from khadum.email.sender import Sender
-    from khadum.http import Database
+    from khadum.matching.report import match_report
 
-    async def run() -> str:
-        settings = get_settings()
-        db = Database(url, max_size=4)
-        await db.open()
-        try:
-            sender = Sender.from_settings(db, settings, provider_from_settings(settings))
-            report = await sender.drain()
-        finally:
-            await db.close()
-        return (f"emails ({settings.email_provider}): {report.sent} sent, "
-                f"{report.retried} to retry later, {report.failed} failed")
-
-    return asyncio.run(run())
-
-
-# Each part of the outbox: a function (database URL -> one line of summary).
-OUTBOX_DRAINERS: list[Callable[[str], str]] = [
-    _drain_emails,
-]
+    report = asyncio.run(match_report(resolve_database_url(args), get_settings(), args.text,
+                                      limit=args.limit))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    analysis = report["analysis"]
+    budget = analysis["budget"]
+    say(f"category: {analysis['category'] or '—'} · language: {analysis['language']} · "
+        f"budget: {(str(budget['min']) + '-' + str(budget['max']) + ' SAR') if budget else '—'}")
+    say(f"skills: {', '.join(analysis['skills']) or '—'}")
+    say(f"summary: {analysis['summary']}")
+    for rank, m in enumerate(report["matches"], 1):
+        print(f"{rank}. {m['display_name']}  ⭐ {m['rating']}  score {m['score']:.3f}")
+        print(f"   {m['reason']}")
+    if not report["matches"]:
+        say("no freelancer matches this request")
+    return 0
 
 
 def cmd_outbox_drain(args: argparse.Namespace) -> int:
-    url = resolve_database_url(args)
-    for drain in OUTBOX_DRAINERS:
-        summary = drain(url)
-        say(summary)
-        print(summary)
+    import asyncio
+    import json
+
+    from khadum.http import Database
+    from khadum.outbox import drain_all
+
+    async def run() -> dict[str, dict[str, int]]:
+        db = Database(resolve_database_url(args), max_size=4)
+        await db.open()
+        try:
+            return await drain_all(db, get_settings())
+        finally:
+            await db.close()
+
+    report = asyncio.run(run())
+    for name, counts in report.items():
+        say(f"{name}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print(json.dumps(report))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from khadum.http import Database
+    from khadum.whatsapp.processor import InboundProcessor
+
+    async def run() -> int:
+        db = Database(resolve_database_url(args), max_size=4)
+        await db.open()
+        try:
+            return await InboundProcessor(db, get_settings()).sweep(older_than_seconds=0)
+        finally:
+            await db.close()
+
+    done = asyncio.run(run())
+    say(f"processed {done} stored WhatsApp message(s) that were left unprocessed")
+    print(done)
     return 0
 
 
@@ -226,7 +255,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
         say("press Ctrl-C to stop")
-        uvicorn.run(create_app(url), host=args.host, port=args.port, log_level="info")
+        settings = get_settings()
+        if settings.whatsapp_graph_url == type(settings).model_fields["whatsapp_graph_url"].default:
+            # The Graph API stand-in lives on this very server, whatever its port.
+            settings = settings.model_copy(update={"whatsapp_graph_url": f"{base}/dev/graph"})
+        say(f"WhatsApp simulator: {base}/dev/whatsapp")
+        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
+                    log_level="info")
     finally:
         if db is not None and db.stop():
             say("embedded PostgreSQL stopped (data kept in place for next time)")
@@ -285,13 +320,22 @@ def build_parser() -> argparse.ArgumentParser:
     database_url(expire)
     expire.set_defaults(func=cmd_expire)
 
-    outbox = sub.add_parser("outbox", help="the outboxes").add_subparsers(
-        dest="outbox_command", required=True
-    )
-    drain = outbox.add_parser("drain", help="send what is due in the outboxes, once")
+    match = sub.add_parser("match", help="analyse a request and rank the freelancers for it")
+    match.add_argument("text", metavar="REQUEST TEXT")
+    match.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    match.add_argument("--limit", type=int, default=5, help="how many freelancers (default 5)")
+    database_url(match)
+    match.set_defaults(func=cmd_match)
+
+    outbox = sub.add_parser("outbox", help="the outgoing queues").add_subparsers(
+        dest="outbox_command", required=True)
+    drain = outbox.add_parser("drain", help="send queued WhatsApp messages (and emails) once")
     database_url(drain)
     drain.set_defaults(func=cmd_outbox_drain)
 
+    sweep = sub.add_parser("sweep", help="process stored WhatsApp messages a crash left behind")
+    database_url(sweep)
+    sweep.set_defaults(func=cmd_sweep)
 
     web_config = sub.add_parser(
         "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"

@@ -27,7 +27,8 @@ from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
-EMAIL_DRAIN_INTERVAL_SECONDS = 1.0
+OUTBOX_INTERVAL_SECONDS = 1.0
+SWEEP_INTERVAL_SECONDS = 15.0
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "the freelancer dashboard (sign in with a demo account)"),
@@ -42,6 +43,9 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("/realtime/v1/websocket", "Supabase Realtime stand-in: private broadcast channels"),
     ("/chat/{token}", "the client's private chat page (link from the email / WhatsApp)"),
     ("/functions/v1/chat", "the chat function: sessions, messages, files, completion (JWT)"),
+    ("/dev/whatsapp", "WhatsApp simulator: play the client"),
+    ("/functions/v1/whatsapp_webhook", "WhatsApp webhook (Meta-signed POST; GET handshake)"),
+    ("/dev/graph/messages?to=+966501234567", "Graph API stand-in: messages sent to a phone"),
 ]
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
@@ -51,17 +55,20 @@ def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
     from functions.send_emails.routes import router as send_emails
     from khadum.chat.api import router as chat_router
+    from khadum.whatsapp import webhook
 
     return [
         respond_router(db, settings),
         dashboard_router(db, settings),
         send_emails(db, settings),
         chat_router(db, settings),
+        webhook.router(db, settings),
     ]
 
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
+    from khadum.devstack import graph_standin, simulator
     from khadum.devstack.mailbox import mailbox_router
     from khadum.devstack.resend_standin import ResendStandin
 
@@ -70,18 +77,20 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
         gotrue.router(db, settings),
         resend.router(),
         mailbox_router(db, resend),
+        graph_standin.router(db, settings),
+        simulator.router(db, settings),
         web.router(settings),
     ]
 
 
 def create_app(
     database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
-    run_outbox: bool | None = None,
+    run_workers: bool = True,
 ) -> FastAPI:
-    """`run_outbox` (the email drain loop) follows `run_expiry` unless given."""
+    """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
+    WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
     db = Database(database_url)
-    run_outbox = run_expiry if run_outbox is None else run_outbox
     hub = RealtimeHub(database_url)
 
     @contextlib.asynccontextmanager
@@ -90,8 +99,9 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
-        if run_outbox:
-            tasks.append(asyncio.create_task(_email_loop(db, settings)))
+        if run_workers:
+            tasks.append(asyncio.create_task(_outbox_loop(db, settings)))
+            tasks.append(asyncio.create_task(_sweep_loop(db, settings)))
         try:
             yield
         finally:
@@ -160,12 +170,29 @@ async def _expiry_loop(db: Database) -> None:
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
-async def _email_loop(db: Database, settings: Settings) -> None:
-    from khadum.email.providers import provider_from_settings
-    from khadum.email.sender import Sender, drain_forever
+async def _outbox_loop(db: Database, settings: Settings) -> None:
+    from khadum.outbox import drain_all
 
-    sender = Sender.from_settings(db, settings, provider_from_settings(settings))
-    await drain_forever(sender, EMAIL_DRAIN_INTERVAL_SECONDS)
+    while True:
+        try:
+            await drain_all(db, settings)
+        except Exception:  # keep the loop alive; the error is logged
+            log.exception("draining the outbox failed; trying again shortly")
+        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
+
+
+async def _sweep_loop(db: Database, settings: Settings) -> None:
+    from khadum.whatsapp.processor import InboundProcessor
+
+    processor = InboundProcessor(db, settings)
+    while True:
+        try:
+            done = await processor.sweep()
+            if done:
+                log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
+        except Exception:  # keep the loop alive; the error is logged
+            log.exception("the WhatsApp sweeper failed; trying again shortly")
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

@@ -35,3 +35,30 @@ START_PAGE: dict[str, dict[str, str]] = {
 
 def text(key: str) -> dict[str, str]:
     return START_PAGE[key]
+
+
+SIMULATOR: dict[str, dict[str, str]] = {
+    "title": {"ar": "محاكي واتساب — خدوم", "en": "WhatsApp simulator — Khadum"},
+    "phone": {"ar": "رقم العميل", "en": "Client phone"},
+    "name": {"ar": "اسم العميل", "en": "Client name"},
+    "start": {"ar": "ابدأ", "en": "Start"},
+    "placeholder": {"ar": "اكتب رسالة", "en": "Type a message"},
+    "send": {"ar": "إرسال", "en": "Send"},
+    "attach": {"ar": "مرفق", "en": "Attach"},
+    "image": {"ar": "📷 صورة", "en": "📷 Image"},
+    "voice": {"ar": "🎙️ رسالة صوتية", "en": "🎙️ Voice note"},
+    "sticker": {"ar": "😀 ملصق", "en": "😀 Sticker"},
+    "location": {"ar": "📍 موقع", "en": "📍 Location"},
+    "bot": {"ar": "خدوم", "en": "Khadum"},
+    "online": {"ar": "متصل", "en": "online"},
+    "template": {"ar": "رسالة قالب معتمد", "en": "Approved template message"},
+    "close": {"ar": "إغلاق", "en": "Close"},
+    "hint": {
+        "ar": "يرسل كل ما تكتبه أو تضغطه كطلب Webhook موقّع بنفس شكل Meta إلى /functions/v1/whatsapp_webhook، ويعرض رسائل البوت كما استلمها Graph API المحلي.",
+        "en": "Everything you type or tap is sent as a Meta-shaped, signed webhook call to /functions/v1/whatsapp_webhook; the bot's messages are shown as the local Graph API received them.",
+    },
+}
+
+
+def simulator_text(key: str) -> dict[str, str]:
+    return SIMULATOR[key]

@@ -4,6 +4,7 @@ and the dev server drains the email outbox on its own."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -48,7 +49,7 @@ def test_resend_errors_on_the_wire() -> None:
 async def test_the_dev_server_drains_the_outbox_continuously(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
         settings = Settings(database_url=clean_db, resend_api_url=api_url)
-        app = create_app(clean_db, settings=settings, run_expiry=False, run_outbox=True)
+        app = create_app(clean_db, settings=settings, run_expiry=False, run_workers=True)
         async with app.router.lifespan_context(app):
             email_id = queue_email(conn)
             for _ in range(50):
@@ -68,8 +69,9 @@ def test_khadum_outbox_drain_sends_once(clean_db: str) -> None:
                    "--database-url", clean_db]
         first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
         assert first.returncode == 0, first.stderr
-        assert first.stdout.strip() == "emails (resend): 1 sent, 0 to retry later, 0 failed"
+        assert json.loads(first.stdout)["email"] == {"sent": 1, "retried": 0, "failed": 0}
+        assert "email: 1 sent, 0 retried, 0 failed" in first.stderr
         again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
-        assert again.stdout.strip().startswith("emails (resend): 0 sent")
+        assert json.loads(again.stdout)["email"]["sent"] == 0
         assert outbox_row(conn, email_id)["status"] == "sent"
         assert [e["to"] for e in standin.recorded()] == [["ahmed@example.com"]]

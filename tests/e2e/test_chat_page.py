@@ -48,7 +48,7 @@ def stack(clean_db: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     settings = Settings(public_base_url=base, supabase_url=base,
                         resend_api_url=f"{base}/dev/resend",
                         chat_storage_dir=str(tmp_path / "storage"))
-    app = create_app(clean_db, settings=settings, run_expiry=False, run_outbox=True)
+    app = create_app(clean_db, settings=settings, run_expiry=False, run_workers=True)
     with serve(app, port=port):
         yield base, settings
 

@@ -1,0 +1,53 @@
+"""Shared by the benchmarks: a scratch database (migrated and seeded) on the
+server in DATABASE_URL, or on an embedded PostgreSQL under .khadum/bench."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from khadum.dbtools.migrate import migrate
+from khadum.seed.load import seed
+
+ROOT = Path(__file__).resolve().parents[1]
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    external = os.environ.get("DATABASE_URL")
+    embedded = None
+    if external:
+        server = external
+    else:
+        from khadum.devstack.embedded import EmbeddedPostgres
+
+        embedded = EmbeddedPostgres(ROOT / ".khadum" / "bench")
+        embedded.start()
+        server = embedded.url("postgres")
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    url = psycopg.conninfo.make_conninfo(server, dbname=name)
+    try:
+        migrate(url)
+        seed(url)
+        yield url
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+        if embedded is not None:
+            embedded.stop()
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50_ms": round(q[49], 2), "p99_ms": round(q[98], 2),
+            "max_ms": round(ordered[-1], 2), "mean_ms": round(statistics.fmean(ordered), 2)}

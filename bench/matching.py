@@ -1,0 +1,103 @@
+"""Matching latency over a large freelancer table (100,000 by default),
+generated in a scratch database from the demo profiles (names, headlines,
+skills and categories recombined), so full-text, trigram and category indexes
+work on realistic Arabic/English text.
+
+    .venv/bin/python -m bench.matching [--freelancers 100000] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from typing import Any
+
+import psycopg
+
+from bench.common import percentiles, scratch_database
+from khadum.analysis.local import analyse_locally
+from khadum.matching.search import find_matches
+
+QUERIES = [
+    "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
+    "ابغى احد يصمم لي شعار لمتجري في سلة وميزانيتي ٥٠٠ ريال",
+    "محتاج مترجم يترجم عقد من الانجليزي للعربي",
+    "ودي أسوي تطبيق جوال لمطعمي بميزانية ١٥ ألف",
+    "I need a marketing ad for a smart watch aimed at young people",
+    "Looking for a UX designer to redesign our app in Figma",
+    "نحتاج مونتاج فيديو ريلز لحسابنا في تيك توك",
+    "تصميم داخلي لمجلس في فيلا بالرياض",
+    "We need SEO for our online store, budget 2000 SAR",
+    "أبي تعليق صوتي لإعلان إذاعي",
+]
+
+GENERATE = """
+insert into public.freelancers (display_name, display_name_en, headline, headline_en, bio,
+  bio_en, categories, skills, languages, city, min_budget_sar, rating, rating_count,
+  completed_projects, availability)
+select d.display_name || ' ' || g, d.display_name_en || ' ' || g, h.headline, h.headline_en,
+  b.bio, b.bio_en, h.categories, h.skills || s.skills[1:2], d.languages, d.city,
+  (50 + (g * 37) %% 3000), round((3 + ((g * 7919) %% 200) / 100.0)::numeric, 1),
+  (g * 13) %% 300, (g * 11) %% 200,
+  (array['available', 'available', 'limited', 'unavailable'])[1 + g %% 4]
+from generate_series(%s::int, %s::int) g
+join lateral (select * from demo order by (g * 31 + n) %% 64 limit 1) d on true
+join lateral (select * from demo order by (g * 17 + n * 7) %% 64 limit 1) h on true
+join lateral (select * from demo order by (g * 5 + n * 3) %% 64 limit 1) b on true
+join lateral (select * from demo order by (g * 3 + n * 11) %% 64 limit 1) s on true
+"""
+
+
+def generate(url: str, count: int) -> float:
+    began = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        conn.execute("create temporary table demo as select row_number() over () as n, f.* "
+                     "from public.freelancers f")
+        done = 0
+        while done < count:
+            batch = min(20_000, count - done)
+            conn.execute(GENERATE, (done + 1, done + batch))
+            done += batch
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("vacuum analyze public.freelancers")
+    return time.perf_counter() - began
+
+
+async def measure(url: str, repeats: int) -> dict[str, Any]:
+    samples: list[float] = []
+    per_query: dict[str, float] = {}
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        for text in QUERIES:
+            analysis = analyse_locally(text)
+            await find_matches(conn, text, analysis)  # warm the caches and the plan
+            times = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                matches = await find_matches(conn, text, analysis)
+                times.append((time.perf_counter() - began) * 1000)
+            assert matches, text
+            samples.extend(times)
+            per_query[text[:40]] = round(sorted(times)[len(times) // 2], 2)
+    return {"queries": len(QUERIES), "repeats": repeats, **percentiles(samples),
+            "median_ms_by_query": per_query}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--freelancers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    with scratch_database("khadum_bench_matching") as url:
+        seconds = generate(url, args.freelancers)
+        with psycopg.connect(url) as conn:
+            total = conn.execute("select count(*) from public.freelancers").fetchone()
+        report = asyncio.run(measure(url, args.repeats))
+    print(json.dumps({"freelancers": total[0] if total else 0,
+                      "generate_seconds": round(seconds, 1), **report}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The WhatsApp bot: a state machine per client phone (state in bot_conversations)."""

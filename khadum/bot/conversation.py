@@ -1,0 +1,113 @@
+"""One turn of a conversation: the state loaded under the phone's lock, the
+replies it produces, and saving both in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from khadum.analysis import Analyser
+from khadum.bot.catalogue import t
+from khadum.settings import Settings
+from khadum.whatsapp import messages
+from khadum.whatsapp.messages import Body, Row
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What the client sent, reduced to what the bot acts on."""
+
+    kind: str  # text | reply | media | ignore
+    text: str = ""
+    reply_id: str = ""
+    media_type: str = ""
+    profile_name: str | None = None
+
+
+@dataclass
+class Turn:
+    conn: Any
+    phone: str
+    state: str
+    language: str
+    data: dict[str, Any]
+    analyser: Analyser
+    settings: Settings
+    is_new: bool = False
+    out: list[Body] = field(default_factory=list)
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.language, **params)
+
+    def say(self, key: str, **params: object) -> None:
+        self.out.append(messages.text(self.phone, self.tr(key, **params)))
+
+    def say_text(self, body: str, *, preview_url: bool = False) -> None:
+        self.out.append(messages.text(self.phone, body, preview_url=preview_url))
+
+    def ask(self, body: str, choices: Sequence[tuple[str, str]]) -> None:
+        """Reply buttons; `choices` are (id, catalogue key)."""
+        self.out.append(
+            messages.buttons(self.phone, body, [(cid, self.tr(key)) for cid, key in choices])
+        )
+
+    def show_list(
+        self, body: str, button: str, sections: Sequence[tuple[str, Sequence[Row]]]
+    ) -> None:
+        self.out.append(messages.list_message(self.phone, body, button, sections))
+
+    def goto(self, state: str) -> None:
+        self.state = state
+
+
+async def load_turn(conn: Any, phone: str, analyser: Analyser, settings: Settings) -> Turn:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "select state, language, data from public.bot_conversations where client_phone = %s "
+            "for update",
+            (phone,),
+        )
+        row = await cur.fetchone()
+    if row is None:
+        return Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True)
+    return Turn(conn, phone, row["state"], row["language"], dict(row["data"]), analyser, settings)
+
+
+async def save_turn(turn: Turn) -> None:
+    """The conversation's new state and its replies, in the caller's transaction."""
+    await save_state(turn, inbound=True)
+    await queue_bodies(turn.conn, turn.phone, turn.out, locale=turn.language)
+
+
+async def save_state(turn: Turn, *, inbound: bool) -> None:
+    await turn.conn.execute(
+        """
+        insert into public.bot_conversations (client_phone, state, language, data, last_inbound_at)
+        values (%s, %s, %s, %s, case when %s then now() end)
+        on conflict (client_phone) do update set state = excluded.state,
+          language = excluded.language, data = excluded.data,
+          last_inbound_at = coalesce(excluded.last_inbound_at, bot_conversations.last_inbound_at),
+          updated_at = now()
+        """,
+        (turn.phone, turn.state, turn.language, Jsonb(turn.data), inbound),
+    )
+
+
+async def queue_bodies(
+    conn: Any,
+    phone: str,
+    bodies: Sequence[Body],
+    *,
+    locale: str = "ar",
+    request_id: str | None = None,
+) -> None:
+    for body in bodies:
+        await conn.execute(
+            "insert into public.whatsapp_outbox (to_phone, body, locale, request_id) "
+            "values (%s, %s, %s, %s)",
+            (phone, Jsonb(body), locale, request_id),
+        )

@@ -1,0 +1,294 @@
+"""Dispatch one inbound WhatsApp message through the conversation's state machine.
+
+States: new → describing → choosing → confirming_choice → ask_name → ask_email →
+ask_details → ask_budget → ask_reason → confirm_summary (→ editing) → waiting;
+awaiting_details_answer after a freelancer's question; idle after cancel or an
+answered request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khadum.analysis.text import detect_language
+from khadum.bot import choosing, commands, intake
+from khadum.bot.conversation import Incoming, Turn
+from khadum.bot.followups import answer_details
+from khadum.bot.validate import is_no, is_yes
+
+RATE_LIMIT_PER_MINUTE = 20
+MEDIA_TYPES = {"audio", "image", "sticker", "location", "contacts", "video", "document"}
+IGNORED_TYPES = {"reaction", "system", "ephemeral", "request_welcome"}
+GREETINGS = {
+    "السلام عليكم",
+    "سلام عليكم",
+    "السلام",
+    "مرحبا",
+    "هلا",
+    "اهلا",
+    "هاي",
+    "هلا والله",
+    "hi",
+    "hello",
+    "hey",
+    "salam",
+    "good morning",
+    "صباح الخير",
+    "مساء الخير",
+}
+
+
+def incoming_from(message_type: str, payload: dict[str, Any], profile_name: str | None) -> Incoming:
+    if message_type == "text":
+        return Incoming(
+            "text",
+            text=str((payload.get("text") or {}).get("body") or ""),
+            profile_name=profile_name,
+        )
+    if message_type == "interactive":
+        inter = payload.get("interactive") or {}
+        reply = inter.get("list_reply") or inter.get("button_reply") or {}
+        return Incoming(
+            "reply",
+            reply_id=str(reply.get("id") or ""),
+            text=str(reply.get("title") or ""),
+            profile_name=profile_name,
+        )
+    if message_type == "button":  # a template's quick reply
+        button = payload.get("button") or {}
+        return Incoming(
+            "reply",
+            reply_id=str(button.get("payload") or ""),
+            text=str(button.get("text") or ""),
+            profile_name=profile_name,
+        )
+    if message_type in IGNORED_TYPES:
+        return Incoming("ignore")
+    media = message_type if message_type in MEDIA_TYPES else "other"
+    return Incoming("media", media_type=media, profile_name=profile_name)
+
+
+async def rate_limited(turn: Turn, limit: int) -> bool:
+    cur = await turn.conn.execute(
+        "select count(*) from public.whatsapp_inbound where client_phone = %s "
+        "and received_at > now() - interval '60 seconds'",
+        (turn.phone,),
+    )
+    row = await cur.fetchone()
+    if row is None or int(row[0]) <= limit:
+        return False
+    if not turn.data.get("throttled"):
+        turn.say("rate_limited")
+    turn.data["throttled"] = True
+    return True
+
+
+async def handle(
+    turn: Turn, incoming: Incoming, *, rate_limit: int = RATE_LIMIT_PER_MINUTE
+) -> None:
+    if incoming.kind == "ignore" or await rate_limited(turn, rate_limit):
+        return
+    turn.data.pop("throttled", None)
+    if turn.state == "new":
+        await _first_contact(turn, incoming)
+        return
+    if incoming.kind == "text":
+        command = commands.command_for(incoming.text)
+        if command:
+            await commands.run(turn, command, reprompt)
+            return
+    if incoming.kind == "media":
+        turn.say(
+            "details_text_only"
+            if turn.state == "awaiting_details_answer"
+            else f"unsupported.{incoming.media_type}"
+        )
+        if turn.state != "awaiting_details_answer":
+            await reprompt(turn)
+        return
+    await STATES.get(turn.state, _idle)(turn, incoming)
+
+
+async def _first_contact(turn: Turn, incoming: Incoming) -> None:
+    if incoming.kind == "text" and incoming.text.strip():
+        turn.language = detect_language(incoming.text)
+    name = (incoming.profile_name or "").split(" ")[0] or (
+        "بك" if turn.language == "ar" else "there"
+    )
+    turn.say("greeting", name=name)
+    words = incoming.text.strip()
+    if (
+        incoming.kind == "text"
+        and words
+        and commands.command_for(words) is None
+        and words.lower() not in GREETINGS
+        and _normalized(words) not in GREETINGS
+    ):
+        await intake.describe(turn, words)
+        return
+    if incoming.kind == "media":
+        turn.say(f"unsupported.{incoming.media_type}")
+    turn.say("ask_describe")
+    turn.goto("describing")
+
+
+def _normalized(text: str) -> str:
+    from khadum.analysis.text import normalize
+
+    return normalize(text).strip(" .!،,")
+
+
+async def reprompt(turn: Turn) -> None:
+    """Repeats what the current step is waiting for."""
+    state = turn.state
+    if state in {"new", "describing", "idle"}:
+        turn.say("ask_describe")
+    elif state == "choosing":
+        await choosing.resend_list(turn)
+    elif state == "confirming_choice":
+        turn.ask(
+            turn.tr("confirm_choice_again", name=turn.data.get("selected_name", "")),
+            [("confirm_choice", "btn_confirm_choice"), ("choose_other", "btn_choose_other")],
+        )
+    elif state.startswith("ask_"):
+        await intake.prompt_field(turn, state[len("ask_") :])
+    elif state in {"confirm_summary", "editing"}:
+        await intake.show_summary(turn)
+    elif state == "waiting":
+        turn.say("waiting_reminder", freelancer=turn.data.get("freelancer_name", ""))
+
+
+async def _describing(turn: Turn, incoming: Incoming) -> None:
+    if incoming.kind == "text" and incoming.text.strip():
+        await intake.describe(turn, incoming.text)
+    else:
+        await _stale(turn)
+
+
+async def _choosing(turn: Turn, incoming: Incoming) -> None:
+    if await choosing.on_choosing(
+        turn, incoming.reply_id, incoming.text if incoming.kind == "text" else ""
+    ):
+        return
+    if incoming.kind == "text" and incoming.text.strip():
+        await intake.describe(turn, incoming.text)  # more about the need: rank again
+    else:
+        await _stale(turn)
+
+
+async def _confirming_choice(turn: Turn, incoming: Incoming) -> None:
+    if incoming.reply_id == "confirm_choice" or (incoming.kind == "text" and is_yes(incoming.text)):
+        await intake.ask_next(turn)
+    elif incoming.reply_id == "choose_other" or (incoming.kind == "text" and is_no(incoming.text)):
+        await choosing.resend_list(turn)
+    elif incoming.reply_id.startswith(choosing.PICK):
+        await choosing.pick(turn, incoming.reply_id[len(choosing.PICK) :])
+    else:
+        await reprompt(turn)
+
+
+def _asking(field: str) -> Any:
+    async def handler(turn: Turn, incoming: Incoming) -> None:
+        if incoming.kind == "text" or (field == "reason" and incoming.reply_id == "use_suggested"):
+            await intake.answer_field(
+                turn, field, incoming.text if incoming.kind == "text" else "", incoming.reply_id
+            )
+        else:
+            await _stale(turn)
+
+    return handler
+
+
+async def _confirm_summary(turn: Turn, incoming: Incoming) -> None:
+    if incoming.reply_id == "submit" or (incoming.kind == "text" and is_yes(incoming.text)):
+        await intake.submit(turn)
+    elif incoming.reply_id == "edit" or (
+        incoming.kind == "text" and _normalized(incoming.text) in {"تعديل", "edit"}
+    ):
+        _edit_menu(turn)
+    elif incoming.reply_id == "cancel":
+        await commands.run(turn, "cancel", reprompt)
+    else:
+        turn.say("summary_again")
+        await intake.show_summary(turn)
+
+
+EDITABLE = ("name", "email", "details", "budget", "reason", "freelancer", "description")
+
+
+def _edit_menu(turn: Turn) -> None:
+    rows = [(f"edit:{f}", turn.tr(f"edit_{f}"), "") for f in EDITABLE]
+    turn.show_list(
+        turn.tr("edit_prompt"), turn.tr("edit_button"), [(turn.tr("edit_section"), rows)]
+    )
+    turn.goto("editing")
+
+
+async def _editing(turn: Turn, incoming: Incoming) -> None:
+    field = incoming.reply_id.removeprefix("edit:")
+    if field in intake.FIELDS:
+        turn.data.pop(field, None)
+        turn.data["editing"] = True
+        turn.goto(f"ask_{field}")
+        await intake.prompt_field(turn, field)
+    elif field == "freelancer":
+        turn.data.pop("reason", None)
+        await choosing.resend_list(turn)
+    elif field == "description":
+        for key in ("description", "analysis", "page", "shown", "offset", "selected", "reason"):
+            turn.data.pop(key, None)
+        turn.say("ask_describe")
+        turn.goto("describing")
+    else:
+        _edit_menu(turn)
+
+
+async def _waiting(turn: Turn, incoming: Incoming) -> None:
+    if incoming.reply_id == choosing.CHOOSE_ANOTHER and turn.data.get("analysis"):
+        await choosing.resend_list(turn)
+    else:
+        turn.say("waiting_reminder", freelancer=turn.data.get("freelancer_name", ""))
+
+
+async def _awaiting_details(turn: Turn, incoming: Incoming) -> None:
+    if incoming.kind != "text" or not incoming.text.strip():
+        turn.say("details_text_only")
+        return
+    await answer_details(turn, incoming.text)
+
+
+async def _idle(turn: Turn, incoming: Incoming) -> None:
+    if (
+        incoming.kind == "text"
+        and incoming.text.strip()
+        and _normalized(incoming.text) not in GREETINGS
+    ):
+        intake.start_over(turn)
+        await intake.describe(turn, incoming.text)
+    elif incoming.reply_id == choosing.CHOOSE_ANOTHER and turn.data.get("analysis"):
+        await choosing.resend_list(turn)
+    else:
+        turn.say("idle_prompt")
+        turn.goto("describing")
+
+
+async def _stale(turn: Turn) -> None:
+    turn.say("stale_choice")
+    await reprompt(turn)
+
+
+STATES: dict[str, Any] = {
+    "describing": _describing,
+    "choosing": _choosing,
+    "confirming_choice": _confirming_choice,
+    "ask_name": _asking("name"),
+    "ask_email": _asking("email"),
+    "ask_details": _asking("details"),
+    "ask_budget": _asking("budget"),
+    "ask_reason": _asking("reason"),
+    "confirm_summary": _confirm_summary,
+    "editing": _editing,
+    "waiting": _waiting,
+    "awaiting_details_answer": _awaiting_details,
+    "idle": _idle,
+}

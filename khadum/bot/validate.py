@@ -1,0 +1,70 @@
+"""Checks on the client's answers (name, email, details, reason)."""
+
+from __future__ import annotations
+
+import re
+
+from khadum.analysis.text import normalize
+
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_NONE_WORDS = {
+    "لا يوجد",
+    "لا",
+    "ما فيه",
+    "مافيه",
+    "لايوجد",
+    "none",
+    "no",
+    "nothing",
+    "skip",
+    "تخطي",
+    "-",
+}
+_YES = {
+    "نعم",
+    "ايه",
+    "ايوه",
+    "اي",
+    "تمام",
+    "اكيد",
+    "موافق",
+    "ارسل",
+    "اوكي",
+    "ok",
+    "okay",
+    "yes",
+    "y",
+    "sure",
+    "send",
+    "confirm",
+    "يب",
+}
+_NO = {"لا", "no", "n", "لا شكرا", "غير"}
+
+DETAILS_MAX = 1500
+REASON_MAX = 500
+
+
+def clean_name(text: str) -> str | None:
+    name = " ".join(text.split())
+    if 2 <= len(name) <= 60 and _NAME.match(name):
+        return name
+    return None
+
+
+def clean_email(text: str) -> str | None:
+    email = text.strip().strip("<>").strip()
+    return email.lower() if len(email) <= 254 and _EMAIL.match(email) else None
+
+
+def is_none(text: str) -> bool:
+    return normalize(text).strip(" .!") in _NONE_WORDS
+
+
+def is_yes(text: str) -> bool:
+    return normalize(text).strip(" .!👍") in _YES
+
+
+def is_no(text: str) -> bool:
+    return normalize(text).strip(" .!") in _NO

@@ -1,0 +1,1 @@
+"""Ranking freelancers for a request (the ranking itself is SQL: match_freelancers)."""

@@ -1,0 +1,111 @@
+"""Calls `public.match_freelancers()` and explains each match."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.rows import dict_row
+
+from khadum.analysis.models import Analysis
+from khadum.bot.catalogue import t
+
+
+@dataclass(frozen=True)
+class Match:
+    freelancer_id: str
+    display_name: str
+    display_name_en: str | None
+    headline: str
+    headline_en: str | None
+    rating: float
+    rating_count: int
+    categories: list[str]
+    availability: str
+    min_budget_sar: int
+    score: float
+    category_fit: float
+    matched_skills: list[str]
+
+    def name(self, language: str) -> str:
+        return (
+            (self.display_name_en or self.display_name) if language == "en" else self.display_name
+        )
+
+    def title(self, language: str) -> str:
+        return (self.headline_en or self.headline) if language == "en" else self.headline
+
+    def reason(self, analysis: Analysis) -> str:
+        lang = analysis.language
+        parts = []
+        if self.category_fit > 0 and analysis.category:
+            parts.append(
+                t("reason.category", lang, expertise=t(f"expertise.{analysis.category}", lang))
+            )
+        if self.matched_skills:
+            parts.append(t("reason.skills", lang, skills=", ".join(self.matched_skills[:3])))
+        parts.append(t("reason.rating", lang, rating=f"{self.rating:.1f}", count=self.rating_count))
+        return t("reason.joiner", lang).join(parts)
+
+    def public(self, analysis: Analysis) -> dict[str, Any]:
+        return {
+            "freelancer_id": self.freelancer_id,
+            "display_name": self.display_name,
+            "rating": self.rating,
+            "categories": self.categories,
+            "score": round(self.score, 4),
+            "reason": self.reason(analysis),
+        }
+
+
+def embedding_literal(embedding: Sequence[float] | None) -> str | None:
+    return None if embedding is None else "[" + ",".join(f"{x:.7g}" for x in embedding) + "]"
+
+
+async def find_matches(
+    conn: Any,
+    text: str,
+    analysis: Analysis,
+    *,
+    exclude: Sequence[str] = (),
+    limit: int = 5,
+    offset: int = 0,
+    embedding: Sequence[float] | None = None,
+) -> list[Match]:
+    budget_max = None
+    if analysis.budget is not None:
+        budget_max = analysis.budget.max if analysis.budget.max is not None else analysis.budget.min
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s)",
+            (
+                text,
+                analysis.category,
+                analysis.skills,
+                budget_max,
+                list(exclude),
+                limit,
+                offset,
+                embedding_literal(embedding),
+            ),
+        )
+        rows = await cur.fetchall()
+    return [
+        Match(
+            freelancer_id=str(r["freelancer_id"]),
+            display_name=r["display_name"],
+            display_name_en=r["display_name_en"],
+            headline=r["headline"],
+            headline_en=r["headline_en"],
+            rating=float(r["rating"]),
+            rating_count=r["rating_count"],
+            categories=list(r["categories"]),
+            availability=r["availability"],
+            min_budget_sar=r["min_budget_sar"],
+            score=float(r["score"]),
+            category_fit=float(r["category_fit"]),
+            matched_skills=list(r["matched_skills"]),
+        )
+        for r in rows
+    ]

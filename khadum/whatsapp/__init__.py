@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API: webhook, inbound processing, outbox sending."""

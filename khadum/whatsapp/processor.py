@@ -1,0 +1,109 @@
+"""Processing stored inbound messages: per client phone, oldest first, under a
+transaction-scoped advisory lock, and marked processed in the same transaction
+as the conversation's state and queued replies (so a crash loses nothing and
+nothing happens twice). The sweeper finishes whatever a crash left behind."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.rows import dict_row
+
+from khadum.analysis import Analyser, get_analyser
+from khadum.bot import engine
+from khadum.bot.conversation import load_turn, save_turn
+from khadum.http import Database
+from khadum.settings import Settings
+
+log = logging.getLogger("khadum.whatsapp")
+MAX_ATTEMPTS = 5
+LOCK_NAMESPACE = 7_311  # advisory-lock key space of "a client phone's conversation"
+
+
+async def lock_phone(conn: Any, phone: str) -> None:
+    await conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone))
+
+
+@dataclass
+class InboundProcessor:
+    db: Database
+    settings: Settings
+    analyser: Analyser | None = None
+    rate_limit: int = engine.RATE_LIMIT_PER_MINUTE
+
+    def __post_init__(self) -> None:
+        if self.analyser is None:
+            self.analyser = get_analyser(self.settings)
+
+    async def process_phone(self, phone: str) -> int:
+        """Processes the phone's unprocessed messages in order; returns how many."""
+        done = 0
+        while True:
+            async with self.db.connection() as conn:
+                try:
+                    async with conn.transaction():
+                        if not await self._process_next(conn, phone):
+                            return done
+                    done += 1
+                except Exception as exc:  # recorded on the row; the sweeper retries it
+                    log.exception("processing a WhatsApp message from %s failed", phone)
+                    await self._record_failure(conn, phone, exc)
+                    return done
+
+    async def _process_next(self, conn: Any, phone: str) -> bool:
+        await lock_phone(conn, phone)
+        async with conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                """
+                select id, message_type, payload, profile_name from public.whatsapp_inbound
+                where client_phone = %s and processed_at is null and attempts < %s
+                order by coalesce(sent_at, received_at), received_at, id limit 1
+                """,
+                (phone, MAX_ATTEMPTS),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return False
+        assert self.analyser is not None
+        turn = await load_turn(conn, phone, self.analyser, self.settings)
+        incoming = engine.incoming_from(row["message_type"], row["payload"], row["profile_name"])
+        await engine.handle(turn, incoming, rate_limit=self.rate_limit)
+        await save_turn(turn)
+        await conn.execute(
+            "update public.whatsapp_inbound set processed_at = now(), attempts = attempts + 1, "
+            "last_error = null where id = %s",
+            (row["id"],),
+        )
+        return True
+
+    async def _record_failure(self, conn: Any, phone: str, exc: Exception) -> None:
+        # The oldest unprocessed row is the one that failed (order is kept per phone).
+        async with conn.transaction():
+            await conn.execute(
+                """
+                update public.whatsapp_inbound set attempts = attempts + 1,
+                  last_error = %s,
+                  processed_at = case when attempts + 1 >= %s then now() end
+                where id = (select id from public.whatsapp_inbound
+                            where client_phone = %s and processed_at is null and attempts < %s
+                            order by coalesce(sent_at, received_at), received_at, id limit 1)
+                """,
+                (f"{type(exc).__name__}: {exc}"[:1000], MAX_ATTEMPTS, phone, MAX_ATTEMPTS),
+            )
+
+    async def sweep(self, *, older_than_seconds: float = 10.0) -> int:
+        """Finishes messages a crash (or a failure) left unprocessed."""
+        async with self.db.connection() as conn:
+            cur = await conn.execute(
+                "select distinct client_phone from public.whatsapp_inbound "
+                "where processed_at is null and attempts < %s "
+                "and received_at < now() - make_interval(secs => %s)",
+                (MAX_ATTEMPTS, older_than_seconds),
+            )
+            phones = [r[0] for r in await cur.fetchall()]
+        total = 0
+        for phone in phones:
+            total += await self.process_phone(phone)
+        return total

@@ -1,0 +1,222 @@
+"""Draining the WhatsApp outbox to the Graph API.
+
+Catalogue rows (message_key) are first rendered under the client's conversation
+lock (follow-ups move the conversation on); then due rows are claimed (skip
+locked, a lease in next_attempt_at) and sent per phone in order. Transient
+errors back off and retry; permanent ones fail; 131047 turns a catalogue
+message into its approved template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from khadum.analysis.local import LocalAnalyser
+from khadum.bot import followups
+from khadum.bot.conversation import load_turn, queue_bodies, save_state
+from khadum.http import Database
+from khadum.settings import Settings
+from khadum.whatsapp.errors import GraphError, ReengagementRequired
+from khadum.whatsapp.graph import GraphClient
+from khadum.whatsapp.processor import lock_phone
+
+log = logging.getLogger("khadum.whatsapp.sender")
+MAX_ATTEMPTS = 6
+LEASE = "interval '5 minutes'"
+
+
+@dataclass
+class DrainReport:
+    rendered: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def backoff_seconds(attempt: int) -> int:
+    return int(min(300, 2**attempt))
+
+
+async def render_pending(db: Database, settings: Settings, report: DrainReport) -> None:
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "select id from public.whatsapp_outbox where status = 'queued' and body is null "
+            "and message_key is not null and next_attempt_at <= now() order by seq limit 100"
+        )
+        ids = [r[0] for r in await cur.fetchall()]
+    for row_id in ids:
+        async with db.connection() as conn:
+            try:
+                async with conn.transaction():
+                    await _render_one(conn, row_id, settings)
+                report.rendered += 1
+            except Exception as exc:  # a row that cannot be rendered must not block the rest
+                log.exception("rendering outbox row %s failed", row_id)
+                await conn.execute(
+                    "update public.whatsapp_outbox set status = 'failed', failed_at = now(), "
+                    "last_error = %s where id = %s",
+                    (f"render: {exc}"[:1000], row_id),
+                )
+                report.failed += 1
+
+
+async def _render_one(conn: Any, row_id: Any, settings: Settings) -> None:
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute("select to_phone from public.whatsapp_outbox where id = %s", (row_id,))
+        head = await cur.fetchone()
+        if head is None:
+            return
+        await lock_phone(conn, head["to_phone"])
+        await cur.execute(
+            "select * from public.whatsapp_outbox where id = %s and body is null "
+            "and status = 'queued' for update skip locked",
+            (row_id,),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return
+        await cur.execute("select public.whatsapp_window_open(%s) as open", (row["to_phone"],))
+        window = await cur.fetchone()
+    params = dict(row["params"] or {})
+    window_open = bool(window and window["open"]) and not params.get("_template")
+    turn = await load_turn(conn, row["to_phone"], LocalAnalyser(), settings)
+    if turn.is_new:
+        turn.language = row["locale"]
+    await followups.render(turn, row["message_key"], params, window_open=window_open)
+    await conn.execute(
+        "update public.whatsapp_outbox set body = %s where id = %s", (Jsonb(turn.out[0]), row_id)
+    )
+    await queue_bodies(
+        conn, row["to_phone"], turn.out[1:], locale=turn.language, request_id=row["request_id"]
+    )
+    await save_state(turn, inbound=False)
+
+
+async def _claim(db: Database, limit: int) -> list[dict[str, Any]]:
+    async with (
+        db.connection() as conn,
+        conn.transaction(),
+        conn.cursor(row_factory=dict_row) as cur,
+    ):
+        # Leases that ran out (a sender died mid-send) go back to the queue.
+        await cur.execute(
+            "update public.whatsapp_outbox set status = 'queued' "
+            "where status = 'sending' and next_attempt_at < now()"
+        )
+        await cur.execute(
+            f"""
+            with due as (
+              select o.id from public.whatsapp_outbox o
+              where o.status = 'queued' and o.body is not null and o.next_attempt_at <= now()
+                and not exists (
+                  select 1 from public.whatsapp_outbox e
+                  where e.to_phone = o.to_phone and e.seq < o.seq
+                    and (e.status = 'sending' or (e.status = 'queued'
+                         and (e.next_attempt_at > now() or e.body is null))))
+              order by o.seq limit %s for update skip locked)
+            update public.whatsapp_outbox o
+               set status = 'sending', next_attempt_at = now() + {LEASE}
+              from due where o.id = due.id
+            returning o.id, o.to_phone, o.body, o.message_key, o.params, o.attempts, o.seq
+            """,
+            (limit,),
+        )
+        return sorted(await cur.fetchall(), key=lambda r: r["seq"])
+
+
+async def _send_phone(
+    db: Database, graph: GraphClient, rows: list[dict[str, Any]], report: DrainReport
+) -> None:
+    for index, row in enumerate(rows):
+        try:
+            wamid = await graph.send(row["body"])
+        except GraphError as exc:
+            await _record_error(db, row, exc, report)
+            await _release(db, rows[index + 1 :])  # keep the phone's order: stop here
+            return
+        async with db.connection() as conn:
+            await conn.execute("select public.mark_whatsapp_sent(%s, %s)", (row["id"], wamid))
+        report.sent += 1
+
+
+async def _release(db: Database, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        async with db.connection() as conn:
+            await conn.execute(
+                "update public.whatsapp_outbox set status = 'queued', next_attempt_at = now() "
+                "where id = any(%s) and status = 'sending'",
+                ([r["id"] for r in rows],),
+            )
+
+
+async def _record_error(
+    db: Database, row: dict[str, Any], exc: GraphError, report: DrainReport
+) -> None:
+    attempt = int(row["attempts"]) + 1
+    code = str(exc.graph_code or exc.http_status or "")
+    async with db.connection() as conn:
+        if (
+            isinstance(exc, ReengagementRequired)
+            and row["message_key"]
+            and not (row["params"] or {}).get("_template")
+        ):
+            # Render again as the approved template (the window is closed).
+            await conn.execute(
+                "update public.whatsapp_outbox set status = 'queued', body = null, "
+                "params = params || '{\"_template\": true}', attempts = %s, error_code = %s, "
+                "last_error = %s, next_attempt_at = now() where id = %s",
+                (attempt, code, exc.message[:1000], row["id"]),
+            )
+            report.retrying += 1
+        elif exc.transient and attempt < MAX_ATTEMPTS:
+            await conn.execute(
+                "update public.whatsapp_outbox set status = 'queued', attempts = %s, "
+                "error_code = %s, last_error = %s, "
+                "next_attempt_at = now() + make_interval(secs => %s) where id = %s",
+                (attempt, code, exc.message[:1000], backoff_seconds(attempt), row["id"]),
+            )
+            report.retrying += 1
+        else:
+            await conn.execute(
+                "update public.whatsapp_outbox set status = 'failed', attempts = %s, "
+                "error_code = %s, last_error = %s, failed_at = now() where id = %s",
+                (attempt, code, exc.message[:1000], row["id"]),
+            )
+            report.failed += 1
+    log.warning("WhatsApp send to %s failed (%s): %s", row["to_phone"], code, exc.message)
+
+
+async def drain_whatsapp(
+    db: Database, settings: Settings, *, client: httpx.AsyncClient | None = None, limit: int = 200
+) -> DrainReport:
+    """Renders and sends what is due, once. Safe to run concurrently."""
+    report = DrainReport()
+    await render_pending(db, settings, report)
+    rows = await _claim(db, limit)
+    if not rows:
+        return report
+    by_phone: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_phone[row["to_phone"]].append(row)
+    owned = client is None
+    http = client or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    try:
+        graph = GraphClient(settings, http)
+        await asyncio.gather(
+            *(_send_phone(db, graph, group, report) for group in by_phone.values())
+        )
+    finally:
+        if owned:
+            await http.aclose()
+    return report

@@ -1,0 +1,119 @@
+"""The WhatsApp webhook function: Meta's handshake, and the webhook itself.
+
+Signature on the raw bytes first (401 missing, 403 wrong), then parsing (400
+malformed), then every message and status stored and deduplicated, then 200.
+Processing runs after the acknowledgement; the sweeper finishes anything a
+crash left behind."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from khadum.auth import bearer_token
+from khadum.errors import Forbidden, Unauthorized
+from khadum.http import Database, function_app
+from khadum.settings import Settings
+from khadum.whatsapp import signature
+from khadum.whatsapp.payloads import parse_body, read_batch
+from khadum.whatsapp.processor import InboundProcessor
+from khadum.whatsapp.sender import drain_whatsapp
+from khadum.whatsapp.store import store_batch
+
+log = logging.getLogger("khadum.whatsapp.webhook")
+PATH = "/functions/v1/whatsapp_webhook"
+
+
+@dataclass
+class WebhookOptions:
+    process_after_ack: bool = True  # False: leave processing to the sweeper
+    send_after_processing: bool = True  # drain the outbox once the replies are queued
+
+
+class CoalescedDrain:
+    """One outbox drain at a time per process: a burst of webhooks asks for many
+    drains; those asked while one runs are served by a single follow-up drain."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db, self.settings = db, settings
+        self.running = False
+        self.again = False
+
+    async def run(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.running = True
+        try:
+            self.again = True
+            while self.again:
+                self.again = False
+                await drain_whatsapp(self.db, self.settings)
+        finally:
+            self.running = False
+
+
+def router(
+    db: Database,
+    settings: Settings,
+    options: WebhookOptions | None = None,
+    processor: InboundProcessor | None = None,
+) -> APIRouter:
+    opts = options or WebhookOptions()
+    worker = processor or InboundProcessor(db, settings)
+    sender = CoalescedDrain(db, settings)
+    api = APIRouter()
+
+    async def after_ack(phones: list[str]) -> None:
+        for phone in phones:
+            await worker.process_phone(phone)
+        if opts.send_after_processing:
+            await sender.run()
+
+    @api.get(PATH, response_class=PlainTextResponse)
+    async def handshake(request: Request) -> PlainTextResponse:
+        q = request.query_params
+        if (
+            q.get("hub.mode") == "subscribe"
+            and q.get("hub.verify_token") == settings.whatsapp_verify_token
+            and q.get("hub.challenge") is not None
+        ):
+            return PlainTextResponse(q["hub.challenge"])
+        raise Forbidden("verification failed: wrong mode or verify token", code="bad_verify_token")
+
+    @api.post(PATH)
+    async def webhook(request: Request, background: BackgroundTasks) -> dict[str, Any]:
+        raw = await request.body()
+        signature.verify(
+            raw, request.headers.get("x-hub-signature-256"), settings.whatsapp_app_secret
+        )
+        batch = read_batch(parse_body(raw))
+        phones = await store_batch(db, batch)
+        if phones and opts.process_after_ack:
+            background.add_task(after_ack, phones)
+        return {
+            "received": len(batch.messages),
+            "statuses": len(batch.statuses),
+            "new": len(phones),
+        }
+
+    @api.post(PATH + "/sweep")
+    async def sweep(request: Request) -> dict[str, Any]:
+        """For a scheduler (pg_cron + pg_net, Cloud Scheduler…): service key required."""
+        token = bearer_token(request.headers.get("authorization"))
+        if not hmac.compare_digest(token.encode(), settings.supabase_service_role_key.encode()):
+            raise Unauthorized("the service role key is required", code="unauthorized")
+        processed = await worker.sweep()
+        report = await drain_whatsapp(db, settings)
+        return {"processed": processed, "outbox": report.as_dict()}
+
+    return api
+
+
+def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
+    return function_app("whatsapp_webhook", db=db, settings=settings, router=router)

@@ -1,0 +1,223 @@
+"""Follow-ups queued by the other parts (docs/internal-contracts.md): rejected,
+details requested (and the client's answer), accepted, expired (and the
+template when the 24-hour window is closed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from khadum.http import Database
+from khadum.seed.load import freelancer_id
+from khadum.whatsapp.sender import drain_whatsapp
+from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
+from tests.factories import MOHAMMED
+from tests.whatsapp.meta import (
+    WhatsAppUser,
+    bot_settings,
+    buttons_of,
+    inbound,
+    text_of,
+    webhook_client,
+)
+
+PHONE = "+966501234567"
+
+
+@pytest.fixture
+async def db(clean_db: str) -> AsyncIterator[Database]:
+    database = Database(clean_db, max_size=4)
+    await database.open()
+    yield database
+    await database.close()
+
+
+def queue_followup(url: str, key: str, request_id: str, **params: Any) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into whatsapp_outbox (to_phone, message_key, params, locale, request_id) "
+            "values (%s, %s, %s, 'ar', %s)",
+            (
+                PHONE,
+                key,
+                json.dumps(
+                    {
+                        "request_id": request_id,
+                        "freelancer_id": str(freelancer_id(MOHAMMED)),
+                        **params,
+                    }
+                ),
+                request_id,
+            ),
+        )
+
+
+async def deliver(db: Database, url: str, user: WhatsAppUser) -> list[dict[str, Any]]:
+    await drain_whatsapp(db, bot_settings(url))
+    return await user._new()
+
+
+def state(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select state from bot_conversations where client_phone = %s", (PHONE,)
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+async def test_rejected_apologises_offers_others_and_a_new_pick_reuses_the_answers(
+    clean_db: str, db: Database
+) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        with psycopg.connect(clean_db) as conn:
+            conn.execute(
+                "update client_requests set status = 'rejected', responded_at = now() "
+                "where id = %s",
+                (request_id,),
+            )
+        queue_followup(
+            clean_db,
+            "request_rejected",
+            request_id,
+            freelancer_name="محمد الغامدي",
+            reason="مشغول هذا الأسبوع",
+        )
+        reply = await deliver(db, clean_db, ahmed)
+        assert len(reply) == 1 and reply[0]["type"] == "interactive", reply
+        assert "نعتذر منك" in text_of(reply[0]) and "مشغول هذا الأسبوع" in text_of(reply[0])
+        others = pick_ids(reply[0])
+        assert 3 <= len(others) <= 5 and PICK_MOHAMMED not in others
+        assert state(clean_db) == "choosing"
+
+        await ahmed.tap("more", "المزيد من المستقلين", "list_reply")
+        assert PICK_MOHAMMED not in pick_ids(meta.to(PHONE)[-1])  # never the one who declined
+        await ahmed.tap(others[0], "", "list_reply")
+        reply = await ahmed.tap("confirm_choice")
+        assert buttons_of(reply[0]) == ["use_suggested"]  # name, email, details, budget known
+        reply = await ahmed.tap("use_suggested")
+        assert "أحمد محمد" in text_of(reply[0]) and "300 ريال" in text_of(reply[0])
+        await ahmed.tap("submit")
+    with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+        second = conn.execute(
+            "select * from client_requests where id <> %s", (request_id,)
+        ).fetchone()
+    assert second is not None
+    assert f"pick:{second['freelancer_id']}" == others[0]
+    assert (second["client_name"], second["client_email"], second["budget_range"]) == (
+        "أحمد محمد",
+        "ahmed@example.com",
+        "300 ريال",
+    )
+
+
+async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_back(
+    clean_db: str, db: Database
+) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        queue_followup(
+            clean_db,
+            "details_requested",
+            request_id,
+            freelancer_name="محمد الغامدي",
+            question="وش أهم مميزات الساعة؟",
+        )
+        reply = await deliver(db, clean_db, ahmed)
+        assert "محمد الغامدي يسأل" in text_of(reply[0])
+        assert "وش أهم مميزات الساعة؟" in text_of(reply[0])
+        assert state(clean_db) == "awaiting_details_answer"
+        assert "نصاً" in text_of((await ahmed.send("audio"))[0])  # a voice note is not an answer
+        reply = await ahmed.say("تقيس النبض والنوم وبطاريتها أسبوع")
+        assert "وصل ردك" in text_of(reply[0])
+        assert state(clean_db) == "waiting"
+        reply = await ahmed.say("شكراً")
+        assert "بانتظار رده" in text_of(reply[0])
+    with psycopg.connect(clean_db) as conn:
+        events = conn.execute(
+            "select event_type, actor, message from request_events "
+            "where request_id = %s order by id",
+            (request_id,),
+        ).fetchall()
+        assert events == [
+            ("created", "client", None),
+            ("details_answered", "client", "تقيس النبض والنوم وبطاريتها أسبوع"),
+        ]
+        notice = conn.execute(
+            "select freelancer_id, type, message from notifications where type = 'details_answered'"
+        ).fetchone()
+        assert notice is not None and notice[0] == freelancer_id(MOHAMMED)
+        assert "تقيس النبض" in notice[2]
+
+
+async def test_accepted_sends_the_chat_link(clean_db: str, db: Database) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        queue_followup(
+            clean_db,
+            "request_accepted",
+            request_id,
+            freelancer_name="محمد الغامدي",
+            chat_url="http://127.0.0.1:8000/chat/tok123",
+        )
+        reply = await deliver(db, clean_db, ahmed)
+        assert reply[0]["text"]["preview_url"] is True
+        assert "قبل طلبك" in text_of(reply[0])
+        assert "http://127.0.0.1:8000/chat/tok123" in text_of(reply[0])
+    assert state(clean_db) == "idle"
+
+
+async def test_expiry_notice_offers_another_freelancer(clean_db: str, db: Database) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        with psycopg.connect(clean_db) as conn:
+            conn.execute(
+                "update client_requests set expires_at = now() - interval '1 second' where id = %s",
+                (request_id,),
+            )
+            assert conn.execute("select public.expire_requests()").fetchone() == (1,)
+        reply = await deliver(db, clean_db, ahmed)
+        assert "انتهت مهلة الـ 24 ساعة" in text_of(reply[0])
+        assert PICK_MOHAMMED not in pick_ids(reply[0])
+        assert state(clean_db) == "choosing"
+
+
+async def test_expiry_outside_the_24_hour_window_is_an_approved_template(
+    clean_db: str, db: Database
+) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        with psycopg.connect(clean_db) as conn:
+            conn.execute(
+                "update whatsapp_inbound set sent_at = now() - interval '25 hours', "
+                "received_at = now() - interval '25 hours'"
+            )
+            conn.execute(
+                "update client_requests set expires_at = now() - interval '1 second' where id = %s",
+                (request_id,),
+            )
+            conn.execute("select public.expire_requests()")
+        reply = await deliver(db, clean_db, ahmed)
+        template = reply[0]["template"]
+        assert reply[0]["type"] == "template" and template["name"] == "khadum_request_expired"
+        assert template["language"] == {"code": "ar"}
+        assert template["components"][0]["parameters"] == [{"type": "text", "text": "محمد الغامدي"}]
+        assert template["components"][1]["parameters"] == [
+            {"type": "payload", "payload": "choose_another"}
+        ]
+        # The client taps the template's quick reply: the list of others comes back.
+        await ahmed.post(inbound("template_button", PHONE))
+        reply = await ahmed._new()
+        assert reply[0]["interactive"]["type"] == "list"
+        assert PICK_MOHAMMED not in pick_ids(reply[0])

@@ -208,6 +208,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "🎉 أبشر! {freelancer} قبل طلبك.\nرابط المحادثة الخاصة: {chat_url}\nتواصل معه هناك بأمان داخل منصة خدوم، ووصلك الرابط على الإيميل أيضاً.",
         "en": "🎉 Good news! {freelancer} accepted your request.\nYour private chat: {chat_url}\nTalk safely inside Khadum there; the link is in your email too.",
     },
+    "followup.chat_unread": {
+        "ar": "💬 لديك رسالة جديدة من المستقل {freelancer} في محادثتك الخاصة على خدوم:\n{chat_url}",
+        "en": "💬 {freelancer} sent you a new message in your private Khadum chat:\n{chat_url}",
+    },
+    "followup.rating_request": {
+        "ar": "⭐ كيف كانت تجربتك مع {freelancer}؟ قيّمه من 1 إلى 5 في صفحة المحادثة، رأيك يهمنا:\n{chat_url}",
+        "en": "⭐ How was working with {freelancer}? Rate them 1 to 5 on the chat page, it helps others:\n{chat_url}",
+    },
     "followup.details_requested": {
         "ar": "💬 {freelancer} يسأل عن طلبك:\n«{question}»\n\nاكتب ردك هنا وبوصله له.",
         "en": "💬 {freelancer} has a question about your request:\n\"{question}\"\n\nWrite your answer here and I'll pass it on.",
@@ -256,6 +264,8 @@ TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "request_rejected": ("khadum_request_rejected", ("freelancer",)),
     "request_accepted": ("khadum_request_accepted", ("freelancer", "chat_url")),
     "details_requested": ("khadum_details_requested", ("freelancer", "question")),
+    "chat_unread": ("khadum_chat_unread", ("freelancer", "chat_url")),
+    "rating_request": ("khadum_rating_request", ("freelancer", "chat_url")),
 }
 TEMPLATE_LANGUAGE = {"ar": "ar", "en": "en"}
 

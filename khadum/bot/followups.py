@@ -13,6 +13,7 @@ from khadum.bot import choosing, intake
 from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
+from khadum.requests.links import client_chat_url
 from khadum.whatsapp import messages
 
 FOLLOWUP_KEYS = frozenset(TEMPLATES)
@@ -126,6 +127,11 @@ async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: b
             await _offer_others(turn, request, intro)
         else:
             turn.say_text(intro)
+    elif key in {"chat_unread", "rating_request"}:
+        # Queued by chat_housekeeping(): a nudge back into the chat; the state stays.
+        params = {**params, "chat_url": client_chat_url(turn.settings, str(params["chat_token"]))}
+        turn.say_text(turn.tr(f"followup.{key}", freelancer=name, chat_url=params["chat_url"]),
+                      preview_url=True)
     elif key == "details_requested":
         turn.say_text(
             turn.tr(

@@ -223,10 +223,14 @@ begin
     update public.private_chats c set client_nudged_at = now() from due where c.id = due.id
     returning due.*
   )
-  insert into public.whatsapp_outbox (to_phone, message_key, params, request_id)
-  select client_whatsapp_phone, 'chat_unread',
-         jsonb_build_object('chat_id', id, 'chat_token', chat_url_token), request_id
-  from marked;
+  insert into public.whatsapp_outbox (to_phone, message_key, params, request_id, locale)
+  select m.client_whatsapp_phone, 'chat_unread',
+         jsonb_build_object('chat_id', m.id, 'chat_token', m.chat_url_token,
+                            'request_id', m.request_id, 'freelancer_name', f.display_name),
+         m.request_id, coalesce(r.client_language, 'ar')
+  from marked m
+  left join public.client_requests r on r.id = m.request_id
+  left join public.freelancers f on f.id = r.freelancer_id;
   get diagnostics n = row_count;
   queued := queued + n;
 
@@ -241,10 +245,14 @@ begin
     update public.private_chats c set rating_requested_at = now() from due where c.id = due.id
     returning due.*
   )
-  insert into public.whatsapp_outbox (to_phone, message_key, params, request_id)
-  select client_whatsapp_phone, 'rating_request',
-         jsonb_build_object('chat_id', id, 'chat_token', chat_url_token), request_id
-  from marked;
+  insert into public.whatsapp_outbox (to_phone, message_key, params, request_id, locale)
+  select m.client_whatsapp_phone, 'rating_request',
+         jsonb_build_object('chat_id', m.id, 'chat_token', m.chat_url_token,
+                            'request_id', m.request_id, 'freelancer_name', f.display_name),
+         m.request_id, coalesce(r.client_language, 'ar')
+  from marked m
+  left join public.client_requests r on r.id = m.request_id
+  left join public.freelancers f on f.id = r.freelancer_id;
   get diagnostics n = row_count;
   return queued + n;
 end

@@ -21,6 +21,8 @@ def test_every_message_has_arabic_and_english_with_the_same_placeholders() -> No
         "request_rejected",
         "request_accepted",
         "details_requested",
+        "chat_unread",
+        "rating_request",
     }
 
 

@@ -221,3 +221,47 @@ async def test_expiry_outside_the_24_hour_window_is_an_approved_template(
         reply = await ahmed._new()
         assert reply[0]["interactive"]["type"] == "list"
         assert PICK_MOHAMMED not in pick_ids(reply[0])
+
+
+async def test_chat_nudges_from_housekeeping_bring_the_client_back(
+    clean_db: str, db: Database
+) -> None:
+    """chat_housekeeping() queues them (an unread message, a missing rating); the
+    bot sends the chat link and leaves the conversation where it was."""
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        before = state(clean_db)
+        with psycopg.connect(clean_db) as conn:
+            chat_id, token = conn.execute(
+                "insert into private_chats (request_id, client_whatsapp_phone, freelancer_id, "
+                "chat_url_token) select id, client_whatsapp_phone, freelancer_id, "
+                "'tok_nudge_0123456789abcdef' from client_requests where id = %s "
+                "returning id, chat_url_token",
+                (request_id,),
+            ).fetchone()
+            conn.execute(
+                "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+                "select id, 'freelancer', freelancer_id::text, 'جاهز للبدء' "
+                "from private_chats where id = %s",
+                (chat_id,),
+            )
+            conn.execute(
+                "update chat_messages set created_at = now() - interval '15 minutes' "
+                "where chat_id = %s",
+                (chat_id,),
+            )
+            assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
+        nudge = await deliver(db, clean_db, ahmed)
+        assert "رسالة جديدة من المستقل محمد الغامدي" in text_of(nudge[0])
+        assert f"/chat/{token}" in text_of(nudge[0])
+        with psycopg.connect(clean_db) as conn:
+            conn.execute(
+                "update private_chats set status = 'completed', "
+                "completed_at = now() - interval '2 days' where id = %s",
+                (chat_id,),
+            )
+            assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
+        ask = await deliver(db, clean_db, ahmed)
+        assert "قيّمه من 1 إلى 5" in text_of(ask[0]) and f"/chat/{token}" in text_of(ask[0])
+    assert state(clean_db) == before

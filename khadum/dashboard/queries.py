@@ -140,7 +140,9 @@ async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] |
         (request_id,),
     )
     chat = await cur.fetchone()
-    return {"request": request, "events": events, "chat": chat}
+    await cur.execute("select * from public.request_emails(%s)", (request_id,))
+    emails = await cur.fetchall()
+    return {"request": request, "events": events, "chat": chat, "emails": emails}
 
 
 async def chats(cur: Cursor, chat_id: uuid.UUID | None = None) -> list[dict[str, Any]]:

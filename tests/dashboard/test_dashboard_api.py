@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import psycopg
 
-from tests.factories import MOHAMMED, NOURA, make_chat, make_request
+from khadum.db import act_as
+from tests.factories import MOHAMMED, NOURA, freelancer_claims, make_chat, make_request
 from tests.http import bearer, local_client
 
 API = "/functions/v1/dashboard_api"
@@ -106,3 +107,26 @@ async def test_request_detail_has_its_thread_and_chat(clean_db: str) -> None:
     assert detail["chat"]["id"] == chats["items"][0]["id"]
     assert "chat_url_token" not in chats["items"][0]
     assert missing.status_code == 404
+
+
+async def test_request_detail_shows_email_delivery_and_failures(clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn:
+        request_id = make_request(conn)
+    async with local_client(clean_db) as client:
+        await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                          json={"request_id": str(request_id), "action": "accept"})
+        first = (await client.get(f"{API}/requests/{request_id}", headers=bearer(MOHAMMED))).json()
+        with psycopg.connect(clean_db) as conn:
+            conn.execute("update email_outbox set status = 'failed', attempts = 8, "
+                         "last_error = 'resend 422: invalid to address' "
+                         "where request_id = %s and template = 'client_request_accepted'",
+                         (request_id,))
+        later = (await client.get(f"{API}/requests/{request_id}", headers=bearer(MOHAMMED))).json()
+    assert sorted((e["recipient"], e["status"]) for e in first["emails"]) == [
+        ("client", "queued"), ("freelancer", "queued")]
+    failed = next(e for e in later["emails"] if e["recipient"] == "client")
+    assert (failed["status"], failed["last_error"]) == ("failed", "resend 422: invalid to address")
+    with psycopg.connect(clean_db) as conn:
+        act_as(conn, freelancer_claims(NOURA))  # another freelancer sees none of them
+        rows = conn.execute("select * from public.request_emails(%s)", (request_id,)).fetchall()
+    assert rows == []

@@ -102,6 +102,9 @@ def test_a_new_request_arrives_live_and_is_accepted(
     link = page.locator("#chat-link")
     expect(link).to_be_visible()
     expect(page.locator("#request-status")).to_have_text("مقبولة")
+    page.reload()  # the card now also lists the two acceptance emails and their state
+    expect(page.locator("#emails li")).to_have_count(2)
+    expect(page.locator("#emails")).to_contain_text("إلى العميل")
     with psycopg.connect(clean_db) as conn:
         chat = conn.execute("select id from private_chats where request_id = %s",
                             (request_id,)).fetchone()

@@ -124,7 +124,12 @@ export function requestView(app, requestId) {
           field('reason', t('reason'), r.reason_for_choice ? `"${r.reason_for_choice}"` : null),
           field('details', t('details'), extraDetails(r.project_details))),
         countdown, actions, message),
-      h('section', { class: 'card' }, h('h2', {}, t('thread')), thread))
+      h('section', { class: 'card' }, h('h2', {}, t('thread')), thread),
+      detail.emails?.length ? h('section', { class: 'card', id: 'emails' }, h('h2', {}, t('emails_title')),
+        h('ul', { class: 'emails' }, detail.emails.map((e) => h('li', { class: `email ${e.status}`, dataset: { status: e.status } },
+          h('strong', {}, t(`email_to_${e.recipient}`)), ' · ',
+          h('span', { class: 'email-status' }, t(`email_${e.status}`)),
+          e.last_error ? h('q', {}, e.last_error) : null)))) : null)
     clearInterval(ticker)
     tick()
     if (state === 'pending') ticker = setInterval(tick, 1000)

@@ -6,44 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-CATEGORY_SLUGS: tuple[str, ...] = (
-    "marketing_ads",
-    "social_media",
-    "graphic_design",
-    "video_motion",
-    "photography",
-    "writing_content",
-    "translation",
-    "web_development",
-    "mobile_apps",
-    "ui_ux",
-    "voice_over",
-    "data_entry",
-    "business_consulting",
-    "seo",
-    "ecommerce",
-    "interior_architecture",
-)
+from khadum.categories import CATEGORY_SLUGS, Category
 
-Category = Literal[
-    "marketing_ads",
-    "social_media",
-    "graphic_design",
-    "video_motion",
-    "photography",
-    "writing_content",
-    "translation",
-    "web_development",
-    "mobile_apps",
-    "ui_ux",
-    "voice_over",
-    "data_entry",
-    "business_consulting",
-    "seo",
-    "ecommerce",
-    "interior_architecture",
-]
-
+__all__ = ["CATEGORY_SLUGS", "Analysis", "Budget", "Category"]
 
 class Budget(BaseModel):
     min: int | None = Field(default=None, description="lowest amount in SAR, or null")

@@ -7,6 +7,10 @@ freelancer from the product spec (محمد الغامدي, marketing ad copywrit
 
 from typing import TypedDict
 
+from khadum.categories import CATEGORY_SLUGS
+
+__all__ = ["CATEGORY_SLUGS", "DEMO_FREELANCERS", "DemoFreelancer", "by_key"]
+
 
 class DemoFreelancer(TypedDict):
     key: str
@@ -27,25 +31,6 @@ class DemoFreelancer(TypedDict):
     completed_projects: int
     availability: str
 
-
-CATEGORY_SLUGS: tuple[str, ...] = (
-    "marketing_ads",
-    "social_media",
-    "graphic_design",
-    "video_motion",
-    "photography",
-    "writing_content",
-    "translation",
-    "web_development",
-    "mobile_apps",
-    "ui_ux",
-    "voice_over",
-    "data_entry",
-    "business_consulting",
-    "seo",
-    "ecommerce",
-    "interior_architecture",
-)
 
 DEMO_FREELANCERS: tuple[DemoFreelancer, ...] = (
     {

@@ -45,26 +45,6 @@ begin
 end
 $$;
 
-create or replace function public.broadcast_chat_state() returns trigger
-language plpgsql security definer set search_path = '' as $$
-declare
-  payload jsonb := jsonb_build_object(
-    'chat_id', new.id, 'status', new.status, 'delivered_at', new.delivered_at,
-    'completed_at', new.completed_at, 'cancelled_at', new.cancelled_at,
-    'client_last_read_at', new.client_last_read_at,
-    'freelancer_last_read_at', new.freelancer_last_read_at);
-begin
-  perform realtime.send(payload, 'chat_state', 'chat:' || new.id::text, true);
-  perform realtime.send(payload, 'chat_state', 'freelancer:' || new.freelancer_id::text, true);
-  return new;
-end
-$$;
-
-create trigger private_chats_broadcast_state
-  after update of status, delivered_at, client_last_read_at, freelancer_last_read_at
-  on public.private_chats
-  for each row execute function public.broadcast_chat_state();
-
 -- ---------------------------------------------------------------------------
 -- Read receipts
 -- ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 -- =============================================================================
--- Delivery receipts and the chat summary both sides see at the top of the page.
+-- Delivery receipts, chat state broadcasts, and the chat summary both sides see
+-- at the top of the page.
 -- =============================================================================
 
 alter table public.private_chats
@@ -22,12 +23,6 @@ begin
 end
 $$;
 
-create or replace trigger private_chats_broadcast_state
-  after update of status, delivered_at, client_last_read_at, freelancer_last_read_at,
-    client_last_received_at, freelancer_last_received_at
-  on public.private_chats
-  for each row execute function public.broadcast_chat_state();
-
 create or replace function public.broadcast_chat_state() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -44,6 +39,12 @@ begin
   return new;
 end
 $$;
+
+create trigger private_chats_broadcast_state
+  after update of status, delivered_at, client_last_read_at, freelancer_last_read_at,
+    client_last_received_at, freelancer_last_received_at
+  on public.private_chats
+  for each row execute function public.broadcast_chat_state();
 
 -- Everything the chat page header needs, for either party; nobody else.
 -- Contact details (phone, email) are deliberately absent.

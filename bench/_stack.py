@@ -15,8 +15,9 @@ import psycopg
 import uvicorn
 
 from khadum.dbtools.migrate import migrate
-from khadum.devstack.app import create_app
+from khadum.devstack.app import create_app, served_from
 from khadum.seed.load import seed
+from khadum.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +51,9 @@ def server(url: str) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(url, run_expiry=False), host="127.0.0.1",
+    settings = served_from(get_settings(), f"http://127.0.0.1:{port}")
+    app = create_app(url, settings=settings, run_expiry=False)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1",
                                         port=port, log_level="warning", ws="websockets-sansio"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -229,22 +229,11 @@ def cmd_web_config(args: argparse.Namespace) -> int:
 
 
 # -- dev ---------------------------------------------------------------------------
-def _served_from(settings, base: str):  # type: ignore[no-untyped-def]
-    """Local defaults point at port 8000; the stand-ins live on this very server,
-    whatever its host and port, so move every such URL left at its default."""
-    paths = {"whatsapp_graph_url": "/dev/graph", "resend_api_url": "/dev/resend",
-             "public_base_url": "", "supabase_url": ""}
-    fields = type(settings).model_fields
-    update = {name: base + path for name, path in paths.items()
-              if getattr(settings, name) == fields[name].default}
-    return settings.model_copy(update=update)
-
-
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from khadum.dbtools.migrate import migrate
-    from khadum.devstack.app import create_app
+    from khadum.devstack.app import create_app, served_from
     from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL, seed
 
     began = time.monotonic()
@@ -266,7 +255,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
         say("press Ctrl-C to stop")
-        settings = _served_from(get_settings(), base)
+        settings = served_from(get_settings(), base)
         say(f"WhatsApp simulator: {base}/dev/whatsapp · mailbox: {base}/dev/mailbox")
         uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
                     log_level="info")

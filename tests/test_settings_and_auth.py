@@ -125,9 +125,9 @@ def test_empty_variables_fall_back_to_local_defaults(monkeypatch: pytest.MonkeyP
 
 
 def test_khadum_dev_points_local_urls_at_its_own_port() -> None:
-    from khadum.cli import _served_from
+    from khadum.devstack.app import served_from
 
-    moved = _served_from(Settings(resend_api_url="https://api.resend.com"), "http://127.0.0.1:9123")
+    moved = served_from(Settings(resend_api_url="https://api.resend.com"), "http://127.0.0.1:9123")
     assert moved.whatsapp_graph_url == "http://127.0.0.1:9123/dev/graph"
     assert moved.public_base_url == "http://127.0.0.1:9123"
     assert moved.resend_api_url == "https://api.resend.com"  # set by the user: kept

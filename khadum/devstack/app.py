@@ -83,6 +83,17 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     ]
 
 
+def served_from(settings: Settings, base: str) -> Settings:
+    """Local defaults point at port 8000; the stand-ins live on this very server,
+    whatever its host and port, so move every such URL left at its default."""
+    paths = {"whatsapp_graph_url": "/dev/graph", "resend_api_url": "/dev/resend",
+             "public_base_url": "", "supabase_url": ""}
+    fields = type(settings).model_fields
+    update = {name: base + path for name, path in paths.items()
+              if getattr(settings, name) == fields[name].default}
+    return settings.model_copy(update=update)
+
+
 def create_app(
     database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
     run_workers: bool = True,

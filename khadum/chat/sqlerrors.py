@@ -1,34 +1,15 @@
-"""SQL raises with stable errcodes; this maps them to the HTTP error hierarchy."""
+"""Chat SQL refusals as HTTP errors: the shared KH errcodes, plus RLS denials."""
 
 from __future__ import annotations
 
 import psycopg
 
-from khadum.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    KhadumError,
-    NotFound,
-    TooManyRequests,
-)
-
-_BY_SQLSTATE: dict[str, type[KhadumError]] = {
-    "KHN01": Forbidden,
-    "KHS01": Conflict,
-    "KHV01": Invalid,
-    "KHF01": NotFound,
-    "KHR01": TooManyRequests,
-    "42501": Forbidden,
-}
+from khadum.errors import Forbidden, KhadumError
+from khadum.sqlerrors import translate as translate_raised
 
 
 def translate(exc: psycopg.Error) -> KhadumError | None:
-    """The KhadumError for a SQL error raised on purpose, else None (a real fault)."""
-    kind = _BY_SQLSTATE.get(exc.sqlstate or "")
-    if kind is None:
-        return None
-    reason = exc.diag.message_primary or kind.code
-    if exc.sqlstate == "42501":
-        reason = "not allowed in this chat"
-    return kind(reason, code=reason if reason.replace("_", "").isalpha() else None)
+    """The KhadumError for a deliberate SQL refusal, else None (a real fault)."""
+    if exc.sqlstate == "42501":  # a row-level security policy said no
+        return Forbidden("not allowed in this chat", code="not_a_party")
+    return translate_raised(exc)

@@ -14,20 +14,14 @@ from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from khadum.email.render import AcceptanceContext, acceptance_emails
-from khadum.errors import Conflict, Forbidden, Invalid, KhadumError, NotFound
+from khadum.errors import Forbidden, KhadumError
 from khadum.http import Database
 from khadum.requests.links import client_chat_url, dashboard_chat_url
 from khadum.settings import Settings
+from khadum.sqlerrors import translate
 
 MAX_MESSAGE = 1000
 
-# SQL errcode → error class; the SQL message is the stable error code.
-_SQL_ERRORS: dict[str, type[KhadumError]] = {
-    "KH403": Forbidden,
-    "KH404": NotFound,
-    "KH409": Conflict,
-    "KH422": Invalid,
-}
 _MESSAGES: dict[str, str] = {
     "not_a_freelancer": "this account has no freelancer profile",
     "not_your_request": "this request was sent to another freelancer",
@@ -57,11 +51,7 @@ class RespondBody(BaseModel):
 
 def sql_error(exc: psycopg.Error) -> KhadumError | None:
     """The KhadumError a respond SQL function raised, or None for anything else."""
-    kind = _SQL_ERRORS.get(exc.sqlstate or "")
-    if kind is None:
-        return None
-    code = (exc.diag.message_primary or kind.code).strip()
-    return kind(_MESSAGES.get(code, code.replace("_", " ")), code=code)
+    return translate(exc, _MESSAGES)
 
 
 async def respond(

@@ -88,14 +88,14 @@ begin
   end if;
   select * into chat from public.private_chats where id = new.chat_id;
   if chat.status is distinct from 'active' then
-    raise exception 'chat_not_active' using errcode = 'KHS01';
+    raise exception 'chat_not_active' using errcode = 'KH409';
   end if;
   for lim in select * from public.chat_rate_limits loop
     select count(*) into recent from public.chat_messages c
      where c.chat_id = new.chat_id and c.sender_type = new.sender_type
        and c.created_at > now() - make_interval(secs => lim.window_seconds);
     if recent >= lim.max_messages then
-      raise exception 'rate_limited' using errcode = 'KHR01',
+      raise exception 'rate_limited' using errcode = 'KH429',
         detail = format('%s messages per %s seconds', lim.max_messages, lim.window_seconds);
     end if;
   end loop;
@@ -112,7 +112,7 @@ begin
       jsonb_build_object('contact_details', to_jsonb(m.hits), 'banned_words', cardinality(s.hits)));
   end if;
   if length(btrim(new.message_content)) = 0 and new.file_url is null then
-    raise exception 'empty_message' using errcode = 'KHV01';
+    raise exception 'empty_message' using errcode = 'KH422';
   end if;
   return new;
 end

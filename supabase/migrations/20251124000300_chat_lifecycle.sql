@@ -1,8 +1,8 @@
 -- =============================================================================
 -- Chat lifecycle: one SQL function per state change, guard clauses first.
 -- Each is called as the user (their JWT claims set), so the caller is decided
--- here, from auth, not by the client. Stable errcodes: KHN01 not a party
--- (403), KHS01 wrong state (409), KHV01 invalid input (422), KHF01 unknown (404).
+-- here, from auth, not by the client. Stable errcodes: KH403 not a party
+-- (403), KH409 wrong state (409), KH422 invalid input (422), KH404 unknown (404).
 -- =============================================================================
 
 -- The caller's side of a chat: 'client', 'freelancer', or null.
@@ -24,10 +24,10 @@ declare
 begin
   select * into chat from public.private_chats where id = p_chat_id for update;
   if not found then
-    raise exception 'chat_not_found' using errcode = 'KHF01';
+    raise exception 'chat_not_found' using errcode = 'KH404';
   end if;
   if side is null or (p_side is not null and side <> p_side) then
-    raise exception 'not_a_party' using errcode = 'KHN01';
+    raise exception 'not_a_party' using errcode = 'KH403';
   end if;
   return chat;
 end
@@ -89,7 +89,7 @@ declare
   chat public.private_chats := public.chat_guard(p_chat_id, 'freelancer');
 begin
   if chat.status <> 'active' or chat.delivered_at is not null then
-    raise exception 'chat_not_deliverable' using errcode = 'KHS01';
+    raise exception 'chat_not_deliverable' using errcode = 'KH409';
   end if;
   update public.private_chats set delivered_at = now() where id = chat.id returning * into chat;
   perform public.chat_system_note(chat.id, 'chat.delivered', '{}'::jsonb);
@@ -105,7 +105,7 @@ declare
   chat public.private_chats := public.chat_guard(p_chat_id, 'client');
 begin
   if chat.status <> 'active' or chat.delivered_at is null then
-    raise exception 'chat_not_completable' using errcode = 'KHS01';
+    raise exception 'chat_not_completable' using errcode = 'KH409';
   end if;
   perform public.chat_system_note(chat.id, 'chat.completed', '{}'::jsonb);
   update public.private_chats set status = 'completed', completed_at = now()
@@ -126,17 +126,17 @@ declare
   saved public.chat_ratings;
 begin
   if p_rating is null or p_rating not between 1 and 5 then
-    raise exception 'rating_out_of_range' using errcode = 'KHV01';
+    raise exception 'rating_out_of_range' using errcode = 'KH422';
   end if;
   if chat.status <> 'completed' then
-    raise exception 'chat_not_completed' using errcode = 'KHS01';
+    raise exception 'chat_not_completed' using errcode = 'KH409';
   end if;
   insert into public.chat_ratings (chat_id, freelancer_id, rating, comment)
   values (chat.id, chat.freelancer_id, p_rating, nullif(btrim(p_comment), ''))
   on conflict (chat_id) do nothing
   returning * into saved;
   if saved is null then
-    raise exception 'already_rated' using errcode = 'KHS01';
+    raise exception 'already_rated' using errcode = 'KH409';
   end if;
   update public.freelancers f
      set rating = round(((f.rating * f.rating_count) + p_rating) / (f.rating_count + 1), 1),
@@ -155,10 +155,10 @@ declare
   side text := public.chat_side(p_chat_id);
 begin
   if p_reason is null or length(btrim(p_reason)) < 3 then
-    raise exception 'reason_required' using errcode = 'KHV01';
+    raise exception 'reason_required' using errcode = 'KH422';
   end if;
   if chat.status <> 'active' then
-    raise exception 'chat_not_active' using errcode = 'KHS01';
+    raise exception 'chat_not_active' using errcode = 'KH409';
   end if;
   perform public.chat_system_note(chat.id, 'chat.cancelled', jsonb_build_object('reason', btrim(p_reason)));
   update public.private_chats

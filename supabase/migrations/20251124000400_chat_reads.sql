@@ -55,7 +55,7 @@ declare
   result jsonb;
 begin
   if side is null then
-    raise exception 'not_a_party' using errcode = 'KHN01';
+    raise exception 'not_a_party' using errcode = 'KH403';
   end if;
   select jsonb_build_object(
     'chat_id', c.id, 'status', c.status, 'side', side, 'created_at', c.created_at,

@@ -47,15 +47,15 @@ def test_deliver_complete_rate(conn: psycopg.Connection, chat) -> None:
         "select rating, rating_count, completed_projects from freelancers where id = %s",
         (freelancer_id(MOHAMMED),),
     ).fetchone()
-    assert refused(conn, client, "select public.chat_confirm_completion(%s)", (chat,)) == "KHS01"
-    assert refused(conn, client, "select public.chat_mark_delivered(%s)", (chat,)) == "KHN01"
+    assert refused(conn, client, "select public.chat_confirm_completion(%s)", (chat,)) == "KH409"
+    assert refused(conn, client, "select public.chat_mark_delivered(%s)", (chat,)) == "KH403"
     call(conn, owner, "select public.chat_mark_delivered(%s)", (chat,))
-    assert refused(conn, owner, "select public.chat_mark_delivered(%s)", (chat,)) == "KHS01"
-    assert refused(conn, owner, "select public.chat_confirm_completion(%s)", (chat,)) == "KHN01"
+    assert refused(conn, owner, "select public.chat_mark_delivered(%s)", (chat,)) == "KH409"
+    assert refused(conn, owner, "select public.chat_confirm_completion(%s)", (chat,)) == "KH403"
     call(conn, client, "select public.chat_confirm_completion(%s)", (chat,))
-    assert refused(conn, client, "select public.chat_rate(%s, 6, null)", (chat,)) == "KHV01"
+    assert refused(conn, client, "select public.chat_rate(%s, 6, null)", (chat,)) == "KH422"
     call(conn, client, "select public.chat_rate(%s, 3, 'عمل جيد')", (chat,))
-    assert refused(conn, client, "select public.chat_rate(%s, 5, null)", (chat,)) == "KHS01"
+    assert refused(conn, client, "select public.chat_rate(%s, 5, null)", (chat,)) == "KH409"
     after = conn.execute(
         "select rating, rating_count, completed_projects from freelancers where id = %s",
         (freelancer_id(MOHAMMED),),
@@ -76,13 +76,13 @@ def test_deliver_complete_rate(conn: psycopg.Connection, chat) -> None:
 def test_strangers_cannot_touch_a_chat(conn: psycopg.Connection, chat) -> None:
     other_chat = make_chat(conn, make_request(conn, NOURA))
     for claims in (freelancer_claims(NOURA), chat_client_claims(other_chat)):
-        assert refused(conn, claims, "select public.chat_cancel(%s, 'لا أريد')", (chat,)) == "KHN01"
-        assert refused(conn, claims, "select public.chat_mark_read(%s)", (chat,)) == "KHN01"
+        assert refused(conn, claims, "select public.chat_cancel(%s, 'لا أريد')", (chat,)) == "KH403"
+        assert refused(conn, claims, "select public.chat_mark_read(%s)", (chat,)) == "KH403"
 
 
 def test_either_side_cancels_with_a_reason(conn: psycopg.Connection, chat) -> None:
     client = chat_client_claims(chat)
-    assert refused(conn, client, "select public.chat_cancel(%s, '')", (chat,)) == "KHV01"
+    assert refused(conn, client, "select public.chat_cancel(%s, '')", (chat,)) == "KH422"
     call(conn, client, "select public.chat_cancel(%s, 'تغيرت خطتي')", (chat,))
     row = conn.execute(
         "select status, cancelled_by, cancel_reason from private_chats where id = %s", (chat,)
@@ -92,7 +92,7 @@ def test_either_side_cancels_with_a_reason(conn: psycopg.Connection, chat) -> No
         refused(
             conn, freelancer_claims(MOHAMMED), "select public.chat_cancel(%s, 'مرة ثانية')", (chat,)
         )
-        == "KHS01"
+        == "KH409"
     )
 
 

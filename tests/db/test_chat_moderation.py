@@ -126,7 +126,7 @@ def test_senders_are_rate_limited(conn: psycopg.Connection, chat) -> None:
         send(conn, chat, "client", f"رسالة {i}")
     with pytest.raises(psycopg.DatabaseError) as limited:
         send(conn, chat, "client", "واحدة أكثر")
-    assert limited.value.sqlstate == "KHR01"
+    assert limited.value.sqlstate == "KH429"
 
 
 def test_one_alert_per_unread_batch_for_the_freelancer(conn: psycopg.Connection, chat) -> None:

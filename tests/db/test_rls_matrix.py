@@ -395,7 +395,7 @@ def test_a_completed_chat_takes_no_more_messages(conn: psycopg.Connection, world
     with pytest.raises(psycopg.DatabaseError) as refused, conn.transaction():
         act_as(conn, world.callers["client"])
         conn.execute(sql, (world.ids["cA"],))
-    assert refused.value.sqlstate in ("KHS01", "42501")
+    assert refused.value.sqlstate in ("KH409", "42501")
     count = conn.execute("select count(*) from chat_messages where message_content = "
                          "'بعد الإغلاق'").fetchone()
     assert count == (0,)

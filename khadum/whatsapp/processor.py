@@ -80,17 +80,18 @@ class InboundProcessor:
 
     async def _record_failure(self, conn: Any, phone: str, exc: Exception) -> None:
         # The oldest unprocessed row is the one that failed (order is kept per phone).
+        # After MAX_ATTEMPTS it is left unprocessed with its error (a dead letter for
+        # review: processed_at stays null, since its side effects never happened) and
+        # the phone's later messages go on.
         async with conn.transaction():
             await conn.execute(
                 """
-                update public.whatsapp_inbound set attempts = attempts + 1,
-                  last_error = %s,
-                  processed_at = case when attempts + 1 >= %s then now() end
+                update public.whatsapp_inbound set attempts = attempts + 1, last_error = %s
                 where id = (select id from public.whatsapp_inbound
                             where client_phone = %s and processed_at is null and attempts < %s
                             order by coalesce(sent_at, received_at), received_at, id limit 1)
                 """,
-                (f"{type(exc).__name__}: {exc}"[:1000], MAX_ATTEMPTS, phone, MAX_ATTEMPTS),
+                (f"{type(exc).__name__}: {exc}"[:1000], phone, MAX_ATTEMPTS),
             )
 
     async def sweep(self, *, older_than_seconds: float = 10.0) -> int:

@@ -272,3 +272,46 @@ async def test_the_sweep_endpoint_needs_the_service_key(clean_db: str) -> None:
             headers={"authorization": f"Bearer {settings.supabase_service_role_key}"},
         )
         assert ok.status_code == 200 and ok.json()["processed"] == 0
+
+
+class BrokenOn(LocalAnalyser):
+    """Fails on one poison text, every time."""
+
+    def __init__(self, poison: str) -> None:
+        self.poison = poison
+
+    async def analyse(self, text: str) -> Analysis:
+        if self.poison in text:
+            raise RuntimeError("cannot analyse this")
+        return await super().analyse(text)
+
+
+async def test_a_poison_message_becomes_a_dead_letter_and_stops_blocking(clean_db: str) -> None:
+    settings = bot_settings(clean_db)
+    db = Database(clean_db, max_size=4)
+    await db.open()
+    processor = InboundProcessor(db, settings, analyser=BrokenOn("سم"))
+    try:
+        app = create_app(db=db, settings=settings)
+        app.router.routes.clear()
+        app.include_router(
+            router(db, settings, WebhookOptions(send_after_processing=False), processor=processor)
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:
+            for body in ("سم قاتل", "أبي تصميم شعار لمقهى"):
+                raw, headers = signed(inbound("text", PHONE, text={"body": body}))
+                assert (await http.post(PATH, content=raw, headers=headers)).status_code == 200
+        for _ in range(6):
+            await processor.sweep(older_than_seconds=0)
+    finally:
+        await db.close()
+    with psycopg.connect(clean_db) as conn:
+        rows = conn.execute(
+            "select payload->'text'->>'body', processed_at is null, attempts, last_error "
+            "from whatsapp_inbound order by received_at, id"
+        ).fetchall()
+        described = conn.execute("select data->>'description' from bot_conversations").fetchone()
+    assert rows[0] == ("سم قاتل", True, 5, "RuntimeError: cannot analyse this")
+    assert rows[1][:2] == ("أبي تصميم شعار لمقهى", False)
+    assert described == ("أبي تصميم شعار لمقهى",)

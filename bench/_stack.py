@@ -1,49 +1,24 @@
-"""The local stack for benchmarks: an embedded PostgreSQL under .khadum/bench (or
-DATABASE_URL), migrated and seeded, and the local server on a free port."""
+"""The local stack for benchmarks: a scratch database (bench.common) and the local
+server on a free port, its stand-ins served from that port."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import AbstractContextManager, contextmanager
 
-import psycopg
 import uvicorn
 
-from khadum.dbtools.migrate import migrate
+from bench.common import scratch_database
 from khadum.devstack.app import create_app, served_from
-from khadum.seed.load import seed
 from khadum.settings import get_settings
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-@contextmanager
-def database() -> Iterator[str]:
-    external = os.environ.get("DATABASE_URL")
-    if external:
-        migrate(external)
-        seed(external)
-        yield external
-        return
-    from khadum.devstack.embedded import EmbeddedPostgres
-
-    db = EmbeddedPostgres(ROOT / ".khadum" / "bench")
-    db.start()
-    try:
-        with psycopg.connect(db.url("postgres"), autocommit=True) as conn:
-            conn.execute("drop database if exists khadum_bench with (force)")
-            conn.execute("create database khadum_bench")
-        url = db.url("khadum_bench")
-        migrate(url)
-        seed(url)
-        yield url
-    finally:
-        db.stop()
+def database() -> AbstractContextManager[str]:
+    """A scratch database `khadum_bench` (bench.common), migrated and seeded."""
+    return scratch_database("khadum_bench")
 
 
 @contextmanager

@@ -23,6 +23,7 @@ LOCAL_SERVICE_KEY = "khadum-local-service-role-key"
 LOCAL_ANON_KEY = "khadum-local-anon-key"
 LOCAL_PHONE_NUMBER_ID = "100000000000001"
 LOCAL_RESEND_WEBHOOK_SECRET = "whsec_a2hhZHVtLWxvY2FsLXJlc2VuZC13ZWJob29rLXNlY3JldA=="
+LOCAL_CHAT_LINK_SECRET = "khadum-local-chat-link-secret-not-for-production"
 
 _PLACEHOLDER_MARKERS = (
     "change-me",
@@ -51,6 +52,7 @@ PRODUCTION_SECRETS = (
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+    "chat_link_secret",
 )
 
 
@@ -68,6 +70,8 @@ class Settings(BaseSettings):
     supabase_service_role_key: str = LOCAL_SERVICE_KEY
     supabase_jwt_secret: str = LOCAL_JWT_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
+    # Derives the clients' chat-link tokens (only their sha256 is stored).
+    chat_link_secret: str = LOCAL_CHAT_LINK_SECRET
     # Where the browser calls the HTTP functions; unset = {SUPABASE_URL}/functions/v1.
     functions_url: str | None = None
     whatsapp_graph_url: str = "http://127.0.0.1:8000/dev/graph"

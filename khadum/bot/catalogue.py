@@ -131,6 +131,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "تم إرسال طلبك لـ {freelancer} ✅\nعنده 24 ساعة للرد، وبنبلغك هنا أول ما يرد. ما فيه أي دفع مقدم.\nرقم الطلب: {short_id}",
         "en": "Your request has been sent to {freelancer} ✅\nThey have 24 hours to answer; I'll tell you here as soon as they do. No payment up front.\nRequest number: {short_id}",
     },
+    # -- caps (SQL refuses; the bot explains) ----------------------------------------
+    "cap_already_pending_with_freelancer": {
+        "ar": "طلبك السابق عند {freelancer} ما زال بانتظار رده ⏳ ما نقدر نرسل له طلب ثاني قبل ما يرد أو ينتهي الطلب (24 ساعة). بنبلغك هنا أول ما يرد.",
+        "en": "Your earlier request to {freelancer} is still waiting for an answer ⏳ I can't send them another one until they answer or it expires (24 hours). I'll tell you here as soon as they do.",
+    },
+    "cap_too_many_pending_requests": {
+        "ar": "عندك عدة طلبات ما زالت بانتظار الرد ⏳ انتظر رد المستقلين أو انتهاء أحد الطلبات (24 ساعة)، وبعدها تقدر ترسل طلب جديد.",
+        "en": "You already have several requests waiting for answers ⏳ Please wait for the freelancers to answer or for one to expire (24 hours), then you can send a new one.",
+    },
+    "cap_freelancer_busy": {
+        "ar": "{freelancer} وصله عدد كبير من الطلبات خلال الساعة الماضية 🙏 جرب بعد شوي، أو اكتب «طلب جديد» ونقترح عليك مستقلين آخرين.",
+        "en": "{freelancer} has received many requests in the past hour 🙏 Try again a little later, or write \"new request\" and I'll suggest other freelancers.",
+    },
     "cancelled": {
         "ar": "تم إلغاء الطلب الحالي. متى ما احتجت شي اكتب لي 👋",
         "en": "The current request is cancelled. Write to me whenever you need something 👋",

@@ -13,7 +13,7 @@ from khadum.bot import choosing, intake
 from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
-from khadum.requests.links import client_chat_url
+from khadum.requests.links import client_chat_link, client_chat_url
 from khadum.whatsapp import messages
 
 FOLLOWUP_KEYS = frozenset(TEMPLATES)
@@ -106,8 +106,9 @@ async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: b
     name = _freelancer_name(turn, params, request)
     free_to_move = turn.state not in IN_FLOW
     if key == "request_accepted":
+        params = {**params, "chat_url": _client_link(turn, params)}
         turn.say_text(
-            turn.tr("followup.accepted", freelancer=name, chat_url=params.get("chat_url", "")),
+            turn.tr("followup.accepted", freelancer=name, chat_url=params["chat_url"]),
             preview_url=True,
         )
         if free_to_move:
@@ -129,7 +130,7 @@ async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: b
             turn.say_text(intro)
     elif key in {"chat_unread", "rating_request"}:
         # Queued by chat_housekeeping(): a nudge back into the chat; the state stays.
-        params = {**params, "chat_url": client_chat_url(turn.settings, str(params["chat_token"]))}
+        params = {**params, "chat_url": _client_link(turn, params)}
         turn.say_text(turn.tr(f"followup.{key}", freelancer=name, chat_url=params["chat_url"]),
                       preview_url=True)
     elif key == "details_requested":
@@ -147,6 +148,16 @@ async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: b
         raise ValueError(f"unknown follow-up message key: {key}")
     if not window_open:
         turn.out[:] = [template_for(turn, key, name, params)]
+
+
+def _client_link(turn: Turn, params: dict[str, Any]) -> str:
+    """A placeholder the sender turns into the client's link as the message leaves
+    (the link itself is never stored); rows queued before that carried the link."""
+    if params.get("chat_id"):
+        return client_chat_link(str(params["chat_id"]))
+    if params.get("chat_token"):
+        return client_chat_url(turn.settings, str(params["chat_token"]))
+    return str(params.get("chat_url", ""))
 
 
 def template_for(turn: Turn, key: str, name: str, params: dict[str, Any]) -> messages.Body:

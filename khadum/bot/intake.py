@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -12,6 +13,7 @@ from khadum.analysis.models import Analysis, Budget
 from khadum.bot import choosing
 from khadum.bot.conversation import Turn
 from khadum.bot.validate import DETAILS_MAX, REASON_MAX, clean_email, clean_name, is_none
+from khadum.sqlerrors import translate
 
 FIELDS = ("name", "email", "details", "budget", "reason")
 MIN_WORDS_WITHOUT_CATEGORY = 4
@@ -152,6 +154,13 @@ async def show_summary(turn: Turn) -> None:
     turn.ask(body, [("submit", "btn_submit"), ("edit", "btn_edit"), ("cancel", "btn_cancel")])
     turn.goto("confirm_summary")
 
+# The SQL caps' refusal codes (submit_client_request) and what the client is told.
+CAP_MESSAGES = {
+    "already_pending_with_freelancer": "cap_already_pending_with_freelancer",
+    "too_many_pending_requests": "cap_too_many_pending_requests",
+    "freelancer_busy": "cap_freelancer_busy",
+}
+
 
 async def submit(turn: Turn) -> None:
     analysis = Analysis.model_validate(turn.data["analysis"])
@@ -165,22 +174,36 @@ async def submit(turn: Turn) -> None:
         "budget": budget if isinstance(budget, dict) else None,
         "channel": "whatsapp",
     }
-    cur = await turn.conn.execute(
-        "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            turn.phone,
-            turn.data["name"],
-            turn.data["email"],
-            turn.data["selected"],
-            turn.data["description"],
-            analysis.category,
-            budget_label(turn),
-            Jsonb(details),
-            turn.data.get("reason") or None,
-            turn.language,
-        ),
-    )
-    row = await cur.fetchone()
+    try:
+        # A savepoint: a cap refusal must not abort the turn's transaction.
+        async with turn.conn.transaction():
+            cur = await turn.conn.execute(
+                "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    turn.phone,
+                    turn.data["name"],
+                    turn.data["email"],
+                    turn.data["selected"],
+                    turn.data["description"],
+                    analysis.category,
+                    budget_label(turn),
+                    Jsonb(details),
+                    turn.data.get("reason") or None,
+                    turn.language,
+                ),
+            )
+            row = await cur.fetchone()
+    except psycopg.Error as exc:
+        refused = translate(exc)
+        if refused is None or refused.code not in CAP_MESSAGES:
+            raise
+        turn.say(CAP_MESSAGES[refused.code], freelancer=turn.data.get("selected_name", ""))
+        turn.data = {
+            "profile": {"name": turn.data["name"], "email": turn.data["email"]},
+            "language_locked": turn.data.get("language_locked", False),
+        }
+        turn.goto("idle")
+        return
     request_id = str(row[0])
     turn.say(
         "submitted",

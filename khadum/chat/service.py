@@ -83,14 +83,17 @@ async def send(
     file: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     file = file or {}
+    # Every write goes through the SQL function: the side from the caller's claims
+    # (`side` is only what the route expects), type, length and file path checked,
+    # then the moderation trigger. It is not on the Data API, so it is called with
+    # the server's role and the caller's verified claims still set.
     async with as_caller(db, claims) as cur:
+        await cur.execute("set local role none")
         await cur.execute(
-            "insert into chat_messages (chat_id, sender_type, sender_id, message_content, "
-            "message_type, file_url, file_name, file_size, file_mime) "
-            f"values (%s, %s, '', %s, %s, %s, %s, %s, %s) returning {_MESSAGE_COLUMNS}",
+            f"select {_MESSAGE_COLUMNS} from public.chat_send_message("
+            "%s, %s, %s, %s, %s, %s, %s)",
             (
                 chat_id,
-                side,
                 text,
                 kind,
                 file.get("path"),

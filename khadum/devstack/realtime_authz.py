@@ -3,7 +3,7 @@ by the caller's RLS policies on `realtime.messages`, with `realtime.topic()` set
 
 Read (join): a probe row for the topic is written with the server's rights, then
 the caller — under their role and claims — must be able to see it. Write (send a
-broadcast): the caller must be able to insert a row for the topic themselves.
+broadcast): the caller must be able to insert a row for the topic and event themselves.
 Both run in a transaction that is always rolled back.
 """
 
@@ -41,7 +41,10 @@ def can_read(conn: psycopg.Connection[Any], claims: dict[str, Any] | None, topic
     return result
 
 
-def can_write(conn: psycopg.Connection[Any], claims: dict[str, Any] | None, topic: str) -> bool:
+def can_write(
+    conn: psycopg.Connection[Any], claims: dict[str, Any] | None, topic: str,
+    event: str = "khadum.authorization",
+) -> bool:
     result = False
     try:
         with conn.transaction():
@@ -50,8 +53,8 @@ def can_write(conn: psycopg.Connection[Any], claims: dict[str, Any] | None, topi
                 with conn.transaction():
                     conn.execute(
                         "insert into realtime.messages (topic, extension, payload, event, private) "
-                        "values (%s, 'broadcast', '{}'::jsonb, 'khadum.authorization', true)",
-                        (topic,),
+                        "values (%s, 'broadcast', '{}'::jsonb, %s, true)",
+                        (topic, event[:255]),
                     )
                 result = True
             except psycopg.errors.InsufficientPrivilege:

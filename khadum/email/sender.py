@@ -18,7 +18,8 @@ from psycopg.rows import dict_row
 
 from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
 from khadum.http import Database
-from khadum.settings import Settings
+from khadum.requests.links import reveal_client_links
+from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.email")
 
@@ -68,11 +69,13 @@ class Sender:
     backoff: Backoff = Backoff()
     batch_size: int = 20
     stale_after_seconds: float = 300.0
+    settings: Settings | None = None
 
     @classmethod
     def from_settings(cls, db: Database, settings: Settings, provider: EmailProvider,
                       **kwargs: Any) -> Sender:
         kwargs.setdefault("backoff", Backoff.from_settings(settings))
+        kwargs.setdefault("settings", settings)
         return cls(db, provider, settings.email_from, **kwargs)
 
     async def drain_once(self) -> DrainReport:
@@ -106,10 +109,13 @@ class Sender:
         if missing:
             await self._record_failed(email_id, "not rendered: " + ", ".join(missing) + " empty")
             return "failed"
+        # The client's chat link is put in only here, on its way to the provider.
+        settings = self.settings or get_settings()
         email = OutgoingEmail(
             outbox_id=email_id, idempotency_key=row["idempotency_key"],
             sender=self.sender_address, to=row["to_email"], subject=row["subject"],
-            html=row["html_body"], text=row["text_body"], template=row["template"],
+            html=reveal_client_links(settings, row["html_body"]),
+            text=reveal_client_links(settings, row["text_body"]), template=row["template"],
         )
         try:
             provider_id = await self.provider.send(email)

@@ -4,7 +4,6 @@ transaction); this module prepares its inputs and maps its errors."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any, Literal
 
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.http import Database
-from khadum.requests.links import client_chat_url, dashboard_chat_url
+from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 
@@ -32,6 +31,8 @@ _MESSAGES: dict[str, str] = {
     "request_already_expired": "this request has expired",
     "message_required": "a question is required to ask for details",
     "message_too_long": f"the message is longer than {MAX_MESSAGE} characters",
+    "too_many_questions": "this request already has the most questions allowed; "
+    "accept or reject it",
 }
 
 
@@ -86,21 +87,26 @@ async def _accept(
     request_id: uuid.UUID,
 ) -> dict[str, Any]:
     chat_id = uuid.uuid4()
-    token = secrets.token_urlsafe(32)  # 256 random bits, URL-safe
-    chat_url = client_chat_url(settings, token)
-    context = await _acceptance_context(conn, request_id, user_id, settings, chat_id, chat_url)
+    # The client's token goes to SQL only to be hashed; the client's email holds a
+    # placeholder the email sender turns into the link. The freelancer gets only
+    # their own /chats/{id} link.
+    token = client_chat_token(settings, chat_id)
+    context = await _acceptance_context(
+        conn, request_id, user_id, settings, chat_id, client_chat_link(chat_id)
+    )
     emails = [e.as_outbox_row() for e in acceptance_emails(context)] if context else []
     cur = await conn.execute(
-        "select public.accept_request(%s, %s, %s, %s, %s, %s)",
-        (request_id, user_id, chat_id, token, chat_url, Jsonb(emails)),
+        "select public.accept_request(%s, %s, %s, %s, %s)",
+        (request_id, user_id, chat_id, token, Jsonb(emails)),
     )
     row = await cur.fetchone()
     assert row is not None
+    own_link = dashboard_chat_url(settings, chat_id)
     return {
         "request": _public(row[0]),
         "chat_id": str(chat_id),
-        "chat_url": chat_url,
-        "dashboard_chat_url": dashboard_chat_url(settings, chat_id),
+        "chat_url": own_link,
+        "dashboard_chat_url": own_link,
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings
 from khadum.whatsapp.errors import GraphTransientError, error_from_response
 
@@ -18,9 +19,12 @@ class GraphClient:
         )
         self.headers = {"Authorization": f"Bearer {settings.whatsapp_access_token}"}
         self.client = client
+        self.settings = settings
 
     async def send(self, body: dict[str, Any]) -> str:
         """Sends one message; returns its wamid or raises a GraphError."""
+        # The client's chat link is put in only here, on its way to Meta.
+        body = reveal_client_links(self.settings, body)
         try:
             response = await self.client.post(self.url, json=body, headers=self.headers)
         except httpx.TransportError as exc:  # timeouts, refused connections

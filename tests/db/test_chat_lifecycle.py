@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from typing import Any
 
 import psycopg
@@ -149,13 +151,18 @@ def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection,
 
 
 def test_token_lookup_and_failure_counting(conn: psycopg.Connection, chat) -> None:
-    token = conn.execute(
+    # The link's token is written once and only its sha256 is kept (issue 15, H1).
+    token = "a-client-link-token-of-32-chars__"
+    conn.execute("update private_chats set chat_url_token = %s where id = %s", (token, chat))
+    stored = conn.execute(
         "select chat_url_token from private_chats where id = %s", (chat,)
     ).fetchone()[0]
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
     found = conn.execute(
         "select chat_id, status from public.chat_by_token(%s)", (token,)
     ).fetchone()
     assert found == (chat, "active")
+    assert conn.execute("select * from public.chat_by_token(%s)", (stored,)).fetchone() is None
     assert conn.execute("select * from public.chat_by_token('nope')").fetchone() is None
     counts = [
         conn.execute("select public.record_chat_token_failure('10.0.0.1')").fetchone()[0]

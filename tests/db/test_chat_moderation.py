@@ -68,17 +68,13 @@ def send(conn: psycopg.Connection, chat_id, side: str, text: str) -> dict:
     claims = chat_client_claims(chat_id) if side == "client" else freelancer_claims(MOHAMMED)
     with conn.transaction():
         act_as(conn, claims)
+        # Parties write through the SQL function only (issue 15, M6), which the chat
+        # function calls with the caller's claims and the server's role.
+        conn.execute("set local role none")
         row = conn.execute(
-            "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-            "values (%s, %s, %s, %s) returning message_content, was_masked, sender_id",
-            (
-                chat_id,
-                side,
-                "+966500000301"
-                if side == "client"
-                else str(conn.execute("select public.current_freelancer_id()").fetchone()[0]),
-                text,
-            ),
+            "select message_content, was_masked, sender_id "
+            "from public.chat_send_message(%s, %s)",
+            (chat_id, text),
         ).fetchone()
     conn.execute("reset role")
     return {"content": row[0], "masked": row[1], "sender_id": row[2]}
@@ -111,14 +107,23 @@ def test_banned_words_are_starred(conn: psycopg.Connection, chat) -> None:
 
 
 def test_the_sender_id_is_who_the_chat_says(conn: psycopg.Connection, chat) -> None:
-    with conn.transaction():
+    # A party cannot insert at all (issue 15, M6); any other writer's sender id is
+    # replaced by the chat's.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         act_as(conn, chat_client_claims(chat))
-        stored = conn.execute(
+        conn.execute(
             "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-            "values (%s, 'client', '+966599999999', 'انتحال رقم') returning sender_id",
+            "values (%s, 'client', '+966599999999', 'انتحال رقم')",
             (chat,),
-        ).fetchone()
+        )
+    conn.execute("reset role")
+    stored = conn.execute(
+        "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+        "values (%s, 'client', '+966599999999', 'انتحال رقم') returning sender_id",
+        (chat,),
+    ).fetchone()
     assert stored == ("+966500000301",)
+    assert send(conn, chat, "client", "مرحبا")["sender_id"] == "+966500000301"
 
 
 def test_senders_are_rate_limited(conn: psycopg.Connection, chat) -> None:

@@ -75,14 +75,16 @@ def test_only_chat_parties_may_send_on_a_chat_topic(
     conn: psycopg.Connection, chats: dict[str, uuid.UUID]
 ) -> None:
     topic = f"chat:{chats['A']}"
-    assert can_write(conn, chat_client_claims(chats["A"]), topic)
-    assert can_write(conn, freelancer_claims(MOHAMMED), topic)
-    assert not can_write(conn, freelancer_claims(NOURA), topic)
-    assert not can_write(conn, ANON, topic)
+    # Browsers send `typing` only (issue 15, H3); the rest comes from the database.
+    assert can_write(conn, chat_client_claims(chats["A"]), topic, "typing")
+    assert can_write(conn, freelancer_claims(MOHAMMED), topic, "typing")
+    assert not can_write(conn, freelancer_claims(NOURA), topic, "typing")
+    assert not can_write(conn, ANON, topic, "typing")
 
 
 def test_browsers_do_not_send_on_freelancer_topics(conn: psycopg.Connection) -> None:
-    assert not can_write(conn, freelancer_claims(MOHAMMED), f"freelancer:{freelancer_id(MOHAMMED)}")
+    assert not can_write(conn, freelancer_claims(MOHAMMED), f"freelancer:{freelancer_id(MOHAMMED)}",
+                         "typing")
 
 
 def test_authorisation_leaves_no_trace(conn: psycopg.Connection) -> None:

@@ -303,12 +303,14 @@ WRITE_MATRIX: list[tuple[str, str, Any]] = [
     # private chats: no direct writes by the parties
     ("owner", "update private_chats set status = 'completed' where id = '{cA}'", DENIED),
     ("client", "update private_chats set status = 'cancelled' where id = '{cA}'", DENIED),
-    # chat messages: the parties write as themselves, in their own chat
+    # chat messages: the parties write through chat_send_message() only, never
+    # directly (issue 15, M6: a direct insert could carry any length, file_url or
+    # was_masked)
     (
         "owner",
         "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
         "values ('{cA}', 'freelancer', '{fA}', 'أهلاً')",
-        1,
+        DENIED,
     ),
     (
         "owner",
@@ -332,7 +334,7 @@ WRITE_MATRIX: list[tuple[str, str, Any]] = [
         "client",
         "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
         "values ('{cA}', 'client', '+966500000001', 'مرحبا')",
-        1,
+        DENIED,
     ),
     (
         "client",
@@ -360,8 +362,8 @@ WRITE_MATRIX: list[tuple[str, str, Any]] = [
     ),
     ("owner", "update chat_messages set message_content = 'x' where id = '{mA}'", DENIED),
     ("client", "delete from chat_messages where id = '{mA}'", DENIED),
-    # freelancers: a few fields of one's own profile
-    ("owner", "update freelancers set headline = 'كاتب إعلانات' where id = '{fA}'", 1),
+    # freelancers: profiles are not edited through the Data API (issue 15, M6)
+    ("owner", "update freelancers set headline = 'كاتب إعلانات' where id = '{fA}'", 0),
     ("owner", "update freelancers set headline = 'x' where id = '{fB}'", 0),
     ("owner", "update freelancers set rating = 5 where id = '{fA}'", DENIED),
     ("owner", "delete from freelancers where id = '{fA}'", DENIED),

@@ -14,13 +14,32 @@ function emit(event, payload) {
   for (const listener of listeners) listener(event, payload)
 }
 
+// Only the database sends on this topic, but a payload is still read for known
+// keys only, as plain values; any other event just asks the views to refetch.
+const KNOWN_KEYS = {
+  notification: ['id', 'request_id', 'type', 'title', 'message', 'is_read', 'created_at', 'read_at'],
+  notification_updated: ['id', 'request_id', 'type', 'is_read', 'read_at'],
+  request_status: ['request_id', 'status', 'previous_status', 'responded_at'],
+}
+
+function known(event, payload) {
+  const source = payload && typeof payload === 'object' ? payload : {}
+  const picked = {}
+  for (const key of KNOWN_KEYS[event]) {
+    const value = source[key]
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) picked[key] = value
+  }
+  return picked
+}
+
 export async function connectLive(topic, accessToken, onStatus) {
   await disconnectLive()
   supabase.realtime.setAuth(accessToken)
   channel = supabase.channel(topic, { config: { private: true } })
-  for (const event of ['notification', 'notification_updated', 'request_status']) {
-    channel.on('broadcast', { event }, (message) => emit(event, message.payload))
-  }
+  channel.on('broadcast', { event: '*' }, ({ event, payload }) => {
+    if (Object.hasOwn(KNOWN_KEYS, event)) emit(event, known(event, payload))
+    else emit('refetch', {})
+  })
   channel.subscribe((status) => onStatus(status))
 }
 

@@ -83,13 +83,13 @@ class RealtimeHub:
     async def may_read(self, claims: dict[str, Any], sub_topic: str) -> bool:
         return await asyncio.to_thread(self._check, can_read, claims, sub_topic)
 
-    async def may_write(self, claims: dict[str, Any], sub_topic: str) -> bool:
-        return await asyncio.to_thread(self._check, can_write, claims, sub_topic)
+    async def may_write(self, claims: dict[str, Any], sub_topic: str, event: str) -> bool:
+        return await asyncio.to_thread(self._check, can_write, claims, sub_topic, event)
 
-    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str) -> bool:
+    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str, *args: Any) -> bool:
         assert self._pool is not None, "the hub is not started"
         with self._pool.connection() as conn:
-            return bool(check(conn, claims, sub_topic))
+            return bool(check(conn, claims, sub_topic, *args))
 
     # -- delivery of realtime.send() rows ---------------------------------------------
     async def _listen(self) -> None:

@@ -42,7 +42,8 @@ class Channel:
         broadcast = config.get("broadcast") or {}
         self.self_broadcast = bool(broadcast.get("self"))
         self.ack = bool(broadcast.get("ack"))
-        self.may_write: bool | None = None
+        # Write authorisation per broadcast event (the policies may test the event).
+        self.may_write: dict[str, bool] = {}
         self.expiry: asyncio.TimerHandle | None = None
 
     def deliver(self, event: str, payload: Any) -> None:
@@ -174,7 +175,7 @@ class SocketSession:
                                         f"from this Channel topic: {channel.sub_topic}")
             return
         channel.claims = claims
-        channel.may_write = None
+        channel.may_write = {}
         channel.watch_expiry()
 
     async def client_broadcast(self, channel: Channel, frame: Frame) -> None:
@@ -183,9 +184,12 @@ class SocketSession:
         if not isinstance(event, str):
             return
         if channel.private:
-            if channel.may_write is None:
-                channel.may_write = await self.hub.may_write(channel.claims, channel.sub_topic)
-            if not channel.may_write:
+            allowed = channel.may_write.get(event)
+            if allowed is None:
+                allowed = await self.hub.may_write(channel.claims, channel.sub_topic, event)
+                if len(channel.may_write) < 64:  # a bounded cache: events are few
+                    channel.may_write[event] = allowed
+            if not allowed:
                 if frame.ref is not None and channel.ack:
                     self.send(frames.reply(frame, "error", {"reason": "Unauthorized broadcast"}))
                 return

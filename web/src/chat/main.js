@@ -216,22 +216,43 @@ function addMessage(message) {
   if (message.sender_type === state.summary.side) scrollToEnd()
 }
 
-async function fromBroadcast(payload) {
-  if (state.messages.some((m) => m.id === payload.id)) return
-  const message = { ...payload, file_link: null }
-  if (payload.has_file) {
-    try {
-      const file = await api.attachment(state.chatId, payload.id)
-      Object.assign(message, { file_link: file.url, file_name: file.name, file_mime: file.mime })
-    } catch (error) {
-      notice(error)
-    }
+// Broadcasts are hints, never content: anyone on the channel could have sent them
+// (the database allows browsers only `typing`). Messages and the chat's state are
+// always read back from the chat API, which answers through RLS.
+const SIDES = new Set(['client', 'freelancer'])
+let refetching = null
+let refetchAgain = false
+
+function refetch() {
+  if (refetching) {
+    refetchAgain = true
+    return refetching
   }
-  addMessage(message)
-  if (payload.sender_type && payload.sender_type !== state.summary.side) {
+  refetching = (async () => {
+    do {
+      refetchAgain = false
+      try {
+        await pullLatest()
+      } catch (error) {
+        notice(error)
+      }
+    } while (refetchAgain)
+    refetching = null
+  })()
+  return refetching
+}
+
+async function pullLatest() {
+  const [summary, page] = await Promise.all([api.summary(state.chatId), api.messages(state.chatId)])
+  state.summary = summary
+  const fresh = page.messages.filter((m) => !state.messages.some((known) => known.id === m.id))
+  for (const message of fresh.reverse()) addMessage(message)
+  render()
+  const fromOther = fresh.filter((m) => m.sender_type && m.sender_type !== state.summary.side)
+  if (fromOther.length) {
     showTyping(false)
     if (document.hidden) {
-      state.unseen += 1
+      state.unseen += fromOther.length
       document.title = `${t('new_messages', { n: state.unseen })} · ${t('title')}`
     }
     await acknowledge(!document.hidden)
@@ -249,13 +270,14 @@ async function acknowledge(read) {
 function subscribe(client) {
   channel = client.channel(`chat:${state.chatId}`, { config: { private: true, broadcast: { self: false } } })
   channel
-    .on('broadcast', { event: 'message' }, ({ payload }) => fromBroadcast(payload))
-    .on('broadcast', { event: 'chat_state' }, ({ payload }) => {
-      Object.assign(state.summary, payload)
-      render()
-    })
-    .on('broadcast', { event: 'typing' }, ({ payload }) => {
-      if (payload?.side && payload.side !== state.summary.side) showTyping(true)
+    .on('broadcast', { event: '*' }, ({ event, payload }) => {
+      if (event === 'typing') {
+        // The only key read from a broadcast, and only one of two known values.
+        const side = payload && typeof payload === 'object' ? payload.side : null
+        if (SIDES.has(side) && side !== state.summary.side) showTyping(true)
+        return
+      }
+      refetch()
     })
     .subscribe((status) => {
       state.online = status === 'SUBSCRIBED'

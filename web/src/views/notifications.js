@@ -59,6 +59,8 @@ export function notificationsView(app) {
       list.querySelector('.empty')?.remove()
       list.prepend(item(payload, true))
       setUnread(app.unread + (payload.is_read ? 0 : 1))
+    } else if (event === 'refetch') {
+      load()
     }
   })
   load()

@@ -146,7 +146,7 @@ export function requestView(app, requestId) {
     }
   }
   const stopLive = onLive((event, payload) => {
-    if (event === 'request_status' && payload.request_id === requestId) load(false)
+    if ((event === 'request_status' && payload.request_id === requestId) || event === 'refetch') load(false)
   })
   load()
   return { node: section, stop: () => { clearInterval(ticker); stopLive() } }

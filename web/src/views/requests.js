@@ -56,7 +56,7 @@ export function requestsView(app, params) {
     }
   }
   const stop = onLive((event) => {
-    if (event === 'notification' || event === 'request_status') load()
+    if (event === 'notification' || event === 'request_status' || event === 'refetch') load()
   })
   load()
   return { node: section, stop }

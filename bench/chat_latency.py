@@ -39,12 +39,17 @@ def make_chat(url: str) -> tuple[str, str]:
             insert into private_chats (request_id, client_whatsapp_phone, freelancer_id,
               chat_url_token)
             select id, client_whatsapp_phone, freelancer_id, md5(random()::text) || md5(id::text)
-            from r returning id, client_session_sub
+            from r returning id
             """,
             (freelancer_id(KEY),),
         ).fetchone()
-    assert row is not None
-    return str(row[0]), str(row[1])
+        assert row is not None
+        # The client session's subject lives in a service-only table.
+        sub = conn.execute(
+            "select client_session_sub from private_chat_secrets where chat_id = %s", (row[0],)
+        ).fetchone()
+    assert sub is not None
+    return str(row[0]), str(sub[0])
 
 
 async def join(base: str, topic: str, token: str) -> Any:

@@ -43,12 +43,17 @@ def make_chats(url: str, count: int) -> list[tuple[str, str, str, str]]:
               chat_url_token)
             select r.id, r.client_whatsapp_phone, r.freelancer_id,
                    md5(random()::text) || md5(r.id::text) from r
-            returning id, client_session_sub, freelancer_id
+            returning id, freelancer_id
             """,
             (count,),
         ).fetchall()
+        # The client session's subject lives in a service-only table.
+        subs = dict(conn.execute(
+            "select chat_id, client_session_sub from private_chat_secrets where chat_id = any(%s)",
+            ([c for c, _ in rows],),
+        ).fetchall())
         users = dict(conn.execute("select id, (user_id::text, email) from freelancers").fetchall())
-    return [(str(c), str(sub), *users[f]) for c, sub, f in rows]
+    return [(str(c), str(subs[c]), *users[f]) for c, f in rows]
 
 
 async def run(url: str, chats: int, messages: int, concurrency: int) -> dict[str, object]:

@@ -7,6 +7,8 @@ start-up with a message that names the variable.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +25,6 @@ LOCAL_SERVICE_KEY = "khadum-local-service-role-key"
 LOCAL_ANON_KEY = "khadum-local-anon-key"
 LOCAL_PHONE_NUMBER_ID = "100000000000001"
 LOCAL_RESEND_WEBHOOK_SECRET = "whsec_a2hhZHVtLWxvY2FsLXJlc2VuZC13ZWJob29rLXNlY3JldA=="
-LOCAL_CHAT_LINK_SECRET = "khadum-local-chat-link-secret-not-for-production"
 
 _PLACEHOLDER_MARKERS = (
     "change-me",
@@ -52,7 +53,6 @@ PRODUCTION_SECRETS = (
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
-    "chat_link_secret",
 )
 
 
@@ -70,8 +70,9 @@ class Settings(BaseSettings):
     supabase_service_role_key: str = LOCAL_SERVICE_KEY
     supabase_jwt_secret: str = LOCAL_JWT_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
-    # Derives the clients' chat-link tokens (only their sha256 is stored).
-    chat_link_secret: str = LOCAL_CHAT_LINK_SECRET
+    # Derives the clients' chat-link tokens (only their sha256 is stored); unset, a
+    # key derived from SUPABASE_JWT_SECRET is used.
+    chat_link_secret: str | None = None
     # Where the browser calls the HTTP functions; unset = {SUPABASE_URL}/functions/v1.
     functions_url: str | None = None
     whatsapp_graph_url: str = "http://127.0.0.1:8000/dev/graph"
@@ -102,6 +103,14 @@ class Settings(BaseSettings):
     @property
     def functions_base_url(self) -> str:
         return self.functions_url or f"{self.supabase_url.rstrip('/')}/functions/v1"
+
+    @property
+    def chat_link_key(self) -> bytes:
+        """The HMAC key of the clients' chat-link tokens."""
+        if self.chat_link_secret:
+            return self.chat_link_secret.encode()
+        return hmac.new(self.supabase_jwt_secret.encode(), b"khadum-chat-link-key",
+                        hashlib.sha256).digest()
 
     @property
     def is_production(self) -> bool:

@@ -2,10 +2,11 @@
 
 The client's link carries a token that opens the chat as the client. It is never
 stored: the database keeps only its sha256 (`private_chats.chat_url_token`), and
-the token is derived from `CHAT_LINK_SECRET` and the chat id whenever a message to
-the client needs it. Messages queued for the client (WhatsApp, email) hold a
-placeholder that the senders replace with the link as they hand the message to
-the provider, so no table, log or response readable by a freelancer holds it.
+the token is derived from `CHAT_LINK_SECRET` (or SUPABASE_JWT_SECRET) and the chat
+id whenever a message to the client needs it. Messages queued for the client
+(WhatsApp, email) hold a placeholder that the senders replace with the link as
+they hand the message to the provider, so no table, log or response readable by
+a freelancer holds it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ _PLACEHOLDER_RE = re.compile(
 def client_chat_token(settings: Settings, chat_id: uuid.UUID | str) -> str:
     """256 bits, URL-safe, unguessable without the secret; the same for a chat's lifetime."""
     mac = hmac.new(
-        settings.chat_link_secret.encode(), f"khadum-chat:{chat_id}".lower().encode(),
-        hashlib.sha256,
+        settings.chat_link_key, f"khadum-chat:{chat_id}".lower().encode(), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 

@@ -5,6 +5,7 @@ template when the 24-hour window is closed)."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from khadum.http import Database
+from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
@@ -232,14 +234,16 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
         before = state(clean_db)
+        # The link is derived from the chat id and the secret; only its hash is stored.
+        chat_id = uuid.uuid4()
+        token = client_chat_token(bot_settings(clean_db), chat_id)
         with psycopg.connect(clean_db) as conn:
-            chat_id, token = conn.execute(
-                "insert into private_chats (request_id, client_whatsapp_phone, freelancer_id, "
-                "chat_url_token) select id, client_whatsapp_phone, freelancer_id, "
-                "'tok_nudge_0123456789abcdef' from client_requests where id = %s "
-                "returning id, chat_url_token",
-                (request_id,),
-            ).fetchone()
+            conn.execute(
+                "insert into private_chats (id, request_id, client_whatsapp_phone, "
+                "freelancer_id, chat_url_token) select %s, id, client_whatsapp_phone, "
+                "freelancer_id, %s from client_requests where id = %s",
+                (chat_id, token, request_id),
+            )
             conn.execute(
                 "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
                 "select id, 'freelancer', freelancer_id::text, 'جاهز للبدء' "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -51,7 +52,12 @@ async def chat_world(clean_db: str, chat_settings: Settings) -> AsyncIterator[Ch
     with psycopg.connect(clean_db) as conn:
         chat_id = make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000501"))
         other = make_chat(conn, make_request(conn, NOURA, phone="+966500000502"))
-        tokens = dict(conn.execute("select id, chat_url_token from private_chats").fetchall())
+        # Only the links' hashes are stored (issue 15, H1): write known tokens.
+        tokens = {chat: secrets.token_urlsafe(24) for chat in (chat_id, other)}
+        for chat, token in tokens.items():
+            conn.execute(
+                "update private_chats set chat_url_token = %s where id = %s", (token, chat)
+            )
     app = create_app(clean_db, settings=chat_settings, run_expiry=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import dict_row
 
+from khadum.requests.links import client_chat_link, client_chat_token, client_chat_url
 from khadum.settings import get_settings
 from tests.factories import MOHAMMED, make_request
 from tests.http import bearer, local_client
@@ -21,7 +22,11 @@ async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
         again = await client.post(URL, headers=bearer(MOHAMMED),
                                   json={"request_id": str(request_id), "action": "accept"})
     assert res.status_code == 200 and again.status_code == 409
-    chat_url, dashboard_url = res.json()["chat_url"], res.json()["dashboard_chat_url"]
+    # The client's link is never stored (issue 15, H1): the queued email holds a
+    # placeholder the sender replaces with the link as it hands the email over.
+    chat_url, dashboard_url = client_chat_link(res.json()["chat_id"]), res.json()["chat_url"]
+    real_link = client_chat_url(get_settings(),
+                                client_chat_token(get_settings(), res.json()["chat_id"]))
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
         rows = {r["template"]: r for r in conn.execute(
             "select * from email_outbox where request_id = %s", (request_id,)).fetchall()}
@@ -37,7 +42,7 @@ async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
         assert "المستقل: محمد الغامدي (تقييم 4.8/5)" in part
         assert "الميزانية المتفق عليها: 300 ريال" in part
         assert "نوع الخدمة: تسويق وإعلانات" in part
-        assert chat_url in part and "/chats/" not in part
+        assert chat_url in part and "/chats/" not in part and real_link not in part
         assert "ملاحظة: جميع المحادثات آمنة ومشفرة داخل منصة خدوم." in part
         assert "مع تحيات فريق خدوم 💙" in part
     assert '<html lang="ar" dir="rtl">' in client["html_body"]
@@ -51,7 +56,7 @@ async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
         assert "تهانينا! لديك عميل جديد يريد خدماتك." in part
         assert "الاسم: أحمد محمد" in part and "الميزانية: 300 ريال" in part
         assert "الجمهور المستهدف: شباب 18-30 سنة" in part
-        assert dashboard_url in part and chat_url not in part
+        assert dashboard_url in part and chat_url not in part and real_link not in part
         assert "5️⃣ ابدأ العمل وسلم النتائج" in part and "✨ قدم عمل عالي الجودة" in part
         assert "مع تحيات فريق خدوم 🚀" in part
 

@@ -60,9 +60,9 @@ def test_accept_racing_the_expiry_job_has_one_outcome(clean_db: str) -> None:
         with psycopg.connect(clean_db) as conn:
             go.wait()
             try:
-                conn.execute("select public.accept_request(%s, %s, %s, %s, %s, '[]')",
+                conn.execute("select public.accept_request(%s, %s, %s, %s, '[]')",
                              (request_id, user_id(MOHAMMED), uuid.uuid4(),
-                              uuid.uuid4().hex + "abcdefgh", "http://x/chat/t"))
+                              uuid.uuid4().hex + "abcdefgh"))
                 conn.commit()
                 outcomes[request_id] = "accepted"
             except psycopg.Error as exc:

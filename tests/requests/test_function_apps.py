@@ -26,7 +26,8 @@ async def test_the_functions_run_on_their_own(clean_db: str) -> None:
                                             headers=bearer(MOHAMMED), json={
                                                 "request_id": str(request_id), "action": "accept"})
                     assert res.status_code == 200
-                    assert res.json()["chat_url"].startswith("https://app.khadum.test/chat/")
+                    # The freelancer's own chat page (issue 15, H1: never the client's).
+                    assert res.json()["chat_url"].startswith("https://app.khadum.test/chats/")
                 else:
                     preflight = await client.options(
                         "/functions/v1/dashboard_api/requests",

@@ -3,7 +3,8 @@ contract, through real HTTP (ASGI) on a real PostgreSQL."""
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ import psycopg
 import pytest
 
 from khadum.auth import mint_token
+from khadum.requests.links import client_chat_token
 from khadum.settings import get_settings
 from tests.factories import MOHAMMED, NOURA, chat_client_claims, make_request
 from tests.http import bearer, expired_bearer, local_client
@@ -40,18 +42,23 @@ async def test_accept_creates_one_chat_and_queues_the_notices(clean_db: str) -> 
     assert body["request"]["id"] == str(request_id)
     assert body["request"]["status"] == "accepted"
     assert body["request"]["responded_at"]
+    # The freelancer gets only their own /chats/{id} link, never the client's link
+    # or token (issue 15, H1: with it, a freelancer could act as the client).
     base = get_settings().public_base_url
-    match = re.fullmatch(re.escape(base) + r"/chat/([A-Za-z0-9_-]+)", body["chat_url"])
-    assert match and len(match.group(1)) >= 43  # 32 random bytes, URL-safe
-    assert body["dashboard_chat_url"] == f"{base}/chats/{body['chat_id']}"
+    assert body["chat_url"] == f"{base}/chats/{body['chat_id']}"
+    assert body["dashboard_chat_url"] == body["chat_url"]
+    assert "/chat/" not in res.text
 
-    token, chat_id = _one(clean_db, "select chat_url_token, id::text from private_chats "
-                                    "where request_id = %s", request_id)
-    assert token == match.group(1) and chat_id == body["chat_id"]
+    stored, chat_id = _one(clean_db, "select chat_url_token, id::text from private_chats "
+                                     "where request_id = %s", request_id)
+    token = client_chat_token(get_settings(), chat_id)
+    assert len(token) >= 43  # 256 bits, URL-safe
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and chat_id == body["chat_id"]
     key, params = _one(clean_db, "select message_key, params from whatsapp_outbox "
                                  "where request_id = %s", request_id)
     assert key == "request_accepted"
-    assert params["chat_url"] == body["chat_url"] and params["freelancer_name"] == "محمد الغامدي"
+    assert params["chat_id"] == chat_id and params["freelancer_name"] == "محمد الغامدي"
+    assert "chat_url" not in params and token not in json.dumps(params)
     assert _one(clean_db, "select count(*) from email_outbox where request_id = %s",
                 request_id) == (2,)
     assert _one(clean_db, "select event_type, actor from request_events where request_id = %s",

@@ -85,8 +85,16 @@ def test_from_whatsapp_to_the_private_chat(clean_db: str) -> None:
         accepted = http.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
                              json={"request_id": request_id, "action": "accept"})
         assert accepted.status_code == 200
-        chat_url = accepted.json()["chat_url"]
-        wait_for(lambda: any(chat_url in str(m) for m in outbound()), "the chat link on WhatsApp")
+        # The freelancer gets their own /chats/{id}; only the client receives the
+        # client's link, on WhatsApp and by email (issue 15, H1).
+        assert accepted.json()["chat_url"] == f"{base}/chats/{accepted.json()['chat_id']}"
+
+        def client_link() -> str | None:
+            pattern = re.escape(base) + r"/chat/[A-Za-z0-9_-]{40,}"
+            found = [re.search(pattern, str(m)) for m in outbound()]
+            return next((f.group(0) for f in found if f), None)
+
+        chat_url = wait_for(client_link, "the chat link on WhatsApp")
         def both_emails() -> list[dict[str, Any]] | None:
             listed = http.get("/dev/resend/emails").json()
             return listed if len(listed) >= 2 else None

@@ -171,8 +171,10 @@ async def test_the_hash_does_not_open_the_chat_but_the_link_the_client_receives_
             report = await Sender(db, provider, "خدوم <noreply@khadum.app>",
                                   settings=get_settings()).drain()
             assert report.sent == 2
-            to_client = next(e for e in standin.recorded() if e["to"] == ["ahmed@example.com"])
-            to_freelancer = next(e for e in standin.recorded() if e is not to_client)
+            recorded = standin.recorded()
+        to_client = next(e for e in recorded if e["to"] == ["ahmed@example.com"])
+        to_freelancer = next(e for e in recorded if e["to"] != ["ahmed@example.com"])
+        assert to_freelancer["to"] == [f"{MOHAMMED}@demo.khadum.app"]
         assert link in to_client["html"] and link in to_client["text"]
         assert token not in json.dumps(to_freelancer, ensure_ascii=False)
         assert _tables_holding(clean_db, token) == []

@@ -26,7 +26,7 @@ grant execute on function public.chat_token_hash(text) to service_role;
 update public.private_chats set chat_url_token = public.chat_token_hash(chat_url_token);
 
 create or replace function public.private_chats_hash_token() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 begin
   if tg_op = 'INSERT' or new.chat_url_token is distinct from old.chat_url_token then
     new.chat_url_token := public.chat_token_hash(new.chat_url_token);

@@ -37,8 +37,9 @@ update public.freelancers f
    set headline_en = (select m.masked from public.mask_contact_details(f.headline_en) m)
  where cardinality(public.profile_contact_hits(f.headline_en)) > 0;
 
+-- security definer: it reads only NEW, and must run whoever writes the row.
 create or replace function public.freelancers_refuse_contact_details() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 declare
   field text;
   value text;

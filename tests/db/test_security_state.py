@@ -6,9 +6,13 @@ very same security state."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -218,6 +222,41 @@ def test_the_migrations_alone_say_why_a_job_is_not_scheduled(
         if conn.execute("select 1 from pg_extension where extname = 'pg_cron'").fetchone():
             return
     assert any("not scheduled" in n for n in notices), notices
+
+
+SUPABASE_CLI = os.environ.get("KHADUM_SUPABASE_CLI") or shutil.which("supabase")
+
+
+def _as_url(conninfo: str) -> str:
+    parts = psycopg.conninfo.conninfo_to_dict(conninfo)
+    auth = quote(str(parts.get("user", "postgres")))
+    if parts.get("password"):
+        auth += ":" + quote(str(parts["password"]))
+    return (f"postgresql://{auth}@{parts.get('host', '127.0.0.1')}:{parts.get('port', 5432)}"
+            f"/{parts['dbname']}")
+
+
+@pytest.mark.skipif(not SUPABASE_CLI, reason="the Supabase CLI is not installed "
+                    "(npm i -g supabase, or KHADUM_SUPABASE_CLI=path)")
+def test_the_supabase_cli_db_push_gives_the_same_security_state(
+    server_url: str, snap: dict[str, list[tuple]]
+) -> None:
+    url = _fresh(server_url, "khadum_sec_cli")
+    try:
+        lay_down_platform(url)
+        pushed = subprocess.run(
+            [str(SUPABASE_CLI), "db", "push", "--db-url", _as_url(url), "--yes"],
+            cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
+            stdin=subprocess.DEVNULL, check=False)
+        assert pushed.returncode == 0, pushed.stderr + pushed.stdout
+        with psycopg.connect(url) as conn:
+            alone = policy_index.snapshot(conn)
+        for facet in snap:
+            assert alone[facet] == snap[facet], f"{facet} differs from `khadum db migrate`"
+        # They agree on what is applied: `khadum db migrate` has nothing left to do.
+        assert migrate(url).migrations_applied == []
+    finally:
+        _drop(server_url, "khadum_sec_cli")
 
 
 # -- supabase/policies/: a generated index --------------------------------------

@@ -51,8 +51,13 @@ def detect_platform(conn: psycopg.Connection) -> str:
     return "supabase"
 
 
-def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
-    report = MigrateReport()
+def lay_down_platform(
+    url: str, progress: Progress = _quiet, report: MigrateReport | None = None
+) -> str:
+    """The platform a Supabase project has before any migration of ours: laid
+    down here on a plain server, left as it is on Supabase. Returns the URL the
+    project's migrations run with, as `supabase db push` would run them."""
+    report = report if report is not None else MigrateReport()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set client_min_messages = warning")
         report.platform = detect_platform(conn)
@@ -62,6 +67,14 @@ def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
             report.shim_applied = report.platform == "plain"
         else:
             progress("Supabase database detected: the platform shim is not needed")
+    return url
+
+
+def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
+    report = MigrateReport()
+    migrator_url = lay_down_platform(url, progress, report)
+    with psycopg.connect(migrator_url, autocommit=True) as conn:
+        conn.execute("set client_min_messages = warning")
         _ensure_bookkeeping(conn)
         report.migrations_applied = _apply_migrations(conn, progress)
     return report

@@ -18,8 +18,13 @@ import psycopg
 import pytest
 
 from khadum.dbtools import policy_index
-from khadum.dbtools.migrate import MigrateReport, migrate, migration_files
-from khadum.paths import PROJECT_DIR, SHIM_FILE
+from khadum.dbtools.migrate import (
+    MigrateReport,
+    lay_down_platform,
+    migrate,
+    migration_files,
+)
+from khadum.paths import PROJECT_DIR
 
 README = PROJECT_DIR / "README.md"
 CRON_JOBS = {
@@ -38,13 +43,6 @@ def _fresh(server_url: str, name: str) -> str:
 def _drop(server_url: str, name: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f'drop database if exists "{name}" with (force)')
-
-
-def lay_down_platform(url: str) -> None:
-    """The platform alone (roles, auth, realtime, storage where provided), as a
-    Supabase project has it before any of the project's migrations."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SHIM_FILE.read_text())
 
 
 def apply_migrations_alone(url: str) -> list[str]:
@@ -88,8 +86,8 @@ def migrated(server_url: str) -> Iterator[Migrated]:
 def pushed(server_url: str) -> Iterator[tuple[str, list[str]]]:
     url = _fresh(server_url, "khadum_sec_push")
     try:
-        lay_down_platform(url)
-        notices = apply_migrations_alone(url)
+        # The platform alone, then the migration files alone, as the migrator.
+        notices = apply_migrations_alone(lay_down_platform(url))
         yield url, notices
     finally:
         _drop(server_url, "khadum_sec_push")
@@ -243,9 +241,9 @@ def test_the_supabase_cli_db_push_gives_the_same_security_state(
 ) -> None:
     url = _fresh(server_url, "khadum_sec_cli")
     try:
-        lay_down_platform(url)
+        migrator = lay_down_platform(url)
         pushed = subprocess.run(
-            [str(SUPABASE_CLI), "db", "push", "--db-url", _as_url(url), "--yes"],
+            [str(SUPABASE_CLI), "db", "push", "--db-url", _as_url(migrator), "--yes"],
             cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300,
             stdin=subprocess.DEVNULL, check=False)
         assert pushed.returncode == 0, pushed.stderr + pushed.stdout

@@ -1,6 +1,7 @@
 -- =============================================================================
 -- Supporting tables: bot conversations, WhatsApp in/out, email outbox,
--- request events and the activity log. Server-side only (service role).
+-- request events and the activity log. Server-side only (service role),
+-- except the request thread, which the request's freelancer reads.
 -- =============================================================================
 
 -- ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import time
 import warnings
 from pathlib import Path
 
+from khadum.paths import POLICIES_DIR
 from khadum.settings import SettingsError, get_settings
 
 DEFAULT_DATA_DIR = ".khadum"
@@ -96,14 +97,15 @@ def cmd_db_policies(args: argparse.Namespace) -> int:
     say("migrating a scratch database from nothing to read its security state")
     with policy_index.scratch_migrated_database(server) as url, psycopg.connect(url) as conn:
         files = policy_index.render(conn)
+    target = Path(args.dir)
     if args.check:
-        if policy_index.read() != files:
-            say("supabase/policies/ is stale: run `khadum db policies` and commit the result")
+        if policy_index.read(target) != files:
+            say(f"{target} is stale: run `khadum db policies` and commit the result")
             return 1
-        say("supabase/policies/ matches the migrations")
+        say(f"{target} matches the migrations")
         return 0
-    policy_index.write(files)
-    say(f"wrote {len(files)} file(s) to supabase/policies/")
+    policy_index.write(files, target)
+    say(f"wrote {len(files)} file(s) to {target}")
     return 0
 
 
@@ -325,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     pol = db.add_parser(
         "policies", help="regenerate supabase/policies/ (a read-only index) from the migrations")
     pol.add_argument("--check", action="store_true", help="exit 1 if the index is stale")
+    pol.add_argument("--dir", default=str(POLICIES_DIR), help=argparse.SUPPRESS)
     database_url(pol)
     pol.set_defaults(func=cmd_db_policies)
 

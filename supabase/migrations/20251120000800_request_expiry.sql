@@ -60,12 +60,14 @@ grant execute on function public.expire_requests(timestamptz) to service_role;
 -- pg_catalog`), only where it can work: available, and preloaded with this
 -- database as its home (cron.database_name). Elsewhere a notice says so and
 -- `khadum dev` (or `khadum expire` on a schedule) runs the job instead.
+-- A migrator that may not read those settings (not a superuser) just tries:
+-- pg_cron itself refuses where it cannot run, and the refusal becomes the notice.
 -- cron.schedule() with a job name replaces a job of that name: idempotent.
 -- ---------------------------------------------------------------------------
 do $$
 declare
   preloaded boolean;
-  home text := current_setting('cron.database_name', true);
+  home text;
 begin
   if not exists (select 1 from pg_extension where extname = 'pg_cron') then
     if not exists (select 1 from pg_available_extensions where name = 'pg_cron') then
@@ -74,20 +76,22 @@ begin
       return;
     end if;
     begin
+      home := coalesce(current_setting('cron.database_name', true), 'postgres');
       preloaded := current_setting('shared_preload_libraries') ~ '(^|[\s,])"?pg_cron"?($|[\s,])';
     exception when insufficient_privilege then
-      preloaded := home is not null;  -- the setting exists only once pg_cron is loaded
+      home := null;        -- unknown: let CREATE EXTENSION decide
+      preloaded := null;
     end;
-    if not preloaded or coalesce(home, 'postgres') <> current_database() then
+    if preloaded is false or home <> current_database() then
       raise notice 'pg_cron is installed but not preloaded for database % '
         '(shared_preload_libraries, cron.database_name = %): request expiry and chat '
         'housekeeping are not scheduled; run `khadum dev` or `khadum expire` on a schedule',
-        current_database(), coalesce(home, 'postgres');
+        current_database(), home;
       return;
     end if;
     begin
       create extension if not exists pg_cron with schema pg_catalog;
-    exception when insufficient_privilege or feature_not_supported
+    exception when insufficient_privilege or feature_not_supported or raise_exception
                    or object_not_in_prerequisite_state or undefined_object then
       raise notice 'pg_cron could not be installed (%): request expiry and chat housekeeping '
         'are not scheduled; run `khadum dev` or `khadum expire` on a schedule', sqlerrm;

@@ -179,15 +179,18 @@ def test_the_realtime_policies_exist(snap: dict[str, list[tuple]]) -> None:
     }
 
 
-def test_the_jobs_are_in_pg_cron_wherever_pg_cron_can_run(database_url: str) -> None:
+def test_the_jobs_are_in_pg_cron_wherever_pg_cron_can_run(
+    server_url: str, database_url: str
+) -> None:
     # The suite's own database: a server prepared as Supabase's preloads pg_cron for it.
     dbname = psycopg.conninfo.conninfo_to_dict(database_url)["dbname"]
+    with psycopg.connect(server_url) as admin:  # the settings are the superuser's to read
+        home = admin.execute("select current_setting('cron.database_name', true)").fetchone()[0]
     with psycopg.connect(database_url) as conn:
         installed = conn.execute(
             "select 1 from pg_extension where extname = 'pg_cron'").fetchone()
         available = conn.execute(
             "select 1 from pg_available_extensions where name = 'pg_cron'").fetchone()
-        home = conn.execute("select current_setting('cron.database_name', true)").fetchone()[0]
         if installed:
             jobs = dict(conn.execute(
                 "select jobname, command from cron.job where jobname like 'khadum-%%'"

@@ -25,6 +25,8 @@ alter table public.private_chats
 -- The Data API may not insert messages directly
 -- ---------------------------------------------------------------------------
 revoke insert on public.chat_messages from anon, authenticated;
+drop policy if exists "freelancers write in their active chats" on public.chat_messages;
+drop policy if exists "chat clients write in their active chat" on public.chat_messages;
 drop policy if exists "messages are written by chat_send_message only" on public.chat_messages;
 create policy "messages are written by chat_send_message only" on public.chat_messages
   as restrictive
@@ -179,13 +181,14 @@ $$;
 
 -- ---------------------------------------------------------------------------
 -- What else the Data API may do: read; mark notifications read (two columns).
--- Profiles change through the platform, not the Data API: a restrictive policy
--- refuses every update of freelancers by the API roles, whatever is granted.
+-- Profiles change through the platform, not the Data API (and a restrictive
+-- policy refuses it even if a grant comes back).
 -- ---------------------------------------------------------------------------
 revoke insert, update, delete, truncate, references, trigger
   on public.client_requests, public.private_chats, public.chat_messages, public.notifications,
-     public.request_events, public.chat_ratings, public.service_categories
+     public.freelancers, public.request_events, public.chat_ratings, public.service_categories
   from anon, authenticated;
+drop policy if exists "freelancers update their own profile" on public.freelancers;
 grant update (is_read, read_at) on public.notifications to authenticated;
 
 drop policy if exists "profiles are not edited through the Data API" on public.freelancers;

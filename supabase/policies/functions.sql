@@ -6,7 +6,7 @@
 
 -- security definer
 -- execute: service_role
-public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_token text, p_chat_url text, p_emails jsonb);
+public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_token text, p_emails jsonb);
 
 -- security definer
 -- execute: service_role
@@ -88,6 +88,10 @@ public.chat_messages_moderate();
 -- execute: authenticated, service_role
 public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text);
 
+-- security definer
+-- execute: service_role
+public.chat_send_message(p_chat_id uuid, p_content text, p_type text, p_file_url text, p_file_name text, p_file_size bigint, p_file_mime text);
+
 -- security definer: callable by authenticated: the caller's own side of a chat (client, freelancer or null)
 -- execute: authenticated, service_role
 public.chat_side(p_chat_id uuid);
@@ -100,9 +104,17 @@ public.chat_summary(p_chat_id uuid);
 -- execute: service_role
 public.chat_system_note(p_chat_id uuid, p_key text, p_params jsonb);
 
+-- security invoker
+-- execute: service_role
+public.chat_token_hash(p_token text);
+
 -- security definer: callable by authenticated: the caller's own unread count; 0 for anyone not a party
 -- execute: authenticated, service_role
 public.chat_unread_count(p_chat_id uuid);
+
+-- security definer
+-- execute: service_role
+public.check_request_caps(p_phone text, p_freelancer_id uuid);
 
 -- security invoker
 -- execute: service_role
@@ -144,6 +156,10 @@ public.freelancers_build_search();
 -- execute: nobody (owner only)
 public.freelancers_check_categories();
 
+-- security definer
+-- execute: nobody (owner only)
+public.freelancers_refuse_contact_details();
+
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests);
@@ -179,6 +195,18 @@ public.match_query_words(p_text text);
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches
 -- execute: authenticated, service_role
 public.normalize_arabic(input text);
+
+-- security definer
+-- execute: nobody (owner only)
+public.private_chats_create_secrets();
+
+-- security definer
+-- execute: nobody (owner only)
+public.private_chats_hash_token();
+
+-- security invoker
+-- execute: service_role
+public.profile_contact_hits(p_text text);
 
 -- security definer
 -- execute: service_role
@@ -223,6 +251,10 @@ public.request_details(p_request_id uuid, p_user_id uuid, p_question text);
 -- security definer: callable by authenticated: the dashboard's request card; answers only for the caller's own requests
 -- execute: authenticated, service_role
 public.request_emails(p_request_id uuid);
+
+-- security definer
+-- execute: service_role
+public.request_limit(p_name text);
 
 -- security invoker
 -- execute: service_role

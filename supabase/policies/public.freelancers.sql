@@ -3,7 +3,6 @@
 -- change a migration, then regenerate.
 -- public.freelancers: row level security on
 grant select on public.freelancers to authenticated;
-grant update (availability, bio, bio_en, display_name, display_name_en, headline, headline_en) on public.freelancers to authenticated;
 grant select, insert, update, delete on public.freelancers to service_role;
 
 create policy "freelancers read their own profile" on public.freelancers
@@ -12,9 +11,8 @@ create policy "freelancers read their own profile" on public.freelancers
   to authenticated
   using ((user_id = ( SELECT auth.uid() AS uid)));
 
-create policy "freelancers update their own profile" on public.freelancers
-  as permissive
+create policy "profiles are not edited through the Data API" on public.freelancers
+  as restrictive
   for update
-  to authenticated
-  using ((user_id = ( SELECT auth.uid() AS uid)))
-  with check ((user_id = ( SELECT auth.uid() AS uid)));
+  to anon, authenticated
+  using (false);

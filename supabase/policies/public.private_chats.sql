@@ -2,7 +2,7 @@
 -- A read-only index: never applied. The source of truth is supabase/migrations/;
 -- change a migration, then regenerate.
 -- public.private_chats: row level security on
-grant select on public.private_chats to authenticated;
+grant select (cancel_reason, cancelled_at, cancelled_by, client_last_read_at, client_last_received_at, client_nudged_at, client_whatsapp_phone, completed_at, created_at, delivered_at, freelancer_id, freelancer_last_read_at, freelancer_last_received_at, id, last_activity, rating_requested_at, request_id, status) on public.private_chats to authenticated;
 grant select, insert, update, delete on public.private_chats to service_role;
 
 create policy "chat clients read their chat" on public.private_chats

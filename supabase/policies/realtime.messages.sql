@@ -3,6 +3,12 @@
 -- change a migration, then regenerate.
 -- realtime.messages: the platform's table; the project adds policies only
 
+create policy "browsers broadcast typing only" on realtime.messages
+  as restrictive
+  for insert
+  to authenticated
+  with check (((extension = 'broadcast'::text) AND (event = 'typing'::text)));
+
 create policy "chat parties send on their chat topic" on realtime.messages
   as permissive
   for insert

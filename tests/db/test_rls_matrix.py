@@ -363,11 +363,11 @@ WRITE_MATRIX: list[tuple[str, str, Any]] = [
     ("owner", "update chat_messages set message_content = 'x' where id = '{mA}'", DENIED),
     ("client", "delete from chat_messages where id = '{mA}'", DENIED),
     # freelancers: profiles are not edited through the Data API (issue 15, M6)
-    ("owner", "update freelancers set headline = 'كاتب إعلانات' where id = '{fA}'", 0),
-    ("owner", "update freelancers set headline = 'x' where id = '{fB}'", 0),
+    ("owner", "update freelancers set headline = 'كاتب إعلانات' where id = '{fA}'", DENIED),
+    ("owner", "update freelancers set headline = 'x' where id = '{fB}'", DENIED),
     ("owner", "update freelancers set rating = 5 where id = '{fA}'", DENIED),
     ("owner", "delete from freelancers where id = '{fA}'", DENIED),
-    ("client", "update freelancers set headline = 'x' where id = '{fA}'", 0),
+    ("client", "update freelancers set headline = 'x' where id = '{fA}'", DENIED),
     # server-side tables
     ("owner", "insert into activity_log (actor_type, action) values ('freelancer', 'x')", DENIED),
     ("client", "update whatsapp_outbox set status = 'sent'", DENIED),

@@ -176,6 +176,8 @@ def test_the_realtime_policies_exist(snap: dict[str, list[tuple]]) -> None:
     assert realtime == {
         ("owners receive on their topics", "SELECT", ("authenticated",)),
         ("chat parties send on their chat topic", "INSERT", ("authenticated",)),
+        # Restrictive: browsers send `typing` only (issue 15, H3).
+        ("browsers broadcast typing only", "INSERT", ("authenticated",)),
     }
 
 

@@ -120,13 +120,25 @@ def test_the_data_api_gives_a_freelancer_neither_the_token_nor_the_session_subje
                      "%s, %s, '[]')", (request_id, request_id, chat_id, token))
         conn.commit()
         _, sub = _secrets_of(clean_db, str(chat_id))
+        # Not even the hash: the column is not granted to the API roles.
+        for sql in ("select * from private_chats where id = %s",
+                    "select chat_url_token from private_chats where id = %s"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                act_as(conn, freelancer_claims(MOHAMMED))
+                conn.execute(sql, (chat_id,))
         with conn.transaction():
             act_as(conn, freelancer_claims(MOHAMMED))
-            cur = conn.execute("select * from private_chats where id = %s", (chat_id,))
+            readable = [r[0] for r in conn.execute(
+                "select column_name from information_schema.column_privileges "
+                "where table_name = 'private_chats' and grantee = 'authenticated' "
+                "and privilege_type = 'SELECT'").fetchall()]
+            assert "chat_url_token" not in readable and "client_session_sub" not in readable
+            assert {"id", "status", "freelancer_id", "request_id"} <= set(readable)
+            cur = conn.execute(
+                f"select {', '.join(readable)} from private_chats where id = %s", (chat_id,))
             columns = [c.name for c in cur.description or []]
             row = dict(zip(columns, cur.fetchone() or (), strict=True))
             assert row, "the freelancer reads their chat"
-            assert "client_session_sub" not in columns
             text = json.dumps(row, default=str)
             assert token not in text and sub not in text
             # The secrets table is the server's alone.

@@ -10,13 +10,16 @@ import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 import respx
 
 from khadum.db import act_as
+from khadum.devstack.app import create_app
 from khadum.email.resend_provider import ResendProvider
 from khadum.email.sender import Sender
 from khadum.http import Database
@@ -150,11 +153,21 @@ def test_the_data_api_gives_a_freelancer_neither_the_token_nor_the_session_subje
     assert stored == (hashlib.sha256(token.encode()).hexdigest(),)
 
 
+@asynccontextmanager
+async def quiet_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The local server without its background drains: this test drains itself."""
+    app = create_app(database_url, run_expiry=False, run_workers=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
+            yield client
+
+
 async def test_the_hash_does_not_open_the_chat_but_the_link_the_client_receives_does(
     clean_db: str, db: Database
 ) -> None:
     request_id = _accepted_request(clean_db)
-    async with local_client(clean_db) as client:
+    async with quiet_client(clean_db) as client:
         res = await client.post(RESPOND, headers=bearer(MOHAMMED),
                                 json={"request_id": str(request_id), "action": "accept"})
         chat_id = res.json()["chat_id"]

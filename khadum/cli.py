@@ -220,6 +220,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from khadum.worker import WorkerOptions, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    url = resolve_database_url(args)
+    say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
+    run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))
+    say("worker stopped")
+    return 0
+
+
 def cmd_web_config(args: argparse.Namespace) -> int:
     from khadum.devstack.web import production_config
 
@@ -333,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="process stored WhatsApp messages a crash left behind")
     database_url(sweep)
     sweep.set_defaults(func=cmd_sweep)
+
+    worker = sub.add_parser(
+        "worker", help="process WhatsApp messages, drain the outboxes, run the jobs (long-running)")
+    worker.add_argument("--concurrency", type=int, default=8,
+                        help="client phones processed at once (default 8)")
+    database_url(worker)
+    worker.set_defaults(func=cmd_worker)
 
     web_config = sub.add_parser(
         "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"

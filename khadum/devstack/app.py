@@ -19,7 +19,7 @@ from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
-from khadum.http import Database, install_error_handlers
+from khadum.http import Database, health_router, install_error_handlers
 from khadum.paths import PACKAGE_DIR
 from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
@@ -27,8 +27,7 @@ from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
-OUTBOX_INTERVAL_SECONDS = 1.0
-SWEEP_INTERVAL_SECONDS = 15.0
+FUNCTION_NAMES = ("whatsapp_webhook", "respond_request", "send_emails", "dashboard_api", "chat")
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "the freelancer dashboard (sign in with a demo account)"),
@@ -98,8 +97,9 @@ def create_app(
     database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
     run_workers: bool = True,
 ) -> FastAPI:
-    """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
-    WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
+    """`run_workers`: the worker (`khadum worker`'s code, in this process):
+    inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
+    `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
     db = Database(database_url)
     hub = RealtimeHub(database_url)
@@ -110,12 +110,21 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
+        worker = None
         if run_workers:
-            tasks.append(asyncio.create_task(_outbox_loop(db, settings)))
-            tasks.append(asyncio.create_task(_sweep_loop(db, settings)))
+            from khadum.worker import Worker, WorkerOptions
+
+            worker = Worker(database_url, settings, db=db,
+                            options=WorkerOptions(minute_jobs=False))
+            app.state.worker = worker
+            tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
+            if worker is not None:
+                worker.request_stop()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(tasks[-1]), 5.0)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -129,6 +138,8 @@ def create_app(
     install_error_handlers(app)
     for router in (*function_routers(db, settings), *local_routers(db, settings)):
         app.include_router(router)
+    for name in FUNCTION_NAMES:
+        app.include_router(health_router(name, db))
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")
 
@@ -179,31 +190,6 @@ async def _expiry_loop(db: Database) -> None:
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
-
-
-async def _outbox_loop(db: Database, settings: Settings) -> None:
-    from khadum.outbox import drain_all
-
-    while True:
-        try:
-            await drain_all(db, settings)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("draining the outbox failed; trying again shortly")
-        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
-
-
-async def _sweep_loop(db: Database, settings: Settings) -> None:
-    from khadum.whatsapp.processor import InboundProcessor
-
-    processor = InboundProcessor(db, settings)
-    while True:
-        try:
-            done = await processor.sweep()
-            if done:
-                log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("the WhatsApp sweeper failed; trying again shortly")
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

@@ -5,6 +5,7 @@ nothing happens twice). The sweeper finishes whatever a crash left behind."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,18 @@ async def lock_phone(conn: Any, phone: str) -> None:
     await conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone))
 
 
+async def try_lock_phone(conn: Any, phone: str) -> bool:
+    cur = await conn.execute(
+        "select pg_try_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone)
+    )
+    row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+class PhoneBusy(Exception):
+    """Another worker is processing this phone's messages right now."""
+
+
 @dataclass
 class InboundProcessor:
     db: Database
@@ -37,23 +50,36 @@ class InboundProcessor:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
 
-    async def process_phone(self, phone: str) -> int:
-        """Processes the phone's unprocessed messages in order; returns how many."""
+    async def process_phone(
+        self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None
+    ) -> int:
+        """Processes the phone's unprocessed messages in order; returns how many.
+
+        `wait=False` (workers): a phone another worker holds is skipped at once
+        (`PhoneBusy`); `stop` set: returns after the message in hand."""
         done = 0
-        while True:
+        while stop is None or not stop.is_set():
             async with self.db.connection() as conn:
                 try:
                     async with conn.transaction():
-                        if not await self._process_next(conn, phone):
+                        if not await self._process_next(conn, phone, wait=wait):
                             return done
                     done += 1
+                except PhoneBusy:
+                    if done == 0:
+                        raise
+                    return done
                 except Exception as exc:  # recorded on the row; the sweeper retries it
                     log.exception("processing a WhatsApp message from %s failed", phone)
                     await self._record_failure(conn, phone, exc)
                     return done
+        return done
 
-    async def _process_next(self, conn: Any, phone: str) -> bool:
-        await lock_phone(conn, phone)
+    async def _process_next(self, conn: Any, phone: str, *, wait: bool = True) -> bool:
+        if wait:
+            await lock_phone(conn, phone)
+        elif not await try_lock_phone(conn, phone):
+            raise PhoneBusy(phone)
         async with conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
                 """
@@ -94,17 +120,29 @@ class InboundProcessor:
                 (f"{type(exc).__name__}: {exc}"[:1000], phone, MAX_ATTEMPTS),
             )
 
-    async def sweep(self, *, older_than_seconds: float = 10.0) -> int:
-        """Finishes messages a crash (or a failure) left unprocessed."""
+    async def pending_phones(
+        self, *, older_than_seconds: float = 0.0, retries: bool = True, limit: int = 500
+    ) -> list[str]:
+        """Phones with unprocessed messages, the longest-waiting first. Without
+        `retries`, only phones whose oldest waiting message never failed."""
         async with self.db.connection() as conn:
             cur = await conn.execute(
-                "select distinct client_phone from public.whatsapp_inbound "
+                "select client_phone from public.whatsapp_inbound "
                 "where processed_at is null and attempts < %s "
-                "and received_at < now() - make_interval(secs => %s)",
-                (MAX_ATTEMPTS, older_than_seconds),
+                "and received_at < now() - make_interval(secs => %s) "
+                "group by client_phone having %s or min(attempts) = 0 "
+                "order by min(received_at) limit %s",
+                (MAX_ATTEMPTS, older_than_seconds, retries, limit),
             )
-            phones = [r[0] for r in await cur.fetchall()]
+            return [r[0] for r in await cur.fetchall()]
+
+    async def sweep(self, *, older_than_seconds: float = 10.0, wait: bool = True) -> int:
+        """Finishes messages a crash (or a failure) left unprocessed; with
+        `wait=False` phones another worker is processing are left to it."""
         total = 0
-        for phone in phones:
-            total += await self.process_phone(phone)
+        for phone in await self.pending_phones(older_than_seconds=older_than_seconds):
+            try:
+                total += await self.process_phone(phone, wait=wait)
+            except PhoneBusy:
+                continue
         return total

@@ -33,10 +33,11 @@ def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
 async def store_only(clean_db: str) -> AsyncIterator[httpx.AsyncClient]:
     """The webhook function as deployed: it stores and answers, nothing more."""
     app = create_app(settings=bot_settings(clean_db))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://fn") as http:
-            yield http
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fn") as http,
+    ):
+        yield http
 
 
 def assert_sent_once(procs: Processes, database_url: str) -> None:

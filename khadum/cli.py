@@ -226,8 +226,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from khadum.worker import WorkerOptions, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = get_settings()
-    url = resolve_database_url(args)
+    settings = get_settings("worker")
+    url = args.database_url or settings.database_url or resolve_database_url(args)
     say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
     run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))
     say("worker stopped")

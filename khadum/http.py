@@ -84,7 +84,8 @@ def function_app(
     (`/functions/v1/<name>/...`), so the very same router is included by the
     local server: one code path, deployed alone or all together.
     """
-    settings = settings or get_settings()
+    # Production checks only what this function uses (settings.FUNCTION_NEEDS).
+    settings = settings or get_settings(name or title)
     owns_db = db is None
     if db is None:
         if not settings.database_url:

@@ -372,9 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for known failures
+        from khadum.dbtools.migrate import MigrationsMissing
         from khadum.devstack.embedded import EmbeddedError
 
-        if isinstance(exc, EmbeddedError):
+        if isinstance(exc, (EmbeddedError, MigrationsMissing)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

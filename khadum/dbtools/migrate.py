@@ -52,7 +52,14 @@ def detect_platform(conn: psycopg.Connection) -> str:
     return "supabase"
 
 
+class MigrationsMissing(RuntimeError):
+    """No migration files where they should be (a package built without its SQL)."""
+
+
 def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
+    if not migration_files():
+        # Applying nothing and saying "up to date" would hide a broken install.
+        raise MigrationsMissing(f"no migrations found in {MIGRATIONS_DIR}")
     report = MigrateReport()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set client_min_messages = warning")

@@ -234,6 +234,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+FUNCTIONS = ("whatsapp_webhook", "respond_request", "dashboard_api", "chat", "send_emails")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """One function alone, as the container runs it: `uvicorn functions.<name>.main:app`."""
+    import uvicorn
+
+    os.environ.setdefault("KHADUM_FUNCTION", args.function)
+    get_settings(args.function)  # refuse bad settings before binding the port
+    port = args.port or int(os.environ.get("PORT", "8080"))
+    say(f"serving {args.function} on {args.host}:{port}")
+    uvicorn.run(f"functions.{args.function}.main:app", host=args.host, port=port,
+                timeout_graceful_shutdown=5, log_level="info")
+    return 0
+
+
 def cmd_web_config(args: argparse.Namespace) -> int:
     from khadum.devstack.web import production_config
 
@@ -347,6 +363,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="process stored WhatsApp messages a crash left behind")
     database_url(sweep)
     sweep.set_defaults(func=cmd_sweep)
+
+    serve = sub.add_parser("serve", help="run one function alone (what the container runs)")
+    serve.add_argument("function", choices=FUNCTIONS)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=0, help="default: $PORT, else 8080")
+    serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(
         "worker", help="process WhatsApp messages, drain the outboxes, run the jobs (long-running)")

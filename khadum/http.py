@@ -113,8 +113,9 @@ def function_app(
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["authorization", "content-type", "apikey", "x-client-info"],
     )
-    app.include_router(router(database, settings))
+    # Health first: a function's own `/{id}` routes must not swallow `/health`.
     app.include_router(health_router(name or title, database))
+    app.include_router(router(database, settings))
     return app
 
 

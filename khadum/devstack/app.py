@@ -136,10 +136,10 @@ def create_app(
     app.state.settings = settings
     app.state.realtime = hub
     install_error_handlers(app)
-    for router in (*function_routers(db, settings), *local_routers(db, settings)):
-        app.include_router(router)
     for name in FUNCTION_NAMES:
         app.include_router(health_router(name, db))
+    for router in (*function_routers(db, settings), *local_routers(db, settings)):
+        app.include_router(router)
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")
 

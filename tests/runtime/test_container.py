@@ -61,10 +61,11 @@ async def test_every_function_has_a_health_route_that_checks_the_database(
     try:
         module = importlib.reload(importlib.import_module(f"functions.{function}.main"))
         app = module.app
-        async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://fn") as http:
-                ok = await http.get(f"/functions/v1/{function}/health")
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fn") as http,
+        ):
+            ok = await http.get(f"/functions/v1/{function}/health")
         assert ok.status_code == 200
         assert ok.json()["database"] == "ok" and ok.json()["function"] == function
         if hasattr(module, "create_app"):

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx
 import psycopg
 
 from khadum.http import Database
@@ -73,12 +74,15 @@ class Worker:
         self.wake = {queue: asyncio.Event() for queue in QUEUES}
         self.stats = WorkerStats()
         self.listening = asyncio.Event()
+        # One HTTP client for every drain (building one costs a TLS context each time).
+        self.http: httpx.AsyncClient | None = None
 
     # -- running -------------------------------------------------------------------
     async def run(self) -> None:
         """Runs until `request_stop()`; returns within the grace period after it."""
         if self.owns_db:
             await self.db.open()
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
         for event in self.wake.values():
             event.set()  # whatever was queued before we started
         loops = [
@@ -103,6 +107,7 @@ class Worker:
                 task.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
             await self._give_back()
+            await self.http.aclose()
             if self.owns_db:
                 await self.db.close()
             log.info("worker %s stopped", self.id)
@@ -174,10 +179,11 @@ class Worker:
                 await asyncio.wait_for(self.stop.wait(), seconds)
 
     # -- the work ------------------------------------------------------------------
-    async def _process_inbound(self, *, retries: bool = False) -> int:
+    async def _process_inbound(self, *, which: str = "fresh") -> int:
         from khadum.whatsapp.processor import PhoneBusy
 
-        phones = await self.processor.pending_phones(retries=retries)
+        older = 10.0 if which == "retries" else 0.0
+        phones = await self.processor.pending_phones(which=which, older_than_seconds=older)
         if not phones:
             return 0
         gate = asyncio.Semaphore(self.options.concurrency)
@@ -196,19 +202,19 @@ class Worker:
 
         done = sum(await asyncio.gather(*(one(p) for p in phones)))
         self.stats.processed += done
-        if busy:
+        if busy and which == "fresh":
             # Another worker holds a phone: it may finish before seeing our message,
             # so look again shortly rather than wait for the next NOTIFY.
             asyncio.get_running_loop().call_later(0.05, self.wake["inbound"].set)
         return done
 
     async def _sweep(self) -> int:
-        return await self._process_inbound(retries=True)
+        return await self._process_inbound(which="retries")
 
     async def _drain_whatsapp(self) -> int:
         from khadum.whatsapp.sender import drain_whatsapp
 
-        report = await drain_whatsapp(self.db, self.settings, owner=self.id)
+        report = await drain_whatsapp(self.db, self.settings, owner=self.id, client=self.http)
         self.stats.whatsapp_sent += report.sent
         return report.sent + report.rendered + report.failed
 

@@ -121,18 +121,20 @@ class InboundProcessor:
             )
 
     async def pending_phones(
-        self, *, older_than_seconds: float = 0.0, retries: bool = True, limit: int = 500
+        self, *, older_than_seconds: float = 0.0, which: str = "all", limit: int = 500
     ) -> list[str]:
-        """Phones with unprocessed messages, the longest-waiting first. Without
-        `retries`, only phones whose oldest waiting message never failed."""
+        """Phones with unprocessed messages, the longest-waiting first: `all`,
+        `fresh` (none of them failed yet: the workers' hot path) or `retries`
+        (one failed before: the sweeper's)."""
+        having = {"all": "true", "fresh": "min(attempts) = 0", "retries": "min(attempts) > 0"}
         async with self.db.connection() as conn:
             cur = await conn.execute(
                 "select client_phone from public.whatsapp_inbound "
                 "where processed_at is null and attempts < %s "
                 "and received_at < now() - make_interval(secs => %s) "
-                "group by client_phone having %s or min(attempts) = 0 "
+                f"group by client_phone having {having[which]} "
                 "order by min(received_at) limit %s",
-                (MAX_ATTEMPTS, older_than_seconds, retries, limit),
+                (MAX_ATTEMPTS, older_than_seconds, limit),
             )
             return [r[0] for r in await cur.fetchall()]
 

@@ -142,7 +142,7 @@ class Sender:
             log.warning("email %s: sender died during SMTP DATA; recorded as sent", email_id)
             async with self.db.connection() as conn:
                 await conn.execute("select public.record_email_sent(%s, %s, %s)",
-                                   (email_id, "smtp", _presumed_id(row)))
+                                   (email_id, "smtp", _presumed_id(row, self.sender_address)))
             return "sent"
         missing = [f for f in ("subject", "html_body", "text_body") if not row.get(f)]
         if missing:
@@ -187,11 +187,12 @@ class Sender:
             await conn.execute("select public.record_email_failed(%s, %s)", (email_id, reason))
 
 
-def _presumed_id(row: dict[str, Any]) -> str:
+def _presumed_id(row: dict[str, Any], sender: str) -> str:
+    """The Message-ID the interrupted send carried (it derives from the key)."""
     from khadum.email.smtp_provider import message_id
 
     return message_id(OutgoingEmail(
-        outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender="",
+        outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender=sender,
         to=row["to_email"], subject="", html="", text="", template=row["template"]))
 
 

@@ -21,6 +21,7 @@ from khadum.settings import Settings
 log = logging.getLogger("khadum.whatsapp")
 MAX_ATTEMPTS = 5
 LOCK_NAMESPACE = 7_311  # advisory-lock key space of "a client phone's conversation"
+NOTHING, LAST, MORE = 0, 1, 2  # what _process_next did: nothing to do, the last one, more wait
 
 
 async def lock_phone(conn: Any, phone: str) -> None:
@@ -62,9 +63,14 @@ class InboundProcessor:
             async with self.db.connection() as conn:
                 try:
                     async with conn.transaction():
-                        if not await self._process_next(conn, phone, wait=wait):
-                            return done
+                        outcome = await self._process_next(conn, phone, wait=wait)
+                    if outcome == NOTHING:
+                        return done
                     done += 1
+                    if outcome == LAST:
+                        # Saves a transaction per message; one stored meanwhile gets
+                        # its own wake-up (NOTIFY, or the inline call after its ack).
+                        return done
                 except PhoneBusy:
                     if done == 0:
                         raise
@@ -75,7 +81,7 @@ class InboundProcessor:
                     return done
         return done
 
-    async def _process_next(self, conn: Any, phone: str, *, wait: bool = True) -> bool:
+    async def _process_next(self, conn: Any, phone: str, *, wait: bool = True) -> int:
         if wait:
             await lock_phone(conn, phone)
         elif not await try_lock_phone(conn, phone):
@@ -85,13 +91,14 @@ class InboundProcessor:
                 """
                 select id, message_type, payload, profile_name from public.whatsapp_inbound
                 where client_phone = %s and processed_at is null and attempts < %s
-                order by coalesce(sent_at, received_at), received_at, id limit 1
+                order by coalesce(sent_at, received_at), received_at, id limit 2
                 """,
                 (phone, MAX_ATTEMPTS),
             )
-            row = await cur.fetchone()
-        if row is None:
-            return False
+            rows = await cur.fetchall()
+        if not rows:
+            return NOTHING
+        row = rows[0]
         assert self.analyser is not None
         turn = await load_turn(conn, phone, self.analyser, self.settings)
         incoming = engine.incoming_from(row["message_type"], row["payload"], row["profile_name"])
@@ -102,7 +109,7 @@ class InboundProcessor:
             "last_error = null where id = %s",
             (row["id"],),
         )
-        return True
+        return MORE if len(rows) > 1 else LAST
 
     async def _record_failure(self, conn: Any, phone: str, exc: Exception) -> None:
         # The oldest unprocessed row is the one that failed (order is kept per phone).

@@ -102,6 +102,7 @@ class Worker:
             self.stop.set()
             for event in self.wake.values():
                 event.set()
+            loops[0].cancel()  # the LISTEN loop holds no work: no need to wait for it
             _, pending = await asyncio.wait(loops, timeout=self.options.grace_seconds)
             for task in pending:
                 task.cancel()

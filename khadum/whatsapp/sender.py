@@ -25,7 +25,7 @@ from khadum.bot import followups
 from khadum.bot.conversation import load_turn, queue_bodies, save_state
 from khadum.http import Database
 from khadum.settings import Settings
-from khadum.whatsapp.errors import GraphError, ReengagementRequired
+from khadum.whatsapp.errors import GraphError, GraphOutcomeUnknown, ReengagementRequired
 from khadum.whatsapp.graph import GraphClient
 from khadum.whatsapp.processor import lock_phone
 
@@ -195,6 +195,20 @@ async def _send_phone(
         body = {**row["body"], "biz_opaque_callback_data": f"{OPAQUE_PREFIX}{row['id']}"}
         try:
             wamid = await graph.send(body)
+        except GraphOutcomeUnknown as exc:
+            # Not re-sent blindly: the row stays `sending` with its attempt; a status
+            # callback naming it settles it, else it is sent again RECONCILE_SECONDS
+            # after the attempt. The phone's later rows wait behind it (order).
+            log.warning("WhatsApp send to %s: %s; waiting to reconcile", row["to_phone"],
+                        exc.message)
+            async with db.connection() as conn:
+                await conn.execute(
+                    "update public.whatsapp_outbox set next_attempt_at = now(), claimed_by = null, "
+                    "error_code = 'unknown', last_error = %s where id = %s and status = 'sending'",
+                    (exc.message[:1000], row["id"]))
+            await _release(db, rows[index + 1 :])
+            report.retrying += 1
+            return
         except GraphError as exc:
             await _record_error(db, row, exc, report)
             await _release(db, rows[index + 1 :])  # keep the phone's order: stop here

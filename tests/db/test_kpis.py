@@ -41,7 +41,9 @@ def staff_claims() -> dict[str, Any]:
     return claims
 
 
-def _request(conn: psycopg.Connection, key: str, created: datetime, status: str, n: int) -> uuid.UUID:
+def _request(
+    conn: psycopg.Connection, key: str, created: datetime, status: str, n: int
+) -> uuid.UUID:
     row = conn.execute(
         """
         insert into client_requests (client_whatsapp_phone, client_name, freelancer_id,
@@ -117,8 +119,8 @@ def month(conn: psycopg.Connection) -> psycopg.Connection:
     # Funnel inputs: three phones wrote in October, two of them were shown a list.
     for n, phone in enumerate(("+966511111111", "+966511111111", "+966522222222", "+966533333333")):
         conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, received_at) "
-            "values (%s, %s, 'text', '{}', %s)",
+            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
+            "received_at) values (%s, %s, 'text', '{}', %s)",
             (f"wamid.kpi{n}", phone, riyadh(10, 2 + n, 9)),
         )
     for phone in ("+966511111111", "+966522222222"):
@@ -140,7 +142,8 @@ def _summary(conn: psycopg.Connection) -> dict[str, Any]:
 def test_summary_matches_the_hand_computed_figures(month: psycopg.Connection) -> None:
     kpi = _summary(month)
     assert kpi["counts"]["requests"] == 6
-    assert (kpi["counts"]["accepted"], kpi["counts"]["rejected"], kpi["counts"]["expired"]) == (4, 1, 1)
+    counts = kpi["counts"]
+    assert (counts["accepted"], counts["rejected"], counts["expired"]) == (4, 1, 1)
     assert kpi["acceptance_rate"] == pytest.approx(4 / 6)
     assert kpi["expiry_rate"] == pytest.approx(1 / 6)
     # First responses: 1 h, 3 h, 30 min, 30 min (the question), 1 h.

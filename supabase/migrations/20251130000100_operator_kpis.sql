@@ -29,7 +29,7 @@ begin
      or ((select auth.jwt()) is null and session_user <> 'authenticator') then
     return;
   end if;
-  raise exception 'staff only' using errcode = 'KH403';
+  raise exception 'staff_only' using errcode = 'KH403';
 end
 $$;
 revoke execute on function public.require_staff() from public, anon;
@@ -111,7 +111,7 @@ declare
 begin
   perform public.require_staff();
   if p_from is null or p_to is null or p_to < p_from then
-    raise exception 'the period must run from a day to the same or a later day'
+    raise exception 'invalid_period'
       using errcode = 'KH422';
   end if;
 
@@ -222,7 +222,7 @@ language plpgsql stable security definer set search_path = '' as $$
 begin
   perform public.require_staff();
   if p_bucket not in ('day', 'week', 'month') then
-    raise exception 'bucket must be day, week or month' using errcode = 'KH422';
+    raise exception 'invalid_bucket' using errcode = 'KH422';
   end if;
   return query
   select date_trunc(p_bucket, f.riyadh_day)::date,

@@ -19,10 +19,10 @@ returns void
 language plpgsql immutable set search_path = '' as $$
 begin
   if p_limit is null or p_limit < 1 or p_limit > 200 then
-    raise exception 'limit must be between 1 and 200' using errcode = 'KH422';
+    raise exception 'invalid_page' using errcode = 'KH422';
   end if;
   if p_offset is null or p_offset < 0 or p_offset > 1000000 then
-    raise exception 'offset must be between 0 and 1000000' using errcode = 'KH422';
+    raise exception 'invalid_page' using errcode = 'KH422';
   end if;
 end
 $$;
@@ -157,10 +157,10 @@ begin
   perform public.require_staff();
   select * into row_ from public.whatsapp_inbound where id = p_id for update;
   if not found then
-    raise exception 'no such message' using errcode = 'KH404';
+    raise exception 'dead_letter_not_found' using errcode = 'KH404';
   end if;
   if row_.processed_at is not null or row_.attempts < 5 then
-    raise exception 'this message is not a dead letter' using errcode = 'KH409';
+    raise exception 'not_a_dead_letter' using errcode = 'KH409';
   end if;
   update public.whatsapp_inbound set attempts = 0, last_error = null where id = p_id;
   perform public.log_activity('operator', public.staff_actor_id(), 'staff.dead_letter_retried',
@@ -216,10 +216,10 @@ begin
   perform public.require_staff();
   select * into old_ from public.email_outbox where id = p_id for update;
   if not found then
-    raise exception 'no such email' using errcode = 'KH404';
+    raise exception 'email_not_found' using errcode = 'KH404';
   end if;
   if old_.status not in ('failed', 'bounced', 'complained') then
-    raise exception 'only a failed, bounced or complained email can be resent'
+    raise exception 'email_not_failed'
       using errcode = 'KH409';
   end if;
   select count(*) into tries from public.email_outbox

@@ -195,7 +195,7 @@ def test_series_by_day_and_month(month: psycopg.Connection) -> None:
     ).fetchall()
     assert [(m, n) for m, n, _ in months] == [(date(2025, 9, 1), 2), (date(2025, 10, 1), 6)]
     assert float(months[1][2]) == pytest.approx(4 / 6)
-    with pytest.raises(psycopg.Error, match="bucket"):
+    with pytest.raises(psycopg.Error, match="invalid_bucket"):
         month.execute("select * from public.kpi_series(%s, %s, 'year')", (OCT_FROM, OCT_TO))
 
 

@@ -224,9 +224,18 @@ begin
   if p_bucket not in ('day', 'week', 'month') then
     raise exception 'invalid_bucket' using errcode = 'KH422';
   end if;
+  -- Every bucket of the period has a row (zeros where nothing happened), so the
+  -- charts show quiet days as quiet rather than skipping them.
   return query
-  select date_trunc(p_bucket, f.riyadh_day)::date,
-         count(*),
+  with facts as (select * from public.kpi_request_facts(p_from, p_to)),
+  buckets as (
+    select g::date as bucket
+      from generate_series(date_trunc(p_bucket, p_from::timestamp),
+                           date_trunc(p_bucket, p_to::timestamp),
+                           ('1 ' || p_bucket)::interval) g
+  )
+  select b.bucket,
+         count(f.request_id),
          count(*) filter (where f.status = 'accepted'),
          count(*) filter (where f.status = 'rejected'),
          count(*) filter (where f.status = 'expired'),
@@ -236,9 +245,10 @@ begin
                 / count(*) filter (where f.status in ('accepted', 'rejected', 'expired')) end,
          percentile_cont(0.5) within group (order by f.first_response_seconds)
            filter (where f.first_response_seconds is not null)
-  from public.kpi_request_facts(p_from, p_to) f
-  group by 1
-  order by 1;
+  from buckets b
+  left join facts f on date_trunc(p_bucket, f.riyadh_day)::date = b.bucket
+  group by b.bucket
+  order by b.bucket;
 end
 $$;
 revoke execute on function public.kpi_series(date, date, text) from public, anon, authenticated;

@@ -188,3 +188,28 @@ def test_no_one_but_staff_acts(conn: psycopg.Connection) -> None:
         assert caught.value.sqlstate == "KH403"
     row = conn.execute("select attempts from whatsapp_inbound where id = %s", (dead,)).fetchone()
     assert row == (5,)
+
+
+def test_kpi_moving_activity_is_broadcast_to_staff_only(conn: psycopg.Connection) -> None:
+    conn.execute("select public.log_activity('system', null, 'chat.message_sent', 'chat', 'c1')")
+    conn.execute("select public.log_activity('system', null, 'request.expired', 'request', 'r1')")
+    sent = conn.execute(
+        "select payload ->> 'action' from realtime.messages where topic = 'staff' "
+        "and event = 'activity' order by inserted_at"
+    ).fetchall()
+    assert sent[-1:] == [("request.expired",)]
+    assert ("chat.message_sent",) not in sent
+
+    def may_join(claims: dict[str, Any]) -> bool:
+        with conn.transaction():
+            act_as(conn, claims)
+            conn.execute("select set_config('realtime.topic', 'staff', true)")
+            row = conn.execute(
+                "select count(*) from realtime.messages where topic = 'staff' "
+                "and extension = 'broadcast'"
+            ).fetchone()
+            conn.execute("reset role")
+        return bool(row and row[0])
+
+    assert may_join(staff_claims())
+    assert not may_join(freelancer_claims(MOHAMMED))

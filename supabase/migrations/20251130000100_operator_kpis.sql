@@ -60,12 +60,64 @@ on conflict (key) do update set
   target_min = excluded.target_min, target_max = excluded.target_max, unit = excluded.unit,
   name_ar = excluded.name_ar, name_en = excluded.name_en;
 
+-- ---------------------------------------------------------------------------
+-- A request's first freelancer response (a question, an acceptance or a
+-- rejection), kept on the request by a trigger, so response-time KPIs over a
+-- year read one narrow range instead of aggregating the whole event history.
+-- ---------------------------------------------------------------------------
+alter table public.client_requests add column if not exists first_response_at timestamptz;
+
+create or replace function public.note_first_response() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  update public.client_requests r
+     set first_response_at = new.created_at
+   where r.id = new.request_id
+     and (r.first_response_at is null or r.first_response_at > new.created_at);
+  return null;
+end
+$$;
+revoke execute on function public.note_first_response() from public, anon, authenticated;
+
+drop trigger if exists request_events_first_response on public.request_events;
+create trigger request_events_first_response
+  after insert on public.request_events
+  for each row
+  when (new.actor = 'freelancer'
+        and new.event_type in ('details_requested', 'accepted', 'rejected'))
+  execute function public.note_first_response();
+
+update public.client_requests r
+   set first_response_at = e.at
+  from (select request_id, min(created_at) as at from public.request_events
+         where actor = 'freelancer'
+           and event_type in ('details_requested', 'accepted', 'rejected')
+         group by request_id) e
+ where e.request_id = r.id and r.first_response_at is null;
+
+-- The status rule on plain values, so a scan can apply it without carrying whole
+-- rows; effective_status(request) says the same through it.
+create or replace function public.effective_status_of(p_status text, p_expires_at timestamptz)
+returns text
+language sql stable set search_path = '' as $$
+  select case
+    when p_status = 'pending' and p_expires_at <= now() then 'expired'
+    else p_status
+  end
+$$;
+revoke execute on function public.effective_status_of(text, timestamptz) from public, anon;
+grant execute on function public.effective_status_of(text, timestamptz) to authenticated, service_role;
+
+create or replace function public.effective_status(request public.client_requests) returns text
+language sql stable set search_path = '' as $$
+  select public.effective_status_of(request.status, request.expires_at)
+$$;
+
 -- Indexes the KPI queries range over.
-create index if not exists client_requests_created_idx on public.client_requests (created_at);
-create index if not exists request_events_freelancer_first_idx
-  on public.request_events (request_id, created_at) where actor = 'freelancer';
+create index if not exists client_requests_created_kpi_idx
+  on public.client_requests (created_at)
+  include (freelancer_id, status, first_response_at, expires_at);
 create index if not exists chat_ratings_created_idx on public.chat_ratings (created_at);
-create index if not exists private_chats_request_idx on public.private_chats (request_id);
 
 -- ---------------------------------------------------------------------------
 -- One row per request in a period, with what every KPI needs. The period is a
@@ -84,16 +136,16 @@ returns table (
 language sql stable set search_path = '' as $$
   select r.id, r.freelancer_id, r.created_at,
          (r.created_at at time zone 'Asia/Riyadh')::date,
-         public.effective_status(r),
-         extract(epoch from (
-           select min(e.created_at) from public.request_events e
-           where e.request_id = r.id and e.actor = 'freelancer'
-             and e.event_type in ('details_requested', 'accepted', 'rejected')
-         ) - r.created_at)::double precision,
-         (select c.status from public.private_chats c where c.request_id = r.id limit 1)
-  from public.client_requests r
-  where r.created_at >= (p_from::timestamp at time zone 'Asia/Riyadh')
-    and r.created_at < ((p_to + 1)::timestamp at time zone 'Asia/Riyadh')
+         -- Only a pending request can read otherwise than its column (overdue reads
+         -- as expired): ask effective_status() for those alone, not for every row.
+         case when r.status = 'pending' then public.effective_status_of(r.status, r.expires_at)
+              else r.status::text end,
+         extract(epoch from (r.first_response_at - r.created_at))::double precision,
+         c.status::text
+    from public.client_requests r
+    left join public.private_chats c on c.request_id = r.id
+   where r.created_at >= (p_from::timestamp at time zone 'Asia/Riyadh')
+     and r.created_at < ((p_to + 1)::timestamp at time zone 'Asia/Riyadh')
 $$;
 revoke execute on function public.kpi_request_facts(date, date) from public, anon, authenticated;
 grant execute on function public.kpi_request_facts(date, date) to service_role;

@@ -18,3 +18,5 @@ grant execute on function
   public.staff_resend_email(uuid),
   public.staff_unopened_expiring(interval, integer, integer)
 to authenticated;
+
+grant execute on function public.effective_status_of(text, timestamptz) to authenticated;

@@ -69,6 +69,12 @@ def seed_history(
         ).fetchone():
             report.skipped = True
             return report
+        # The demo profiles' ratings and project counts already stand for their whole
+        # past; keep them as the seed wrote them (the ratings stay in chat_ratings).
+        conn.execute(
+            "create temporary table demo_profiles on commit drop as "
+            "select id, rating, rating_count, completed_projects from public.freelancers"
+        )
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         for offset in range(days, 0, -1):
             day = today - timedelta(days=offset)
@@ -80,6 +86,10 @@ def seed_history(
                     _one_request(conn, rng, rng.choice(freelancers[:24]), created, report)
             if offset % 30 == 0:
                 say(f"history: {day.date()} — {report.requests} requests so far")
+        conn.execute(
+            "update public.freelancers f set rating = d.rating, rating_count = d.rating_count, "
+            "completed_projects = d.completed_projects from demo_profiles d where d.id = f.id"
+        )
         conn.execute(
             "select public.log_activity('system', null, 'seed.history', null, null, %s)",
             (Jsonb({"days": days, "requests": report.requests}),),

@@ -60,3 +60,17 @@ def test_history_is_deterministic(clean_db: str) -> None:
     second = seed_history(clean_db, days=10, seed=7)
     assert (first.requests, first.accepted, first.rejected, first.expired, first.rated) == (
         second.requests, second.accepted, second.rejected, second.expired, second.rated)
+
+
+def test_history_leaves_the_demo_profiles_as_seeded(clean_db: str) -> None:
+    with psycopg.connect(clean_db) as conn:
+        before = conn.execute(
+            "select id, rating, rating_count, completed_projects from freelancers order by id"
+        ).fetchall()
+    report = seed_history(clean_db, days=15)
+    assert report.rated > 0
+    with psycopg.connect(clean_db) as conn:
+        after = conn.execute(
+            "select id, rating, rating_count, completed_projects from freelancers order by id"
+        ).fetchall()
+    assert after == before

@@ -16,6 +16,8 @@ language sql stable set search_path = '' as $$
 $$;
 revoke execute on function public.is_staff() from public, anon;
 grant execute on function public.is_staff() to authenticated, service_role;
+comment on function public.is_staff() is
+  'callable by authenticated: the staff-topic policy on realtime.messages calls it as the caller; reads the caller''s own claims';
 
 -- Guard clause shared by every staff function: a staff session, the service key,
 -- or a direct database connection with no API claims at all (the operator's own
@@ -34,6 +36,8 @@ end
 $$;
 revoke execute on function public.require_staff() from public, anon;
 grant execute on function public.require_staff() to authenticated, service_role;
+comment on function public.require_staff() is
+  'callable by authenticated: the console''s guard clause; raises KH403 unless the caller is staff';
 
 -- ---------------------------------------------------------------------------
 -- The spec's targets, beside the figures they judge
@@ -77,7 +81,7 @@ begin
   return null;
 end
 $$;
-revoke execute on function public.note_first_response() from public, anon, authenticated;
+revoke execute on function public.note_first_response() from public, anon, authenticated, service_role;
 
 drop trigger if exists request_events_first_response on public.request_events;
 create trigger request_events_first_response
@@ -107,6 +111,8 @@ language sql stable set search_path = '' as $$
 $$;
 revoke execute on function public.effective_status_of(text, timestamptz) from public, anon;
 grant execute on function public.effective_status_of(text, timestamptz) to authenticated, service_role;
+comment on function public.effective_status_of(text, timestamptz) is
+  'callable by authenticated: the status rule on plain values; pure, reads nothing';
 
 create or replace function public.effective_status(request public.client_requests) returns text
 language sql stable set search_path = '' as $$
@@ -232,6 +238,8 @@ end
 $$;
 revoke execute on function public.kpi_summary(date, date) from public, anon, authenticated;
 grant execute on function public.kpi_summary(date, date) to authenticated, service_role;
+comment on function public.kpi_summary(date, date) is
+  'callable by authenticated: staff only (require_staff first): the console''s KPIs';
 
 -- ---------------------------------------------------------------------------
 -- The funnel: conversations started → freelancers listed → requests sent →
@@ -261,6 +269,8 @@ end
 $$;
 revoke execute on function public.kpi_funnel(date, date) from public, anon, authenticated;
 grant execute on function public.kpi_funnel(date, date) to authenticated, service_role;
+comment on function public.kpi_funnel(date, date) is
+  'callable by authenticated: staff only (require_staff first): the console''s funnel';
 
 -- ---------------------------------------------------------------------------
 -- Figures over time, one row per Riyadh day, week or month, for the charts.
@@ -305,6 +315,8 @@ end
 $$;
 revoke execute on function public.kpi_series(date, date, text) from public, anon, authenticated;
 grant execute on function public.kpi_series(date, date, text) to authenticated, service_role;
+comment on function public.kpi_series(date, date, text) is
+  'callable by authenticated: staff only (require_staff first): the console''s charts';
 
 -- ---------------------------------------------------------------------------
 -- Per freelancer: requests, acceptance, median response, rating.
@@ -348,3 +360,5 @@ end
 $$;
 revoke execute on function public.kpi_freelancers(date, date) from public, anon, authenticated;
 grant execute on function public.kpi_freelancers(date, date) to authenticated, service_role;
+comment on function public.kpi_freelancers(date, date) is
+  'callable by authenticated: staff only (require_staff first): the console''s per-freelancer table';

@@ -83,6 +83,8 @@ revoke execute on function public.staff_activity(text, text, uuid, uuid, date, d
   from public, anon, authenticated;
 grant execute on function public.staff_activity(text, text, uuid, uuid, date, date, integer, integer)
   to authenticated, service_role;
+comment on function public.staff_activity(text, text, uuid, uuid, date, date, integer, integer) is
+  'callable by authenticated: staff only (require_staff first): the activity log for review';
 
 -- ---------------------------------------------------------------------------
 -- Masked and moderated chat messages, with the two messages before each.
@@ -117,6 +119,8 @@ end
 $$;
 revoke execute on function public.staff_masked_messages(integer, integer) from public, anon, authenticated;
 grant execute on function public.staff_masked_messages(integer, integer) to authenticated, service_role;
+comment on function public.staff_masked_messages(integer, integer) is
+  'callable by authenticated: staff only (require_staff first): masked messages for review';
 
 -- ---------------------------------------------------------------------------
 -- WhatsApp dead letters: inbound messages that failed five times.
@@ -147,6 +151,8 @@ end
 $$;
 revoke execute on function public.staff_dead_letters(integer, integer) from public, anon, authenticated;
 grant execute on function public.staff_dead_letters(integer, integer) to authenticated, service_role;
+comment on function public.staff_dead_letters(integer, integer) is
+  'callable by authenticated: staff only (require_staff first): WhatsApp dead letters';
 
 -- A retry gives the message its attempts back; the worker (or sweeper) takes it.
 create or replace function public.staff_retry_dead_letter(p_id uuid) returns jsonb
@@ -172,6 +178,8 @@ end
 $$;
 revoke execute on function public.staff_retry_dead_letter(uuid) from public, anon, authenticated;
 grant execute on function public.staff_retry_dead_letter(uuid) to authenticated, service_role;
+comment on function public.staff_retry_dead_letter(uuid) is
+  'callable by authenticated: staff only (require_staff first): retry a dead letter, logged';
 
 -- ---------------------------------------------------------------------------
 -- Emails that failed, bounced or drew a complaint; resend one.
@@ -203,6 +211,8 @@ end
 $$;
 revoke execute on function public.staff_failed_emails(integer, integer) from public, anon, authenticated;
 grant execute on function public.staff_failed_emails(integer, integer) to authenticated, service_role;
+comment on function public.staff_failed_emails(integer, integer) is
+  'callable by authenticated: staff only (require_staff first): failed and bounced emails';
 
 -- A resend is a new outbox row (a new idempotency key, so the provider sends it
 -- again); the failed row stays as it was, for the record.
@@ -237,6 +247,8 @@ end
 $$;
 revoke execute on function public.staff_resend_email(uuid) from public, anon, authenticated;
 grant execute on function public.staff_resend_email(uuid) to authenticated, service_role;
+comment on function public.staff_resend_email(uuid) is
+  'callable by authenticated: staff only (require_staff first): resend an email, logged';
 
 -- ---------------------------------------------------------------------------
 -- Pending requests close to expiry that their freelancer has not opened.
@@ -272,3 +284,5 @@ revoke execute on function public.staff_unopened_expiring(interval, integer, int
   from public, anon, authenticated;
 grant execute on function public.staff_unopened_expiring(interval, integer, integer)
   to authenticated, service_role;
+comment on function public.staff_unopened_expiring(interval, integer, integer) is
+  'callable by authenticated: staff only (require_staff first): requests about to expire unopened';

@@ -13,7 +13,7 @@ begin
   return null;
 end
 $$;
-revoke execute on function public.broadcast_staff_activity() from public, anon, authenticated;
+revoke execute on function public.broadcast_staff_activity() from public, anon, authenticated, service_role;
 
 drop trigger if exists activity_log_broadcast_staff on public.activity_log;
 create trigger activity_log_broadcast_staff

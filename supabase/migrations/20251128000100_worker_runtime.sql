@@ -35,7 +35,7 @@ create trigger email_outbox_wake_workers
   after insert on public.email_outbox referencing new table as fresh
   for each statement execute function public.notify_khadum_work('email');
 
-revoke execute on function public.notify_khadum_work() from public, anon, authenticated;
+revoke execute on function public.notify_khadum_work() from public, anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------
 -- Leases and attempts

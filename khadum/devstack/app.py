@@ -20,10 +20,17 @@ from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
 from khadum.http import Database, install_error_handlers
+from khadum.limits import (
+    API_CSP,
+    DEV_PAGE_CSP,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    page_csp,
+)
 from khadum.paths import PACKAGE_DIR
 from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
-from khadum.settings import Settings, get_settings
+from khadum.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
@@ -101,6 +108,7 @@ def create_app(
     """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
     WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
+    refuse_production(settings)
     db = Database(database_url)
     hub = RealtimeHub(database_url)
 
@@ -131,6 +139,17 @@ def create_app(
         app.include_router(router)
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")
+    # One guard for every route the local server answers (the functions, the Auth
+    # stand-in, the pages): the body limit inside, the security headers outside.
+    app.add_middleware(BodyLimitMiddleware)
+    pages = page_csp(settings.supabase_url, settings.functions_base_url)
+
+    def csp_for(path: str, content_type: str) -> str:
+        if path == "/dev" or path.startswith("/dev/"):
+            return DEV_PAGE_CSP
+        return pages if content_type.startswith("text/html") else API_CSP
+
+    app.add_middleware(SecurityHeadersMiddleware, csp_for=csp_for)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -144,6 +163,16 @@ def create_app(
         return templates.TemplateResponse(request, "start.html", {"t": text, **context})
 
     return app
+
+
+def refuse_production(settings: Settings) -> None:
+    """The local server signs webhooks with the app secret, lists every email and
+    message it relayed, and mints sessions: it never runs with production settings."""
+    if settings.is_production:
+        raise SettingsError(
+            "khadum dev is for local runs only and refuses KHADUM_ENV=production "
+            "(its /dev routes sign webhooks and show every email and message)"
+        )
 
 
 async def _has_pg_cron(db: Database) -> bool:

@@ -31,9 +31,13 @@ log = logging.getLogger("khadum.http")
 class Database:
     """An async connection pool that opens once, on first need or at start-up."""
 
-    def __init__(self, url: str, *, max_size: int = 10) -> None:
+    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 30.0) -> None:
+        """`timeout`: how long a request waits for a connection before it is
+        answered 503 (the database is down or every connection is busy)."""
         self.url = url
-        self.pool = AsyncConnectionPool(url, min_size=1, max_size=max_size, open=False)
+        self.pool = AsyncConnectionPool(
+            url, min_size=1, max_size=max_size, open=False, timeout=timeout
+        )
         self._opened = False
         self._lock = asyncio.Lock()
 

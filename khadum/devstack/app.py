@@ -124,8 +124,11 @@ def create_app(
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
+            # Cancel until they stop: a database call can swallow one cancellation.
+            while pending := [task for task in tasks if not task.done()]:
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=0.2)
             await asyncio.gather(*tasks, return_exceptions=True)
             await hub.close()
             await db.close()
@@ -195,9 +198,16 @@ async def run_chat_housekeeping_once(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
+def _stopping() -> bool:
+    """True once the loop's task was asked to stop, even if a library swallowed the
+    CancelledError on the way (the loop would otherwise run on and block shutdown)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _expiry_loop(db: Database) -> None:
     """The jobs pg_cron runs every minute on Supabase."""
-    while True:
+    while not _stopping():
         try:
             expired = await run_expiry_once(db)
             if expired:
@@ -213,7 +223,7 @@ async def _expiry_loop(db: Database) -> None:
 async def _outbox_loop(db: Database, settings: Settings) -> None:
     from khadum.outbox import drain_all
 
-    while True:
+    while not _stopping():
         try:
             await drain_all(db, settings)
         except Exception:  # keep the loop alive; the error is logged
@@ -225,7 +235,7 @@ async def _sweep_loop(db: Database, settings: Settings) -> None:
     from khadum.whatsapp.processor import InboundProcessor
 
     processor = InboundProcessor(db, settings)
-    while True:
+    while not _stopping():
         try:
             done = await processor.sweep()
             if done:

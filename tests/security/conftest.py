@@ -66,3 +66,4 @@ async def function_client(
             yield http
     finally:
         await db.close()
+

@@ -121,3 +121,5 @@ end
 $$;
 revoke execute on function public.chat_upload_check(uuid) from public, anon, authenticated;
 grant execute on function public.chat_upload_check(uuid) to authenticated, service_role;
+comment on function public.chat_upload_check(uuid) is
+  'callable by authenticated: a party''s check before sending a file; refuses non-parties (KH403), closed chats (KH409) and floods (KH429)';

@@ -64,6 +64,14 @@ public.chat_guard(p_chat_id uuid, p_side text);
 -- execute: service_role
 public.chat_housekeeping(p_unread_after interval, p_rating_after interval, p_public_base_url text);
 
+-- security definer
+-- execute: service_role
+public.chat_link_failures(p_source text);
+
+-- security invoker
+-- execute: service_role
+public.chat_link_window(p_at timestamp with time zone);
+
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
 public.chat_mark_delivered(p_chat_id uuid);
@@ -103,6 +111,10 @@ public.chat_system_note(p_chat_id uuid, p_key text, p_params jsonb);
 -- security definer: callable by authenticated: the caller's own unread count; 0 for anyone not a party
 -- execute: authenticated, service_role
 public.chat_unread_count(p_chat_id uuid);
+
+-- security definer: callable by authenticated: a party's check before sending a file; refuses non-parties (KH403), closed chats (KH409) and floods (KH429)
+-- execute: authenticated, service_role
+public.chat_upload_check(p_chat_id uuid);
 
 -- security invoker
 -- execute: service_role
@@ -183,6 +195,10 @@ public.normalize_arabic(input text);
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.record_chat_link_failure(p_source text);
 
 -- security definer
 -- execute: service_role

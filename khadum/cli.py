@@ -135,9 +135,19 @@ def _report_seed(report) -> None:  # type: ignore[no-untyped-def]
 def cmd_seed(args: argparse.Namespace) -> int:
     from khadum.seed.load import DEMO_PASSWORD, seed
 
-    _report_seed(seed(resolve_database_url(args)))
+    url = resolve_database_url(args)
+    _report_seed(seed(url))
     say(f"every demo freelancer signs in with their email and the password {DEMO_PASSWORD}")
+    if args.history:
+        _seed_history(url, args.days)
     return 0
+
+
+def _seed_history(url: str, days: int = 120) -> None:
+    from khadum.seed.history import seed_history, summary
+
+    say(f"seeding {days} days of history for the operator console (once; a few seconds)")
+    say(summary(seed_history(url, days=days, progress=say)))
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -273,6 +283,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     try:
         migrate(url, say)
         _report_seed(seed(url))
+        _seed_history(url)
         base = f"http://{args.host}:{args.port}"
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
@@ -336,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load the demo freelancers (idempotent)")
     database_url(seed)
+    seed.add_argument("--history", action="store_true",
+                      help="also months of deterministic activity for the operator console")
+    seed.add_argument("--days", type=int, default=120, help="days of history (default 120)")
     seed.set_defaults(func=cmd_seed)
 
     token = sub.add_parser("token", help="local only: print a freelancer's access token")

@@ -36,6 +36,10 @@ public.broadcast_notification();
 -- execute: nobody (owner only)
 public.broadcast_request_status();
 
+-- security definer
+-- execute: nobody (owner only)
+public.broadcast_staff_activity();
+
 -- security definer: callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.can_use_topic(p_topic text);
@@ -140,6 +144,10 @@ public.current_freelancer_id();
 -- execute: authenticated, service_role
 public.effective_status(request public.client_requests);
 
+-- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
+-- execute: authenticated, service_role
+public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
+
 -- security invoker
 -- execute: service_role
 public.email_status_rank(p_status text);
@@ -163,6 +171,30 @@ public.is_actionable(request public.client_requests);
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker: callable by authenticated: the staff-topic policy on realtime.messages calls it as the caller; reads the caller's own claims
+-- execute: authenticated, service_role
+public.is_staff();
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's per-freelancer table
+-- execute: authenticated, service_role
+public.kpi_freelancers(p_from date, p_to date);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's funnel
+-- execute: authenticated, service_role
+public.kpi_funnel(p_from date, p_to date);
+
+-- security invoker
+-- execute: service_role
+public.kpi_request_facts(p_from date, p_to date);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's charts
+-- execute: authenticated, service_role
+public.kpi_series(p_from date, p_to date, p_bucket text);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's KPIs
+-- execute: authenticated, service_role
+public.kpi_summary(p_from date, p_to date);
 
 -- security definer
 -- execute: service_role
@@ -191,6 +223,10 @@ public.match_query_words(p_text text);
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches
 -- execute: authenticated, service_role
 public.normalize_arabic(input text);
+
+-- security definer
+-- execute: nobody (owner only)
+public.note_first_response();
 
 -- security definer
 -- execute: service_role
@@ -239,6 +275,46 @@ public.request_details(p_request_id uuid, p_user_id uuid, p_question text);
 -- security definer: callable by authenticated: the dashboard's request card; answers only for the caller's own requests
 -- execute: authenticated, service_role
 public.request_emails(p_request_id uuid);
+
+-- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
+-- execute: authenticated, service_role
+public.require_staff();
+
+-- security definer: callable by authenticated: staff only (require_staff first): the activity log for review
+-- execute: authenticated, service_role
+public.staff_activity(p_actor_type text, p_action text, p_request_id uuid, p_chat_id uuid, p_from date, p_to date, p_limit integer, p_offset integer);
+
+-- security invoker
+-- execute: service_role
+public.staff_actor_id();
+
+-- security definer: callable by authenticated: staff only (require_staff first): WhatsApp dead letters
+-- execute: authenticated, service_role
+public.staff_dead_letters(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): failed and bounced emails
+-- execute: authenticated, service_role
+public.staff_failed_emails(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): masked messages for review
+-- execute: authenticated, service_role
+public.staff_masked_messages(p_limit integer, p_offset integer);
+
+-- security invoker
+-- execute: service_role
+public.staff_page_bounds(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): resend an email, logged
+-- execute: authenticated, service_role
+public.staff_resend_email(p_id uuid);
+
+-- security definer: callable by authenticated: staff only (require_staff first): retry a dead letter, logged
+-- execute: authenticated, service_role
+public.staff_retry_dead_letter(p_id uuid);
+
+-- security definer: callable by authenticated: staff only (require_staff first): requests about to expire unopened
+-- execute: authenticated, service_role
+public.staff_unopened_expiring(p_within interval, p_limit integer, p_offset integer);
 
 -- security invoker
 -- execute: service_role

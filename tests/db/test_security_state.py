@@ -176,6 +176,7 @@ def test_the_realtime_policies_exist(snap: dict[str, list[tuple]]) -> None:
     assert realtime == {
         ("owners receive on their topics", "SELECT", ("authenticated",)),
         ("chat parties send on their chat topic", "INSERT", ("authenticated",)),
+        ("staff receive on the staff topic", "SELECT", ("authenticated",)),
     }
 
 

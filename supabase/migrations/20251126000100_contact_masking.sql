@@ -1,0 +1,848 @@
+-- =============================================================================
+-- Contact masking, second generation (issue 11). Every writer of chat_messages
+-- still goes through public.mask_contact_details() (same signature, called by
+-- the chat_messages_moderate trigger); it is now a pipeline:
+--
+--   1. normalise: NFKC, invisible / joining marks out, spaces unified, every
+--      digit script to ASCII, number words (MSA, Gulf, Egyptian, English,
+--      English in Arabic letters, Arabizi, tens, hundreds, «دبل»/double) to
+--      digits, look-alike letters next to digits, spelled «at»/«dot» and
+--      bracketed symbols. The normalised copy keeps the length of the text
+--      (removed characters become chr(1) pads), so what is found in it is
+--      masked at the same place in the text.
+--   2. phones by shape over a window of digit groups (separators, emoji and
+--      filler words between them), never numbers followed by a unit or a
+--      currency, dates, times, sizes, years, percentages or short lists;
+--   3. emails and links against a real top-level-domain list, bare domains,
+--      shorteners, aggregators, spelled and defanged forms;
+--   4. handles by context (a platform named anywhere, or a possessive cue);
+--   5. across messages: a per-chat, per-sender digit budget (trigger
+--      chat_messages_moderate_window) masks a number sent in pieces, and what
+--      is suspicious but not certain becomes a row in chat_message_flags for
+--      the operators, not a blind mask.
+--
+-- A message in which nothing is found is returned exactly as it came.
+-- =============================================================================
+
+-- ---------------------------------------------------------------------------
+-- Lookups (immutable functions: constant, no table read per message)
+-- ---------------------------------------------------------------------------
+
+-- Number words -> value. Units '0'..'9', teens '10'..'19', tens '20'..'90',
+-- hundreds '100'..'900', 'x2'/'x3' for «دبل»/double and «تريبل»/triple,
+-- 'h' for the word hundred after a unit ("five hundred").
+create or replace function public.mask_number_words() returns jsonb
+language sql immutable parallel safe set search_path = '' as $$
+  select '{"صفر": "0", "زيرو": "0"}'::jsonb
+    || '{"واحد": "1", "واحده": "1", "واحدة": "1", "وحده": "1"}'::jsonb
+    || '{"اثنين": "2", "اثنان": "2", "إثنين": "2", "اتنين": "2", "ثنين": "2", "تنين": "2", "اثنتين": "2", "اثنينن": "2"}'::jsonb
+    || '{"ثلاثة": "3", "ثلاثه": "3", "ثلاث": "3", "تلاتة": "3", "تلاته": "3", "تلات": "3", "ثلاتة": "3", "ثلاته": "3"}'::jsonb
+    || '{"أربعة": "4", "اربعة": "4", "اربعه": "4", "أربعه": "4", "أربع": "4", "اربع": "4", "ربعة": "4"}'::jsonb
+    || '{"خمسة": "5", "خمسه": "5", "خمس": "5"}'::jsonb
+    || '{"ستة": "6", "سته": "6", "ست": "6", "ستّة": "6"}'::jsonb
+    || '{"سبعة": "7", "سبعه": "7", "سبع": "7"}'::jsonb
+    || '{"ثمانية": "8", "ثمانيه": "8", "ثمان": "8", "ثماني": "8", "تمانية": "8", "تمانيه": "8", "تمنية": "8", "تمنيه": "8", "ثمنية": "8", "ثمنيه": "8", "تمان": "8"}'::jsonb
+    || '{"تسعة": "9", "تسعه": "9", "تسع": "9"}'::jsonb
+    || '{"عشرة": "10", "عشره": "10", "عشر": "10"}'::jsonb
+    || '{"حداش": "11", "احدعش": "11", "حدعش": "11", "احداشر": "11", "حداشر": "11"}'::jsonb
+    || '{"اطناش": "12", "اتناشر": "12", "اثنعش": "12", "ثنعش": "12", "اتناش": "12"}'::jsonb
+    || '{"تلتاشر": "13", "ثلطعش": "13", "تلطاش": "13", "ثلاثطعش": "13"}'::jsonb
+    || '{"اربعتاشر": "14", "اربعطعش": "14", "ربعطاش": "14"}'::jsonb
+    || '{"خمستاشر": "15", "خمسطعش": "15", "خمسطاش": "15"}'::jsonb
+    || '{"ستاشر": "16", "سطعش": "16", "ستطاش": "16"}'::jsonb
+    || '{"سبعتاشر": "17", "سبعطعش": "17", "سبعطاش": "17"}'::jsonb
+    || '{"تمنتاشر": "18", "ثمنطعش": "18", "تمنطاش": "18"}'::jsonb
+    || '{"تسعتاشر": "19", "تسعطعش": "19", "تسعطاش": "19"}'::jsonb
+    || '{"عشرين": "20", "عشرون": "20"}'::jsonb
+    || '{"ثلاثين": "30", "ثلاثون": "30", "تلاتين": "30", "ثلاتين": "30"}'::jsonb
+    || '{"اربعين": "40", "أربعين": "40", "اربعون": "40", "أربعون": "40"}'::jsonb
+    || '{"خمسين": "50", "خمسون": "50"}'::jsonb
+    || '{"ستين": "60", "ستون": "60"}'::jsonb
+    || '{"سبعين": "70", "سبعون": "70"}'::jsonb
+    || '{"ثمانين": "80", "ثمانون": "80", "تمانين": "80"}'::jsonb
+    || '{"تسعين": "90", "تسعون": "90"}'::jsonb
+    || '{"مية": "100", "مئة": "100", "ميه": "100", "مائة": "100", "ميت": "100"}'::jsonb
+    || '{"ميتين": "200", "مئتين": "200", "مئتان": "200", "ميتان": "200"}'::jsonb
+    || '{"ثلاثمية": "300", "ثلاثمائة": "300", "تلتمية": "300", "ثلثمية": "300", "تلاتمية": "300"}'::jsonb
+    || '{"اربعمية": "400", "أربعمائة": "400", "اربعمائة": "400", "ربعمية": "400"}'::jsonb
+    || '{"خمسمية": "500", "خمسمائة": "500", "خمسميه": "500"}'::jsonb
+    || '{"ستمية": "600", "ستمائة": "600", "ستميه": "600"}'::jsonb
+    || '{"سبعمية": "700", "سبعمائة": "700", "سبعميه": "700"}'::jsonb
+    || '{"ثمانمية": "800", "ثمانمائة": "800", "تمنمية": "800"}'::jsonb
+    || '{"تسعمية": "900", "تسعمائة": "900", "تسعميه": "900"}'::jsonb
+    || '{"دبل": "x2", "دوبل": "x2", "دبول": "x2", "تريبل": "x3", "ترببل": "x3"}'::jsonb
+    || '{"ون": "1", "وان": "1", "تو": "2", "ثري": "3", "تري": "3", "فور": "4", "فايف": "5", "فايڤ": "5"}'::jsonb
+    || '{"سكس": "6", "سيكس": "6", "سفن": "7", "سيفن": "7", "ايت": "8", "إيت": "8", "ناين": "9", "زيرو": "0"}'::jsonb
+    || '{"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}'::jsonb
+    || '{"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}'::jsonb
+    || '{"thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17"}'::jsonb
+    || '{"eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fourty": "40"}'::jsonb
+    || '{"fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "h"}'::jsonb
+    || '{"double": "x2", "triple": "x3"}'::jsonb
+    || '{"sefr": "0", "sifr": "0", "wa7ed": "1", "wahed": "1", "wa7id": "1", "wahid": "1"}'::jsonb
+    || '{"etnen": "2", "itnen": "2", "ethnen": "2", "tnen": "2", "ithnain": "2", "ethnain": "2"}'::jsonb
+    || '{"talata": "3", "thalatha": "3", "tlata": "3", "talate": "3"}'::jsonb
+    || '{"arba3a": "4", "arba3": "4", "arbaa": "4", "arba": "4"}'::jsonb
+    || '{"khamsa": "5", "5amsa": "5", "khamse": "5", "7amsa": "5"}'::jsonb
+    || '{"sitta": "6", "setta": "6", "sette": "6", "seta": "6"}'::jsonb
+    || '{"sab3a": "7", "sab3": "7", "saba": "7", "sabaa": "7"}'::jsonb
+    || '{"tamanya": "8", "thamanya": "8", "tamania": "8", "thamania": "8", "tamanye": "8"}'::jsonb
+    || '{"tes3a": "9", "tis3a": "9", "tesa": "9", "tisa": "9"}'::jsonb
+    || '{"ashara": "10", "3ashara": "10", "3ashra": "10"}'::jsonb
+$$;
+
+-- The same words as one regular-expression alternation, longest first.
+create or replace function public.mask_number_word_pattern() returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select string_agg(k, '|' order by length(k) desc, k)
+  from jsonb_object_keys(public.mask_number_words()) k
+$$;
+
+-- Top-level domains: generic ones people use plus every country code.
+create or replace function public.mask_tld_pattern() returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select 'com|net|org|info|biz|io|co|me|app|dev|xyz|online|site|store|shop|tech|link|page|blog|'
+    || 'art|design|studio|agency|digital|media|email|live|life|world|today|space|website|'
+    || 'club|pro|name|mobi|tv|cc|ly|gg|gl|ee|gd|gy|to|sh|ai|is|so|fm|am|bio|click|one|top|'
+    || 'vip|work|works|solutions|services|company|network|group|center|global|cloud|host|'
+    || 'social|chat|contact|plus|video|photo|photos|gallery|graphics|marketing|academy|'
+    || 'news|lol|wtf|fun|icu|cyou|buzz|rocks|ninja|guru|expert|tips|zone|team|run|gov|edu|'
+    || 'mil|int|museum|aero|jobs|travel|cat|asia|tel|'
+    || 'ac|ad|ae|af|ag|al|ao|aq|ar|as|at|au|aw|ax|az|ba|bb|bd|be|bf|bg|bh|bi|bj|bm|bn|bo|br|'
+    || 'bs|bt|bw|by|bz|ca|cd|cf|cg|ch|ci|ck|cl|cm|cn|cr|cu|cv|cw|cx|cy|cz|de|dj|dk|dm|do|dz|'
+    || 'ec|eg|er|es|et|eu|fi|fj|fk|fo|fr|ga|ge|gf|gh|gi|gm|gn|gp|gq|gr|gs|gt|gu|gw|hk|'
+    || 'hm|hn|hr|ht|hu|id|ie|il|im|in|iq|ir|it|je|jm|jo|jp|ke|kg|kh|ki|km|kn|kp|kr|kw|'
+    || 'ky|kz|la|lb|lc|li|lk|lr|ls|lt|lu|lv|ma|mc|mg|mh|mk|ml|mm|mn|mo|mp|mq|mr|mt|mu|'
+    || 'mv|mw|mx|my|mz|na|nc|ne|nf|ng|ni|nl|no|np|nr|nu|nz|om|pa|pe|pf|pg|ph|pk|pl|pm|pn|pr|'
+    || 'pt|pw|qa|re|ro|rs|ru|rw|sa|sb|sc|sd|se|sg|si|sk|sl|sm|sn|sr|ss|st|su|sv|sx|sy|sz|tc|'
+    || 'td|tf|tg|th|tj|tk|tl|tm|tn|tr|tt|tw|tz|ua|ug|uk|us|uy|uz|va|vc|ve|vg|vi|vn|vu|wf|ws|'
+    || 'ye|yt|za|zm|zw'
+$$;
+
+-- Platforms, fuzzy: Arabic and English names, abbreviations, their emoji,
+-- and e-mail providers (a name next to a provider is an address).
+-- p_kind: 'ar' (Arabic names), 'en' (Latin names and emoji), 'all'.
+create or replace function public.mask_platform_pattern(p_kind text default 'all') returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select case p_kind when 'ar' then ar when 'en' then en else ar || '|' || en end
+  from (select
+    '(?<![a-z\u0621-\u064A])(?:[وبع]|عال)?(?:ال)?(?:سناب ?شات|سناب ?تشات|سنابشات|سناب|سنب|سناپ|[اإأ]نستا|[اإأ]نس[تط][قغجك]?ر[اي]?م|'
+    || 'تويتر|تيك ?توك|تكتوك|تل[يى]?[جقغك]رام|تيليجرام|تيليقرام|تلقرام|تلي|واتس ?اب|وتس ?اب|واتس|وتس|واتسب|فيس ?بوك|فيس|'
+    || 'لينكد ?[اإ]ن|ديسكورد|يوتيوب|بيهانس|دريبل|سكايب|ثريدز|جي ?ميل|جيمل|قوقل ?ميل|هوت ?ميل|ياهو|[اأ]وتلوك|[اآ]ي ?كلاود)'
+    || '(?:ي|ك)?(?![a-z\u0621-\u064A])' as ar,
+    '(?<![a-z0-9])(?:snap ?chat|snap|sn[a4]p|insta(?:gram)?|instgram|instagrm|twitter|tiktok|tik ?tok|'
+    || 'tele?gram|telegrm|tele|whats ?app|whats|wats|watsapp|facebook|linkedin|discord|youtube|behance|dribbble|'
+    || 'skype|threads|signal|viber|wechat|kik|gmail|hotmail|outlook|yahoo|icloud|protonmail|'
+    || 'sc|ig|tg|fb|wa|wts|wtsp|yt|tt|dc)(?![a-z0-9])|👻|📸|🐦|🎵|✈|📘' as en) t
+$$;
+
+-- Words that say "my account / my username / add me".
+create or replace function public.mask_cue_pattern(p_kind text default 'all') returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select case p_kind when 'ar' then ar when 'en' then en else ar || '|' || en end
+  from (select
+    '(?<![a-z\u0621-\u064A])(?:و)?(?:ال)?(?:يوزر(?:ي|نيمي|نيم)?|حسابي|معرفي|المعرف|[اأإ]ضفني|ضيفني|تابعني|ابحث عني|دور علي|سيرش|[اإ]يميلي|بريدي)(?![a-z\u0621-\u064A])' as ar,
+    '(?<![a-z])(?:username|user name|handle|my account|my acc|my id|my email|my mail|email|e-mail|add me|follow me|find me|dm me)(?![a-z])' as en) t
+$$;
+
+-- A digit string (with '+' in front when one was written) that is a phone.
+create or replace function public.mask_is_phone(p_digits text, p_context boolean)
+returns boolean language sql immutable parallel safe set search_path = '' as $$
+  select p_digits ~ ('^(?:'
+      || '(?:\+?966|00966|0)?5[0-9]{8}'               -- Saudi mobile
+      || '|(?:\+?966|00966|0)1[1-7][0-9]{7}'          -- Saudi landline
+      || '|(?:\+?966|00966)?9200[0-9]{5}|800[0-9]{7}'  -- unified / toll free
+      || '|(?:\+?971|00971)5[0-9]{8}'                 -- UAE
+      || '|(?:\+?965|00965)[569][0-9]{7}'             -- Kuwait
+      || '|(?:\+?974|00974)[3567][0-9]{7}'            -- Qatar
+      || '|(?:\+?973|00973)[36][0-9]{7}'              -- Bahrain
+      || '|(?:\+?968|00968)[79][0-9]{7}'              -- Oman
+      || '|(?:\+?20|0020|0)1[0125][0-9]{8}'           -- Egypt
+      || '|(?:\+|00)[1-9][0-9]{7,13}'                 -- E.164
+      || ')$')
+    or (p_context and p_digits ~ '^(?:[569][0-9]{7}|[3567][0-9]{7}|1[0125][0-9]{8}|[0-9]{9,13})$')
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Number words: one phrase of words and digits -> its digit string
+-- ---------------------------------------------------------------------------
+create or replace function public.mask_phrase_digits(p_phrase text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  words constant jsonb := public.mask_number_words();
+  toks text[];
+  joined boolean[];
+  vals text[];
+  n integer;
+  i integer := 1;
+  v text;
+  nxt text;
+  nxt2 text;
+  acc integer;
+  mult integer := 1;
+  out_digits text := '';
+  piece text;
+  saw_word boolean := false;
+begin
+  select array_agg(m[2] order by o), array_agg(m[1] <> '' order by o)
+    into toks, joined
+    from regexp_matches(lower(p_phrase),
+      '(و?)(' || public.mask_number_word_pattern() || '|[0-9]+)', 'g') with ordinality t(m, o);
+  n := coalesce(array_length(toks, 1), 0);
+  if n = 0 then
+    return null;
+  end if;
+  vals := array_fill(null::text, array[n]);
+  for i in 1 .. n loop
+    if toks[i] ~ '^[0-9]+$' then
+      vals[i] := toks[i];
+    else
+      vals[i] := words ->> toks[i];
+      saw_word := true;
+    end if;
+  end loop;
+  if not saw_word then
+    return null;
+  end if;
+  i := 1;
+  while i <= n loop
+    v := vals[i];
+    nxt := case when i < n then vals[i + 1] end;
+    nxt2 := case when i + 1 < n then vals[i + 2] end;
+    if v in ('x2', 'x3') then
+      mult := substr(v, 2)::integer;
+      i := i + 1;
+      continue;
+    end if;
+    if v = 'h' then
+      piece := '100';
+    elsif toks[i] ~ '^[0-9]+$' then
+      piece := v;
+    else
+      acc := v::integer;
+      -- "five hundred"
+      if acc < 10 and nxt = 'h' then
+        acc := acc * 100; i := i + 1;
+        nxt := case when i < n then vals[i + 1] end;
+        nxt2 := case when i + 1 < n then vals[i + 2] end;
+      end if;
+      if acc >= 100 and nxt ~ '^[0-9]{1,2}$' and not (toks[i + 1] ~ '^[0-9]+$') then
+        -- hundred + (unit و tens) | (tens unit) | teen | unit | tens
+        if nxt::integer < 10 and nxt2 ~ '^[2-9]0$' and joined[i + 2] then
+          acc := acc + nxt::integer + nxt2::integer; i := i + 2;
+        elsif nxt ~ '^[2-9]0$' and nxt2 ~ '^[1-9]$' and not (toks[i + 2] ~ '^[0-9]+$') then
+          acc := acc + nxt::integer + nxt2::integer; i := i + 2;
+        else
+          acc := acc + nxt::integer; i := i + 1;
+        end if;
+      elsif acc < 10 and nxt ~ '^[2-9]0$' and joined[i + 1] and toks[i] !~ '^[a-z]' then
+        acc := acc + nxt::integer; i := i + 1;          -- «ثلاثة وعشرين» = 23
+      elsif acc between 20 and 90 and acc % 10 = 0 and nxt ~ '^[1-9]$'
+            and not (toks[i + 1] ~ '^[0-9]+$') and (toks[i] ~ '^[a-z]' or joined[i + 1]) then
+        acc := acc + nxt::integer; i := i + 1;          -- "fifty five"
+      end if;
+      piece := acc::text;
+    end if;
+    out_digits := out_digits || repeat(piece, mult);
+    mult := 1;
+    i := i + 1;
+  end loop;
+  return out_digits;
+end
+$$;
+
+-- Replace every match of a pattern by a computed text padded with chr(1) to
+-- the same length, so that positions in the copy stay those of the text.
+--   p_what: 'at' -> '@', 'dot' -> '.', 'squeeze' -> the match without spaces,
+--           'words' -> the digits of a phrase of number words.
+create or replace function public.mask_rewrite(p_text text, p_pattern text, p_what text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  s text := p_text;
+  pos integer := 1;
+  b integer;
+  e integer;
+  hit text;
+  rep text;
+begin
+  loop
+    b := regexp_instr(s, p_pattern, pos, 1, 0, 'i');
+    exit when b = 0;
+    e := regexp_instr(s, p_pattern, pos, 1, 1, 'i');
+    if e <= b then
+      pos := b + 1;
+      continue;
+    end if;
+    hit := substr(s, b, e - b);
+    rep := case p_what
+      when 'at' then '@'
+      when 'dot' then '.'
+      when 'squeeze' then regexp_replace(hit, '[\s\x01]', '', 'g')
+      when 'words' then public.mask_phrase_digits(hit)
+      when 'blank' then repeat(chr(3), length(hit))
+    end;
+    if rep is not null and length(rep) <= length(hit) then
+      s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep)) from b for e - b);
+    end if;
+    pos := e;
+  end loop;
+  return s;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The scanner
+-- ---------------------------------------------------------------------------
+-- masked: the text with every contact detail replaced by [🔒] (the text
+--         itself, byte for byte, when nothing was found);
+-- hits: the kinds found (phone, email, link, handle);
+-- suspects: reasons to let an operator look (not masked);
+-- loose_digits: the digits left in the message, for the cross-message budget.
+-- p_mask_loose: also mask every loose digit group (a number sent in pieces).
+create or replace function public.mask_contact_scan(
+  p_text text, p_mask_loose boolean default false,
+  out masked text, out hits text[], out suspects text[], out loose_digits text)
+language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  L constant text := 'a-z\u0621-\u064A\u066E-\u06D3';
+  tld constant text := public.mask_tld_pattern();
+  -- Extensions of files people send, not domains, when written without a scheme.
+  tld_bare constant text := regexp_replace(public.mask_tld_pattern(), '\|(?:ai|py|sh|md|rs|pl|ps|so|am|is|to|no|my|it|in|at|be|do|as|by)(?=\|)', '', 'g');
+  platform constant text := public.mask_platform_pattern('all');
+  platform_ar constant text := public.mask_platform_pattern('ar');
+  platform_en constant text := public.mask_platform_pattern('en');
+  cue constant text := public.mask_cue_pattern('all');
+  cue_ar constant text := public.mask_cue_pattern('ar');
+  cue_en constant text := public.mask_cue_pattern('en');
+  plain constant text := 'ads|ad|and|or|the|a|an|is|are|to|for|with|in|on|at|of|my|me|you|your|our|we|it|this|that|'
+    || 'campaign|campaigns|marketing|content|story|stories|reel|reels|post|posts|video|videos|page|pages|'
+    || 'account|accounts|filter|filters|lens|lenses|premium|business|profile|followers|likes|views|live|'
+    || 'shop|store|team|group|groups|channel|api|pixel|manager|strategy|plan|package|design|designs|photo|'
+    || 'photos|creator|influencer|influencers|boost|promotion|promo|also|too|only|please|thanks|thank|'
+    || 'ok|okay|yes|no|link|links|spotlight|shorts|tweets|tweet|thread|bio|highlights|ads\.|analytics|insights|'
+    || 'audience|reach|engagement|organic|paid|budget|growth|brand|logo|media|social|platform|platforms|'
+    || 'messages|message|calls|call|status|group|community|ecommerce|stream|streaming|'
+    || 'sa|ksa|saudi|uae|egypt|riyadh|jeddah|only|both|plus|pro|lite|web|desktop|mobile|app|apps';
+  o text := coalesce(p_text, '');
+  m text;
+  d text;
+  spans int4range[] := '{}';
+  r int4range;
+  kinds text[] := '{}';
+  sus text[] := '{}';
+  -- digit groups
+  gs integer[] := '{}';
+  ge integer[] := '{}';
+  gd text[] := '{}';
+  gap text[] := '{}';   -- kind of the gap before group k: 't'ight, 'w'ide, 'b'reak
+  gsep text[] := '{}';
+  ng integer := 0;
+  pos integer;
+  b integer;
+  e integer;
+  a integer;
+  k integer;
+  j integer;
+  c text;
+  lead text;
+  all_tight boolean;
+  best integer;
+  found boolean;
+  context boolean;
+  loose text := '';
+  is_list boolean;
+  prev integer;
+  hit text;
+  res text;
+  pat text;
+  out_text text;
+  last integer;
+begin
+  masked := o;
+  hits := '{}';
+  suspects := '{}';
+  loose_digits := '';
+  if o = '' then
+    return;
+  end if;
+
+  -- 1. Normalise ------------------------------------------------------------
+  m := normalize(o, nfkc);
+  -- invisible and joining marks, tatweel, variation selectors, keycap combiner
+  m := regexp_replace(m, '[\u00AD\u034F\u061C\u0640\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u20E3\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\U000E0001|[\U000E0020-\U000E007F]|[\U000E0100-\U000E01EF]|[\U0001F3FB-\U0001F3FF]', '', 'g');
+  m := replace(m, '🔟', '10');
+  m := regexp_replace(m, '[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\t\r]', ' ', 'g');
+  -- digits of every script to ASCII (NFKC already did full-width, mathematical
+  -- and circled ones); then 🔟 and the negative circled digits.
+  d := translate(m,
+    '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯੦੧੨੩੪੫੬੭੮੯૦૧૨૩૪૫૬૭૮૯୦୧୨୩୪୫୬୭୮୯௦௧௨௩௪௫௬௭௮௯౦౧౨౩౪౫౬౭౮౯೦೧೨೩೪೫೬೭೮೯൦൧൨൩൪൫൬൭൮൯๐๑๒๓๔๕๖๗๘๙໐໑໒໓໔໕໖໗໘໙༠༡༢༣༤༥༦༧༨༩၀၁၂၃၄၅၆၇၈၉០១២៣៤៥៦៧៨៩᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙⓿❶❷❸❹❺❻❼❽❾➀➁➂➃➄➅➆➇➈➊➋➌➍➎➏➐➑➒⓵⓶⓷⓸⓹⓺⓻⓼⓽。｡',
+    '012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789123456789123456789123456789..');
+  if m = o and d !~ '[0-9@.:/a-zA-Z\u0621-\u064A]' then
+    return;  -- nothing that could hold a contact
+  end if;
+  -- bracketed and spelled symbols
+  d := regexp_replace(d, '[(\[{<]([@.])[)\]}>]', chr(1) || '\1' || chr(1), 'g');
+  d := public.mask_rewrite(d, '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign)[\s\x01]*', 'at');
+  d := public.mask_rewrite(d, '(?<=[a-z0-9_])\s+(?:at|arroba|آت|أت)\s+(?=(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|[a-z0-9\-]+[\s\x01]*(?:\.|dot|\(dot\)|\[dot\]|دوت|نقطة))', 'at');
+  d := public.mask_rewrite(d, '[\s\x01]*(?:[(\[{<]\s*(?:dot|\.|نقطة|دوت|period)\s*[)\]}>]|(?<![a-z])dot(?![a-z])|دوت|(?<=[a-z0-9])\s*نقطة\s*(?=[a-z])|(?<![a-z])period(?=\s*(?:com|net|org|sa|me)(?![a-z])))[\s\x01]*', 'dot');
+  d := regexp_replace(d, '(?<=\.\x01*)كوم', 'com', 'g');
+  d := regexp_replace(d, '(?<=[a-z])٫|٫(?=[a-z])', '.', 'gi');
+  -- spaced letters: "a h m e d", "0 5 5", "g m a i l"
+  d := public.mask_rewrite(d, '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
+  -- number words -> digits (only phrases that hold at least one word)
+  pat := '(?<![' || L || '])(?:(?:' || public.mask_number_word_pattern() || ')|[0-9]+)'
+      || '(?:[\s\x01,،\-_.*|/:]*(?:و\s*)?(?:(?:' || public.mask_number_word_pattern() || ')|[0-9]+))*(?![' || L || '])';
+  if d ~* ('(?<![' || L || '])(?:' || public.mask_number_word_pattern() || ')(?![' || L || '])') then
+    d := public.mask_rewrite(d, pat, 'words');
+  end if;
+  -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
+  if d ~ '[0-9]' then
+    d := regexp_replace(d, '(?<=[0-9])[oO](?=[0-9oO])|(?<![a-zA-Z])[oO](?=[0-9])|(?<=[0-9])[oO](?![a-zA-Z])', '0', 'g');
+    d := regexp_replace(d, '(?<=[0-9])[lI](?=[0-9lI])|(?<![a-zA-Z])[lI](?=[0-9]{2})|(?<=[0-9]{2})[lI](?![a-zA-Z])', '1', 'g');
+    d := regexp_replace(d, '(?<=[0-9])ا(?=[0-9])', '1', 'g');
+    d := regexp_replace(d, '(?<=[0-9])ه(?=[0-9])', '5', 'g');
+  end if;
+
+  -- 2. Emails ----------------------------------------------------------------
+  if d ~ '@' then
+    pat := '[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*[a-z0-9\-]+(?:[\s\x01]*\.[\s\x01]*[a-z0-9\-]+)*[\s\x01]*\.[\s\x01]*(?:' || tld || ')(?![a-z])'
+      || '|[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:[\s\x01.]*(?:com|net)(?![a-z]))?';
+    pos := 1;
+    loop
+      b := regexp_instr(d, pat, pos, 1, 0, 'i');
+      exit when b = 0;
+      e := regexp_instr(d, pat, pos, 1, 1, 'i');
+      spans := spans || int4range(b, e);
+      d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+      kinds := kinds || 'email'::text;
+      pos := e;
+    end loop;
+  end if;
+
+  -- 3. Links -----------------------------------------------------------------
+  if d ~* '[a-z][\s\x01]*[.:/]|www|linktr|beacons' then
+    d := regexp_replace(d, '(?<![a-z])(asp|vb|ado)\.net(?![a-z])', repeat(chr(3), 7), 'gi');
+    pat := '(?:h[xt]{2}ps?|ftp)[\s\x01]*:[\s\x01]*/[\s\x01]*/[^\s]*'
+      || '|www[\s\x01]*\.[\s\x01]*[^\s]+'
+      || '|www[\s\x01.]+[a-z0-9\-]+[\s\x01.]+(?:' || tld || ')(?![a-z])[^\s]*'
+      || '|(?<![a-z0-9@._\-])(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\x01*\.\x01*)+(?:' || tld_bare || ')(?![a-z0-9\-])(?:\x01*/[^\s]*)?'
+      || '|(?<![a-z0-9@._\-])(?:wa|t|beacons|lnk|bio|about|linktr|bit|cutt|rb|is|tinyurl|taplink|carrd)\x01*\.\x01*(?:me|ai|bio|link|ee|ly|gy|gd|com|co|ink)(?![a-z0-9])(?:\x01*/[^\s]*)?'
+      || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)[\s\x01]*/[\s\x01]*[a-z0-9_.\-]+'
+      || '|(?<![a-z])(?:wa|t)[\s\x01]+me[\s\x01]*/[\s\x01]*[^\s]+'
+      || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)[\s\x01]*\.?[\s\x01]*(?:com|me)[\s\x01]*/[\s\x01]*[^\s]+';
+    pos := 1;
+    loop
+      b := regexp_instr(d, pat, pos, 1, 0, 'i');
+      exit when b = 0;
+      e := regexp_instr(d, pat, pos, 1, 1, 'i');
+      -- a trailing full stop or bracket belongs to the sentence
+      hit := substr(d, b, e - b);
+      e := e - (length(hit) - length(regexp_replace(hit, '[.,،)\]"''!?؟]+$', '')));
+      if e > b then
+        spans := spans || int4range(b, e);
+        d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+        kinds := kinds || 'link'::text;
+      end if;
+      pos := greatest(e, b + 1);
+    end loop;
+  end if;
+
+  -- 4. Phones ----------------------------------------------------------------
+  context := d ~* '(?:رقمي|رقم(?:ي)? (?:الجوال|الواتس|التلفون|الهاتف)|جوالي|جوال|موبايلي|موبايل|تلفوني|تليفون|هاتفي|اتصل|كلمني|كلّمني|دق علي|(?<![a-z])(?:phone|number|mobile|cell|call|whatsapp|tel)(?![a-z]))'
+             or d ~* platform;
+  if d ~ '[0-9].*[0-9]' then
+    -- not phones: dates, times, numbers with a unit or a currency, sizes,
+    -- percentages, versions, order numbers, IBANs
+    d := public.mask_rewrite(d,
+      '(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01]))(?![0-9])'
+      || '|(?<![0-9:])(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9:])(?:\s*(?:am|pm|ص|م|صباح[اًا]?|مساء[اًا]?)(?![a-z]))?'
+      || '|(?<![0-9])(?:[01]?[0-9]|2[0-3])\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])'
+      || '|(?<![0-9])[0-9]{1,4}(?:[.,][0-9]{1,3})*[\s\x01]*(?:%|٪|بالمي[ةه]|percent|k(?![a-z])|m(?![a-z])|ريال|ر\.س|رس(?![' || L || '])|sar|sr(?![a-z])|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?)(?![a-z])'
+      || '|(?:\$|sar|usd|aed|€|£|ريال|v|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*[0-9]+(?:[.,][0-9]+)*'
+      || '|(?<![0-9])[0-9]{2,4}\s*[x×]\s*[0-9]{2,4}(?![0-9])'
+      || '|(?<![a-z])sa[0-9]{2}(?:\s?[0-9]{4}){4,6}(?:\s?[0-9]{1,4})?',
+      'blank');
+  end if;
+  if d ~ '[0-9]' then
+    pos := 1;
+    loop
+      b := regexp_instr(d, '[0-9]+', pos);
+      exit when b = 0;
+      e := regexp_instr(d, '[0-9]+', pos, 1, 1);
+      ng := ng + 1;
+      gs := gs || b;
+      ge := ge || e;
+      gd := gd || substr(d, b, e - b);
+      if ng = 1 then
+        gap := gap || 'b'::text;
+        gsep := gsep || ''::text;
+      else
+        c := substr(d, ge[ng - 1], b - ge[ng - 1]);
+        gsep := gsep || c;
+        c := regexp_replace(c, '(?<![' || L || '])(?:و|ثم|بعدين|بعده|بعدها|وبعدين|وبعده|وبعدها|and|then|next|dash|space|مسافة|شرطة)(?![' || L || '])', '', 'gi');
+        gap := gap || case
+          when c ~ '[\x02\x03]' then 'b'
+          when length(c) <= 12 and c !~ ('[' || L || ']') then 't'
+          when length(c) <= 30 and regexp_count(c, '[' || L || ']+') <= 3 and c !~ '[\n.!?؟]' then 'w'
+          else 'b' end;
+      end if;
+      pos := e;
+    end loop;
+    -- windows of groups
+    a := 1;
+    while a <= ng loop
+      found := false;
+      -- a list (prices, years, days): comma or «و» separated, no leading 0,
+      -- each a round figure or the list rising
+      is_list := false;
+      j := a;
+      while j < ng and gap[j + 1] = 't' and gsep[j + 1] ~ '^[\s\x01]*(?:[,،;]|و|and|-)[\s\x01]*(?:و)?[\s\x01]*$' loop
+        j := j + 1;
+      end loop;
+      if j - a >= 2 then
+        is_list := true;
+        prev := -1;
+        for k in a .. j loop
+          if gd[k] ~ '^0' or length(gd[k]) > 6 then is_list := false; exit; end if;
+        end loop;
+        if is_list then
+          -- all round (prices) or strictly rising (days, years)
+          is_list := true;
+          for k in a .. j loop
+            if not (gd[k] ~ '[05]$' and length(gd[k]) >= 2) then is_list := false; exit; end if;
+          end loop;
+          if not is_list then
+            is_list := true;
+            for k in a .. j loop
+              if gd[k]::bigint <= prev then is_list := false; exit; end if;
+              prev := gd[k]::bigint;
+            end loop;
+          end if;
+        end if;
+        if is_list then
+          a := j + 1;  -- a list is no piece of a number
+          continue;
+        end if;
+      end if;
+      c := '';
+      all_tight := true;
+      k := a;
+      lead := case when substr(d, 1, gs[a] - 1) ~ '\+[\s\x01]*$' then '+' else '' end;
+      best := 0;
+      <<grow>>
+      while k <= ng loop
+        if k > a then
+          exit grow when gap[k] = 'b';
+          if gap[k] = 'w' then all_tight := false; end if;
+        end if;
+        c := c || gd[k];
+        exit grow when length(c) > 15;
+        if length(c) >= 8 and (
+             (all_tight and public.mask_is_phone(lead || c, context))
+             or (not all_tight and c ~ '^(?:05[0-9]{8}|(?:00)?9665[0-9]{8})$')) then
+          best := k;
+        end if;
+        k := k + 1;
+      end loop;
+      if best > 0 then
+        found := true;
+        -- the mask covers the groups, a '+' written before them and pads
+        b := gs[a];
+        e := ge[best];
+        if lead = '+' then
+          b := length(regexp_replace(substr(d, 1, gs[a] - 1), '\+[\s\x01]*$', '')) + 1;
+        end if;
+        while b > 1 and substr(d, b - 1, 1) = chr(1) loop b := b - 1; end loop;
+        while e <= length(d) and substr(d, e, 1) = chr(1) loop e := e + 1; end loop;
+        spans := spans || int4range(b, e);
+        kinds := kinds || 'phone'::text;
+        a := best + 1;
+      end if;
+      if not found then
+        if p_mask_loose then
+          b := gs[a];
+          e := ge[a];
+          while b > 1 and substr(d, b - 1, 1) = chr(1) loop b := b - 1; end loop;
+          while e <= length(d) and substr(d, e, 1) = chr(1) loop e := e + 1; end loop;
+          spans := spans || int4range(b, e);
+        end if;
+        loose := loose || gd[a];
+        a := a + 1;
+      end if;
+    end loop;
+    if context and length(loose) >= 7 then
+      sus := sus || 'digits_with_phone_cue'::text;
+    end if;
+  end if;
+
+  -- 5. Handles ---------------------------------------------------------------
+  if d ~* '[a-z]' then
+    -- @name anywhere (not "@5pm")
+    pat := '@(?![0-9]{1,2}(?:am|pm)?(?![a-z0-9_]))(?=[a-z0-9_.]{3})[a-z0-9_.]*[a-z_][a-z0-9_.]*';
+    pos := 1;
+    loop
+      b := regexp_instr(d, pat, pos, 1, 0, 'i');
+      exit when b = 0;
+      e := regexp_instr(d, pat, pos, 1, 1, 'i');
+      hit := substr(d, b, e - b);
+      e := e - (length(hit) - length(rtrim(hit, '.')));
+      spans := spans || int4range(b, e);
+      d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+      kinds := kinds || 'handle'::text;
+      pos := e;
+    end loop;
+    if d ~* platform or d ~* cue then
+      -- P1: platform or cue, then ':' / 'is' / «هو», then a name
+      -- P2: an Arabic platform or cue directly followed by a Latin name
+      -- P3: "my snap ahmed", "our ig ahmed"
+      -- P4: a Latin name followed by an Arabic platform («ahmed على سناب»)
+      for k in 1 .. 4 loop
+        pat := case k
+          when 1 then '(?:' || platform || '|' || cue || ')(?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*(?:[:=>→]|-(?!-)|is|هو|هي)[\s\x01]*(?:[:=>→])?[\s\x01]*@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
+          when 2 then '(?:' || platform_ar || '|' || cue_ar || case when d ~* cue then '|' || platform_en else '' end || ')(?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*(?:عليه|على|في|:)?[\s\x01]*@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
+          when 3 then '(?<![a-z])(?:my|our)[\s\x01]+(?:' || platform_en || '|username|handle|account|id)[\s\x01]+(?:is[\s\x01]+|:[\s\x01]*)?@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
+          else '(?<![a-z0-9_.@/\-])([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_@])[\s\x01]*(?:على|في|عال|ع)?[\s\x01]*(?:' || platform_ar || ')'
+        end;
+        pos := 1;
+        loop
+          b := regexp_instr(d, pat, pos, 1, 0, 'i', 1);
+          exit when b = 0;
+          e := regexp_instr(d, pat, pos, 1, 1, 'i', 1);
+          hit := rtrim(substr(d, b, e - b), '.-');
+          e := b + length(hit);
+          if lower(hit) !~ ('^(?:' || plain || ')$') or (k = 1 and lower(hit) !~ '^(?:the|a|an|and|or|for|on|in|to|ads?)$') then
+            if lower(hit) !~ ('^(?:' || platform_en || '|' || cue_en || ')$') then
+              spans := spans || int4range(b, e);
+              d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+              kinds := kinds || 'handle'::text;
+            end if;
+          end if;
+          pos := greatest(e, b + 1);
+        end loop;
+      end loop;
+      -- handle-shaped: letters with digits, '_' or an inner '.'
+      pat := '(?<![a-z0-9_.@/\-])(?=[a-z0-9_.]{5,})(?=[a-z0-9_.]*[a-z][a-z0-9_.]*[a-z])[a-z0-9_]+(?:[._][a-z0-9_]+)*(?![a-z0-9_@])';
+      pos := 1;
+      loop
+        b := regexp_instr(d, pat, pos, 1, 0, 'i');
+        exit when b = 0;
+        e := regexp_instr(d, pat, pos, 1, 1, 'i');
+        hit := substr(d, b, e - b);
+        if hit ~ '[0-9_.]' then
+          spans := spans || int4range(b, e);
+          d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+          kinds := kinds || 'handle'::text;
+        end if;
+        pos := greatest(e, b + 1);
+      end loop;
+      if cardinality(kinds) = 0 and d ~* '(?:كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|(?<![a-z])(?:add me|dm me|message me|contact me|text me|call me|reach me)(?![a-z]))' then
+        sus := sus || 'contact_request'::text;
+      end if;
+    end if;
+  end if;
+
+  loose_digits := loose;
+  suspects := sus;
+  if cardinality(spans) = 0 then
+    return;
+  end if;
+  select array_agg(distinct x order by x) into hits from unnest(kinds) x;
+  -- merge the spans, then rebuild the text from the normalised copy
+  select array_agg(x order by lower(x)) into spans
+    from unnest((select range_agg(y) from unnest(spans) y)) x;
+  out_text := '';
+  last := 1;
+  foreach r in array spans loop
+    out_text := out_text || substr(m, last, lower(r) - last) || '[🔒]';
+    last := upper(r);
+  end loop;
+  out_text := out_text || substr(m, last);
+  masked := out_text;
+end
+$$;
+
+-- Same signature and callers as before: every writer still goes through it.
+create or replace function public.mask_contact_details(p_text text, out masked text, out hits text[])
+language sql immutable set search_path = '' as $$
+  select s.masked, s.hits from public.mask_contact_scan(p_text) s
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Suspicious but not certain: a row for the operators, not a blind mask
+-- ---------------------------------------------------------------------------
+create table public.chat_message_flags (
+  id bigint generated always as identity primary key,
+  chat_id uuid not null references public.private_chats (id) on delete cascade,
+  message_id uuid not null,
+  sender_type varchar(20) not null check (sender_type in ('client', 'freelancer')),
+  reason text not null check (reason in
+    ('split_number', 'digit_budget', 'digits_with_phone_cue', 'contact_request')),
+  details jsonb not null default '{}'::jsonb,
+  status text not null default 'open' check (status in ('open', 'dismissed', 'confirmed')),
+  created_at timestamptz not null default now(),
+  reviewed_at timestamptz
+);
+create index chat_message_flags_open_idx on public.chat_message_flags (created_at desc)
+  where status = 'open';
+create index chat_message_flags_chat_idx on public.chat_message_flags (chat_id, created_at desc);
+alter table public.chat_message_flags enable row level security;
+revoke all on public.chat_message_flags from anon, authenticated, service_role;
+-- The operator console (service role) lists and closes flags; rows are written
+-- only by the trigger below.
+grant select, update (status, reviewed_at) on public.chat_message_flags to service_role;
+
+-- ---------------------------------------------------------------------------
+-- Across messages: runs after chat_messages_moderate (trigger names sort).
+-- The sender's digits of the last 10 minutes (up to 5 messages before this
+-- one) are a budget: when this message completes a phone with them, its
+-- digits are masked and a 'split_number' flag is written; 8 digits or more
+-- that form no phone are only flagged ('digit_budget').
+-- ---------------------------------------------------------------------------
+create or replace function public.chat_messages_moderate_window() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  s record;
+  prev record;
+  piece text;
+  cand text;
+  ids uuid[] := '{}';
+  total integer;
+  pieces integer := 1;
+  split boolean := false;
+  reason text;
+begin
+  if new.message_type = 'system' or new.sender_type is null
+     or coalesce(new.message_content, '') = '' then
+    return new;
+  end if;
+  select * into s from public.mask_contact_scan(new.message_content);
+  foreach reason in array s.suspects loop
+    insert into public.chat_message_flags (chat_id, message_id, sender_type, reason, details)
+    values (new.chat_id, new.id, new.sender_type, reason,
+            jsonb_build_object('excerpt', left(new.message_content, 200)));
+  end loop;
+  if s.loose_digits = '' then
+    return new;
+  end if;
+  cand := s.loose_digits;
+  total := length(cand);
+  for prev in
+    select m.id, m.message_content from public.chat_messages m
+     where m.chat_id = new.chat_id and m.sender_type = new.sender_type
+       and m.message_type <> 'system' and m.created_at > now() - interval '10 minutes'
+     order by m.created_at desc limit 5
+  loop
+    select x.loose_digits into piece from public.mask_contact_scan(prev.message_content) x;
+    continue when piece = '';
+    cand := piece || cand;
+    ids := ids || prev.id;
+    total := total + length(piece);
+    pieces := pieces + 1;
+    if length(cand) between 8 and 15 and public.mask_is_phone(cand, false) then
+      split := true;
+      exit;
+    end if;
+  end loop;
+  if split then
+    select x.masked into new.message_content
+      from public.mask_contact_scan(new.message_content, true) x;
+    new.was_masked := true;
+    insert into public.chat_message_flags (chat_id, message_id, sender_type, reason, details)
+    values (new.chat_id, new.id, new.sender_type, 'split_number',
+            jsonb_build_object('earlier_messages', to_jsonb(ids), 'digits', length(cand)));
+    perform public.log_activity(new.sender_type, new.sender_id, 'chat.message_moderated',
+      'private_chat', new.chat_id::text,
+      jsonb_build_object('contact_details', jsonb_build_array('phone_in_pieces'), 'banned_words', 0));
+  elsif pieces >= 2 and total >= 8 and not exists (
+      select 1 from public.chat_message_flags f
+       where f.chat_id = new.chat_id and f.sender_type = new.sender_type
+         and f.reason = 'digit_budget' and f.created_at > now() - interval '10 minutes') then
+    insert into public.chat_message_flags (chat_id, message_id, sender_type, reason, details)
+    values (new.chat_id, new.id, new.sender_type, 'digit_budget',
+            jsonb_build_object('earlier_messages', to_jsonb(ids), 'digits', total));
+  end if;
+  return new;
+end
+$$;
+
+create trigger chat_messages_moderate_window
+  before insert on public.chat_messages
+  for each row execute function public.chat_messages_moderate_window();
+
+-- ---------------------------------------------------------------------------
+-- One short, kind note when something was masked, not one after every message:
+-- the note is written at most once per chat in 30 minutes. (Same function as
+-- 20251124000200 otherwise.)
+-- ---------------------------------------------------------------------------
+update public.message_catalogue set title = 'حماية الخصوصية',
+  body = '🔒 أخفينا بيانات تواصل حفاظًا على حقكما. نسعد بأن يبقى تواصلكما داخل خدوم.'
+ where key = 'chat.masked' and locale = 'ar';
+update public.message_catalogue set title = 'Privacy',
+  body = '🔒 We hid contact details to protect you both. Let’s keep talking on Khadum.'
+ where key = 'chat.masked' and locale = 'en';
+
+create or replace function public.chat_messages_after_send() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  note record;
+  chat record;
+begin
+  if new.message_type = 'system' then
+    return new;
+  end if;
+  perform public.log_activity(new.sender_type, new.sender_id, 'chat.message_sent',
+    'private_chat', new.chat_id::text,
+    jsonb_build_object('message_id', new.id, 'type', new.message_type, 'masked', new.was_masked));
+  if new.was_masked then
+    select * into note from public.render_message('chat.masked', 'ar', '{}'::jsonb);
+    if not exists (select 1 from public.chat_messages m
+                    where m.chat_id = new.chat_id and m.message_type = 'system'
+                      and m.message_content = note.body
+                      and m.created_at > now() - interval '30 minutes') then
+      insert into public.chat_messages (chat_id, sender_type, sender_id, message_content, message_type)
+      values (new.chat_id, null, 'system', note.body, 'system');
+    end if;
+  end if;
+  if new.sender_type = 'client' then
+    select c.*, r.client_name into chat from public.private_chats c
+      left join public.client_requests r on r.id = c.request_id where c.id = new.chat_id;
+    -- One unread alert per chat, not one per message.
+    if not exists (select 1 from public.notifications n
+                   where n.request_id = chat.request_id and n.type = 'chat_message'
+                     and n.is_read = false) then
+      select * into note from public.render_message('notification.chat_message', 'ar',
+        jsonb_build_object('client_name', coalesce(chat.client_name, ''),
+                           'preview', left(new.message_content, 80)));
+      insert into public.notifications (freelancer_id, request_id, title, message, type)
+      values (chat.freelancer_id, chat.request_id, note.title, note.body, 'chat_message');
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Privileges: the masking functions are called by the triggers (security
+-- definer) and by the service role; nobody else calls them directly.
+-- ---------------------------------------------------------------------------
+revoke execute on function public.mask_number_words() from public, anon, authenticated;
+revoke execute on function public.mask_number_word_pattern() from public, anon, authenticated;
+revoke execute on function public.mask_tld_pattern() from public, anon, authenticated;
+revoke execute on function public.mask_platform_pattern(text) from public, anon, authenticated;
+revoke execute on function public.mask_cue_pattern(text) from public, anon, authenticated;
+revoke execute on function public.mask_is_phone(text, boolean) from public, anon, authenticated;
+revoke execute on function public.mask_phrase_digits(text) from public, anon, authenticated;
+revoke execute on function public.mask_rewrite(text, text, text) from public, anon, authenticated;
+revoke execute on function public.mask_contact_scan(text, boolean) from public, anon, authenticated;
+revoke execute on function public.mask_contact_details(text) from public, anon, authenticated;
+revoke execute on function public.chat_messages_moderate_window() from public, anon, authenticated;
+grant execute on function public.mask_number_words() to service_role;
+grant execute on function public.mask_number_word_pattern() to service_role;
+grant execute on function public.mask_tld_pattern() to service_role;
+grant execute on function public.mask_platform_pattern(text) to service_role;
+grant execute on function public.mask_cue_pattern(text) to service_role;
+grant execute on function public.mask_is_phone(text, boolean) to service_role;
+grant execute on function public.mask_phrase_digits(text) to service_role;
+grant execute on function public.mask_rewrite(text, text, text) to service_role;
+grant execute on function public.mask_contact_scan(text, boolean) to service_role;
+grant execute on function public.mask_contact_details(text) to service_role;

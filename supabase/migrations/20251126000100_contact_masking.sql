@@ -101,7 +101,7 @@ $$;
 -- Top-level domains: generic ones people use plus every country code.
 create or replace function public.mask_tld_pattern() returns text
 language sql immutable parallel safe set search_path = '' as $$
-  select 'com|net|org|info|biz|io|co|me|app|dev|xyz|online|site|store|shop|tech|link|page|blog|'
+  select 'com|كوم|net|org|info|biz|io|co|me|app|dev|xyz|online|site|store|shop|tech|link|page|blog|'
     || 'art|design|studio|agency|digital|media|email|live|life|world|today|space|website|'
     || 'club|pro|name|mobi|tv|cc|ly|gg|gl|ee|gd|gy|to|sh|ai|is|so|fm|am|bio|click|one|top|'
     || 'vip|work|works|solutions|services|company|network|group|center|global|cloud|host|'
@@ -251,40 +251,175 @@ begin
 end
 $$;
 
+-- Where a pattern matches: one pass of regexp_matches and one of
+-- regexp_split_to_array (the pieces between matches give the positions), so
+-- the cost does not grow with the number of matches. texts holds the first
+-- capture group of the pattern when it has one, else the whole match.
+create or replace function public.mask_spans(p_text text, p_pattern text, p_flags text,
+  out spans int4range[], out texts text[])
+language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  parts text[];
+  ms text[];
+  toks text[];
+  pos integer := 1;
+  k integer;
+begin
+  spans := '{}';
+  texts := '{}';
+  select array_agg(x[1] order by o), array_agg(coalesce(x[2], x[1]) order by o)
+    into ms, toks
+    from regexp_matches(p_text, '(' || p_pattern || ')', 'g' || p_flags) with ordinality t(x, o);
+  if ms is null then
+    return;
+  end if;
+  -- the same pattern text, so the compiled expression is reused from the cache
+  parts := regexp_split_to_array(p_text, '(' || p_pattern || ')', p_flags);
+  for k in 1 .. array_length(ms, 1) loop
+    pos := pos + length(parts[k]);
+    spans := spans || int4range(pos, pos + length(ms[k]));
+    texts := texts || toks[k];
+    pos := pos + length(ms[k]);
+  end loop;
+end
+$$;
+
 -- Replace every match of a pattern by a computed text padded with chr(1) to
 -- the same length, so that positions in the copy stay those of the text.
 --   p_what: 'at' -> '@', 'dot' -> '.', 'squeeze' -> the match without spaces,
---           'words' -> the digits of a phrase of number words.
+--           'blank' -> chr(3) (a number that is no phone: date, price...).
 create or replace function public.mask_rewrite(p_text text, p_pattern text, p_what text)
 returns text language plpgsql immutable parallel safe set search_path = '' as $$
 declare
   s text := p_text;
-  pos integer := 1;
-  b integer;
-  e integer;
+  f record;
+  k integer;
   hit text;
   rep text;
 begin
-  loop
-    b := regexp_instr(s, p_pattern, pos, 1, 0, 'i');
-    exit when b = 0;
-    e := regexp_instr(s, p_pattern, pos, 1, 1, 'i');
-    if e <= b then
-      pos := b + 1;
-      continue;
-    end if;
-    hit := substr(s, b, e - b);
+  select * into f from public.mask_spans(p_text, p_pattern, 'i');
+  for k in reverse coalesce(array_length(f.spans, 1), 0) .. 1 loop
+    hit := substr(s, lower(f.spans[k]), upper(f.spans[k]) - lower(f.spans[k]));
     rep := case p_what
-      when 'at' then '@'
-      when 'dot' then '.'
-      when 'squeeze' then regexp_replace(hit, '[\s\x01]', '', 'g')
-      when 'words' then public.mask_phrase_digits(hit)
+      when 'atdot' then case when hit ~* 'dot|\.|دوت|نقطة|period' then '.' else '@' end
+      when 'squeeze' then translate(hit, ' ' || chr(1), '')
       when 'blank' then repeat(chr(3), length(hit))
     end;
-    if rep is not null and length(rep) <= length(hit) then
-      s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep)) from b for e - b);
+    s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep))
+                 from lower(f.spans[k]) for length(hit));
+  end loop;
+  return s;
+end
+$$;
+
+-- The same, only in windows around where a (simple, fast) trigger matches.
+create or replace function public.mask_rewrite_near(p_text text, p_trigger text,
+  p_pattern text, p_what text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  s text := p_text;
+  f record;
+  r int4range;
+  wb integer;
+  win text;
+  changed text;
+begin
+  select * into f from public.mask_spans(p_text, p_trigger, 'i');
+  foreach r in array f.spans loop
+    wb := greatest(1, lower(r) - 40);
+    win := substr(s, wb, upper(r) + 40 - wb);
+    changed := public.mask_rewrite(win, p_pattern, p_what);
+    if changed <> win then
+      s := overlay(s placing changed from wb for length(win));
     end if;
+  end loop;
+  return s;
+end
+$$;
+
+-- Number words to digits: the words of the text are looked up in
+-- mask_number_words(); words joined only by separators, «و» or digits make
+-- one phrase, and the phrase becomes its digits (padded, same length).
+create or replace function public.mask_number_words_to_digits(p_text text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  words constant jsonb := public.mask_number_words();
+  tok constant text := '([a-z]+(?:[0-9][a-z]*)?|[\u0621-\u064A\u066E-\u06D3]+)';
+  s text := p_text;
+  toks text[];
+  parts text[];
+  pos integer := 1;
+  k integer;
+  t text;
+  b integer;
+  e integer;
+  wb integer[] := '{}';
+  we integer[] := '{}';
+  phrase_b integer[] := '{}';
+  phrase_e integer[] := '{}';
+  n integer;
+  hit text;
+  rep text;
+  rel integer;
+  sub text;
+begin
+  select array_agg(x[1] order by o) into toks
+    from regexp_matches(p_text, tok, 'gi') with ordinality m(x, o);
+  if toks is null then
+    return s;
+  end if;
+  parts := regexp_split_to_array(p_text, tok, 'i');
+  for k in 1 .. array_length(toks, 1) loop
+    pos := pos + length(parts[k]);
+    t := lower(toks[k]);
+    b := pos;
+    e := pos + length(t);
     pos := e;
+    if words ? t then
+      wb := wb || b;
+      we := we || e;
+    elsif left(t, 1) = 'و' and words ? substr(t, 2) then
+      wb := wb || b;                            -- «وعشرين»
+      we := we || e;
+    elsif t ~ '[0-9]' then
+      -- "five1two" in "05five1two34567": the letter runs one by one
+      rel := 1;
+      foreach sub in array regexp_split_to_array(t, '[0-9]+') loop
+        continue when sub = '';
+        rel := strpos(substr(t, rel), sub) + rel - 1;
+        if words ? sub then
+          wb := wb || (b + rel - 1);
+          we := we || (b + rel - 1 + length(sub));
+        end if;
+        rel := rel + length(sub);
+      end loop;
+    end if;
+  end loop;
+  n := coalesce(array_length(wb, 1), 0);
+  if n = 0 then
+    return s;
+  end if;
+  b := wb[1];
+  e := we[1];
+  for k in 2 .. n + 1 loop
+    if k <= n and length(btrim(substr(p_text, e, wb[k] - e), E' \x01,،-_.*|/:و0123456789')) = 0 then
+      e := we[k];
+    else
+      phrase_b := phrase_b || b;
+      phrase_e := phrase_e || e;
+      if k <= n then
+        b := wb[k];
+        e := we[k];
+      end if;
+    end if;
+  end loop;
+  for k in reverse array_length(phrase_b, 1) .. 1 loop
+    hit := substr(s, phrase_b[k], phrase_e[k] - phrase_b[k]);
+    rep := public.mask_phrase_digits(hit);
+    if rep is not null and length(rep) <= length(hit) then
+      s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep))
+                   from phrase_b[k] for length(hit));
+    end if;
   end loop;
   return s;
 end
@@ -314,18 +449,38 @@ declare
   cue constant text := public.mask_cue_pattern('all');
   cue_ar constant text := public.mask_cue_pattern('ar');
   cue_en constant text := public.mask_cue_pattern('en');
-  plain constant text := 'ads|ad|and|or|the|a|an|is|are|to|for|with|in|on|at|of|my|me|you|your|our|we|it|this|that|'
-    || 'campaign|campaigns|marketing|content|story|stories|reel|reels|post|posts|video|videos|page|pages|'
-    || 'account|accounts|filter|filters|lens|lenses|premium|business|profile|followers|likes|views|live|'
-    || 'shop|store|team|group|groups|channel|api|pixel|manager|strategy|plan|package|design|designs|photo|'
-    || 'photos|creator|influencer|influencers|boost|promotion|promo|also|too|only|please|thanks|thank|'
-    || 'ok|okay|yes|no|link|links|spotlight|shorts|tweets|tweet|thread|bio|highlights|ads\.|analytics|insights|'
-    || 'audience|reach|engagement|organic|paid|budget|growth|brand|logo|media|social|platform|platforms|'
-    || 'messages|message|calls|call|status|group|community|ecommerce|stream|streaming|'
-    || 'sa|ksa|saudi|uae|egypt|riyadh|jeddah|only|both|plus|pro|lite|web|desktop|mobile|app|apps';
+  -- a number followed by one of these is a quantity, a price or a size
+  units constant text := '^(?:[.,][0-9]{1,3})*[\s\x01]*(?:%|٪|بالمي[ةه]|percent|k(?![a-z])|m(?![a-z])|ريال|ر\.س|رس(?![' || L || '])|sar|sr(?![a-z])|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?)(?![a-z])';
+  plain constant text[] := array[
+    'ads', 'ad', 'and', 'or', 'the', 'a', 'an', 'is', 'are', 'to', 'for', 'with', 'in', 'on',
+    'at', 'of', 'my', 'me', 'you', 'your', 'our', 'we', 'it', 'this', 'that', 'campaign',
+    'campaigns', 'marketing', 'content', 'story', 'stories', 'reel', 'reels', 'post', 'posts',
+    'video', 'videos', 'page', 'pages', 'account', 'accounts', 'filter', 'filters', 'lens',
+    'lenses', 'premium', 'business', 'profile', 'followers', 'likes', 'views', 'live', 'shop',
+    'store', 'team', 'group', 'groups', 'channel', 'api', 'pixel', 'manager', 'strategy', 'plan',
+    'package', 'design', 'designs', 'photo', 'photos', 'creator', 'influencer', 'influencers',
+    'boost', 'promotion', 'promo', 'also', 'too', 'only', 'please', 'thanks', 'thank', 'ok',
+    'okay', 'yes', 'no', 'link', 'links', 'spotlight', 'shorts', 'tweets', 'tweet', 'thread',
+    'bio', 'highlights', 'ads.', 'analytics', 'insights', 'audience', 'reach', 'engagement',
+    'organic', 'paid', 'budget', 'growth', 'brand', 'logo', 'media', 'social', 'platform',
+    'platforms', 'messages', 'message', 'calls', 'call', 'status', 'community', 'ecommerce',
+    'stream', 'streaming', 'sa', 'ksa', 'saudi', 'uae', 'egypt', 'riyadh', 'jeddah', 'both',
+    'plus', 'pro', 'lite', 'web', 'desktop', 'mobile', 'app', 'apps'];
+  not_names constant text[] := array['snap', 'snapchat', 'insta', 'instagram', 'twitter', 'tiktok', 'telegram',
+    'tele', 'whatsapp', 'whats', 'facebook', 'linkedin', 'discord', 'youtube', 'behance', 'dribbble', 'skype',
+    'threads', 'signal', 'viber', 'wechat', 'gmail', 'hotmail', 'outlook', 'yahoo', 'icloud', 'username',
+    'handle', 'email', 'mail', 'user', 'account'];
+  w record;
+  mt text[];
+  arabic boolean;
+  has_cue boolean;
+  wb integer;
+  win text;
   o text := coalesce(p_text, '');
   m text;
   d text;
+  f record;
+  parts text[];
   spans int4range[] := '{}';
   r int4range;
   kinds text[] := '{}';
@@ -333,7 +488,8 @@ declare
   -- digit groups
   gs integer[] := '{}';
   ge integer[] := '{}';
-  gd text[] := '{}';
+  gd text[];
+  benign boolean[] := '{}';
   gap text[] := '{}';   -- kind of the gap before group k: 't'ight, 'w'ide, 'b'reak
   gsep text[] := '{}';
   ng integer := 0;
@@ -346,6 +502,11 @@ declare
   c text;
   lead text;
   all_tight boolean;
+  latin boolean;
+  trig text;
+  has_digit boolean;
+  has_platform boolean;
+  nwords integer;
   best integer;
   found boolean;
   context boolean;
@@ -368,35 +529,42 @@ begin
 
   -- 1. Normalise ------------------------------------------------------------
   m := normalize(o, nfkc);
-  -- invisible and joining marks, tatweel, variation selectors, keycap combiner
-  m := regexp_replace(m, '[\u00AD\u034F\u061C\u0640\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u20E3\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\U000E0001|[\U000E0020-\U000E007F]|[\U000E0100-\U000E01EF]|[\U0001F3FB-\U0001F3FF]', '', 'g');
+  -- invisible and joining marks, tatweel, variation selectors, keycap
+  -- combiner, tags and skin tones go; unusual spaces become a space
+  m := regexp_replace(m, '[\u00AD\u034F\u061C\u0640\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u20E3\u3164\uFE00-\uFE0F\uFEFF\uFFA0\U000E0001\U000E0020-\U000E007F\U000E0100-\U000E01EF\U0001F3FB-\U0001F3FF]', '', 'g');
   m := replace(m, '🔟', '10');
   m := regexp_replace(m, '[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\t\r]', ' ', 'g');
   -- digits of every script to ASCII (NFKC already did full-width, mathematical
-  -- and circled ones); then 🔟 and the negative circled digits.
-  d := translate(m,
-    '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯੦੧੨੩੪੫੬੭੮੯૦૧૨૩૪૫૬૭૮૯୦୧୨୩୪୫୬୭୮୯௦௧௨௩௪௫௬௭௮௯౦౧౨౩౪౫౬౭౮౯೦೧೨೩೪೫೬೭೮೯൦൧൨൩൪൫൬൭൮൯๐๑๒๓๔๕๖๗๘๙໐໑໒໓໔໕໖໗໘໙༠༡༢༣༤༥༦༧༨༩၀၁၂၃၄၅၆၇၈၉០១២៣៤៥៦៧៨៩᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙⓿❶❷❸❹❺❻❼❽❾➀➁➂➃➄➅➆➇➈➊➋➌➍➎➏➐➑➒⓵⓶⓷⓸⓹⓺⓻⓼⓽。｡',
-    '012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789123456789123456789123456789..');
-  if m = o and d !~ '[0-9@.:/a-zA-Z\u0621-\u064A]' then
-    return;  -- nothing that could hold a contact
+  -- and circled ones)
+  d := m;
+  if d ~ '[\u0660-\u0669\u06F0-\u06F9]' then
+    d := translate(d, '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹', '01234567890123456789');
   end if;
-  -- bracketed and spelled symbols
-  d := regexp_replace(d, '[(\[{<]([@.])[)\]}>]', chr(1) || '\1' || chr(1), 'g');
-  d := public.mask_rewrite(d, '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign)[\s\x01]*', 'at');
-  d := public.mask_rewrite(d, '(?<=[a-z0-9_])\s+(?:at|arroba|آت|أت)\s+(?=(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|[a-z0-9\-]+[\s\x01]*(?:\.|dot|\(dot\)|\[dot\]|دوت|نقطة))', 'at');
-  d := public.mask_rewrite(d, '[\s\x01]*(?:[(\[{<]\s*(?:dot|\.|نقطة|دوت|period)\s*[)\]}>]|(?<![a-z])dot(?![a-z])|دوت|(?<=[a-z0-9])\s*نقطة\s*(?=[a-z])|(?<![a-z])period(?=\s*(?:com|net|org|sa|me)(?![a-z])))[\s\x01]*', 'dot');
-  d := regexp_replace(d, '(?<=\.\x01*)كوم', 'com', 'g');
-  d := regexp_replace(d, '(?<=[a-z])٫|٫(?=[a-z])', '.', 'gi');
+  if d ~ '[\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u17E0-\u17E9\u1810-\u1819\u24F5-\u24FF\u2776-\u2793\u3002\uFF61\u066B\u066C]' then
+    d := translate(d,
+    '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯੦੧੨੩੪੫੬੭੮੯૦૧૨૩૪૫૬૭૮૯୦୧୨୩୪୫୬୭୮୯௦௧௨௩௪௫௬௭௮௯౦౧౨౩౪౫౬౭౮౯೦೧೨೩೪೫೬೭೮೯൦൧൨൩൪൫൬൭൮൯๐๑๒๓๔๕๖๗๘๙໐໑໒໓໔໕໖໗໘໙༠༡༢༣༤༥༦༧༨༩၀၁၂၃၄၅၆၇၈၉០១២៣៤៥៦៧៨៩᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙⓿❶❷❸❹❺❻❼❽❾➀➁➂➃➄➅➆➇➈➊➋➌➍➎➏➐➑➒⓵⓶⓷⓸⓹⓺⓻⓼⓽。｡٬٫',
+    '012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789123456789123456789123456789..,.');
+  end if;
+  latin := lower(d) <> upper(d);
+  has_digit := d ~ '[0-9]';
+  -- bracketed symbols, spelled «at» and «dot» (one pattern)
+  trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|(?:^|[^a-z])(?:at|dot|period|arroba)(?:[^a-z]|$)|آت|أت|دوت|نقطة|علامة|(?:^|\s)ات(?:\s|$)';
+  if d ~* trig then
+    d := public.mask_rewrite_near(d, trig,
+      '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@|dot|\.|نقطة|دوت|period)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign'
+      || '|(?<![a-z])dot(?![a-z])|دوت|(?<=[a-z0-9])\s*نقطة\s*(?=[a-z])|(?<![a-z])period(?=\s*(?:com|net|org|sa|me)(?![a-z]))'
+      || '|(?<=[a-z0-9_])\s+(?:at|arroba|آت|أت|ات)\s+(?=(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|[a-z0-9\-]+[\s\x01]*(?:\.|dot|\(dot\)|\[dot\]|دوت|نقطة)))[\s\x01]*',
+      'atdot');
+  end if;
   -- spaced letters: "a h m e d", "0 5 5", "g m a i l"
-  d := public.mask_rewrite(d, '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
-  -- number words -> digits (only phrases that hold at least one word)
-  pat := '(?<![' || L || '])(?:(?:' || public.mask_number_word_pattern() || ')|[0-9]+)'
-      || '(?:[\s\x01,،\-_.*|/:]*(?:و\s*)?(?:(?:' || public.mask_number_word_pattern() || ')|[0-9]+))*(?![' || L || '])';
-  if d ~* ('(?<![' || L || '])(?:' || public.mask_number_word_pattern() || ')(?![' || L || '])') then
-    d := public.mask_rewrite(d, pat, 'words');
+  if latin and d ~* '[a-z0-9@._][ \x01][a-z0-9@._][ \x01][a-z0-9@._][ \x01][a-z0-9@._]' then
+    d := public.mask_rewrite(d, '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
   end if;
+  -- number words -> digits
+  d := public.mask_number_words_to_digits(d);
   -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
-  if d ~ '[0-9]' then
+  has_digit := d ~ '[0-9]';
+  if has_digit and d ~ '[0-9][oOlIاه]|[oOlI][0-9]' then
     d := regexp_replace(d, '(?<=[0-9])[oO](?=[0-9oO])|(?<![a-zA-Z])[oO](?=[0-9])|(?<=[0-9])[oO](?![a-zA-Z])', '0', 'g');
     d := regexp_replace(d, '(?<=[0-9])[lI](?=[0-9lI])|(?<![a-zA-Z])[lI](?=[0-9]{2})|(?<=[0-9]{2})[lI](?![a-zA-Z])', '1', 'g');
     d := regexp_replace(d, '(?<=[0-9])ا(?=[0-9])', '1', 'g');
@@ -404,24 +572,22 @@ begin
   end if;
 
   -- 2. Emails ----------------------------------------------------------------
-  if d ~ '@' then
+  if strpos(d, '@') > 0 then
     pat := '[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*[a-z0-9\-]+(?:[\s\x01]*\.[\s\x01]*[a-z0-9\-]+)*[\s\x01]*\.[\s\x01]*(?:' || tld || ')(?![a-z])'
       || '|[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:[\s\x01.]*(?:com|net)(?![a-z]))?';
-    pos := 1;
-    loop
-      b := regexp_instr(d, pat, pos, 1, 0, 'i');
-      exit when b = 0;
-      e := regexp_instr(d, pat, pos, 1, 1, 'i');
-      spans := spans || int4range(b, e);
-      d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+    select * into f from public.mask_spans(d, pat, 'i');
+    foreach r in array f.spans loop
+      spans := spans || r;
+      d := overlay(d placing repeat(chr(2), upper(r) - lower(r)) from lower(r) for upper(r) - lower(r));
       kinds := kinds || 'email'::text;
-      pos := e;
     end loop;
   end if;
 
   -- 3. Links -----------------------------------------------------------------
-  if d ~* '[a-z][\s\x01]*[.:/]|www|linktr|beacons' then
-    d := regexp_replace(d, '(?<![a-z])(asp|vb|ado)\.net(?![a-z])', repeat(chr(3), 7), 'gi');
+  if latin and (strpos(d, '.') > 0 or strpos(d, '/') > 0 or d ilike '%www%' or d ilike '%linktr%' or d ilike '%beacons%') then
+    if d ilike '%.net%' then
+      d := public.mask_rewrite(d, '(?<![a-z])(?:asp|vb|ado)\.net(?![a-z])', 'blank');
+    end if;
     pat := '(?:h[xt]{2}ps?|ftp)[\s\x01]*:[\s\x01]*/[\s\x01]*/[^\s]*'
       || '|www[\s\x01]*\.[\s\x01]*[^\s]+'
       || '|www[\s\x01.]+[a-z0-9\-]+[\s\x01.]+(?:' || tld || ')(?![a-z])[^\s]*'
@@ -430,11 +596,10 @@ begin
       || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)[\s\x01]*/[\s\x01]*[a-z0-9_.\-]+'
       || '|(?<![a-z])(?:wa|t)[\s\x01]+me[\s\x01]*/[\s\x01]*[^\s]+'
       || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)[\s\x01]*\.?[\s\x01]*(?:com|me)[\s\x01]*/[\s\x01]*[^\s]+';
-    pos := 1;
-    loop
-      b := regexp_instr(d, pat, pos, 1, 0, 'i');
-      exit when b = 0;
-      e := regexp_instr(d, pat, pos, 1, 1, 'i');
+    select * into f from public.mask_spans(d, pat, 'i');
+    foreach r in array f.spans loop
+      b := lower(r);
+      e := upper(r);
       -- a trailing full stop or bracket belongs to the sentence
       hit := substr(d, b, e - b);
       e := e - (length(hit) - length(regexp_replace(hit, '[.,،)\]"''!?؟]+$', '')));
@@ -443,73 +608,93 @@ begin
         d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
         kinds := kinds || 'link'::text;
       end if;
-      pos := greatest(e, b + 1);
     end loop;
   end if;
 
   -- 4. Phones ----------------------------------------------------------------
-  context := d ~* '(?:رقمي|رقم(?:ي)? (?:الجوال|الواتس|التلفون|الهاتف)|جوالي|جوال|موبايلي|موبايل|تلفوني|تليفون|هاتفي|اتصل|كلمني|كلّمني|دق علي|(?<![a-z])(?:phone|number|mobile|cell|call|whatsapp|tel)(?![a-z]))'
-             or d ~* platform;
-  if d ~ '[0-9].*[0-9]' then
+  -- where a platform or a cue is named (Arabic and Latin apart: one
+  -- alternation of both is much slower in PostgreSQL's regex engine)
+  select * into w from public.mask_spans(d, platform_ar || '|' || cue_ar, '');
+  if latin then
+    select * into f from public.mask_spans(d, platform_en || '|' || cue_en, 'i');
+    w.spans := w.spans || f.spans;
+    w.texts := w.texts || f.texts;
+  end if;
+  has_platform := cardinality(w.spans) > 0;
+  context := has_digit and (has_platform or d ~* 'رقم|جوال|موبايل|تلفون|تليفون|هاتف|اتصل|كلمني|كلّمني|دق علي|phone|number|mobile|cell|call|whatsapp|tel:');
+  if has_digit then
     -- not phones: dates, times, numbers with a unit or a currency, sizes,
     -- percentages, versions, order numbers, IBANs
     d := public.mask_rewrite(d,
       '(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01]))(?![0-9])'
       || '|(?<![0-9:])(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9:])(?:\s*(?:am|pm|ص|م|صباح[اًا]?|مساء[اًا]?)(?![a-z]))?'
       || '|(?<![0-9])(?:[01]?[0-9]|2[0-3])\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])'
-      || '|(?<![0-9])[0-9]{1,4}(?:[.,][0-9]{1,3})*[\s\x01]*(?:%|٪|بالمي[ةه]|percent|k(?![a-z])|m(?![a-z])|ريال|ر\.س|رس(?![' || L || '])|sar|sr(?![a-z])|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?)(?![a-z])'
       || '|(?:\$|sar|usd|aed|€|£|ريال|v|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*[0-9]+(?:[.,][0-9]+)*'
       || '|(?<![0-9])[0-9]{2,4}\s*[x×]\s*[0-9]{2,4}(?![0-9])'
       || '|(?<![a-z])sa[0-9]{2}(?:\s?[0-9]{4}){4,6}(?:\s?[0-9]{1,4})?',
       'blank');
   end if;
-  if d ~ '[0-9]' then
+  if has_digit then
+    select array_agg(t.x[1] order by t.ord) into gd
+      from regexp_matches(d, '([0-9]+)', 'g') with ordinality t(x, ord);
+    parts := regexp_split_to_array(d, '[0-9]+');
     pos := 1;
-    loop
-      b := regexp_instr(d, '[0-9]+', pos);
-      exit when b = 0;
-      e := regexp_instr(d, '[0-9]+', pos, 1, 1);
+    for j in 1 .. coalesce(array_length(gd, 1), 0) loop
+      b := pos + length(parts[j]);
+      e := b + length(gd[j]);
+      pos := e;
       ng := ng + 1;
       gs := gs || b;
       ge := ge || e;
-      gd := gd || substr(d, b, e - b);
+      benign := benign || (length(gd[j]) <= 6 and substr(d, e, 40) ~* units);
       if ng = 1 then
         gap := gap || 'b'::text;
         gsep := gsep || ''::text;
       else
         c := substr(d, ge[ng - 1], b - ge[ng - 1]);
         gsep := gsep || c;
-        c := regexp_replace(c, '(?<![' || L || '])(?:و|ثم|بعدين|بعده|بعدها|وبعدين|وبعده|وبعدها|and|then|next|dash|space|مسافة|شرطة)(?![' || L || '])', '', 'gi');
-        gap := gap || case
-          when c ~ '[\x02\x03]' then 'b'
-          when length(c) <= 12 and c !~ ('[' || L || ']') then 't'
-          when length(c) <= 30 and regexp_count(c, '[' || L || ']+') <= 3 and c !~ '[\n.!?؟]' then 'w'
-          else 'b' end;
+        if strpos(c, chr(2)) > 0 or strpos(c, chr(3)) > 0 or length(c) > 40 then
+          gap := gap || 'b'::text;
+        else
+          if lower(c) <> upper(c) or c ~ '[\u0621-\u064A]' then
+            c := regexp_replace(c, '(?:^|(?<=[^' || L || ']))(?:و|ثم|بعدين|بعده|بعدها|وبعدين|وبعده|وبعدها|and|then|next|dash|space|مسافة|شرطة)(?![' || L || '])', '', 'gi');
+            nwords := regexp_count(c, '[' || L || ']+', 1, 'i');
+          else
+            nwords := 0;
+          end if;
+          gap := gap || case
+            when nwords = 0 and length(c) <= 12 then 't'
+            when nwords <= 3 and length(c) <= 30 and length(translate(c, E'\n.!?؟', '')) = length(c) then 'w'
+            else 'b' end;
+        end if;
       end if;
-      pos := e;
     end loop;
     -- windows of groups
     a := 1;
     while a <= ng loop
       found := false;
+      if benign[a] then
+        a := a + 1;      -- a price, a quantity, a size: no piece of a phone
+        continue;
+      end if;
       -- a list (prices, years, days): comma or «و» separated, no leading 0,
       -- each a round figure or the list rising
       is_list := false;
       j := a;
-      while j < ng and gap[j + 1] = 't' and gsep[j + 1] ~ '^[\s\x01]*(?:[,،;]|و|and|-)[\s\x01]*(?:و)?[\s\x01]*$' loop
+      while j < ng and gap[j + 1] = 't' and not benign[j + 1] and btrim(gsep[j + 1], ' ' || chr(1)) in (',', '،', ';', 'و', 'and', '-', ', و', '، و', ',و', '،و') loop
         j := j + 1;
       end loop;
       if j - a >= 2 then
         is_list := true;
         prev := -1;
         for k in a .. j loop
-          if gd[k] ~ '^0' or length(gd[k]) > 6 then is_list := false; exit; end if;
+          if left(gd[k], 1) = '0' or length(gd[k]) > 6 then is_list := false; exit; end if;
         end loop;
         if is_list then
           -- all round (prices) or strictly rising (days, years)
           is_list := true;
           for k in a .. j loop
-            if not (gd[k] ~ '[05]$' and length(gd[k]) >= 2) then is_list := false; exit; end if;
+            if not (right(gd[k], 1) in ('0', '5') and length(gd[k]) >= 2) then is_list := false; exit; end if;
           end loop;
           if not is_list then
             is_list := true;
@@ -527,12 +712,12 @@ begin
       c := '';
       all_tight := true;
       k := a;
-      lead := case when substr(d, 1, gs[a] - 1) ~ '\+[\s\x01]*$' then '+' else '' end;
+      lead := case when rtrim(substr(d, greatest(1, gs[a] - 8), gs[a] - greatest(1, gs[a] - 8)), ' ' || chr(1)) like '%+' then '+' else '' end;
       best := 0;
       <<grow>>
       while k <= ng loop
         if k > a then
-          exit grow when gap[k] = 'b';
+          exit grow when gap[k] = 'b' or benign[k];
           if gap[k] = 'w' then all_tight := false; end if;
         end if;
         c := c || gd[k];
@@ -550,7 +735,7 @@ begin
         b := gs[a];
         e := ge[best];
         if lead = '+' then
-          b := length(regexp_replace(substr(d, 1, gs[a] - 1), '\+[\s\x01]*$', '')) + 1;
+          b := length(rtrim(substr(d, 1, gs[a] - 1), ' ' || chr(1))) ;
         end if;
         while b > 1 and substr(d, b - 1, 1) = chr(1) loop b := b - 1; end loop;
         while e <= length(d) and substr(d, e, 1) = chr(1) loop e := e + 1; end loop;
@@ -576,66 +761,89 @@ begin
   end if;
 
   -- 5. Handles ---------------------------------------------------------------
-  if d ~* '[a-z]' then
+  if latin then
     -- @name anywhere (not "@5pm")
     pat := '@(?![0-9]{1,2}(?:am|pm)?(?![a-z0-9_]))(?=[a-z0-9_.]{3})[a-z0-9_.]*[a-z_][a-z0-9_.]*';
-    pos := 1;
-    loop
-      b := regexp_instr(d, pat, pos, 1, 0, 'i');
-      exit when b = 0;
-      e := regexp_instr(d, pat, pos, 1, 1, 'i');
-      hit := substr(d, b, e - b);
-      e := e - (length(hit) - length(rtrim(hit, '.')));
+    if strpos(d, '@') > 0 then
+      select * into f from public.mask_spans(d, pat, 'i');
+    else
+      select '{}'::int4range[] spans, '{}'::text[] texts into f;
+    end if;
+    foreach r in array f.spans loop
+      b := lower(r);
+      hit := rtrim(substr(d, b, upper(r) - b), '.');
+      e := b + length(hit);
       spans := spans || int4range(b, e);
       d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
       kinds := kinds || 'handle'::text;
-      pos := e;
     end loop;
-    if d ~* platform or d ~* cue then
+    if has_platform then
       -- P1: platform or cue, then ':' / 'is' / «هو», then a name
       -- P2: an Arabic platform or cue directly followed by a Latin name
       -- P3: "my snap ahmed", "our ig ahmed"
       -- P4: a Latin name followed by an Arabic platform («ahmed على سناب»)
-      for k in 1 .. 4 loop
-        pat := case k
-          when 1 then '(?:' || platform || '|' || cue || ')(?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*(?:[:=>→]|-(?!-)|is|هو|هي)[\s\x01]*(?:[:=>→])?[\s\x01]*@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
-          when 2 then '(?:' || platform_ar || '|' || cue_ar || case when d ~* cue then '|' || platform_en else '' end || ')(?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*(?:عليه|على|في|:)?[\s\x01]*@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
-          when 3 then '(?<![a-z])(?:my|our)[\s\x01]+(?:' || platform_en || '|username|handle|account|id)[\s\x01]+(?:is[\s\x01]+|:[\s\x01]*)?@?([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])'
-          else '(?<![a-z0-9_.@/\-])([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_@])[\s\x01]*(?:على|في|عال|ع)?[\s\x01]*(?:' || platform_ar || ')'
-        end;
-        pos := 1;
-        loop
-          b := regexp_instr(d, pat, pos, 1, 0, 'i', 1);
-          exit when b = 0;
-          e := regexp_instr(d, pat, pos, 1, 1, 'i', 1);
-          hit := rtrim(substr(d, b, e - b), '.-');
+      -- Right after / before each place a platform or a cue is named:
+      -- P1: then ':' / 'is' / «هو», then a name (plain words too)
+      -- P2: an Arabic name (or any, when a cue is present) directly followed by a Latin name
+      -- P3: "my snap ahmed", "our ig ahmed"
+      -- P4: a Latin name followed by an Arabic platform («ahmed على سناب»)
+      has_cue := false;
+      foreach hit in array w.texts loop
+        has_cue := has_cue or lower(hit) like any (array['%يوزر%', '%حساب%', '%معرف%', '%ضيف%', '%ضفني%',
+          '%تابع%', '%ابحث%', '%دور%', '%سيرش%', '%يميل%', '%بريد%', 'user%', 'handle', 'my %',
+          'add me', 'follow me', 'find me', 'dm me', 'email', 'e-mail']);
+      end loop;
+      for j in 1 .. coalesce(array_length(w.spans, 1), 0) loop
+        r := w.spans[j];
+        win := substr(d, upper(r), 48);
+        mt := regexp_match(win, '^((?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*([:=>→]|-|is(?![a-z])|هو|هي|عليه|على|في)?[\s\x01]*[:=>→]?[\s\x01]*@?)([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])', 'i');
+        if mt is not null then
+          hit := rtrim(mt[3], '.-');
+          b := upper(r) + length(mt[1]);
           e := b + length(hit);
-          if lower(hit) !~ ('^(?:' || plain || ')$') or (k = 1 and lower(hit) !~ '^(?:the|a|an|and|or|for|on|in|to|ads?)$') then
-            if lower(hit) !~ ('^(?:' || platform_en || '|' || cue_en || ')$') then
+          arabic := lower(w.texts[j]) = upper(w.texts[j]);
+          if (lower(mt[2]) in (':', '=', '>', '→', '-', 'is', 'هو', 'هي')
+                and lower(hit) not in ('the', 'a', 'an', 'and', 'or', 'for', 'on', 'in', 'to', 'ad', 'ads'))
+             or ((arabic or has_cue
+                  or rtrim(lower(substr(d, greatest(1, lower(r) - 5), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our']))
+                 and not (lower(hit) = any (plain))) then
+            if not (lower(hit) = any (not_names)) then
               spans := spans || int4range(b, e);
               d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
               kinds := kinds || 'handle'::text;
             end if;
           end if;
-          pos := greatest(e, b + 1);
-        end loop;
+        end if;
+        if lower(w.texts[j]) = upper(w.texts[j]) and lower(r) > 3 then
+          wb := greatest(1, lower(r) - 40);
+          win := substr(d, wb, lower(r) - wb);
+          mt := regexp_match(win, '(?:^|[^a-z0-9_.@/\-])([a-z][a-z0-9_.\-]{2,})([\s\x01]*(?:على|في|عال|ع)?[\s\x01]*)$', 'i');
+          if mt is not null and not (lower(mt[1]) = any (plain)) and not (lower(mt[1]) = any (not_names)) then
+            e := lower(r) - length(mt[2]);
+            b := e - length(mt[1]);
+            spans := spans || int4range(b, e);
+            d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+            kinds := kinds || 'handle'::text;
+          end if;
+        end if;
       end loop;
       -- handle-shaped: letters with digits, '_' or an inner '.'
-      pat := '(?<![a-z0-9_.@/\-])(?=[a-z0-9_.]{5,})(?=[a-z0-9_.]*[a-z][a-z0-9_.]*[a-z])[a-z0-9_]+(?:[._][a-z0-9_]+)*(?![a-z0-9_@])';
-      pos := 1;
-      loop
-        b := regexp_instr(d, pat, pos, 1, 0, 'i');
-        exit when b = 0;
-        e := regexp_instr(d, pat, pos, 1, 1, 'i');
-        hit := substr(d, b, e - b);
-        if hit ~ '[0-9_.]' then
-          spans := spans || int4range(b, e);
+      select * into f from public.mask_spans(d, '[a-z][a-z0-9_]*(?:[0-9_]|\.[a-z0-9])[a-z0-9_]*(?:\.[a-z0-9_]+)*|[0-9_]+[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*', 'i');
+      for j in 1 .. coalesce(array_length(f.spans, 1), 0) loop
+        hit := f.texts[j];
+        b := lower(f.spans[j]);
+        e := upper(f.spans[j]);
+        if length(hit) >= 5
+           and length(translate(hit, '0123456789_.', '')) < length(hit)
+           and length(hit) - length(translate(lower(hit), 'abcdefghijklmnopqrstuvwxyz', '')) >= 2
+           and (b = 1 or strpos('@/-.' || chr(2), substr(d, b - 1, 1)) = 0)
+           and strpos('@' || chr(2), coalesce(nullif(substr(d, e, 1), ''), ' ')) = 0 then
+          spans := spans || f.spans[j];
           d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
           kinds := kinds || 'handle'::text;
         end if;
-        pos := greatest(e, b + 1);
       end loop;
-      if cardinality(kinds) = 0 and d ~* '(?:كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|(?<![a-z])(?:add me|dm me|message me|contact me|text me|call me|reach me)(?![a-z]))' then
+      if cardinality(kinds) = 0 and d ~* 'كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|add me|dm me|message me|contact me|text me|call me|reach me' then
         sus := sus || 'contact_request'::text;
       end if;
     end if;
@@ -833,6 +1041,9 @@ revoke execute on function public.mask_cue_pattern(text) from public, anon, auth
 revoke execute on function public.mask_is_phone(text, boolean) from public, anon, authenticated;
 revoke execute on function public.mask_phrase_digits(text) from public, anon, authenticated;
 revoke execute on function public.mask_rewrite(text, text, text) from public, anon, authenticated;
+revoke execute on function public.mask_spans(text, text, text) from public, anon, authenticated;
+revoke execute on function public.mask_rewrite_near(text, text, text, text) from public, anon, authenticated;
+revoke execute on function public.mask_number_words_to_digits(text) from public, anon, authenticated;
 revoke execute on function public.mask_contact_scan(text, boolean) from public, anon, authenticated;
 revoke execute on function public.mask_contact_details(text) from public, anon, authenticated;
 revoke execute on function public.chat_messages_moderate_window() from public, anon, authenticated;
@@ -844,5 +1055,8 @@ grant execute on function public.mask_cue_pattern(text) to service_role;
 grant execute on function public.mask_is_phone(text, boolean) to service_role;
 grant execute on function public.mask_phrase_digits(text) to service_role;
 grant execute on function public.mask_rewrite(text, text, text) to service_role;
+grant execute on function public.mask_spans(text, text, text) to service_role;
+grant execute on function public.mask_rewrite_near(text, text, text, text) to service_role;
+grant execute on function public.mask_number_words_to_digits(text) to service_role;
 grant execute on function public.mask_contact_scan(text, boolean) to service_role;
 grant execute on function public.mask_contact_details(text) to service_role;

@@ -843,10 +843,11 @@ begin
           kinds := kinds || 'handle'::text;
         end if;
       end loop;
-      if cardinality(kinds) = 0 and d ~* 'كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|add me|dm me|message me|contact me|text me|call me|reach me' then
-        sus := sus || 'contact_request'::text;
-      end if;
     end if;
+  end if;
+  if has_platform and cardinality(kinds) = 0
+     and d ~* 'كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|add me|dm me|message me|contact me|text me|call me|reach me' then
+    sus := sus || 'contact_request'::text;
   end if;
 
   loose_digits := loose;

@@ -17,7 +17,9 @@ from tests.chat.masking_cases import BENIGN, EVASIONS
 def digits_left(text: str) -> str:
     """Every digit left in the text, whatever its script, as ASCII."""
     text = unicodedata.normalize("NFKC", text.replace("[🔒]", " "))
-    return "".join(str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None)
+    return "".join(
+        str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None
+    )
 
 
 def fully_masked(text: str, masked: str, hits: list[str], secrets: tuple[str, ...]) -> bool:
@@ -27,7 +29,8 @@ def fully_masked(text: str, masked: str, hits: list[str], secrets: tuple[str, ..
     if any(s.lower() in rest for s in secrets):
         return False
     # no five digits left in one run of digit groups (the mask leaves context only)
-    runs = re.split(r"[^\d\s\-.,()+/|*:٫~_—]+", unicodedata.normalize("NFKC", masked.replace("[🔒]", "X")))
+    flat = unicodedata.normalize("NFKC", masked.replace("[🔒]", "X"))
+    runs = re.split(r"[^\d\s\-.,()+/|*:٫~_—]+", flat)
     return all(len(digits_left(run)) < 5 for run in runs)
 
 
@@ -85,7 +88,8 @@ def test_evasions_are_masked_and_business_talk_is_left_alone(
 
 def test_no_stray_plus_is_left_behind(conn: psycopg.Connection) -> None:
     for text in ("+966 55 123 4567", "اتصل +966551234567 الآن", "+ 966 55 123 4567"):
-        masked, _ = conn.execute("select * from public.mask_contact_details(%s)", (text,)).fetchone()
+        masked, _ = conn.execute(
+            "select * from public.mask_contact_details(%s)", (text,)).fetchone()
         assert "+" not in masked and "[🔒]" in masked, masked
 
 

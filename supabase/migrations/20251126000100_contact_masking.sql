@@ -1030,6 +1030,24 @@ begin
 end
 $$;
 
+-- The live message carries was_masked too (an added field; same as
+-- 20251120000700 otherwise), so the page can label a masked bubble at once.
+create or replace function public.broadcast_chat_message() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform realtime.send(
+    jsonb_build_object(
+      'id', new.id, 'chat_id', new.chat_id, 'sender_type', new.sender_type,
+      'message_content', new.message_content, 'message_type', new.message_type,
+      'has_file', new.file_url is not null, 'was_masked', new.was_masked,
+      'created_at', new.created_at),
+    'message',
+    'chat:' || new.chat_id::text,
+    true);
+  return new;
+end
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Privileges: the masking functions are called by the triggers (security
 -- definer) and by the service role; nobody else calls them directly.

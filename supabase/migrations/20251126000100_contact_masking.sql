@@ -312,6 +312,36 @@ begin
 end
 $$;
 
+-- Spans of a pattern, looked for only in windows around where a simple
+-- (fast) trigger matches; overlapping windows are merged first.
+create or replace function public.mask_spans_near(p_text text, p_trigger text,
+  p_pattern text, p_flags text, p_before integer, p_after integer,
+  out spans int4range[], out texts text[])
+language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  t record;
+  f record;
+  win int4range;
+  k integer;
+begin
+  spans := '{}';
+  texts := '{}';
+  select * into t from public.mask_spans(p_text, p_trigger, p_flags);
+  for win in
+    select x from unnest((select range_agg(int4range(greatest(1, lower(y) - p_before),
+                                                      upper(y) + p_after))
+                            from unnest(t.spans) y)) x
+  loop
+    select * into f from public.mask_spans(
+      substr(p_text, lower(win), upper(win) - lower(win)), p_pattern, p_flags);
+    for k in 1 .. coalesce(array_length(f.spans, 1), 0) loop
+      spans := spans || int4range(lower(f.spans[k]) + lower(win) - 1, upper(f.spans[k]) + lower(win) - 1);
+      texts := texts || f.texts[k];
+    end loop;
+  end loop;
+end
+$$;
+
 -- The same, only in windows around where a (simple, fast) trigger matches.
 create or replace function public.mask_rewrite_near(p_text text, p_trigger text,
   p_pattern text, p_what text)
@@ -450,7 +480,10 @@ declare
   cue_ar constant text := public.mask_cue_pattern('ar');
   cue_en constant text := public.mask_cue_pattern('en');
   -- a number followed by one of these is a quantity, a price or a size
-  units constant text := '^(?:[.,][0-9]{1,3})*[\s\x01]*(?:%|٪|بالمي[ةه]|percent|k(?![a-z])|m(?![a-z])|ريال|ر\.س|رس(?![' || L || '])|sar|sr(?![a-z])|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?)(?![a-z])';
+  units constant text := '^((?:[.,][0-9]{1,3})*[\s\x01]*)(%|٪|بالمي[ةه]|percent|k|m|am|pm|a\.m\.|p\.m\.|صباح|مساء|ريال|ر\.س|رس|sar|sr|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?|ثاني[ةه]|ثواني)';
+  prefixes constant text := '(?:\$|sar|usd|aed|€|£|ريال|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*$';
+  fillers constant text[] := array['و', 'ثم', 'بعدين', 'بعده', 'بعدها', 'وبعدين', 'وبعده', 'وبعدها', 'and', 'then',
+    'next', 'dash', 'space', 'مسافة', 'شرطة'];
   plain constant text[] := array[
     'ads', 'ad', 'and', 'or', 'the', 'a', 'an', 'is', 'are', 'to', 'for', 'with', 'in', 'on',
     'at', 'of', 'my', 'me', 'you', 'your', 'our', 'we', 'it', 'this', 'that', 'campaign',
@@ -504,6 +537,7 @@ declare
   all_tight boolean;
   latin boolean;
   trig text;
+  dl text;
   has_digit boolean;
   has_platform boolean;
   nwords integer;
@@ -557,8 +591,9 @@ begin
       'atdot');
   end if;
   -- spaced letters: "a h m e d", "0 5 5", "g m a i l"
-  if latin and d ~* '[a-z0-9@._][ \x01][a-z0-9@._][ \x01][a-z0-9@._][ \x01][a-z0-9@._]' then
-    d := public.mask_rewrite(d, '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
+  if latin and d ~* '[a-z@._][ \x01][a-z@._][ \x01][a-z@._][ \x01][a-z@._]' then
+    d := public.mask_rewrite_near(d, '[a-z@._][ \x01][a-z@._][ \x01][a-z@._][ \x01][a-z@._]',
+      '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
   end if;
   -- number words -> digits
   d := public.mask_number_words_to_digits(d);
@@ -575,7 +610,7 @@ begin
   if strpos(d, '@') > 0 then
     pat := '[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*[a-z0-9\-]+(?:[\s\x01]*\.[\s\x01]*[a-z0-9\-]+)*[\s\x01]*\.[\s\x01]*(?:' || tld || ')(?![a-z])'
       || '|[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:[\s\x01.]*(?:com|net)(?![a-z]))?';
-    select * into f from public.mask_spans(d, pat, 'i');
+    select * into f from public.mask_spans_near(d, '@', pat, 'i', 80, 80);
     foreach r in array f.spans loop
       spans := spans || r;
       d := overlay(d placing repeat(chr(2), upper(r) - lower(r)) from lower(r) for upper(r) - lower(r));
@@ -596,7 +631,8 @@ begin
       || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)[\s\x01]*/[\s\x01]*[a-z0-9_.\-]+'
       || '|(?<![a-z])(?:wa|t)[\s\x01]+me[\s\x01]*/[\s\x01]*[^\s]+'
       || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)[\s\x01]*\.?[\s\x01]*(?:com|me)[\s\x01]*/[\s\x01]*[^\s]+';
-    select * into f from public.mask_spans(d, pat, 'i');
+    select * into f from public.mask_spans_near(d,
+      '[a-z0-9][\x01]*\.[\x01]*[a-z]|[a-z0-9]\.|:[\s\x01]*/|www|/|linktr|beacons|\.\x01*كوم', pat, 'i', 80, 160);
     foreach r in array f.spans loop
       b := lower(r);
       e := upper(r);
@@ -623,18 +659,11 @@ begin
   has_platform := cardinality(w.spans) > 0;
   context := has_digit and (has_platform or d ~* 'رقم|جوال|موبايل|تلفون|تليفون|هاتف|اتصل|كلمني|كلّمني|دق علي|phone|number|mobile|cell|call|whatsapp|tel:');
   if has_digit then
-    -- not phones: dates, times, numbers with a unit or a currency, sizes,
-    -- percentages, versions, order numbers, IBANs
-    d := public.mask_rewrite(d,
-      '(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01]))(?![0-9])'
-      || '|(?<![0-9:])(?:[01]?[0-9]|2[0-3])[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9:])(?:\s*(?:am|pm|ص|م|صباح[اًا]?|مساء[اًا]?)(?![a-z]))?'
-      || '|(?<![0-9])(?:[01]?[0-9]|2[0-3])\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])'
-      || '|(?:\$|sar|usd|aed|€|£|ريال|v|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*[0-9]+(?:[.,][0-9]+)*'
-      || '|(?<![0-9])[0-9]{2,4}\s*[x×]\s*[0-9]{2,4}(?![0-9])'
-      || '|(?<![a-z])sa[0-9]{2}(?:\s?[0-9]{4}){4,6}(?:\s?[0-9]{1,4})?',
-      'blank');
-  end if;
-  if has_digit then
+    -- the digit groups and what lies between them
+    dl := lower(d);
+    if length(dl) <> length(d) then
+      dl := d;
+    end if;
     select array_agg(t.x[1] order by t.ord) into gd
       from regexp_matches(d, '([0-9]+)', 'g') with ordinality t(x, ord);
     parts := regexp_split_to_array(d, '[0-9]+');
@@ -646,26 +675,77 @@ begin
       ng := ng + 1;
       gs := gs || b;
       ge := ge || e;
-      benign := benign || (length(gd[j]) <= 6 and substr(d, e, 40) ~* units);
-      if ng = 1 then
+      benign := benign || false;
+      c := parts[j];
+      gsep := gsep || c;
+      if ng = 1 or strpos(c, chr(2)) > 0 or length(c) > 40 then
         gap := gap || 'b'::text;
-        gsep := gsep || ''::text;
       else
-        c := substr(d, ge[ng - 1], b - ge[ng - 1]);
-        gsep := gsep || c;
-        if strpos(c, chr(2)) > 0 or strpos(c, chr(3)) > 0 or length(c) > 40 then
-          gap := gap || 'b'::text;
+        if lower(c) <> upper(c) or c ~ '[\u0621-\u064A]' then
+          select count(*) into nwords
+            from regexp_matches(lower(c), '[a-z\u0621-\u064A\u066E-\u06D3]+', 'g') x
+           where x[1] <> all (fillers);
         else
-          if lower(c) <> upper(c) or c ~ '[\u0621-\u064A]' then
-            c := regexp_replace(c, '(?:^|(?<=[^' || L || ']))(?:و|ثم|بعدين|بعده|بعدها|وبعدين|وبعده|وبعدها|and|then|next|dash|space|مسافة|شرطة)(?![' || L || '])', '', 'gi');
-            nwords := regexp_count(c, '[' || L || ']+', 1, 'i');
-          else
-            nwords := 0;
+          nwords := 0;
+        end if;
+        gap := gap || case
+          when nwords = 0 and length(c) <= 12 then 't'
+          when nwords <= 3 and length(c) <= 30 and length(translate(c, E'\n.!?؟', '')) = length(c) then 'w'
+          else 'b' end;
+      end if;
+    end loop;
+    -- not phones: a number followed by a unit or a currency, or after a
+    -- currency, a version or an order word; dates, times and sizes
+    for k in 1 .. ng loop
+      if length(gd[k]) <= 6 then
+        mt := regexp_match(substr(dl, ge[k], 40), units);
+        if mt is not null then
+          hit := substr(dl, ge[k] + length(mt[1]) + length(mt[2]), 1);
+          if mt[2] !~ '^[a-z]' or hit = '' or strpos('abcdefghijklmnopqrstuvwxyz', hit) = 0 then
+            benign[k] := true;
           end if;
-          gap := gap || case
-            when nwords = 0 and length(c) <= 12 then 't'
-            when nwords <= 3 and length(c) <= 30 and length(translate(c, E'\n.!?؟', '')) = length(c) then 'w'
-            else 'b' end;
+        end if;
+      end if;
+      if not benign[k] and gs[k] > 1 then
+        hit := substr(dl, greatest(1, gs[k] - 24), gs[k] - greatest(1, gs[k] - 24));
+        if hit ~ prefixes
+           or (right(hit, 1) = 'v' and strpos('abcdefghijklmnopqrstuvwxyz', left(right(hit, 2), 1)) = 0 and length(hit) >= 1) then
+          benign[k] := true;
+          -- the decimals and parts of a version that follow
+          j := k;
+          while j < ng and btrim(gsep[j + 1]) in ('.', ',') loop
+            j := j + 1;
+            benign[j] := true;
+          end loop;
+        end if;
+      end if;
+      if k < ng then
+        c := btrim(gsep[k + 1], ' ' || chr(1));
+        -- hh:mm(:ss), not a longer chain
+        if c = ':' and (k = 1 or btrim(gsep[k], ' ') <> ':') and length(gd[k]) <= 2 and gd[k]::integer <= 23
+           and length(gd[k + 1]) = 2 and gd[k + 1]::integer <= 59 then
+          if k + 2 > ng or btrim(gsep[k + 2], ' ') <> ':' then
+            benign[k] := true; benign[k + 1] := true;
+          elsif length(gd[k + 2]) = 2 and gd[k + 2]::integer <= 59
+                and (k + 3 > ng or btrim(gsep[k + 3], ' ') <> ':') then
+            benign[k] := true; benign[k + 1] := true; benign[k + 2] := true;
+          end if;
+        end if;
+        -- sizes: 1080x1920, 30 × 40
+        if c in ('x', '×') and length(gd[k]) between 2 and 4 and length(gd[k + 1]) between 2 and 4
+           and (k = 1 or btrim(gsep[k], ' ') not in ('x', '×'))
+           and (k + 2 > ng or btrim(gsep[k + 2], ' ') not in ('x', '×')) then
+          benign[k] := true; benign[k + 1] := true;
+        end if;
+        -- dates: d/m/y and y-m-d with the same separator, not a longer chain
+        if k + 2 <= ng and c in ('-', '/', '.') and gsep[k + 2] = gsep[k + 1] and gsep[k + 1] = c
+           and (k = 1 or gsep[k] <> c) and (k + 3 > ng or gsep[k + 3] <> c) then
+          if (length(gd[k]) <= 2 and gd[k]::integer between 1 and 31 and gd[k + 1]::integer between 1 and 12
+              and length(gd[k + 1]) <= 2 and (length(gd[k + 2]) = 2 or gd[k + 2] ~ '^(?:19|20)[0-9]{2}$'))
+             or (gd[k] ~ '^(?:19|20)[0-9]{2}$' and length(gd[k + 1]) <= 2 and gd[k + 1]::integer between 1 and 12
+                 and length(gd[k + 2]) <= 2 and gd[k + 2]::integer between 1 and 31) then
+            benign[k] := true; benign[k + 1] := true; benign[k + 2] := true;
+          end if;
         end if;
       end if;
     end loop;
@@ -1061,6 +1141,7 @@ revoke execute on function public.mask_is_phone(text, boolean) from public, anon
 revoke execute on function public.mask_phrase_digits(text) from public, anon, authenticated;
 revoke execute on function public.mask_rewrite(text, text, text) from public, anon, authenticated;
 revoke execute on function public.mask_spans(text, text, text) from public, anon, authenticated;
+revoke execute on function public.mask_spans_near(text, text, text, text, integer, integer) from public, anon, authenticated;
 revoke execute on function public.mask_rewrite_near(text, text, text, text) from public, anon, authenticated;
 revoke execute on function public.mask_number_words_to_digits(text) from public, anon, authenticated;
 revoke execute on function public.mask_contact_scan(text, boolean) from public, anon, authenticated;
@@ -1075,6 +1156,7 @@ grant execute on function public.mask_is_phone(text, boolean) to service_role;
 grant execute on function public.mask_phrase_digits(text) to service_role;
 grant execute on function public.mask_rewrite(text, text, text) to service_role;
 grant execute on function public.mask_spans(text, text, text) to service_role;
+grant execute on function public.mask_spans_near(text, text, text, text, integer, integer) to service_role;
 grant execute on function public.mask_rewrite_near(text, text, text, text) to service_role;
 grant execute on function public.mask_number_words_to_digits(text) to service_role;
 grant execute on function public.mask_contact_scan(text, boolean) to service_role;

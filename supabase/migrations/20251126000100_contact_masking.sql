@@ -480,6 +480,19 @@ declare
   cue_ar constant text := public.mask_cue_pattern('ar');
   cue_en constant text := public.mask_cue_pattern('en');
   -- a number followed by one of these is a quantity, a price or a size
+  phone_re constant text := '^(?:'
+      || '(?:\+?966|00966|0)?5[0-9]{8}'               -- Saudi mobile
+      || '|(?:\+?966|00966|0)1[1-7][0-9]{7}'          -- Saudi landline
+      || '|(?:\+?966|00966)?9200[0-9]{5}|800[0-9]{7}'  -- unified / toll free
+      || '|(?:\+?971|00971)5[0-9]{8}'                 -- UAE
+      || '|(?:\+?965|00965)[569][0-9]{7}'             -- Kuwait
+      || '|(?:\+?974|00974)[3567][0-9]{7}'            -- Qatar
+      || '|(?:\+?973|00973)[36][0-9]{7}'              -- Bahrain
+      || '|(?:\+?968|00968)[79][0-9]{7}'              -- Oman
+      || '|(?:\+?20|0020|0)1[0125][0-9]{8}'           -- Egypt
+      || '|(?:\+|00)[1-9][0-9]{7,13}'                 -- E.164
+      || ')$';
+  phone_context_re constant text := '^(?:[569][0-9]{7}|[3567][0-9]{7}|1[0125][0-9]{8}|[0-9]{9,13})$';
   units constant text := '^((?:[.,][0-9]{1,3})*[\s\x01]*)(%|٪|بالمي[ةه]|percent|k|m|am|pm|a\.m\.|p\.m\.|صباح|مساء|ريال|ر\.س|رس|sar|sr|usd|\$|دولار|جنيه|درهم|دينار|aed|egp|€|£|ألف|الف|آلاف|الاف|مليون|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?|ثاني[ةه]|ثواني)';
   prefixes constant text := '(?:\$|sar|usd|aed|€|£|ريال|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*$';
   fillers constant text[] := array['و', 'ثم', 'بعدين', 'بعده', 'بعدها', 'وبعدين', 'وبعده', 'وبعدها', 'and', 'then',
@@ -595,8 +608,13 @@ begin
     d := public.mask_rewrite_near(d, '[a-z@._][ \x01][a-z@._][ \x01][a-z@._][ \x01][a-z@._]',
       '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
   end if;
-  -- number words -> digits
-  d := public.mask_number_words_to_digits(d);
+  -- number words -> digits (when one of the words is there at all)
+  if exists (select 1 from regexp_split_to_table(lower(d), '[^a-z0-9\u0621-\u064A\u066E-\u06D3]+') x(w)
+              where public.mask_number_words() ? x.w
+                 or (left(x.w, 1) = 'و' and public.mask_number_words() ? substr(x.w, 2))
+                 or (x.w ~ '[0-9]' and x.w ~ '[a-z]')) then
+    d := public.mask_number_words_to_digits(d);
+  end if;
   -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
   has_digit := d ~ '[0-9]';
   if has_digit and d ~ '[0-9][oOlIاه]|[oOlI][0-9]' then
@@ -608,8 +626,11 @@ begin
 
   -- 2. Emails ----------------------------------------------------------------
   if strpos(d, '@') > 0 then
-    pat := '[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*[a-z0-9\-]+(?:[\s\x01]*\.[\s\x01]*[a-z0-9\-]+)*[\s\x01]*\.[\s\x01]*(?:' || tld || ')(?![a-z])'
-      || '|[a-z0-9._%+\-]+[\s\x01]*@[\s\x01]*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:[\s\x01.]*(?:com|net)(?![a-z]))?';
+    -- spaces around '@' and around a '.' near it become pads (a regex with
+    -- optional spaces everywhere is several times slower)
+    d := public.mask_rewrite_near(d, '@', '\s+@\s+|(?<=[a-z0-9])@\s+|\s+\.\s*(?=[a-z]{2})|(?<=[a-z0-9])\.\s+(?=[a-z]{2,}(?:\s|$|[^a-z]))', 'atdot');
+    pat := '[a-z0-9._%+\-]+\x01*@\x01*[a-z0-9\-]+(?:\x01*\.\x01*[a-z0-9\-]+)*\x01*\.\x01*(?:' || tld || ')(?![a-z])'
+      || '|[a-z0-9._%+\-]+\x01*@\x01*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:\x01*[.\s]\x01*(?:com|net)(?![a-z]))?';
     select * into f from public.mask_spans_near(d, '@', pat, 'i', 80, 80);
     foreach r in array f.spans loop
       spans := spans || r;
@@ -623,14 +644,14 @@ begin
     if d ilike '%.net%' then
       d := public.mask_rewrite(d, '(?<![a-z])(?:asp|vb|ado)\.net(?![a-z])', 'blank');
     end if;
-    pat := '(?:h[xt]{2}ps?|ftp)[\s\x01]*:[\s\x01]*/[\s\x01]*/[^\s]*'
-      || '|www[\s\x01]*\.[\s\x01]*[^\s]+'
+    pat := '(?:h[xt]{2}ps?|ftp)\x01*:\x01*/\x01*/[^\s]*'
+      || '|www\x01*\.\x01*[^\s]+'
       || '|www[\s\x01.]+[a-z0-9\-]+[\s\x01.]+(?:' || tld || ')(?![a-z])[^\s]*'
       || '|(?<![a-z0-9@._\-])(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\x01*\.\x01*)+(?:' || tld_bare || ')(?![a-z0-9\-])(?:\x01*/[^\s]*)?'
       || '|(?<![a-z0-9@._\-])(?:wa|t|beacons|lnk|bio|about|linktr|bit|cutt|rb|is|tinyurl|taplink|carrd)\x01*\.\x01*(?:me|ai|bio|link|ee|ly|gy|gd|com|co|ink)(?![a-z0-9])(?:\x01*/[^\s]*)?'
-      || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)[\s\x01]*/[\s\x01]*[a-z0-9_.\-]+'
-      || '|(?<![a-z])(?:wa|t)[\s\x01]+me[\s\x01]*/[\s\x01]*[^\s]+'
-      || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)[\s\x01]*\.?[\s\x01]*(?:com|me)[\s\x01]*/[\s\x01]*[^\s]+';
+      || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)\x01*/\x01*[a-z0-9_.\-]+'
+      || '|(?<![a-z])(?:wa|t) me\x01*/\x01*[^\s]+'
+      || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)\x01*[. ]?\x01*(?:com|me)\x01*/\x01*[^\s]+';
     select * into f from public.mask_spans_near(d,
       '[a-z0-9][\x01]*\.[\x01]*[a-z]|[a-z0-9]\.|:[\s\x01]*/|www|/|linktr|beacons|\.\x01*كوم', pat, 'i', 80, 160);
     foreach r in array f.spans loop
@@ -803,7 +824,7 @@ begin
         c := c || gd[k];
         exit grow when length(c) > 15;
         if length(c) >= 8 and (
-             (all_tight and public.mask_is_phone(lead || c, context))
+             (all_tight and ((lead || c) ~ phone_re or (context and c ~ phone_context_re)))
              or (not all_tight and c ~ '^(?:05[0-9]{8}|(?:00)?9665[0-9]{8})$')) then
           best := k;
         end if;

@@ -595,7 +595,7 @@ begin
   latin := lower(d) <> upper(d);
   has_digit := d ~ '[0-9]';
   -- bracketed symbols, spelled «at» and «dot» (one pattern)
-  trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|(?:^|[^a-z])(?:at|dot|period|arroba)(?:[^a-z]|$)|آت|أت|دوت|نقطة|علامة|(?:^|\s)ات(?:\s|$)';
+  trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|\s(?:at|arroba|آت|أت|ات)\s+[a-z0-9\-]+\s*(?:\.|dot|\(|\[|\{|دوت|نقطة)|\s(?:at|arroba|آت|أت|ات)\s+(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|(?:^|[^a-z])(?:dot|period)(?:[^a-z]|$)|دوت|نقطة|علامة|at ?sign';
   if d ~* trig then
     d := public.mask_rewrite_near(d, trig,
       '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@|dot|\.|نقطة|دوت|period)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign'

@@ -778,6 +778,27 @@ begin
         a := a + 1;      -- a price, a quantity, a size: no piece of a phone
         continue;
       end if;
+      -- a run of groups too short to hold a phone is skipped at once
+      j := a;
+      k := length(gd[a]);
+      while j < ng and gap[j + 1] <> 'b' and not benign[j + 1] loop
+        j := j + 1;
+        k := k + length(gd[j]);
+      end loop;
+      if k < 8 then
+        for k in a .. j loop
+          if p_mask_loose then
+            b := gs[k];
+            e := ge[k];
+            while b > 1 and substr(d, b - 1, 1) = chr(1) loop b := b - 1; end loop;
+            while e <= length(d) and substr(d, e, 1) = chr(1) loop e := e + 1; end loop;
+            spans := spans || int4range(b, e);
+          end if;
+          loose := loose || gd[k];
+        end loop;
+        a := j + 1;
+        continue;
+      end if;
       -- a list (prices, years, days): comma or «و» separated, no leading 0,
       -- each a round figure or the list rising
       is_list := false;

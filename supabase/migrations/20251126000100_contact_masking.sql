@@ -301,7 +301,8 @@ begin
   for k in reverse coalesce(array_length(f.spans, 1), 0) .. 1 loop
     hit := substr(s, lower(f.spans[k]), upper(f.spans[k]) - lower(f.spans[k]));
     rep := case p_what
-      when 'atdot' then case when hit ~* 'dot|\.|دوت|نقطة|period' then '.' else '@' end
+      when 'atdot' then case when strpos(lower(hit), 'dot') > 0 or strpos(hit, '.') > 0 or strpos(hit, 'دوت') > 0
+                                  or strpos(hit, 'نقطة') > 0 or strpos(lower(hit), 'period') > 0 then '.' else '@' end
       when 'squeeze' then translate(hit, ' ' || chr(1), '')
       when 'blank' then repeat(chr(3), length(hit))
     end;
@@ -472,7 +473,9 @@ declare
   L constant text := 'a-z\u0621-\u064A\u066E-\u06D3';
   tld constant text := public.mask_tld_pattern();
   -- Extensions of files people send, not domains, when written without a scheme.
-  tld_bare constant text := regexp_replace(public.mask_tld_pattern(), '\|(?:ai|py|sh|md|rs|pl|ps|so|am|is|to|no|my|it|in|at|be|do|as|by)(?=\|)', '', 'g');
+  -- without ai py sh md rs pl ps so am is to no my it in at be do as by: file
+  -- extensions and words, not domains, when written without a scheme
+  tld_bare constant text := 'com|كوم|net|org|info|biz|io|co|me|app|dev|xyz|online|site|store|shop|tech|link|page|blog|art|design|studio|agency|digital|media|email|live|life|world|today|space|website|club|pro|name|mobi|tv|cc|ly|gg|gl|ee|gd|gy|fm|bio|click|one|top|vip|work|works|solutions|services|company|network|group|center|global|cloud|host|social|chat|contact|plus|video|photo|photos|gallery|graphics|marketing|academy|news|lol|wtf|fun|icu|cyou|buzz|rocks|ninja|guru|expert|tips|zone|team|run|gov|edu|mil|int|museum|aero|jobs|travel|cat|asia|tel|ac|ad|ae|af|ag|al|ao|aq|ar|au|aw|ax|az|ba|bb|bd|bf|bg|bh|bi|bj|bm|bn|bo|br|bs|bt|bw|bz|ca|cd|cf|cg|ch|ci|ck|cl|cm|cn|cr|cu|cv|cw|cx|cy|cz|de|dj|dk|dm|dz|ec|eg|er|es|et|eu|fi|fj|fk|fo|fr|ga|ge|gf|gh|gi|gm|gn|gp|gq|gr|gs|gt|gu|gw|hk|hm|hn|hr|ht|hu|id|ie|il|im|iq|ir|je|jm|jo|jp|ke|kg|kh|ki|km|kn|kp|kr|kw|ky|kz|la|lb|lc|li|lk|lr|ls|lt|lu|lv|ma|mc|mg|mh|mk|ml|mm|mn|mo|mp|mq|mr|mt|mu|mv|mw|mx|mz|na|nc|ne|nf|ng|ni|nl|np|nr|nu|nz|om|pa|pe|pf|pg|ph|pk|pm|pn|pr|pt|pw|qa|re|ro|ru|rw|sa|sb|sc|sd|se|sg|si|sk|sl|sm|sn|sr|ss|st|su|sv|sx|sy|sz|tc|td|tf|tg|th|tj|tk|tl|tm|tn|tr|tt|tw|tz|ua|ug|uk|us|uy|uz|va|vc|ve|vg|vi|vn|vu|wf|ws|ye|yt|za|zm|zw';
   platform constant text := public.mask_platform_pattern('all');
   platform_ar constant text := public.mask_platform_pattern('ar');
   platform_en constant text := public.mask_platform_pattern('en');
@@ -584,18 +587,19 @@ begin
   -- digits of every script to ASCII (NFKC already did full-width, mathematical
   -- and circled ones)
   d := m;
-  if d ~ '[\u0660-\u0669\u06F0-\u06F9]' then
+  if d ~ '[\u0660-\u0669\u06F0-\u06F9\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u17E0-\u17E9\u1810-\u1819\u24F5-\u24FF\u2776-\u2793\u3002\uFF61\u066B\u066C]' then
     d := translate(d, '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹', '01234567890123456789');
-  end if;
-  if d ~ '[\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u17E0-\u17E9\u1810-\u1819\u24F5-\u24FF\u2776-\u2793\u3002\uFF61\u066B\u066C]' then
+    -- the same pattern again (one cache entry): what is left is another script
+    if d ~ '[\u0660-\u0669\u06F0-\u06F9\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u17E0-\u17E9\u1810-\u1819\u24F5-\u24FF\u2776-\u2793\u3002\uFF61\u066B\u066C]' then
     d := translate(d,
     '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯੦੧੨੩੪੫੬੭੮੯૦૧૨૩૪૫૬૭૮૯୦୧୨୩୪୫୬୭୮୯௦௧௨௩௪௫௬௭௮௯౦౧౨౩౪౫౬౭౮౯೦೧೨೩೪೫೬೭೮೯൦൧൨൩൪൫൬൭൮൯๐๑๒๓๔๕๖๗๘๙໐໑໒໓໔໕໖໗໘໙༠༡༢༣༤༥༦༧༨༩၀၁၂၃၄၅၆၇၈၉០១២៣៤៥៦៧៨៩᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙⓿❶❷❸❹❺❻❼❽❾➀➁➂➃➄➅➆➇➈➊➋➌➍➎➏➐➑➒⓵⓶⓷⓸⓹⓺⓻⓼⓽。｡٬٫',
     '012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789123456789123456789123456789..,.');
+    end if;
   end if;
   latin := lower(d) <> upper(d);
-  has_digit := d ~ '[0-9]';
+  has_digit := d ~ '([0-9]+)';
   -- bracketed symbols, spelled «at» and «dot» (one pattern)
-  trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|\s(?:at|arroba|آت|أت|ات)\s+[a-z0-9\-]+\s*(?:\.|dot|\(|\[|\{|دوت|نقطة)|\s(?:at|arroba|آت|أت|ات)\s+(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|(?:^|[^a-z])(?:dot|period)(?:[^a-z]|$)|دوت|نقطة|علامة|at ?sign';
+  trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|\s(?:at|arroba|آت|أت|ات)\s+[a-z][a-z0-9\-]*\s*(?:\.\s*[a-z]{2}|dot|\(|\[|\{|دوت|نقطة)|\s(?:at|arroba|آت|أت|ات)\s+(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|(?:^|[^a-z])(?:dot|period)(?:[^a-z]|$)|دوت|نقطة|علامة|at ?sign';
   if d ~* trig then
     d := public.mask_rewrite_near(d, trig,
       '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@|dot|\.|نقطة|دوت|period)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign'
@@ -604,7 +608,7 @@ begin
       'atdot');
   end if;
   -- spaced letters: "a h m e d", "0 5 5", "g m a i l"
-  if latin and d ~* '[a-z@._][ \x01][a-z@._][ \x01][a-z@._][ \x01][a-z@._]' then
+  if latin then
     d := public.mask_rewrite_near(d, '[a-z@._][ \x01][a-z@._][ \x01][a-z@._][ \x01][a-z@._]',
       '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
   end if;
@@ -612,11 +616,11 @@ begin
   if exists (select 1 from regexp_split_to_table(lower(d), '[^a-z0-9\u0621-\u064A\u066E-\u06D3]+') x(w)
               where public.mask_number_words() ? x.w
                  or (left(x.w, 1) = 'و' and public.mask_number_words() ? substr(x.w, 2))
-                 or (x.w ~ '[0-9]' and x.w ~ '[a-z]')) then
+                 or (x.w <> translate(x.w, '0123456789', '') and lower(x.w) <> upper(x.w))) then
     d := public.mask_number_words_to_digits(d);
   end if;
   -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
-  has_digit := d ~ '[0-9]';
+  has_digit := d ~ '([0-9]+)';
   if has_digit and d ~ '[0-9][oOlIاه]|[oOlI][0-9]' then
     d := regexp_replace(d, '(?<=[0-9])[oO](?=[0-9oO])|(?<![a-zA-Z])[oO](?=[0-9])|(?<=[0-9])[oO](?![a-zA-Z])', '0', 'g');
     d := regexp_replace(d, '(?<=[0-9])[lI](?=[0-9lI])|(?<![a-zA-Z])[lI](?=[0-9]{2})|(?<=[0-9]{2})[lI](?![a-zA-Z])', '1', 'g');
@@ -659,7 +663,7 @@ begin
       e := upper(r);
       -- a trailing full stop or bracket belongs to the sentence
       hit := substr(d, b, e - b);
-      e := e - (length(hit) - length(regexp_replace(hit, '[.,،)\]"''!?؟]+$', '')));
+      e := e - (length(hit) - length(rtrim(hit, '.,،)]"''!?؟')));
       if e > b then
         spans := spans || int4range(b, e);
         d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
@@ -687,7 +691,7 @@ begin
     end if;
     select array_agg(t.x[1] order by t.ord) into gd
       from regexp_matches(d, '([0-9]+)', 'g') with ordinality t(x, ord);
-    parts := regexp_split_to_array(d, '[0-9]+');
+    parts := regexp_split_to_array(d, '([0-9]+)');
     pos := 1;
     for j in 1 .. coalesce(array_length(gd, 1), 0) loop
       b := pos + length(parts[j]);
@@ -702,7 +706,7 @@ begin
       if ng = 1 or strpos(c, chr(2)) > 0 or length(c) > 40 then
         gap := gap || 'b'::text;
       else
-        if lower(c) <> upper(c) or c ~ '[\u0621-\u064A]' then
+        if length(translate(c, ' ' || chr(1) || ',،.-:/|*_()[]+~—' || chr(10), '')) > 0 then
           select count(*) into nwords
             from regexp_matches(lower(c), '[a-z\u0621-\u064A\u066E-\u06D3]+', 'g') x
            where x[1] <> all (fillers);
@@ -722,7 +726,7 @@ begin
         mt := regexp_match(substr(dl, ge[k], 40), units);
         if mt is not null then
           hit := substr(dl, ge[k] + length(mt[1]) + length(mt[2]), 1);
-          if mt[2] !~ '^[a-z]' or hit = '' or strpos('abcdefghijklmnopqrstuvwxyz', hit) = 0 then
+          if strpos('abcdefghijklmnopqrstuvwxyz', left(mt[2], 1)) = 0 or hit = '' or strpos('abcdefghijklmnopqrstuvwxyz', hit) = 0 then
             benign[k] := true;
           end if;
         end if;
@@ -762,8 +766,8 @@ begin
         if k + 2 <= ng and c in ('-', '/', '.') and gsep[k + 2] = gsep[k + 1] and gsep[k + 1] = c
            and (k = 1 or gsep[k] <> c) and (k + 3 > ng or gsep[k + 3] <> c) then
           if (length(gd[k]) <= 2 and gd[k]::integer between 1 and 31 and gd[k + 1]::integer between 1 and 12
-              and length(gd[k + 1]) <= 2 and (length(gd[k + 2]) = 2 or gd[k + 2] ~ '^(?:19|20)[0-9]{2}$'))
-             or (gd[k] ~ '^(?:19|20)[0-9]{2}$' and length(gd[k + 1]) <= 2 and gd[k + 1]::integer between 1 and 12
+              and length(gd[k + 1]) <= 2 and (length(gd[k + 2]) = 2 or (length(gd[k + 2]) = 4 and left(gd[k + 2], 2) in ('19', '20'))))
+             or (length(gd[k]) = 4 and left(gd[k], 2) in ('19', '20') and length(gd[k + 1]) <= 2 and gd[k + 1]::integer between 1 and 12
                  and length(gd[k + 2]) <= 2 and gd[k + 2]::integer between 1 and 31) then
             benign[k] := true; benign[k + 1] := true; benign[k + 2] := true;
           end if;

@@ -2,7 +2,7 @@
 #   docker build -t khadum .
 #   docker run -p 8080:8080 --env-file prod.env khadum                       # whatsapp_webhook
 #   docker run -p 8080:8080 --env-file prod.env khadum khadum serve respond_request
-#   docker run -p 8080:8080 --env-file prod.env khadum uvicorn functions.chat.main:app --host 0.0.0.0 --port 8080
+#   docker run -p 8080:8080 --env-file prod.env khadum uvicorn functions.chat.main:app --host 0.0.0.0 --port 8080 --no-proxy-headers
 #   docker run --env-file prod.env khadum khadum worker
 # The base is pinned to an exact release (bump deliberately; pin its digest in CI with
 # `docker buildx imagetools inspect python:3.11.11-slim-bookworm`).

@@ -7,14 +7,16 @@ start-up with a message that names the variable.
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_JWT_SECRET = "khadum-local-development-jwt-secret-not-for-production"
@@ -79,6 +81,22 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", ""}
 _PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "your-", "change-me",
                       "placeholder", "<")
 
+# Of those, the ones that are keys or passwords (not addresses or ids): production
+# refuses them when short or guessable (`secret`, a word repeated…).
+STRONG_SECRETS = (
+    "supabase_anon_key",
+    "supabase_service_role_key",
+    "supabase_jwt_secret",
+    "whatsapp_access_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+    "resend_api_key",
+    "resend_webhook_secret",
+)
+MIN_SECRET_LENGTH = 24
+MIN_SECRET_DISTINCT = 10
+MIN_SECRET_BITS = 96  # Shannon estimate over the value's own characters
+
 
 class SettingsError(RuntimeError):
     """The configuration cannot be used; the message says which variable to fix."""
@@ -122,6 +140,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
     chat_storage_dir: str = ".khadum/storage"
+    # Reverse proxies in front of the functions that append the client's address to
+    # X-Forwarded-For (0: none; the socket peer is the client, the header is ignored).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     @property
     def functions_base_url(self) -> str:
@@ -154,12 +175,22 @@ class Settings(BaseSettings):
             and not (name == "functions_url" and self.functions_url is None)
             and _is_local_or_placeholder_url(getattr(self, name))
         ]
+        weak = [
+            name.upper() for name in STRONG_SECRETS
+            if name in needs and name not in skip and name.upper() not in bad
+            and is_weak_secret(getattr(self, name))
+        ]
         problems = []
         if bad:
             problems.append("set real values for " + ", ".join(bad))
         if urls:
             problems.append("set public (not local or placeholder) addresses for "
                             + ", ".join(urls))
+        if weak:
+            problems.append(
+                f"use long random values (at least {MIN_SECRET_LENGTH} characters, "
+                "e.g. `openssl rand -hex 32`) for " + ", ".join(weak)
+            )
         if problems:
             who = f" ({self.khadum_function})" if self.khadum_function else ""
             # Names only: a value (even its tail) never appears in the message.
@@ -211,6 +242,23 @@ def describe_error(exc: Exception) -> str:
             parts.append(f"{where}: {message}" if where else message)
         return "; ".join(parts)
     return str(exc)
+
+
+def secret_bits(value: str) -> float:
+    """A Shannon estimate of the value's entropy in bits (its own character counts)."""
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values()) * n if n else 0.0
+
+
+def is_weak_secret(value: str | None) -> bool:
+    if not value:
+        return True
+    return (
+        len(value) < MIN_SECRET_LENGTH
+        or len(set(value)) < MIN_SECRET_DISTINCT
+        or secret_bits(value) < MIN_SECRET_BITS
+    )
 
 
 def load_env_file(path: Path | None = None) -> None:

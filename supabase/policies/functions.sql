@@ -128,6 +128,10 @@ public.chat_upload_check(p_chat_id uuid);
 -- execute: service_role
 public.claim_due_emails(p_limit integer, p_stale_after interval);
 
+-- security invoker
+-- execute: service_role
+public.claim_due_emails(p_limit integer, p_stale_after interval, p_worker text);
+
 -- security definer
 -- execute: nobody (owner only)
 public.client_requests_notify_freelancer();
@@ -284,9 +288,17 @@ public.normalize_arabic(input text);
 -- execute: nobody (owner only)
 public.note_first_response();
 
+-- security invoker
+-- execute: nobody (owner only)
+public.notify_khadum_work();
+
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.reconcile_whatsapp_send(p_wamid text, p_occurred_at timestamp with time zone, p_payload jsonb);
 
 -- security definer
 -- execute: service_role

@@ -31,3 +31,21 @@ def detect_language(text: str) -> str:
     arabic = len(_ARABIC_LETTER.findall(text or ""))
     latin = len(_LATIN_LETTER.findall(text or ""))
     return "en" if latin > arabic else "ar"
+
+
+_ARABIZI = re.compile(r"\b[a-z]*[a-z][2356789][a-z]*\b|\b[2356789][a-z]+\b")
+_WORD = re.compile(r"\S+")
+
+
+def clear_language(text: str) -> str | None:
+    """The language `text` is clearly written in, or None when it is too short or
+    mixed to say (an «ok», a brand name, Arabizi such as "abi 7ad ysawi logo")."""
+    body = text or ""
+    arabic = len(_ARABIC_LETTER.findall(body))
+    latin = len(_LATIN_LETTER.findall(body))
+    words = _WORD.findall(body)
+    if arabic == 0 and latin >= 12 and len(words) >= 3 and not _ARABIZI.search(body.lower()):
+        return "en"
+    if latin == 0 and arabic >= 6 and len(words) >= 2:
+        return "ar"
+    return None

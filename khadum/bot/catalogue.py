@@ -229,6 +229,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "اكتب ردك على سؤال المستقل نصاً لو سمحت ✍️",
         "en": "Please type your answer to the freelancer's question ✍️",
     },
+    # -- small talk, answered in kind (khadum/analysis/pleasantries.py) ----------------------
+    "smalltalk.salam": {"ar": "وعليكم السلام ورحمة الله وبركاته 🌷", "en": "Wa alaikum assalam 🌷"},
+    "smalltalk.greeting": {"ar": "هلا والله 👋", "en": "Hello 👋"},
+    "smalltalk.how_are_you": {
+        "ar": "بخير الحمد لله، الله يسلمك 🌷",
+        "en": "I'm well, thank you for asking 🌷",
+    },
+    "smalltalk.thanks": {"ar": "العفو، في خدمتك دائماً 🌷", "en": "You're welcome, always happy to help 🌷"},
+    "smalltalk.laughter": {"ar": "😄", "en": "😄"},
+    "smalltalk.anything_else": {
+        "ar": "إذا احتجت أي خدمة ثانية اكتب لي وصفها، وأبشر بالمستقل المناسب 👌",
+        "en": "If you need anything else, just describe it and I'll find the right freelancer 👌",
+    },
+    "choosing_hint": {
+        "ar": "اختر المستقل من القائمة «عرض المستقلين»، أو اكتب رقمه (مثل 1 أو «الأول») أو اسمه. ولو تبي تضيف تفاصيل لطلبك اكتبها بجملة كاملة.",
+        "en": "Choose a freelancer from \"See freelancers\", or type their number (like 1 or \"first\") or name. To add details to your request, write them in a full sentence.",
+    },
+    "months": {
+        "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+        "en": "January February March April May June July August September October November December",
+    },
+    "time_am": {"ar": "صباحاً", "en": "AM"},
+    "time_pm": {"ar": "مساءً", "en": "PM"},
+    "resume": {"ar": "نكمل من حيث وقفنا 👇", "en": "Let's continue where we were 👇"},
+    "status_draft": {
+        "ar": "📝 وعندك طلب قيد الإعداد لم يُرسل بعد. نكمل من حيث وقفنا 👇",
+        "en": "📝 You also have a request in progress, not sent yet. Let's continue where we were 👇",
+    },
     # -- reasons shown by `khadum match` ---------------------------------------------
     "reason.category": {"ar": "متخصص في {expertise}", "en": "specialises in {expertise}"},
     "reason.skills": {"ar": "مهارات: {skills}", "en": "skills: {skills}"},

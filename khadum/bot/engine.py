@@ -8,9 +8,12 @@ answered request.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from khadum.analysis.text import detect_language
+from khadum.analysis.local import category_scores
+from khadum.analysis.pleasantries import Peeled, peel
+from khadum.analysis.text import detect_language, normalize
 from khadum.bot import choosing, commands, intake
 from khadum.bot.conversation import Incoming, Turn
 from khadum.bot.followups import answer_details
@@ -19,23 +22,10 @@ from khadum.bot.validate import is_no, is_yes
 RATE_LIMIT_PER_MINUTE = 20
 MEDIA_TYPES = {"audio", "image", "sticker", "location", "contacts", "video", "document"}
 IGNORED_TYPES = {"reaction", "system", "ephemeral", "request_welcome"}
-GREETINGS = {
-    "السلام عليكم",
-    "سلام عليكم",
-    "السلام",
-    "مرحبا",
-    "هلا",
-    "اهلا",
-    "هاي",
-    "هلا والله",
-    "hi",
-    "hello",
-    "hey",
-    "salam",
-    "good morning",
-    "صباح الخير",
-    "مساء الخير",
-}
+# Steps where a yes/no word is an answer, not small talk.
+YES_NO_STEPS = {"confirming_choice", "confirm_summary", "ask_details", "ask_budget", "ask_reason"}
+# Steps whose free text goes to someone else as it is (the freelancer's question).
+PASS_THROUGH = {"awaiting_details_answer"}
 
 
 def incoming_from(message_type: str, payload: dict[str, Any], profile_name: str | None) -> Incoming:
@@ -89,14 +79,27 @@ async def handle(
     if incoming.kind == "ignore" or await rate_limited(turn, rate_limit):
         return
     turn.data.pop("throttled", None)
+    peeled = Peeled()
+    raw = incoming.text
+    if incoming.kind == "text" and turn.state not in PASS_THROUGH:
+        peeled = peel(incoming.text)
+        if peeled.kinds and not (turn.state in YES_NO_STEPS and _yes_or_no(incoming.text)):
+            incoming = replace(incoming, text=peeled.rest)
     if turn.state == "new":
-        await _first_contact(turn, incoming)
+        await _first_contact(turn, incoming, peeled, raw)
         return
     if incoming.kind == "text":
+        start = len(turn.out)
         command = commands.command_for(incoming.text)
         if command:
             await commands.run(turn, command, reprompt)
+            _in_kind(turn, peeled, start)
             return
+        if await _small_talk(turn, incoming, peeled):
+            return
+        await STATES.get(turn.state, _idle)(turn, incoming)
+        _in_kind(turn, peeled, start, salam_only=True)
+        return
     if incoming.kind == "media":
         turn.say(
             "details_text_only"
@@ -109,21 +112,49 @@ async def handle(
     await STATES.get(turn.state, _idle)(turn, incoming)
 
 
-async def _first_contact(turn: Turn, incoming: Incoming) -> None:
-    if incoming.kind == "text" and incoming.text.strip():
-        turn.language = detect_language(incoming.text)
+def _yes_or_no(text: str) -> bool:
+    return is_yes(text) or is_no(text)
+
+
+def _in_kind(turn: Turn, peeled: Peeled, start: int, *, salam_only: bool = False) -> None:
+    """Answers a greeting or thanks in kind, on top of the step's own reply (a
+    salam is always returned, even when the message goes on to the need)."""
+    keys = [k for k in peeled.reply_keys() if not salam_only or k == "smalltalk.salam"]
+    if keys:
+        turn.prefix_from(start, " ".join(turn.tr(k) for k in keys))
+
+
+async def _small_talk(turn: Turn, incoming: Incoming, peeled: Peeled) -> bool:
+    """A message that is only pleasantries, laughter, emoji, or a stray yes/no:
+    answered in kind, then the step it interrupted is asked again."""
+    if turn.state in PASS_THROUGH:
+        return False
+    stray_yes_no = turn.state not in YES_NO_STEPS and _yes_or_no(incoming.text)
+    only_pleasantries = bool(peeled.kinds) and not incoming.text.strip()
+    if not (only_pleasantries or stray_yes_no):
+        return False
+    start = len(turn.out)
+    if turn.state == "idle":
+        turn.say("smalltalk.anything_else")
+    elif turn.state == "choosing":
+        turn.say("choosing_hint")
+    else:
+        await reprompt(turn)
+    _in_kind(turn, peeled, start)
+    return True
+
+
+async def _first_contact(turn: Turn, incoming: Incoming, peeled: Peeled, raw: str) -> None:
+    if incoming.kind == "text" and raw.strip():
+        turn.language = detect_language(raw)
     name = (incoming.profile_name or "").split(" ")[0] or (
         "بك" if turn.language == "ar" else "there"
     )
-    turn.say("greeting", name=name)
-    words = incoming.text.strip()
-    if (
-        incoming.kind == "text"
-        and words
-        and commands.command_for(words) is None
-        and words.lower() not in GREETINGS
-        and _normalized(words) not in GREETINGS
-    ):
+    replies = [k for k in peeled.reply_keys() if k in {"smalltalk.salam", "smalltalk.how_are_you"}]
+    welcome = turn.tr("greeting", name=name)
+    turn.say_text("\n".join([*(turn.tr(k) for k in replies), welcome]))
+    words = incoming.text.strip() if incoming.kind == "text" else ""
+    if words and commands.command_for(words) is None and not _yes_or_no(words):
         await intake.describe(turn, words)
         return
     if incoming.kind == "media":
@@ -133,8 +164,6 @@ async def _first_contact(turn: Turn, incoming: Incoming) -> None:
 
 
 def _normalized(text: str) -> str:
-    from khadum.analysis.text import normalize
-
     return normalize(text).strip(" .!،,")
 
 
@@ -171,9 +200,17 @@ async def _choosing(turn: Turn, incoming: Incoming) -> None:
     ):
         return
     if incoming.kind == "text" and incoming.text.strip():
-        await intake.describe(turn, incoming.text)  # more about the need: rank again
+        if _adds_to_the_need(incoming.text):
+            await intake.describe(turn, incoming.text)  # more about the need: rank again
+        else:
+            turn.say("choosing_hint")
     else:
         await _stale(turn)
+
+
+def _adds_to_the_need(text: str) -> bool:
+    """At the list, a sentence about the work refines the request; a stray word does not."""
+    return bool(category_scores(normalize(text))) or len(text.split()) >= 4
 
 
 async def _confirming_choice(turn: Turn, incoming: Incoming) -> None:
@@ -258,11 +295,7 @@ async def _awaiting_details(turn: Turn, incoming: Incoming) -> None:
 
 
 async def _idle(turn: Turn, incoming: Incoming) -> None:
-    if (
-        incoming.kind == "text"
-        and incoming.text.strip()
-        and _normalized(incoming.text) not in GREETINGS
-    ):
+    if incoming.kind == "text" and incoming.text.strip():
         intake.start_over(turn)
         await intake.describe(turn, incoming.text)
     elif incoming.reply_id == choosing.CHOOSE_ANOTHER and turn.data.get("analysis"):

@@ -9,9 +9,18 @@ from psycopg.types.json import Jsonb
 
 from khadum.analysis.budget import is_open_budget, parse_budget
 from khadum.analysis.models import Analysis, Budget
+from khadum.analysis.pleasantries import is_pleasantry
+from khadum.analysis.text import clear_language
 from khadum.bot import choosing
 from khadum.bot.conversation import Turn
-from khadum.bot.validate import DETAILS_MAX, REASON_MAX, clean_email, clean_name, is_none
+from khadum.bot.validate import (
+    DETAILS_MAX,
+    REASON_MAX,
+    clean_email,
+    clean_name,
+    is_none,
+    is_yes,
+)
 
 FIELDS = ("name", "email", "details", "budget", "reason")
 MIN_WORDS_WITHOUT_CATEGORY = 4
@@ -22,8 +31,11 @@ async def describe(turn: Turn, text: str) -> None:
     description = "\n".join(p for p in (turn.data.get("description"), text.strip()) if p)
     turn.data["description"] = description
     analysis = await turn.analyser.analyse(description)
-    if not turn.data.get("language_locked"):
-        turn.language = analysis.language
+    # The client's language is sticky: one «ok» or brand name in Latin letters does
+    # not switch an Arabic conversation; a clearly written message does.
+    clear = clear_language(text)
+    if clear and not turn.data.get("language_locked"):
+        turn.language = clear
     turn.data["analysis"] = analysis.model_dump(mode="json")
     if analysis.budget is not None:
         turn.data["budget"] = analysis.budget.model_dump()
@@ -95,6 +107,9 @@ async def answer_field(turn: Turn, field: str, text: str, reply_id: str) -> None
     elif field == "details":
         if len(text) > DETAILS_MAX:
             turn.say("bad_details")
+            return
+        if is_yes(text) or is_pleasantry(text):  # «تمام» is not a detail of the work
+            await prompt_field(turn, "details")
             return
         value = "" if is_none(text) else text.strip()
     elif field == "budget":

@@ -106,8 +106,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # -- summary -----------------------------------------------------------------------
     "summary": {
-        "ar": "📋 *ملخص طلبك*\n👤 الاسم: {name}\n📧 الإيميل: {email}\n🧑‍💻 المستقل: {freelancer}\n📝 الوصف: {description}\n🏷️ الخدمة: {category}\n💰 الميزانية: {budget}\n🎯 سبب الاختيار: {reason}\n📋 تفاصيل إضافية: {details}\n\nنرسل الطلب؟",
-        "en": "📋 *Your request*\n👤 Name: {name}\n📧 Email: {email}\n🧑‍💻 Freelancer: {freelancer}\n📝 Description: {description}\n🏷️ Service: {category}\n💰 Budget: {budget}\n🎯 Reason for choice: {reason}\n📋 Extra details: {details}\n\nShall I send it?",
+        "ar": "📋 *ملخص طلبك*\n👤 الاسم: {name}\n📧 الإيميل: {email}\n🧑‍💻 المستقل: {freelancer}\n📝 الوصف: {description}\n🏷️ الخدمة: {category} · {title}\n💰 الميزانية: {budget}\n🎯 سبب الاختيار: {reason}\n📋 تفاصيل إضافية: {details}\n\nنرسل الطلب؟",
+        "en": "📋 *Your request*\n👤 Name: {name}\n📧 Email: {email}\n🧑‍💻 Freelancer: {freelancer}\n📝 Description: {description}\n🏷️ Service: {category} · {title}\n💰 Budget: {budget}\n🎯 Reason for choice: {reason}\n📋 Extra details: {details}\n\nShall I send it?",
     },
     "none": {"ar": "لا يوجد", "en": "None"},
     "btn_submit": {"ar": "✅ إرسال الطلب", "en": "✅ Send request"},

@@ -8,6 +8,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from khadum.analysis.budget import is_open_budget, parse_budget
+from khadum.analysis.local import service_title
 from khadum.analysis.models import Analysis, Budget
 from khadum.analysis.pleasantries import is_pleasantry
 from khadum.analysis.text import clear_language
@@ -36,6 +37,8 @@ async def describe(turn: Turn, text: str) -> None:
     clear = clear_language(text)
     if clear and not turn.data.get("language_locked"):
         turn.language = clear
+    if not analysis.title.strip():
+        analysis = analysis.model_copy(update={"title": service_title(description)})
     turn.data["analysis"] = analysis.model_dump(mode="json")
     if analysis.budget is not None:
         turn.data["budget"] = analysis.budget.model_dump()
@@ -133,6 +136,10 @@ async def answer_field(turn: Turn, field: str, text: str, reply_id: str) -> None
     await ask_next(turn)
 
 
+def title_of(turn: Turn, analysis: Analysis) -> str:
+    return analysis.title.strip() or service_title(turn.data.get("description", ""))
+
+
 def budget_label(turn: Turn) -> str | None:
     budget = turn.data.get("budget")
     if budget == "open" or budget is None:
@@ -160,6 +167,7 @@ async def show_summary(turn: Turn) -> None:
         freelancer=turn.data.get("selected_name", ""),
         description=turn.data["description"],
         category=await category_name(turn, analysis.category),
+        title=title_of(turn, analysis),
         budget=budget_label(turn) or turn.tr("none"),
         reason=turn.data.get("reason") or turn.tr("none"),
         details=turn.data.get("details") or turn.tr("none"),
@@ -178,10 +186,9 @@ async def submit(turn: Turn) -> None:
         "summary": analysis.summary,
         "language": turn.language,
         "budget": budget if isinstance(budget, dict) else None,
-        "channel": "whatsapp",
     }
     cur = await turn.conn.execute(
-        "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             turn.phone,
             turn.data["name"],
@@ -193,6 +200,7 @@ async def submit(turn: Turn) -> None:
             Jsonb(details),
             turn.data.get("reason") or None,
             turn.language,
+            title_of(turn, analysis),
         ),
     )
     row = await cur.fetchone()

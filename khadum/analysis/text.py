@@ -49,3 +49,21 @@ def clear_language(text: str) -> str | None:
     if latin == 0 and arabic >= 6 and len(words) >= 2:
         return "ar"
     return None
+
+
+def light_stem(word: str) -> str:
+    """A folded word without its article and a plural/feminine ending."""
+    for prefix in ("وال", "بال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) > 2:
+            word = word[len(prefix) :]
+            break
+    return word[:-1] if word.endswith(("ه", "ات", "s")) and len(word) > 4 else word
+
+
+def phrase_in(phrase: str, folded_text: str) -> bool:
+    """`phrase` (a skill, a headline) occurs in already-folded text, word stems allowed."""
+    folded = normalize(phrase)
+    stems = [w for w in folded.split() if len(w) > 2]
+    return folded in folded_text or (bool(stems) and all(
+        light_stem(w) in folded_text for w in stems
+    ))

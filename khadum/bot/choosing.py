@@ -9,8 +9,9 @@ from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
 from khadum.analysis.text import normalize
+from khadum.bot.catalogue import city_name
 from khadum.bot.conversation import Turn
-from khadum.matching.search import Match, find_matches
+from khadum.matching.search import Match, find_matches, headline_in
 from khadum.whatsapp.messages import Row
 
 PAGE_SIZE = 5
@@ -101,7 +102,7 @@ async def freelancer(conn: Any, freelancer_id: str) -> dict[str, Any] | None:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select id::text, display_name, display_name_en, headline, headline_en, rating, "
-            "rating_count, completed_projects, city, min_budget_sar, categories "
+            "rating_count, completed_projects, city, min_budget_sar, categories, skills "
             "from public.freelancers where id = %s",
             (freelancer_id,),
         )
@@ -125,7 +126,9 @@ async def pick(turn: Turn, freelancer_id: str) -> None:
     turn.data["selected"] = freelancer_id
     turn.data["selected_name"] = display_name(turn, row)
     turn.data.pop("reason", None)
-    headline = (row["headline_en"] or row["headline"]) if turn.language == "en" else row["headline"]
+    headline = headline_in(
+        turn.language, row["headline"], row["headline_en"], list(row["categories"] or [])
+    )
     card = turn.tr(
         "freelancer_card",
         name=display_name(turn, row),
@@ -133,7 +136,7 @@ async def pick(turn: Turn, freelancer_id: str) -> None:
         rating_count=row["rating_count"],
         completed=row["completed_projects"],
         headline=headline,
-        city=row["city"] or "—",
+        city=city_name(row["city"], turn.language) or "—",
         min_budget=row["min_budget_sar"],
     )
     turn.ask(card, [("confirm_choice", "btn_confirm_choice"), ("choose_other", "btn_choose_other")])

@@ -34,7 +34,9 @@ class Match:
         )
 
     def title(self, language: str) -> str:
-        return (self.headline_en or self.headline) if language == "en" else self.headline
+        """The headline in the client's language: an English reader never gets an
+        Arabic headline (their main specialty stands in when there is no English one)."""
+        return headline_in(language, self.headline, self.headline_en, self.categories)
 
     def reason(self, analysis: Analysis) -> str:
         lang = analysis.language
@@ -57,6 +59,19 @@ class Match:
             "score": round(self.score, 4),
             "reason": self.reason(analysis),
         }
+
+
+def headline_in(
+    language: str, headline: str, headline_en: str | None, categories: Sequence[str]
+) -> str:
+    if language != "en":
+        return headline
+    if headline_en:
+        return headline_en
+    if categories:
+        expertise = t(f"expertise.{categories[0]}", "en")
+        return t("headline_fallback", "en", expertise=expertise)
+    return headline
 
 
 def embedding_literal(embedding: Sequence[float] | None) -> str | None:

@@ -212,7 +212,7 @@ async def test_thanks_after_acceptance_is_answered_in_kind(clean_db: str, db: Da
             )
         await drain_whatsapp(db, bot_settings(clean_db))
         accepted: list[dict[str, Any]] = await user._new()
-        assert "قبل طلبك" in text_of(accepted[0]) and state(clean_db) == "idle"
+        assert "تم قبول طلبك" in text_of(accepted[0]) and state(clean_db) == "idle"
         reply = await user.say("شكراً")
         assert len(reply) == 1 and text_of(reply[0]).startswith("العفو")
         assert "ما قدرت أحدد" not in text_of(reply[0]) and state(clean_db) == "idle"

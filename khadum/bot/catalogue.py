@@ -204,6 +204,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "⏳ وصلتني رسائل كثيرة خلال وقت قصير. انتظر دقيقة لو سمحت ثم أكمل معك.",
         "en": "⏳ I received many messages in a short time. Please wait a minute and I'll continue with you.",
     },
+    "rate_limited_queued": {
+        "ar": "⏳ وصلتني رسائل كثيرة خلال وقت قصير. انتظر دقيقة لو سمحت: رسائلك محفوظة، وبرد عليها بالترتيب من الساعة {time} (بتوقيت الرياض).",
+        "en": "⏳ I received many messages in a short time. Please wait a minute: your messages are saved, and I'll answer them in order from {time} (Riyadh time).",
+    },
     # -- follow-ups after the freelancer answers -------------------------------------
     "followup.rejected": {
         "ar": "نعتذر منك 🙏 تعذّر على {freelancer} قبول طلبك هذي المرة.{reason}\nاخترنا لك مستقلين آخرين مناسبين 👇",

@@ -16,3 +16,10 @@ def riyadh_words(moment: datetime, language: str) -> str:
     month = t("months", language).split()[local.month - 1]
     period = t("time_am" if local.hour < 12 else "time_pm", language)
     return f"{local.day} {month} {local.year} - {local.hour % 12 or 12}:{local.minute:02d} {period}"
+
+
+def riyadh_clock(moment: datetime, language: str) -> str:
+    """"10:41:05 PM" in Riyadh time, to the second (when a short wait ends)."""
+    local = moment.astimezone(RIYADH)
+    period = t("time_am" if local.hour < 12 else "time_pm", language)
+    return f"{local.hour % 12 or 12}:{local.minute:02d}:{local.second:02d} {period}"

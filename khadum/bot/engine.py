@@ -8,7 +8,8 @@ answered request.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from khadum.analysis.local import category_scores
@@ -16,6 +17,7 @@ from khadum.analysis.pleasantries import Peeled, peel
 from khadum.analysis.text import detect_language, normalize
 from khadum.bot import choosing, commands, intake
 from khadum.bot.conversation import Incoming, Turn
+from khadum.bot.dates import riyadh_clock
 from khadum.bot.followups import answer_details
 from khadum.bot.validate import is_no, is_yes
 
@@ -58,27 +60,68 @@ def incoming_from(message_type: str, payload: dict[str, Any], profile_name: str 
     return Incoming("media", media_type=media, profile_name=profile_name)
 
 
-async def rate_limited(turn: Turn, limit: int) -> bool:
+MAX_DEFERRED = 30  # a burst beyond this is not kept (abuse, not a conversation)
+
+
+async def _window(turn: Turn, limit: int) -> datetime | None:
+    """None while the phone's messages in the minute up to the one being processed
+    (the oldest unprocessed; later ones do not count against it) are within the
+    limit; else when the window will have room again."""
     cur = await turn.conn.execute(
-        "select count(*) from public.whatsapp_inbound where client_phone = %s "
-        "and received_at > now() - interval '60 seconds'",
-        (turn.phone,),
+        """
+        with current as (
+          select received_at from public.whatsapp_inbound
+          where client_phone = %s and processed_at is null
+          order by coalesce(sent_at, received_at), received_at, id limit 1)
+        select w.received_at from public.whatsapp_inbound w, current c
+        where w.client_phone = %s and w.received_at <= c.received_at
+          and w.received_at > c.received_at - interval '60 seconds'
+        order by w.received_at
+        """,
+        (turn.phone, turn.phone),
     )
-    row = await cur.fetchone()
-    if row is None or int(row[0]) <= limit:
+    times = [r[0] for r in await cur.fetchall()]
+    if len(times) <= limit:
+        return None
+    free_at: datetime = times[len(times) - limit - 1] + timedelta(seconds=60)
+    return free_at
+
+
+async def rate_limited(turn: Turn, incoming: Incoming, limit: int) -> bool:
+    """Over the limit, the message is kept (in order) rather than dropped, and the
+    client is told once when the bot will go on; kept messages are answered first
+    as soon as the window has room."""
+    free_at = await _window(turn, limit)
+    if free_at is None:
         return False
+    deferred = turn.data.setdefault("deferred", [])
+    if len(deferred) < MAX_DEFERRED:
+        deferred.append(asdict(incoming))
     if not turn.data.get("throttled"):
-        turn.say("rate_limited")
+        turn.say("rate_limited_queued", time=riyadh_clock(free_at, turn.language))
     turn.data["throttled"] = True
     return True
+
+
+async def resume_deferred(turn: Turn) -> None:
+    """Answers the messages a burst left waiting, oldest first (also callable from a
+    periodic job once the window has room, so a client who goes quiet is answered)."""
+    deferred = turn.data.pop("deferred", None) or []
+    turn.data.pop("throttled", None)
+    for kept in deferred:
+        await _handle_one(turn, Incoming(**kept))
 
 
 async def handle(
     turn: Turn, incoming: Incoming, *, rate_limit: int = RATE_LIMIT_PER_MINUTE
 ) -> None:
-    if incoming.kind == "ignore" or await rate_limited(turn, rate_limit):
+    if incoming.kind == "ignore" or await rate_limited(turn, incoming, rate_limit):
         return
-    turn.data.pop("throttled", None)
+    await resume_deferred(turn)
+    await _handle_one(turn, incoming)
+
+
+async def _handle_one(turn: Turn, incoming: Incoming) -> None:
     peeled = Peeled()
     raw = incoming.text
     if incoming.kind == "text" and turn.state not in PASS_THROUGH:

@@ -52,5 +52,4 @@ class Analysis(BaseModel):
             "budget": self.budget.model_dump() if self.budget else None,
             "language": self.language,
             "summary": self.summary,
-            "title": self.title,
         }

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
+from khadum.analysis.vocabulary import matching_skills
 from khadum.bot.catalogue import t
 
 
@@ -97,7 +98,7 @@ async def find_matches(
             (
                 text,
                 analysis.category,
-                analysis.skills,
+                matching_skills(analysis.skills),
                 budget_max,
                 list(exclude),
                 limit,

@@ -88,13 +88,16 @@ async def find_matches(
     limit: int = 5,
     offset: int = 0,
     embedding: Sequence[float] | None = None,
+    exhaustive: bool = False,
 ) -> list[Match]:
+    """The ranked freelancers; `exhaustive` scores the whole table (for measuring
+    the fast path's agreement, never for serving)."""
     budget_max = None
     if analysis.budget is not None:
         budget_max = analysis.budget.max if analysis.budget.max is not None else analysis.budget.min
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
-            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s)",
+            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s, %s)",
             (
                 text,
                 analysis.category,
@@ -104,6 +107,7 @@ async def find_matches(
                 limit,
                 offset,
                 embedding_literal(embedding),
+                exhaustive,
             ),
         )
         rows = await cur.fetchall()

@@ -8,15 +8,60 @@
 -- and English stems), and `skill_fit`: the analysis' skills the freelancer has,
 -- specific skills («ترجمة قانونية») weighing more than generic ones («ترجمة»).
 --
--- Candidates come from two index-driven pools: every freelancer whose headline
--- or skills match a request word (GIN on weight-A lexemes, counted per row, so
--- the best text matches are taken whatever their rating), and the request
--- category's best-rated (btree on the primary category and rating). `p_exhaustive`
--- scores the whole table instead, to measure how often the fast path agrees.
+-- Candidates come from index-only pools: for each word of the request, the
+-- best-rated freelancers whose headline or skills carry it (`freelancer_terms`,
+-- one row per headline/skill lexeme, kept by a trigger, btree on term and
+-- rating), counted per freelancer so those covering most words come first; plus
+-- the request category's best-rated (btree on the primary category and rating).
+-- `p_exhaustive` scores the whole table instead, to measure how often the fast
+-- path agrees (bench.matching).
 -- =============================================================================
 
 create index if not exists freelancers_primary_category_rating_idx
   on public.freelancers ((categories[1]), rating desc, rating_count desc);
+
+-- ---------------------------------------------------------------------------
+-- freelancer_terms: the lexemes of each freelancer's headline and skills
+-- ---------------------------------------------------------------------------
+create table if not exists public.freelancer_terms (
+  term text not null,
+  freelancer_id uuid not null references public.freelancers (id) on delete cascade,
+  rating numeric not null default 0,
+  rating_count integer not null default 0,
+  primary key (term, freelancer_id)
+);
+create index if not exists freelancer_terms_best_idx
+  on public.freelancer_terms (term, rating desc, rating_count desc, freelancer_id);
+create index if not exists freelancer_terms_freelancer_idx
+  on public.freelancer_terms (freelancer_id);
+
+-- Service-only: the matching function reads it; nobody else needs it.
+alter table public.freelancer_terms enable row level security;
+revoke all on public.freelancer_terms from anon, authenticated, service_role;
+grant select, insert, update, delete on public.freelancer_terms to service_role;
+
+create or replace function public.freelancers_sync_terms() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  delete from public.freelancer_terms t where t.freelancer_id = new.id;
+  insert into public.freelancer_terms (term, freelancer_id, rating, rating_count)
+  select distinct l.lexeme, new.id, coalesce(new.rating, 0), coalesce(new.rating_count, 0)
+  from unnest(new.search_document) l
+  where 'A' = any (l.weights);
+  return new;
+end
+$$;
+
+drop trigger if exists freelancers_sync_terms on public.freelancers;
+create trigger freelancers_sync_terms
+  after insert or update of search_document, rating, rating_count on public.freelancers
+  for each row execute function public.freelancers_sync_terms();
+
+insert into public.freelancer_terms (term, freelancer_id, rating, rating_count)
+select distinct l.lexeme, f.id, coalesce(f.rating, 0), coalesce(f.rating_count, 0)
+from public.freelancers f cross join lateral unnest(f.search_document) l
+where 'A' = any (l.weights)
+on conflict do nothing;
 
 drop function if exists public.match_freelancers(
   text, text, text[], integer, uuid[], integer, integer, text);
@@ -38,6 +83,21 @@ language sql immutable parallel safe set search_path = '' as $$
     ) f
     where w <> '' and numnode(forms) > 0
   ) words
+$$;
+
+-- The lexemes of each meaningful word (its ordinal, its Arabic and English stems),
+-- as `freelancer_terms` stores them.
+create or replace function public.match_word_terms(p_text text)
+returns table (word integer, term text)
+language sql immutable parallel safe set search_path = '' as $$
+  select distinct w.ord::integer, l
+  from unnest(string_to_array(public.match_query_words(p_text), ' ')) with ordinality w(w, ord)
+  cross join lateral unnest(
+    tsvector_to_array(to_tsvector('arabic', w.w)) || tsvector_to_array(to_tsvector('english', w.w))
+    || case when w.w ~ '^[لبوفك][^ ]{3,}$'
+            then tsvector_to_array(to_tsvector('arabic', substr(w.w, 2))) else '{}'::text[] end
+  ) l
+  where w.w <> ''
 $$;
 
 create or replace function public.match_freelancers(
@@ -74,19 +134,25 @@ declare
   words text := public.match_query_words(p_query);
   wq tsquery[] := public.match_word_queries(p_query);
   n_words integer;
+  wt_words integer[];
+  wt_terms text[];
   norm_skills text[];
   skill_weights float8;
   q_ar text;
   q_en text;
   q tsquery;
   want integer := greatest(p_offset, 0) + greatest(p_limit, 1);
-  text_pool integer := greatest(400, want * 10);
-  category_pool integer := greatest(150, want * 5);
+  text_pool integer := greatest(150, want * 10);
+  category_pool integer := greatest(80, want * 5);
+  term_pool integer := greatest(200, want * 10);
   has_embedding boolean;
   embedding_pool text := '';
   embedding_term text := '0::float8';
 begin
-  n_words := greatest(cardinality(wq), 1);
+  select coalesce(array_agg(t.word order by t.word), '{}'), coalesce(array_agg(t.term order by t.word), '{}'),
+         greatest(count(distinct t.word), 1)
+    into wt_words, wt_terms, n_words
+  from public.match_word_terms(p_query) t;
   q_ar := replace(plainto_tsquery('arabic', words)::text, ' & ', ' | ');
   q_en := replace(plainto_tsquery('english', words)::text, ' & ', ' | ');
   q := case
@@ -114,40 +180,38 @@ begin
 
   return query execute format($q$
     with hits as (
-      select h.id, count(*) as n
-      from unnest($10::tsquery[]) w
-      cross join lateral (select f.id from public.freelancers f where f.search_document @@ w) h
-      group by h.id
+      select h.freelancer_id as id, count(distinct wt.word) as n,
+             max(h.rating) as rating, max(h.rating_count) as rating_count
+      from unnest($14::integer[], $15::text[]) wt(word, term)
+      cross join lateral (
+        select t.freelancer_id, t.rating, t.rating_count from public.freelancer_terms t
+        where t.term = wt.term
+        order by t.rating desc, t.rating_count desc limit %5$s) h
+      where not $11
+      group by h.freelancer_id
     ), pool as (
       select f.id from public.freelancers f where $11
       union
-      (select h.id from hits h join public.freelancers f on f.id = h.id
-       order by h.n desc, f.rating desc, f.rating_count desc limit %1$s)
+      (select h.id from hits h
+       order by h.n desc, h.rating desc, h.rating_count desc limit %1$s)
       union
       (select f.id from public.freelancers f
        where $2 is not null and f.categories[1] = $2
        order by f.categories[1], f.rating desc, f.rating_count desc limit %4$s)
       %2$s
-    ), scored as (
-      select c.*,
-        coalesce(ts_rank(c.search_document, $1, 32), 0)::float8 as t_score,
-        ((select count(*) from unnest($10::tsquery[]) w where c.search_document @@ w)::float8
+    ), cheap as (
+      -- First the terms that need no text processing, on the whole pool …
+      select c.id,
+        -- index-only probes of (term, freelancer): no tsvector is read
+        ((select count(distinct wt.word) from unnest($14::integer[], $15::text[]) wt(word, term)
+          where exists (select 1 from public.freelancer_terms t
+                        where t.term = wt.term and t.freelancer_id = c.id))::float8
           / $12)::float8 as cover,
-        extensions.similarity(c.search_text, $9)::float8 as trgm,
         (case when $2 is null then 0
               when c.categories[1] = $2 then 1
               when $2 = any (c.categories) then 0.6 else 0 end)::float8 as c_fit,
-        array(select s from unnest(c.skills) s
-              where position(public.normalize_arabic(s) in $9) > 0
-                 or public.normalize_arabic(s) = any ($3)
-                 or exists (select 1 from unnest($3) ps
-                            where public.normalize_arabic(s) like '%%' || ps || '%%')) as m_skills,
         (select coalesce(sum(cardinality(string_to_array(ps, ' '))), 0) from unnest($3) ps
-         where exists (select 1 from unnest(c.skills) s
-                       where public.normalize_arabic(s) like '%%' || ps || '%%')
-            or position(ps in public.normalize_arabic(coalesce(c.headline, '') || ' '
-                                                      || coalesce(c.headline_en, ''))) > 0
-        )::float8 as s_weight,
+         where position(ps in c.search_text) > 0)::float8 as s_weight,
         (case when $4 is null then 0.5
               when c.min_budget_sar <= $4 then 1
               else greatest(0, 1 - (c.min_budget_sar - $4)::float8 / greatest($4, 1)) end
@@ -157,21 +221,39 @@ begin
         %3$s as emb
       from public.freelancers c
       where c.id in (select id from pool) and not (c.id = any ($5))
+    ), short as (
+      select k.*, (0.32 * k.cover + 0.22 * k.c_fit
+                   + 0.22 * least(1, k.s_weight / greatest(least($13, 4), 1))
+                   + 0.10 * (f.rating / 5.0) + 0.05 * k.avail + 0.04 * k.b_fit
+                   + 0.25 * k.emb)::float8 as base
+      from cheap k join public.freelancers f on f.id = k.id
+      order by base desc, f.rating desc, f.id
+      limit greatest(40, (greatest($7, 0) + greatest($6, 1)) * 4)
+    ), ranked as (
+      -- … then trigram similarity on the best few, and the page.
+      select c.id, c.display_name, c.display_name_en, c.headline, c.headline_en, c.rating,
+        c.rating_count, c.categories, c.skills, c.availability, c.min_budget_sar, k.cover,
+        k.c_fit, k.b_fit,
+        (k.base + 0.03 * extensions.similarity(c.search_text, $9))::float8 as score
+      from short k join public.freelancers c on c.id = k.id
+      order by score desc, c.rating desc, c.rating_count desc, c.id
+      limit greatest(1, least($6, 50)) offset greatest(0, $7)
     )
+    -- The matched skills (for the explanation) only for the rows returned.
     select s.id, s.display_name::text, s.display_name_en::text, s.headline::text,
       s.headline_en::text, s.rating, s.rating_count, s.categories, s.skills,
-      s.availability::text, s.min_budget_sar,
-      (0.25 * s.cover + 0.10 * s.t_score + 0.22 * s.c_fit
-       + 0.22 * least(1, s.s_weight / greatest(least($13, 4), 1))
-       + 0.03 * s.trgm + 0.10 * (s.rating / 5.0) + 0.05 * s.avail + 0.04 * s.b_fit
-       + 0.25 * s.emb)::float8 as score,
-      s.t_score, s.c_fit, s.m_skills, s.b_fit
-    from scored s
-    order by score desc, s.rating desc, s.rating_count desc, s.id
-    limit greatest(1, least($6, 50)) offset greatest(0, $7)
-  $q$, text_pool, embedding_pool, embedding_term, category_pool)
+      s.availability::text, s.min_budget_sar, s.score, s.cover, s.c_fit,
+      array(select sk from unnest(s.skills) sk
+            where position(public.normalize_arabic(sk) in $9) > 0
+               or exists (select 1 from unnest($3) ps
+                          where public.normalize_arabic(sk) like '%%' || ps || '%%')),
+      s.b_fit
+    from ranked s
+    order by s.score desc, s.rating desc, s.rating_count desc, s.id
+  $q$, text_pool, embedding_pool, embedding_term, category_pool, term_pool)
   using q, p_category, norm_skills, p_budget_max, coalesce(p_exclude, '{}'), p_limit, p_offset,
-        p_embedding, nq, wq, coalesce(p_exhaustive, false), n_words::float8, skill_weights;
+        p_embedding, nq, wq, coalesce(p_exhaustive, false), n_words::float8, skill_weights,
+        wt_words, wt_terms;
 end
 $$;
 
@@ -181,6 +263,9 @@ comment on function public.match_freelancers(text, text, text[], integer, uuid[]
   'budget fit, embedding similarity when given. p_exhaustive scores every freelancer.';
 
 revoke execute on function public.match_word_queries(text) from public, anon, authenticated;
+revoke execute on function public.match_word_terms(text) from public, anon, authenticated;
+revoke execute on function public.freelancers_sync_terms() from public, anon, authenticated;
+grant execute on function public.match_word_terms(text) to service_role;
 revoke execute on function public.match_freelancers(
   text, text, text[], integer, uuid[], integer, integer, text, boolean)
 from public, anon, authenticated;

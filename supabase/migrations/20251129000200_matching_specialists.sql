@@ -28,12 +28,27 @@ create table if not exists public.freelancer_terms (
   freelancer_id uuid not null references public.freelancers (id) on delete cascade,
   rating numeric not null default 0,
   rating_count integer not null default 0,
+  -- the part of the score that does not depend on the request (rating, availability)
+  quality double precision not null default 0,
   primary key (term, freelancer_id)
 );
 create index if not exists freelancer_terms_best_idx
-  on public.freelancer_terms (term, rating desc, rating_count desc, freelancer_id);
+  on public.freelancer_terms (term, quality desc, rating_count desc, freelancer_id);
 create index if not exists freelancer_terms_freelancer_idx
   on public.freelancer_terms (freelancer_id);
+
+-- The request-independent part of the score, shared by the pools and the scoring.
+create or replace function public.freelancer_quality(p_rating numeric, p_availability text)
+returns double precision
+language sql immutable parallel safe set search_path = '' as $$
+  select (0.10 * (coalesce(p_rating, 0) / 5.0)
+          + 0.05 * (case p_availability when 'available' then 1 when 'limited' then 0.6
+                    else 0 end))::double precision
+$$;
+
+create index if not exists freelancers_primary_category_quality_idx
+  on public.freelancers ((categories[1]), public.freelancer_quality(rating, availability::text) desc,
+                         rating_count desc);
 
 -- Service-only: the matching function reads it; nobody else needs it.
 alter table public.freelancer_terms enable row level security;
@@ -44,8 +59,9 @@ create or replace function public.freelancers_sync_terms() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   delete from public.freelancer_terms t where t.freelancer_id = new.id;
-  insert into public.freelancer_terms (term, freelancer_id, rating, rating_count)
-  select distinct l.lexeme, new.id, coalesce(new.rating, 0), coalesce(new.rating_count, 0)
+  insert into public.freelancer_terms (term, freelancer_id, rating, rating_count, quality)
+  select distinct l.lexeme, new.id, coalesce(new.rating, 0), coalesce(new.rating_count, 0),
+         public.freelancer_quality(new.rating, new.availability::text)
   from unnest(new.search_document) l
   where 'A' = any (l.weights);
   return new;
@@ -54,11 +70,13 @@ $$;
 
 drop trigger if exists freelancers_sync_terms on public.freelancers;
 create trigger freelancers_sync_terms
-  after insert or update of search_document, rating, rating_count on public.freelancers
+  after insert or update of search_document, rating, rating_count, availability
+  on public.freelancers
   for each row execute function public.freelancers_sync_terms();
 
-insert into public.freelancer_terms (term, freelancer_id, rating, rating_count)
-select distinct l.lexeme, f.id, coalesce(f.rating, 0), coalesce(f.rating_count, 0)
+insert into public.freelancer_terms (term, freelancer_id, rating, rating_count, quality)
+select distinct l.lexeme, f.id, coalesce(f.rating, 0), coalesce(f.rating_count, 0),
+       public.freelancer_quality(f.rating, f.availability::text)
 from public.freelancers f cross join lateral unnest(f.search_document) l
 where 'A' = any (l.weights)
 on conflict do nothing;
@@ -144,7 +162,7 @@ declare
   want integer := greatest(p_offset, 0) + greatest(p_limit, 1);
   text_pool integer := greatest(150, want * 10);
   category_pool integer := greatest(80, want * 5);
-  term_pool integer := greatest(200, want * 10);
+  term_pool integer := greatest(400, want * 20);
   has_embedding boolean;
   embedding_pool text := '';
   embedding_term text := '0::float8';
@@ -181,23 +199,24 @@ begin
   return query execute format($q$
     with hits as (
       select h.freelancer_id as id, count(distinct wt.word) as n,
-             max(h.rating) as rating, max(h.rating_count) as rating_count
+             max(h.quality) as quality, max(h.rating_count) as rating_count
       from unnest($14::integer[], $15::text[]) wt(word, term)
       cross join lateral (
-        select t.freelancer_id, t.rating, t.rating_count from public.freelancer_terms t
+        select t.freelancer_id, t.quality, t.rating_count from public.freelancer_terms t
         where t.term = wt.term
-        order by t.rating desc, t.rating_count desc limit %5$s) h
+        order by t.quality desc, t.rating_count desc limit %5$s) h
       where not $11
       group by h.freelancer_id
     ), pool as (
       select f.id from public.freelancers f where $11
       union
       (select h.id from hits h
-       order by h.n desc, h.rating desc, h.rating_count desc limit %1$s)
+       order by h.n desc, h.quality desc, h.rating_count desc limit %1$s)
       union
       (select f.id from public.freelancers f
        where $2 is not null and f.categories[1] = $2
-       order by f.categories[1], f.rating desc, f.rating_count desc limit %4$s)
+       order by f.categories[1], public.freelancer_quality(f.rating, f.availability::text) desc,
+                f.rating_count desc limit %4$s)
       %2$s
     ), cheap as (
       -- First the terms that need no text processing, on the whole pool …
@@ -224,7 +243,7 @@ begin
     ), short as (
       select k.*, (0.32 * k.cover + 0.22 * k.c_fit
                    + 0.22 * least(1, k.s_weight / greatest(least($13, 4), 1))
-                   + 0.10 * (f.rating / 5.0) + 0.05 * k.avail + 0.04 * k.b_fit
+                   + public.freelancer_quality(f.rating, f.availability::text) + 0.04 * k.b_fit
                    + 0.25 * k.emb)::float8 as base
       from cheap k join public.freelancers f on f.id = k.id
       order by base desc, f.rating desc, f.id
@@ -265,6 +284,8 @@ comment on function public.match_freelancers(text, text, text[], integer, uuid[]
 revoke execute on function public.match_word_queries(text) from public, anon, authenticated;
 revoke execute on function public.match_word_terms(text) from public, anon, authenticated;
 revoke execute on function public.freelancers_sync_terms() from public, anon, authenticated;
+revoke execute on function public.freelancer_quality(numeric, text) from public, anon, authenticated;
+grant execute on function public.freelancer_quality(numeric, text) to service_role;
 grant execute on function public.match_word_terms(text) to service_role;
 revoke execute on function public.match_freelancers(
   text, text, text[], integer, uuid[], integer, integer, text, boolean)

@@ -15,6 +15,7 @@ from khadum.dbtools.migrate import migrate
 from khadum.seed.load import seed
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.preflight"]
 ARTIFACTS = ROOT / "test-artifacts"
 TEST_DB = "khadum_test"
 

@@ -246,9 +246,10 @@ async def submit(turn: Turn) -> None:
         "summary": analysis.summary,
         "language": turn.language,
         "budget": budget if isinstance(budget, dict) else None,
+        "title": title_of(turn, analysis),  # stored as client_requests.service_title
     }
     cur = await turn.conn.execute(
-        "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             turn.phone,
             turn.data["name"],
@@ -260,7 +261,6 @@ async def submit(turn: Turn) -> None:
             Jsonb(details),
             turn.data.get("reason") or None,
             turn.language,
-            title_of(turn, analysis),
         ),
     )
     row = await cur.fetchone()

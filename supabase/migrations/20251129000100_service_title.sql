@@ -41,15 +41,12 @@ begin
 end
 $$;
 
--- submit_client_request gains the title (the old ten-argument form is replaced,
--- so no call can be ambiguous between the two).
-drop function if exists public.submit_client_request(
-  text, text, text, uuid, text, text, text, jsonb, text, text);
-
+-- submit_client_request keeps its signature: the title travels in p_details
+-- ('title') and lands in its own column, not in project_details.
 create or replace function public.submit_client_request(
   p_phone text, p_name text, p_email text, p_freelancer_id uuid,
   p_description text, p_category text, p_budget_range text,
-  p_details jsonb, p_reason text, p_language text default 'ar', p_title text default null
+  p_details jsonb, p_reason text, p_language text default 'ar'
 ) returns uuid
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -72,9 +69,9 @@ begin
     freelancer_id, service_description, service_category, budget_range, project_details,
     reason_for_choice, client_language, service_title)
   values (btrim(p_phone), nullif(btrim(p_name), ''), lower(btrim(p_email)), p_freelancer_id,
-    btrim(p_description), p_category, p_budget_range, coalesce(p_details, '{}'::jsonb),
+    btrim(p_description), p_category, p_budget_range, coalesce(p_details, '{}'::jsonb) - 'title',
     nullif(btrim(p_reason), ''), coalesce(p_language, 'ar'),
-    nullif(left(btrim(p_title), 120), ''))
+    nullif(left(btrim(coalesce(p_details ->> 'title', '')), 120), ''))
   returning id into new_id;
 
   insert into public.request_events (request_id, event_type, actor, message)
@@ -87,10 +84,10 @@ end
 $$;
 
 revoke execute on function public.submit_client_request(
-  text, text, text, uuid, text, text, text, jsonb, text, text, text)
+  text, text, text, uuid, text, text, text, jsonb, text, text)
 from public, anon, authenticated;
 grant execute on function public.submit_client_request(
-  text, text, text, uuid, text, text, text, jsonb, text, text, text)
+  text, text, text, uuid, text, text, text, jsonb, text, text)
 to service_role;
 revoke execute on function public.client_requests_notify_freelancer()
 from public, anon, authenticated;

@@ -228,11 +228,11 @@ def test_the_card_names_the_service_and_shows_the_details_as_text(
     }
     with psycopg.connect(clean_db) as conn:
         request_id = conn.execute(
-            "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             ("+966501234567", "أحمد محمد", "ahmed@example.com",
              str(freelancer_id(MOHAMMED)),
              "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة", "marketing_ads", "300 ريال",
-             Jsonb(details), None, "ar", "إعلان تسويقي لساعة ذكية"),
+             Jsonb({**details, "title": "إعلان تسويقي لساعة ذكية"}), None, "ar"),
         ).fetchone()[0]
         notification = conn.execute(
             "select message from notifications where request_id = %s", (request_id,)

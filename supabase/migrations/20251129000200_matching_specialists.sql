@@ -46,9 +46,12 @@ language sql immutable parallel safe set search_path = '' as $$
                     else 0 end))::double precision
 $$;
 
+-- The same formula inline (an index expression runs as whoever writes the row, and
+-- freelancers may edit their own profile: no function call to grant them).
 create index if not exists freelancers_primary_category_quality_idx
-  on public.freelancers ((categories[1]), public.freelancer_quality(rating, availability::text) desc,
-                         rating_count desc);
+  on public.freelancers ((categories[1]),
+    ((0.10 * (coalesce(rating, 0) / 5.0) + 0.05 * (case availability when 'available' then 1
+      when 'limited' then 0.6 else 0 end))::double precision) desc, rating_count desc);
 
 -- Service-only: the matching function reads it; nobody else needs it.
 alter table public.freelancer_terms enable row level security;
@@ -68,11 +71,20 @@ begin
 end
 $$;
 
-drop trigger if exists freelancers_sync_terms on public.freelancers;
-create trigger freelancers_sync_terms
-  after insert or update of search_document, rating, rating_count, availability
-  on public.freelancers
+drop trigger if exists freelancers_sync_terms_insert on public.freelancers;
+create trigger freelancers_sync_terms_insert
+  after insert on public.freelancers
   for each row execute function public.freelancers_sync_terms();
+-- search_document is set by a BEFORE trigger, so `update of` cannot see it: compare.
+drop trigger if exists freelancers_sync_terms_update on public.freelancers;
+create trigger freelancers_sync_terms_update
+  after update on public.freelancers
+  for each row
+  when (old.search_document is distinct from new.search_document
+        or old.rating is distinct from new.rating
+        or old.rating_count is distinct from new.rating_count
+        or old.availability is distinct from new.availability)
+  execute function public.freelancers_sync_terms();
 
 insert into public.freelancer_terms (term, freelancer_id, rating, rating_count, quality)
 select distinct l.lexeme, f.id, coalesce(f.rating, 0), coalesce(f.rating_count, 0),
@@ -215,8 +227,10 @@ begin
       union
       (select f.id from public.freelancers f
        where $2 is not null and f.categories[1] = $2
-       order by f.categories[1], public.freelancer_quality(f.rating, f.availability::text) desc,
-                f.rating_count desc limit %4$s)
+       order by f.categories[1],
+         ((0.10 * (coalesce(f.rating, 0) / 5.0) + 0.05 * (case f.availability when 'available'
+           then 1 when 'limited' then 0.6 else 0 end))::double precision) desc,
+         f.rating_count desc limit %4$s)
       %2$s
     ), cheap as (
       -- First the terms that need no text processing, on the whole pool …

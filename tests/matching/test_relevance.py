@@ -51,3 +51,31 @@ async def test_the_issues_examples(conn: psycopg.Connection, case: Case) -> None
     assert result["top_ok"] and result["category_ok"], result
     if case.category == "marketing_ads":  # the smart-watch ad lists no French translator
         assert not french & set(result["ids"])
+
+
+async def test_the_word_pools_follow_an_edited_profile(conn: psycopg.Connection) -> None:
+    """freelancer_terms is kept by a trigger: a new headline word finds its owner."""
+    from khadum.seed.load import freelancer_id
+
+    hamad = str(freelancer_id("hamad-alsudairi"))
+    before = conn.execute("select headline from freelancers where id = %s", (hamad,)).fetchone()
+    assert before is not None
+    conn.execute(
+        "update freelancers set headline = 'مترجم قانوني معتمد لبراءات الاختراع' where id = %s",
+        (hamad,),
+    )
+    conn.commit()
+    try:
+        terms = conn.execute(
+            "select count(*) from freelancer_terms where freelancer_id = %s "
+            "and term like '%%براء%%'",
+            (hamad,),
+        ).fetchone()
+        assert terms is not None and terms[0] >= 1
+        case = Case("ترجمة براءات اختراع", "hamad-alsudairi", "translation")
+        async with await psycopg.AsyncConnection.connect(conn.info.dsn) as aconn:
+            result = await run_case(aconn, case)
+        assert result["top_ok"], result
+    finally:
+        conn.execute("update freelancers set headline = %s where id = %s", (before[0], hamad))
+        conn.commit()

@@ -15,6 +15,7 @@ from khadum.analysis.text import clear_language, normalize, phrase_in
 from khadum.bot import choosing
 from khadum.bot.conversation import Turn
 from khadum.bot.validate import (
+    DESCRIPTION_MAX,
     DETAILS_MAX,
     REASON_MAX,
     clean_email,
@@ -30,6 +31,11 @@ MIN_WORDS_WITHOUT_CATEGORY = 4
 async def describe(turn: Turn, text: str) -> None:
     """Adds to the description (several messages are fine), analyses, offers matches."""
     description = "\n".join(p for p in (turn.data.get("description"), text.strip()) if p)
+    if len(description) > DESCRIPTION_MAX:
+        # Refused whole (not cut: a cut description would match on half a sentence).
+        turn.say("description_too_long")
+        turn.goto("describing")
+        return
     turn.data["description"] = description
     analysis = await turn.analyser.analyse(description)
     # The client's language is sticky: one «ok» or brand name in Latin letters does

@@ -135,9 +135,19 @@ def _report_seed(report) -> None:  # type: ignore[no-untyped-def]
 def cmd_seed(args: argparse.Namespace) -> int:
     from khadum.seed.load import DEMO_PASSWORD, seed
 
-    _report_seed(seed(resolve_database_url(args)))
+    url = resolve_database_url(args)
+    _report_seed(seed(url))
     say(f"every demo freelancer signs in with their email and the password {DEMO_PASSWORD}")
+    if args.history:
+        _seed_history(url, args.days)
     return 0
+
+
+def _seed_history(url: str, days: int = 120) -> None:
+    from khadum.seed.history import seed_history, summary
+
+    say(f"seeding {days} days of history for the operator console (once; a few seconds)")
+    say(summary(seed_history(url, days=days, progress=say)))
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -241,6 +251,37 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from khadum.worker import WorkerOptions, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings("worker")
+    url = args.database_url or settings.database_url or resolve_database_url(args)
+    say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
+    run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))
+    say("worker stopped")
+    return 0
+
+
+FUNCTIONS = ("whatsapp_webhook", "respond_request", "dashboard_api", "chat", "send_emails")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """One function alone, as the container runs it: `uvicorn functions.<name>.main:app`."""
+    import uvicorn
+
+    os.environ.setdefault("KHADUM_FUNCTION", args.function)
+    get_settings(args.function)  # refuse bad settings before binding the port
+    port = args.port or int(os.environ.get("PORT", "8080"))
+    say(f"serving {args.function} on {args.host}:{port}")
+    uvicorn.run(f"functions.{args.function}.main:app", host=args.host, port=port,
+                # X-Forwarded-For is never believed here (TRUSTED_PROXY_HOPS decides).
+                proxy_headers=False, timeout_graceful_shutdown=5, log_level="info")
+    return 0
+
+
 def cmd_web_config(args: argparse.Namespace) -> int:
     from khadum.devstack.web import production_config
 
@@ -254,9 +295,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from khadum.dbtools.migrate import migrate
-    from khadum.devstack.app import create_app, served_from
+    from khadum.devstack.app import create_app, refuse_production, served_from
     from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL, seed
 
+    refuse_production(get_settings())  # before a database is started or migrated
     began = time.monotonic()
     db = None
     explicit = get_settings().database_url
@@ -272,14 +314,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
     try:
         migrate(url, say)
         _report_seed(seed(url))
+        _seed_history(url)
         base = f"http://{args.host}:{args.port}"
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
         say("press Ctrl-C to stop")
         settings = served_from(get_settings(), base)
         say(f"WhatsApp simulator: {base}/dev/whatsapp · mailbox: {base}/dev/mailbox")
+        # proxy_headers off: the client's address is the socket peer (or what
+        # TRUSTED_PROXY_HOPS says), never an X-Forwarded-For the client wrote.
         uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
-                    log_level="info")
+                    log_level="info", proxy_headers=False)
     finally:
         if db is not None and db.stop():
             say("embedded PostgreSQL stopped (data kept in place for next time)")
@@ -333,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load the demo freelancers (idempotent)")
     database_url(seed)
+    seed.add_argument("--history", action="store_true",
+                      help="also months of deterministic activity for the operator console")
+    seed.add_argument("--days", type=int, default=120, help="days of history (default 120)")
     seed.set_defaults(func=cmd_seed)
 
     token = sub.add_parser("token", help="local only: print a freelancer's access token")
@@ -361,6 +409,19 @@ def build_parser() -> argparse.ArgumentParser:
     database_url(sweep)
     sweep.set_defaults(func=cmd_sweep)
 
+    serve = sub.add_parser("serve", help="run one function alone (what the container runs)")
+    serve.add_argument("function", choices=FUNCTIONS)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=0, help="default: $PORT, else 8080")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="process WhatsApp messages, drain the outboxes, run the jobs (long-running)")
+    worker.add_argument("--concurrency", type=int, default=8,
+                        help="client phones processed at once (default 8)")
+    database_url(worker)
+    worker.set_defaults(func=cmd_worker)
+
     web_config = sub.add_parser(
         "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"
     )
@@ -378,9 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for known failures
+        from khadum.dbtools.migrate import MigrationsMissing
         from khadum.devstack.embedded import EmbeddedError
 
-        if isinstance(exc, EmbeddedError):
+        if isinstance(exc, (EmbeddedError, MigrationsMissing)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

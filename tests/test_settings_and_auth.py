@@ -30,7 +30,7 @@ def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -
 
 def test_production_names_every_missing_secret() -> None:
     with pytest.raises(ValueError) as info:
-        Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value")
+        Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value-7Hq2xZ9pW4")
     message = str(info.value)
     assert "SUPABASE_JWT_SECRET" in message and "WHATSAPP_APP_SECRET" not in message
 
@@ -54,6 +54,10 @@ def test_production_accepts_real_values() -> None:
         database_url="postgresql://db.example/khadum",
         supabase_url="https://abc.supabase.co",
         whatsapp_phone_number_id="123456",
+        # Production refuses local addresses for these (issue 9), so real ones are given.
+        public_base_url="https://app.khadum.sa",
+        whatsapp_graph_url="https://graph.facebook.com",
+        resend_api_url="https://api.resend.com",
         **real,
     )
     assert settings.is_production

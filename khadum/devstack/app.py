@@ -19,16 +19,22 @@ from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
-from khadum.http import Database, install_error_handlers
+from khadum.http import Database, health_router, install_error_handlers
+from khadum.limits import (
+    API_CSP,
+    DEV_PAGE_CSP,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    page_csp,
+)
 from khadum.paths import PACKAGE_DIR
 from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
-from khadum.settings import Settings, get_settings
+from khadum.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
-OUTBOX_INTERVAL_SECONDS = 1.0
-SWEEP_INTERVAL_SECONDS = 15.0
+FUNCTION_NAMES = ("whatsapp_webhook", "respond_request", "send_emails", "dashboard_api", "chat")
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "the freelancer dashboard (sign in with a demo account)"),
@@ -54,6 +60,7 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
     from functions.send_emails.routes import router as send_emails
+    from khadum.admin.router import router as admin_router
     from khadum.chat.api import router as chat_router
     from khadum.whatsapp import webhook
 
@@ -63,6 +70,7 @@ def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
         send_emails(db, settings),
         chat_router(db, settings),
         webhook.router(db, settings),
+        admin_router(db, settings),
     ]
 
 
@@ -98,9 +106,11 @@ def create_app(
     database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
     run_workers: bool = True,
 ) -> FastAPI:
-    """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
-    WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
+    """`run_workers`: the worker (`khadum worker`'s code, in this process):
+    inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
+    `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
+    refuse_production(settings)
     db = Database(database_url)
     hub = RealtimeHub(database_url)
 
@@ -110,14 +120,26 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
+        worker = None
         if run_workers:
-            tasks.append(asyncio.create_task(_outbox_loop(db, settings)))
-            tasks.append(asyncio.create_task(_sweep_loop(db, settings)))
+            from khadum.worker import Worker, WorkerOptions
+
+            worker = Worker(database_url, settings, db=db,
+                            options=WorkerOptions(minute_jobs=False))
+            app.state.worker = worker
+            tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
+            if worker is not None:
+                worker.request_stop()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(tasks[-1]), 5.0)
+            # Cancel until they stop: a database call can swallow one cancellation.
+            while pending := [task for task in tasks if not task.done()]:
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=0.2)
             await asyncio.gather(*tasks, return_exceptions=True)
             await hub.close()
             await db.close()
@@ -127,10 +149,23 @@ def create_app(
     app.state.settings = settings
     app.state.realtime = hub
     install_error_handlers(app)
+    for name in FUNCTION_NAMES:
+        app.include_router(health_router(name, db))
     for router in (*function_routers(db, settings), *local_routers(db, settings)):
         app.include_router(router)
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")
+    # One guard for every route the local server answers (the functions, the Auth
+    # stand-in, the pages): the body limit inside, the security headers outside.
+    app.add_middleware(BodyLimitMiddleware)
+    pages = page_csp(settings.supabase_url, settings.functions_base_url)
+
+    def csp_for(path: str, content_type: str) -> str:
+        if path == "/dev" or path.startswith("/dev/"):
+            return DEV_PAGE_CSP
+        return pages if content_type.startswith("text/html") else API_CSP
+
+    app.add_middleware(SecurityHeadersMiddleware, csp_for=csp_for)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -144,6 +179,16 @@ def create_app(
         return templates.TemplateResponse(request, "start.html", {"t": text, **context})
 
     return app
+
+
+def refuse_production(settings: Settings) -> None:
+    """The local server signs webhooks with the app secret, lists every email and
+    message it relayed, and mints sessions: it never runs with production settings."""
+    if settings.is_production:
+        raise SettingsError(
+            "khadum dev is for local runs only and refuses KHADUM_ENV=production "
+            "(its /dev routes sign webhooks and show every email and message)"
+        )
 
 
 async def _has_pg_cron(db: Database) -> bool:
@@ -166,9 +211,16 @@ async def run_chat_housekeeping_once(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
+def _stopping() -> bool:
+    """True once the loop's task was asked to stop, even if a library swallowed the
+    CancelledError on the way (the loop would otherwise run on and block shutdown)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _expiry_loop(db: Database) -> None:
     """The jobs pg_cron runs every minute on Supabase."""
-    while True:
+    while not _stopping():
         try:
             expired = await run_expiry_once(db)
             if expired:
@@ -179,31 +231,6 @@ async def _expiry_loop(db: Database) -> None:
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
-
-
-async def _outbox_loop(db: Database, settings: Settings) -> None:
-    from khadum.outbox import drain_all
-
-    while True:
-        try:
-            await drain_all(db, settings)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("draining the outbox failed; trying again shortly")
-        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
-
-
-async def _sweep_loop(db: Database, settings: Settings) -> None:
-    from khadum.whatsapp.processor import InboundProcessor
-
-    processor = InboundProcessor(db, settings)
-    while True:
-        try:
-            done = await processor.sweep()
-            if done:
-                log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("the WhatsApp sweeper failed; trying again shortly")
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.http import Database
+from khadum.limits import SafeText
 from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
@@ -41,7 +42,7 @@ class RespondBody(BaseModel):
 
     request_id: uuid.UUID
     action: Literal["accept", "reject", "request_details"]
-    message: str | None = Field(default=None, max_length=MAX_MESSAGE)
+    message: SafeText | None = Field(default=None, max_length=MAX_MESSAGE)
 
     @model_validator(mode="after")
     def _question_required(self) -> RespondBody:
@@ -120,7 +121,7 @@ async def _acceptance_context(
         await cur.execute(
             """
             select r.client_name, r.client_email, r.client_whatsapp_phone, r.client_language,
-                   r.service_description, r.budget_range, r.project_details,
+                   r.service_description, r.service_title, r.budget_range, r.project_details,
                    f.display_name, f.email as freelancer_email, f.rating,
                    c.name_ar as category_ar, c.name_en as category_en
             from public.client_requests r
@@ -136,7 +137,7 @@ async def _acceptance_context(
     details = row["project_details"] if isinstance(row["project_details"], dict) else {}
     locale = row["client_language"] if row["client_language"] in ("ar", "en") else "ar"
     description = " ".join(str(row["service_description"]).split())
-    title = str(details.get("title") or _shorten(description, 60))
+    title = str(row["service_title"] or details.get("title") or _shorten(description, 60))
     category = row["category_en"] if locale == "en" else row["category_ar"]
     return AcceptanceContext(
         client_name=row["client_name"] or row["client_whatsapp_phone"],
@@ -161,7 +162,7 @@ def _shorten(text: str, limit: int) -> str:
 
 _PUBLIC_FIELDS = (
     "id", "status", "client_name", "client_whatsapp_phone", "client_email", "freelancer_id",
-    "service_description", "service_category", "budget_range", "project_details",
+    "service_description", "service_title", "service_category", "budget_range", "project_details",
     "reason_for_choice", "created_at", "responded_at", "expires_at", "response_message",
 )
 

@@ -8,7 +8,7 @@ import httpx
 
 from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings
-from khadum.whatsapp.errors import GraphTransientError, error_from_response
+from khadum.whatsapp.errors import GraphOutcomeUnknown, GraphTransientError, error_from_response
 
 
 class GraphClient:
@@ -27,7 +27,12 @@ class GraphClient:
         body = reveal_client_links(self.settings, body)
         try:
             response = await self.client.post(self.url, json=body, headers=self.headers)
-        except httpx.TransportError as exc:  # timeouts, refused connections
+        except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # Sent, perhaps taken, answer lost: the outcome is unknown.
+            raise GraphOutcomeUnknown(
+                f"Graph API answer lost: {type(exc).__name__}: {exc}"
+            ) from exc
+        except httpx.TransportError as exc:  # refused connections, connect timeouts
             raise GraphTransientError(
                 f"Graph API unreachable: {type(exc).__name__}: {exc}"
             ) from exc

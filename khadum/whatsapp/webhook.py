@@ -2,8 +2,10 @@
 
 Signature on the raw bytes first (401 missing, 403 wrong), then parsing (400
 malformed), then every message and status stored and deduplicated, then 200.
-Processing runs after the acknowledgement; the sweeper finishes anything a
-crash left behind."""
+That is all the request does: the insert NOTIFYs the workers (`khadum worker`,
+other processes) at commit and they process and reply, so acks never wait for
+the bot. `WebhookOptions(process_after_ack=True)` runs the same processing in
+this process after the ack instead (tests and single-process demos only)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from khadum.auth import bearer_token
+from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden, Unauthorized
 from khadum.http import Database, function_app
 from khadum.settings import Settings
@@ -31,7 +34,7 @@ PATH = "/functions/v1/whatsapp_webhook"
 
 @dataclass
 class WebhookOptions:
-    process_after_ack: bool = True  # False: leave processing to the sweeper
+    process_after_ack: bool = False  # True: process here, after the ack (tests, demos)
     send_after_processing: bool = True  # drain the outbox once the replies are queued
 
 
@@ -80,7 +83,10 @@ def router(
         q = request.query_params
         if (
             q.get("hub.mode") == "subscribe"
-            and q.get("hub.verify_token") == settings.whatsapp_verify_token
+            and hmac.compare_digest(
+                (q.get("hub.verify_token") or "").encode(),
+                settings.whatsapp_verify_token.encode(),
+            )
             and q.get("hub.challenge") is not None
         ):
             return PlainTextResponse(q["hub.challenge"])
@@ -92,7 +98,12 @@ def router(
         signature.verify(
             raw, request.headers.get("x-hub-signature-256"), settings.whatsapp_app_secret
         )
-        batch = read_batch(parse_body(raw))
+        try:
+            data = parse_body(raw)
+        except MalformedBody as exc:
+            await store_dead_letters(db, "whatsapp", [exc.dead_letter])
+            raise
+        batch = read_batch(data)
         phones = await store_batch(db, batch)
         if phones and opts.process_after_ack:
             background.add_task(after_ack, phones)
@@ -100,6 +111,7 @@ def router(
             "received": len(batch.messages),
             "statuses": len(batch.statuses),
             "new": len(phones),
+            "dead_letters": len(batch.dead_letters),
         }
 
     @api.post(PATH + "/sweep")
@@ -108,12 +120,18 @@ def router(
         token = bearer_token(request.headers.get("authorization"))
         if not hmac.compare_digest(token.encode(), settings.supabase_service_role_key.encode()):
             raise Unauthorized("the service role key is required", code="unauthorized")
-        processed = await worker.sweep()
+        processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
         return {"processed": processed, "outbox": report.as_dict()}
 
     return api
 
 
-def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
-    return function_app("whatsapp_webhook", db=db, settings=settings, router=router)
+def create_app(
+    db: Database | None = None, settings: Settings | None = None,
+    options: WebhookOptions | None = None,
+) -> FastAPI:
+    def routes(database: Database, conf: Settings) -> APIRouter:
+        return router(database, conf, options)
+
+    return function_app("whatsapp_webhook", db=db, settings=settings, router=routes)

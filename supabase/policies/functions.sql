@@ -36,6 +36,10 @@ public.broadcast_notification();
 -- execute: nobody (owner only)
 public.broadcast_request_status();
 
+-- security definer
+-- execute: nobody (owner only)
+public.broadcast_staff_activity();
+
 -- security definer: callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.can_use_topic(p_topic text);
@@ -64,6 +68,14 @@ public.chat_guard(p_chat_id uuid, p_side text);
 -- execute: service_role
 public.chat_housekeeping(p_unread_after interval, p_rating_after interval, p_public_base_url text);
 
+-- security definer
+-- execute: service_role
+public.chat_link_failures(p_source text);
+
+-- security invoker
+-- execute: service_role
+public.chat_link_window(p_at timestamp with time zone);
+
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
 public.chat_mark_delivered(p_chat_id uuid);
@@ -83,6 +95,10 @@ public.chat_messages_bump_activity();
 -- security definer
 -- execute: nobody (owner only)
 public.chat_messages_moderate();
+
+-- security definer
+-- execute: nobody (owner only)
+public.chat_messages_moderate_window();
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
@@ -112,6 +128,10 @@ public.chat_token_hash(p_token text);
 -- execute: authenticated, service_role
 public.chat_unread_count(p_chat_id uuid);
 
+-- security definer: callable by authenticated: a party's check before sending a file; refuses non-parties (KH403), closed chats (KH409) and floods (KH429)
+-- execute: authenticated, service_role
+public.chat_upload_check(p_chat_id uuid);
+
 -- security definer
 -- execute: service_role
 public.check_request_caps(p_phone text, p_freelancer_id uuid);
@@ -119,6 +139,10 @@ public.check_request_caps(p_phone text, p_freelancer_id uuid);
 -- security invoker
 -- execute: service_role
 public.claim_due_emails(p_limit integer, p_stale_after interval);
+
+-- security invoker
+-- execute: service_role
+public.claim_due_emails(p_limit integer, p_stale_after interval, p_worker text);
 
 -- security definer
 -- execute: nobody (owner only)
@@ -140,6 +164,10 @@ public.current_freelancer_id();
 -- execute: authenticated, service_role
 public.effective_status(request public.client_requests);
 
+-- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
+-- execute: authenticated, service_role
+public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
+
 -- security invoker
 -- execute: service_role
 public.email_status_rank(p_status text);
@@ -147,6 +175,10 @@ public.email_status_rank(p_status text);
 -- security definer
 -- execute: service_role
 public.expire_requests(p_now timestamp with time zone);
+
+-- security invoker
+-- execute: service_role
+public.freelancer_quality(p_rating numeric, p_availability text);
 
 -- security invoker
 -- execute: nobody (owner only)
@@ -160,6 +192,10 @@ public.freelancers_check_categories();
 -- execute: nobody (owner only)
 public.freelancers_refuse_contact_details();
 
+-- security definer
+-- execute: nobody (owner only)
+public.freelancers_sync_terms();
+
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests);
@@ -167,6 +203,30 @@ public.is_actionable(request public.client_requests);
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker: callable by authenticated: the staff-topic policy on realtime.messages calls it as the caller; reads the caller's own claims
+-- execute: authenticated, service_role
+public.is_staff();
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's per-freelancer table
+-- execute: authenticated, service_role
+public.kpi_freelancers(p_from date, p_to date);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's funnel
+-- execute: authenticated, service_role
+public.kpi_funnel(p_from date, p_to date);
+
+-- security invoker
+-- execute: service_role
+public.kpi_request_facts(p_from date, p_to date);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's charts
+-- execute: authenticated, service_role
+public.kpi_series(p_from date, p_to date, p_bucket text);
+
+-- security definer: callable by authenticated: staff only (require_staff first): the console's KPIs
+-- execute: authenticated, service_role
+public.kpi_summary(p_from date, p_to date);
 
 -- security definer
 -- execute: service_role
@@ -184,17 +244,85 @@ public.mark_whatsapp_sent(p_id uuid, p_wamid text);
 -- execute: service_role
 public.mask_contact_details(p_text text, OUT masked text, OUT hits text[]);
 
--- security invoker: Ranks freelancers for a request: full-text (Arabic + English), trigram, category and skill fit, rating, availability, budget fit, and embedding similarity when an embedding is given.
+-- security invoker
 -- execute: service_role
-public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text);
+public.mask_contact_scan(p_text text, p_mask_loose boolean, OUT masked text, OUT hits text[], OUT suspects text[], OUT loose_digits text);
+
+-- security invoker
+-- execute: service_role
+public.mask_cue_pattern(p_kind text);
+
+-- security invoker
+-- execute: service_role
+public.mask_is_phone(p_digits text, p_context boolean);
+
+-- security invoker
+-- execute: service_role
+public.mask_number_word_pattern();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_words();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_words_to_digits(p_text text);
+
+-- security invoker
+-- execute: service_role
+public.mask_phrase_digits(p_phrase text);
+
+-- security invoker
+-- execute: service_role
+public.mask_platform_pattern(p_kind text);
+
+-- security invoker
+-- execute: service_role
+public.mask_rewrite(p_text text, p_pattern text, p_what text);
+
+-- security invoker
+-- execute: service_role
+public.mask_rewrite_near(p_text text, p_trigger text, p_pattern text, p_what text);
+
+-- security invoker
+-- execute: service_role
+public.mask_spans(p_text text, p_pattern text, p_flags text, OUT spans int4range[], OUT texts text[]);
+
+-- security invoker
+-- execute: service_role
+public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text, p_before integer, p_after integer, OUT spans int4range[], OUT texts text[]);
+
+-- security invoker
+-- execute: service_role
+public.mask_tld_pattern();
+
+-- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, full-text and trigram relevance, rating, availability, budget fit, embedding similarity when given. p_exhaustive scores every freelancer.
+-- execute: service_role
+public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);
 
 -- security invoker
 -- execute: service_role
 public.match_query_words(p_text text);
 
+-- security invoker
+-- execute: service_role
+public.match_word_queries(p_text text);
+
+-- security invoker
+-- execute: service_role
+public.match_word_terms(p_text text);
+
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches
 -- execute: authenticated, service_role
 public.normalize_arabic(input text);
+
+-- security definer
+-- execute: nobody (owner only)
+public.note_first_response();
+
+-- security invoker
+-- execute: nobody (owner only)
+public.notify_khadum_work();
 
 -- security definer
 -- execute: nobody (owner only)
@@ -211,6 +339,14 @@ public.profile_contact_hits(p_text text);
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.reconcile_whatsapp_send(p_wamid text, p_occurred_at timestamp with time zone, p_payload jsonb);
+
+-- security definer
+-- execute: service_role
+public.record_chat_link_failure(p_source text);
 
 -- security definer
 -- execute: service_role
@@ -255,6 +391,46 @@ public.request_emails(p_request_id uuid);
 -- security definer
 -- execute: service_role
 public.request_limit(p_name text);
+
+-- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
+-- execute: authenticated, service_role
+public.require_staff();
+
+-- security definer: callable by authenticated: staff only (require_staff first): the activity log for review
+-- execute: authenticated, service_role
+public.staff_activity(p_actor_type text, p_action text, p_request_id uuid, p_chat_id uuid, p_from date, p_to date, p_limit integer, p_offset integer);
+
+-- security invoker
+-- execute: service_role
+public.staff_actor_id();
+
+-- security definer: callable by authenticated: staff only (require_staff first): WhatsApp dead letters
+-- execute: authenticated, service_role
+public.staff_dead_letters(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): failed and bounced emails
+-- execute: authenticated, service_role
+public.staff_failed_emails(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): masked messages for review
+-- execute: authenticated, service_role
+public.staff_masked_messages(p_limit integer, p_offset integer);
+
+-- security invoker
+-- execute: service_role
+public.staff_page_bounds(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): resend an email, logged
+-- execute: authenticated, service_role
+public.staff_resend_email(p_id uuid);
+
+-- security definer: callable by authenticated: staff only (require_staff first): retry a dead letter, logged
+-- execute: authenticated, service_role
+public.staff_retry_dead_letter(p_id uuid);
+
+-- security definer: callable by authenticated: staff only (require_staff first): requests about to expire unopened
+-- execute: authenticated, service_role
+public.staff_unopened_expiring(p_within interval, p_limit integer, p_offset integer);
 
 -- security invoker
 -- execute: service_role

@@ -20,3 +20,9 @@ create policy "owners receive on their topics" on realtime.messages
   for select
   to authenticated
   using (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ( SELECT public.can_use_topic(realtime.topic()) AS can_use_topic)));
+
+create policy "staff receive on the staff topic" on realtime.messages
+  as permissive
+  for select
+  to authenticated
+  using (((extension = 'broadcast'::text) AND (( SELECT realtime.topic() AS topic) = 'staff'::text) AND ( SELECT public.is_staff() AS is_staff)));

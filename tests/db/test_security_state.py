@@ -178,6 +178,7 @@ def test_the_realtime_policies_exist(snap: dict[str, list[tuple]]) -> None:
         ("chat parties send on their chat topic", "INSERT", ("authenticated",)),
         # Restrictive: browsers send `typing` only (issue 15, H3).
         ("browsers broadcast typing only", "INSERT", ("authenticated",)),
+        ("staff receive on the staff topic", "SELECT", ("authenticated",)),
     }
 
 

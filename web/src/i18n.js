@@ -42,6 +42,15 @@ const catalogue = {
     category: '🏷️ نوع الخدمة',
     audience: 'الجمهور المستهدف',
     extras: 'تفاصيل',
+    service_title: '📌 الخدمة المطلوبة',
+    budget_label: 'الميزانية',
+    skills: 'المهارات المطلوبة',
+    client_language: 'لغة العميل',
+    lang_ar: 'العربية',
+    lang_en: 'الإنجليزية',
+    sar: 'ريال',
+    up_to: 'حتى {amount}',
+    list_joiner: '، ',
     none: '—',
     expires_in: '⏳ يتبقى للرد: {time}',
     expired_now: '⏳ انتهت مهلة الرد',
@@ -155,6 +164,15 @@ const catalogue = {
     category: '🏷️ Service',
     audience: 'Target audience',
     extras: 'Details',
+    service_title: '📌 Service requested',
+    budget_label: 'Budget',
+    skills: 'Skills needed',
+    client_language: "Client's language",
+    lang_ar: 'Arabic',
+    lang_en: 'English',
+    sar: 'SAR',
+    up_to: 'up to {amount}',
+    list_joiner: ', ',
     none: '—',
     expires_in: '⏳ Time left to answer: {time}',
     expired_now: '⏳ The time to answer is over',
@@ -250,6 +268,11 @@ export function applyLang() {
 export function t(key, params = {}) {
   const text = catalogue[lang][key] ?? catalogue.ar[key] ?? key
   return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? `{${name}}`))
+}
+
+// Another page's words (e.g. the operator console) join the one catalogue.
+export function extend(more) {
+  for (const language of Object.keys(catalogue)) Object.assign(catalogue[language], more[language] || {})
 }
 
 export function has(key) {

@@ -2050,14 +2050,14 @@ DEMO_FREELANCERS: tuple[DemoFreelancer, ...] = (
         "display_name": "ياسر الأسمري",
         "display_name_en": "Yasser Alasmari",
         "headline": "البيع على أمازون ونون وإدارة إعلاناتها",
-        "headline_en": "Amazon.sa & Noon marketplace expert",
+        "headline_en": "Amazon Saudi & Noon marketplace expert",
         "bio": (
             "أساعد العلامات على فتح حسابات البائعين في أمازون السعودية ونون وتجهيز "
             "صفحات المنتجات. أدير إعلانات المنصات وأتابع المخزون في مستودعات FBA وFBN. "
             "خبرتي في الإلكترونيات ومنتجات العناية الشخصية."
         ),
         "bio_en": (
-            "I help brands launch and grow on Amazon.sa and Noon: listings, "
+            "I help brands launch and grow on Amazon Saudi and Noon: listings, "
             "marketplace ads and FBA/FBN inventory."
         ),
         "categories": ["ecommerce", "marketing_ads"],

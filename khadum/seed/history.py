@@ -136,8 +136,8 @@ def _one_request(
                          (request, uid, "هل عندك أمثلة أو مراجع تحبها؟"))
         chat_id = uuid.uuid4()
         conn.execute(
-            "select public.accept_request(%s, %s, %s, %s, %s, '[]'::jsonb)",
-            (request, uid, chat_id, secrets.token_urlsafe(32), "history"),
+            "select public.accept_request(%s, %s, %s, %s, '[]'::jsonb)",
+            (request, uid, chat_id, secrets.token_urlsafe(32)),
         )
         report.accepted += 1
         # A project takes days: only chats that would be done by now are completed.
@@ -152,7 +152,8 @@ def _complete(
     report: HistoryReport,
 ) -> None:
     row = conn.execute(
-        "select client_session_sub from public.private_chats where id = %s", (chat_id,)
+        "select client_session_sub from public.private_chat_secrets where chat_id = %s",
+        (chat_id,),
     ).fetchone()
     assert row is not None
     freelancer = {"sub": str(user_id(key)), "role": "authenticated", "aud": "authenticated"}

@@ -7,5 +7,4 @@ PROJECT_DIR = PACKAGE_DIR.parent
 SUPABASE_DIR = PROJECT_DIR / "supabase"
 MIGRATIONS_DIR = SUPABASE_DIR / "migrations"
 POLICIES_DIR = SUPABASE_DIR / "policies"
-SHIM_FILE = PACKAGE_DIR / "devstack" / "shim.sql"
 WEB_DIST_DIR = PROJECT_DIR / "web" / "dist"

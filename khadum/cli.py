@@ -295,12 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
         ("stop", cmd_db_stop, "stop it"),
         ("status", cmd_db_status, "say whether it runs"),
         ("url", cmd_db_url, "print its connection URL"),
-        ("reset", cmd_db_reset, "rebuild it from nothing: shim, migrations, policies, seed"),
+        ("reset", cmd_db_reset, "rebuild it from nothing: platform, migrations, policies, seed"),
     ):
         p = db.add_parser(name, help=help_text)
         data_dir(p)
         p.set_defaults(func=func)
-    mig = db.add_parser("migrate", help="apply the shim (local only), migrations and policies")
+    mig = db.add_parser("migrate", help="apply the local platform (plain PostgreSQL only), migrations and policies")
     database_url(mig)
     mig.set_defaults(func=cmd_db_migrate)
 

@@ -23,6 +23,7 @@ from khadum.devstack import platform
 from khadum.seed.load import seed
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.preflight"]
 ARTIFACTS = ROOT / "test-artifacts"
 TEST_DB = "khadum_test"
 

@@ -300,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = db.add_parser(name, help=help_text)
         data_dir(p)
         p.set_defaults(func=func)
-    mig = db.add_parser("migrate", help="apply the local platform (plain PostgreSQL only), migrations and policies")
+    mig = db.add_parser(
+        "migrate", help="apply the local platform (plain PostgreSQL only), migrations and policies"
+    )
     database_url(mig)
     mig.set_defaults(func=cmd_db_migrate)
 

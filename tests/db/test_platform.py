@@ -270,6 +270,26 @@ def test_realtime_messages_is_partitioned_by_day(conn: psycopg.Connection) -> No
     assert platform.ensure_message_partitions(conn) == 0
 
 
+def test_postgres_creates_the_coming_days_partitions_as_realtime_does(
+    admin_database_url: str,
+) -> None:
+    with psycopg.connect(admin_database_url) as admin:
+        last = admin.execute(
+            "select 'messages_' || to_char((now() at time zone 'utc')::date + 3, 'YYYY_MM_DD')"
+        ).fetchone()
+        assert last is not None
+        admin.execute(f"drop table realtime.{last[0]}")
+        admin.execute("set local role postgres")
+        assert platform.ensure_message_partitions(admin) == 1
+        owner = admin.execute(
+            "select pg_get_userbyid(relowner), relrowsecurity from pg_class "
+            "where oid = to_regclass(%s)",
+            (f"realtime.{last[0]}",),
+        ).fetchone()
+        assert owner == ("supabase_realtime_admin", True)
+        admin.rollback()
+
+
 def test_send_runs_as_its_caller_so_insert_policies_apply(
     conn: psycopg.Connection,
 ) -> None:

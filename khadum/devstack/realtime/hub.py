@@ -17,7 +17,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from khadum.devstack.platform import ensure_message_partitions
-from khadum.devstack.realtime_authz import can_read, can_write
+from khadum.devstack.realtime_authz import Policies, read_policies, write_policies
 
 log = logging.getLogger("khadum.realtime")
 CHANNEL = "khadum_realtime"
@@ -108,16 +108,22 @@ class RealtimeHub:
         return delivered
 
     # -- authorisation (Supabase's rule: RLS on realtime.messages as the caller) ----
-    async def may_read(self, claims: dict[str, Any], sub_topic: str) -> bool:
-        return await asyncio.to_thread(self._check, can_read, claims, sub_topic)
+    async def may_read(self, claims: dict[str, Any], sub_topic: str,
+                       headers: dict[str, str] | None = None) -> bool:
+        policies = await asyncio.to_thread(self._check, read_policies, claims, sub_topic, headers)
+        return bool(policies.broadcast_read)
 
-    async def may_write(self, claims: dict[str, Any], sub_topic: str) -> bool:
-        return await asyncio.to_thread(self._check, can_write, claims, sub_topic)
+    async def may_write(self, claims: dict[str, Any], sub_topic: str,
+                        headers: dict[str, str] | None = None) -> bool:
+        policies = await asyncio.to_thread(self._check, write_policies, claims, sub_topic, headers)
+        return bool(policies.broadcast_write)
 
-    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str) -> bool:
+    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str,
+               headers: dict[str, str] | None) -> Policies:
         assert self._pool is not None, "the hub is not started"
         with self._pool.connection() as conn:
-            return bool(check(conn, claims, sub_topic))
+            result: Policies = check(conn, claims, sub_topic, headers)
+            return result
 
     # -- delivery of realtime.send() rows ---------------------------------------------
     async def _listen(self) -> None:

@@ -152,14 +152,20 @@ class EmbeddedPostgres:
 
     def destroy(self) -> None:
         self.stop()
+        port = self._config().get("port")
         shutil.rmtree(self.pgdata, ignore_errors=True)
         self.config_file.unlink(missing_ok=True)
+        if port is not None:  # a rebuilt database keeps its URL when the port is still free
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.config_file.write_text(json.dumps({"port": port}))
 
     # -- internals -----------------------------------------------------------
     def _initdb(self) -> None:
         self.pgdata.mkdir(parents=True, exist_ok=True)
         user = self._prepare_permissions()
-        self.config_file.write_text(json.dumps({"port": _choose_port(), "layout": LAYOUT}))
+        wanted = self._config().get("port")
+        port = wanted if wanted is not None and _port_is_free(wanted) else _choose_port()
+        self.config_file.write_text(json.dumps({"port": port, "layout": LAYOUT}))
         result = subprocess.run(
             [
                 str(self.binaries / "initdb"),

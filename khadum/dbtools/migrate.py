@@ -60,8 +60,14 @@ def detect_platform(conn: psycopg.Connection[Any]) -> str:
     return platform.detect(conn)
 
 
-def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
-    report = MigrateReport()
+def lay_down_platform(
+    url: str, progress: Progress = _quiet, report: MigrateReport | None = None
+) -> str:
+    """The platform a Supabase project has before any migration of ours: laid
+    down here on a plain server (as its superuser), left as it is on Supabase.
+    Returns the URL the project's migrations run with: `postgres` on our
+    platform, as on Supabase; the given URL on a Supabase project."""
+    report = report if report is not None else MigrateReport()
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             report.platform = platform.detect(conn)
@@ -71,23 +77,27 @@ def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
             report.platform = platform.detect(conn)
     if report.platform == "legacy":
         raise MigrationError(platform.LEGACY_ADVICE)
-    if report.platform in ("plain", "khadum"):
-        try:
-            report.platform_applied = platform.apply(url, progress)
-        except psycopg.OperationalError as exc:
-            raise MigrationError(
-                "this database has no Supabase platform (auth, realtime, roles) and Khadum "
-                f"could not connect as its superuser `{platform.ADMIN_ROLE}` to add it: {exc}. "
-                "Use a server initialised with `initdb -U supabase_admin` (as `khadum db start` "
-                "and khadum/devstack/pgserver.py do), or a Supabase project."
-            ) from exc
-        except platform.PlatformError as exc:
-            raise MigrationError(str(exc)) from exc
-        # As on Supabase: the project's migrations run as `postgres`.
-        url = platform.postgres_url(url)
-    else:
+    if report.platform == "supabase":
         progress("Supabase database detected: its platform is used as it is")
-    with psycopg.connect(url, autocommit=True) as conn:
+        return url
+    try:
+        report.platform_applied = platform.apply(url, progress)
+    except psycopg.OperationalError as exc:
+        raise MigrationError(
+            "this database has no Supabase platform (auth, realtime, roles) and Khadum "
+            f"could not connect as its superuser `{platform.ADMIN_ROLE}` to add it: {exc}. "
+            "Use a server initialised with `initdb -U supabase_admin` (as `khadum db start` "
+            "and khadum/devstack/pgserver.py do), or a Supabase project."
+        ) from exc
+    except platform.PlatformError as exc:
+        raise MigrationError(str(exc)) from exc
+    return platform.postgres_url(url)
+
+
+def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
+    report = MigrateReport()
+    migrator_url = lay_down_platform(url, progress, report)
+    with psycopg.connect(migrator_url, autocommit=True) as conn:
         conn.execute("set client_min_messages = warning")
         _ensure_bookkeeping(conn)
         report.migrations_applied = _apply_migrations(conn, progress)

@@ -1,4 +1,4 @@
-"""Apply the local platform (plain PostgreSQL only), the migrations and the policies.
+"""Apply the local platform (plain PostgreSQL only), then the migrations.
 
 On a plain server (the embedded one, or any PostgreSQL whose superuser
 `supabase_admin` we can reach) the platform of khadum/devstack/platform/ is
@@ -10,14 +10,14 @@ Migrations are recorded in `supabase_migrations.schema_migrations`, the table
 the Supabase CLI uses, so `khadum db migrate` and `supabase db push` agree on
 what is applied. Each migration runs in its own transaction: one that fails
 leaves nothing of itself behind and stops the run with `MigrationError`, which
-names the file and PostgreSQL's message. Policies (`supabase/policies/*.sql`)
-are re-applied whenever a migration ran or a policy file changed (checksums in
-`supabase_migrations.khadum_policy_files`).
+names the file and PostgreSQL's message. The migrations carry their own RLS,
+grants and policies, so applying `supabase/migrations/` alone (as `supabase db
+push` does) gives the same database; `supabase/policies/` is a generated index,
+never applied (khadum/dbtools/policy_index.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 
 from khadum.devstack import platform
-from khadum.paths import MIGRATIONS_DIR, POLICIES_DIR
+from khadum.paths import MIGRATIONS_DIR
 
 Progress = Callable[[str], None]
 
@@ -44,11 +44,10 @@ class MigrateReport:
     platform: str = ""
     platform_applied: bool = False
     migrations_applied: list[str] = field(default_factory=list)
-    policies_applied: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.migrations_applied or self.policies_applied or self.platform_applied)
+        return bool(self.migrations_applied or self.platform_applied)
 
 
 def _quiet(_: str) -> None:
@@ -101,9 +100,6 @@ def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
         conn.execute("set client_min_messages = warning")
         _ensure_bookkeeping(conn)
         report.migrations_applied = _apply_migrations(conn, progress)
-        report.policies_applied = _apply_policies(
-            conn, progress, force=bool(report.migrations_applied)
-        )
     return report
 
 
@@ -113,19 +109,12 @@ def _ensure_bookkeeping(conn: psycopg.Connection[Any]) -> None:
         create schema if not exists supabase_migrations;
         create table if not exists supabase_migrations.schema_migrations (
           version text primary key, statements text[], name text);
-        create table if not exists supabase_migrations.khadum_policy_files (
-          name text primary key, checksum text not null,
-          applied_at timestamptz not null default now());
         """
     )
 
 
 def migration_files() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("*.sql"))
-
-
-def policy_files() -> list[Path]:
-    return sorted(POLICIES_DIR.glob("*.sql"))
 
 
 def _failure(path: Path, exc: psycopg.Error) -> MigrationError:
@@ -160,33 +149,3 @@ def _apply_migrations(conn: psycopg.Connection[Any], progress: Progress) -> list
             raise _failure(path, exc) from exc
         applied.append(path.name)
     return applied
-
-
-def _apply_policies(
-    conn: psycopg.Connection[Any], progress: Progress, *, force: bool
-) -> list[str]:
-    recorded: dict[str, str] = dict(
-        conn.execute(
-            "select name, checksum from supabase_migrations.khadum_policy_files"
-        ).fetchall()
-    )
-    files = policy_files()
-    checksums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    stale = force or any(recorded.get(name) != digest for name, digest in checksums.items())
-    if not stale:
-        return []
-    # All files in one transaction and in order: 00_deny_by_default first.
-    with conn.transaction():
-        for path in files:
-            progress(f"policies {path.name}")
-            try:
-                conn.execute(path.read_text())
-            except psycopg.Error as exc:
-                raise _failure(path, exc) from exc
-            conn.execute(
-                "insert into supabase_migrations.khadum_policy_files (name, checksum) "
-                "values (%s, %s) on conflict (name) do update "
-                "set checksum = excluded.checksum, applied_at = now()",
-                (path.name, checksums[path.name]),
-            )
-    return [p.name for p in files]

@@ -74,9 +74,17 @@ def router(db: Database, settings: Settings) -> APIRouter:
                       ) -> dict[str, Any]:
         refresh = secrets.token_urlsafe(18)
         async with db.connection() as conn:
+            # GoTrue keeps the session in auth.sessions; refresh tokens reference it.
             await conn.execute(
-                "insert into auth.refresh_tokens (token, user_id, revoked, parent, session_id) "
-                "values (%s, %s, false, %s, %s)",
+                "insert into auth.sessions (id, user_id, created_at, updated_at, aal) "
+                "values (%s, %s, now(), now(), 'aal1') "
+                "on conflict (id) do update set updated_at = now(), refreshed_at = now()",
+                (session_id, user["id"]),
+            )
+            await conn.execute(
+                "insert into auth.refresh_tokens (token, user_id, revoked, parent, session_id, "
+                "created_at, updated_at) "
+                "values (%s, %s, false, %s, %s, now(), now())",
                 (refresh, str(user["id"]), parent, session_id),
             )
             await conn.execute("update auth.users set last_sign_in_at = now() where id = %s",

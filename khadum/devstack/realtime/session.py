@@ -42,8 +42,8 @@ class Channel:
         broadcast = config.get("broadcast") or {}
         self.self_broadcast = bool(broadcast.get("self"))
         self.ack = bool(broadcast.get("ack"))
-        # Write authorisation per broadcast event (the policies may test the event).
-        self.may_write: dict[str, bool] = {}
+        self.may_write: bool | None = None
+        self.event_allowed: dict[str, bool] = {}
         self.expiry: asyncio.TimerHandle | None = None
 
     def deliver(self, event: str, payload: Any) -> None:
@@ -70,6 +70,9 @@ class SocketSession:
         self.settings = settings
         self.vsn = ws.query_params.get("vsn", frames.VSN1)
         self.apikey = ws.query_params.get("apikey")
+        # Upstream hands the connection's request headers to the policies (request.headers).
+        self.headers = {key: value for key, value in ws.headers.items()
+                        if key not in ("authorization", "cookie")}
         self.channels: dict[str, Channel] = {}
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -150,7 +153,7 @@ class SocketSession:
             self.send(frames.reply(frame, "error", {"reason": f"Invalid JWT: {exc.message}"}))
             return
         sub_topic = frame.topic.removeprefix("realtime:")
-        if config.get("private") and not await self.hub.may_read(claims, sub_topic):
+        if config.get("private") and not await self.hub.may_read(claims, sub_topic, self.headers):
             reason = ("Unauthorized: You do not have permissions to read from this "
                       f"Channel topic: {sub_topic}")
             self.send(frames.reply(frame, "error", {"reason": reason}))
@@ -170,12 +173,13 @@ class SocketSession:
         except Unauthorized as exc:
             self.close_channel(channel, f"Invalid JWT: {exc.message}")
             return
-        if channel.private and not await self.hub.may_read(claims, channel.sub_topic):
+        if channel.private and not await self.hub.may_read(claims, channel.sub_topic, self.headers):
             self.close_channel(channel, "Unauthorized: the new token may not read "
                                         f"from this Channel topic: {channel.sub_topic}")
             return
         channel.claims = claims
-        channel.may_write = {}
+        channel.may_write = None
+        channel.event_allowed = {}
         channel.watch_expiry()
 
     async def client_broadcast(self, channel: Channel, frame: Frame) -> None:
@@ -184,11 +188,14 @@ class SocketSession:
         if not isinstance(event, str):
             return
         if channel.private:
-            allowed = channel.may_write.get(event)
-            if allowed is None:
-                allowed = await self.hub.may_write(channel.claims, channel.sub_topic, event)
-                if len(channel.may_write) < 64:  # a bounded cache: events are few
-                    channel.may_write[event] = allowed
+            if channel.may_write is None:
+                channel.may_write = await self.hub.may_write(channel.claims, channel.sub_topic,
+                                                        self.headers)
+            allowed = channel.may_write and channel.event_allowed.get(event)
+            if channel.may_write and allowed is None:
+                allowed = await self.hub.may_send_event(channel.claims, channel.sub_topic, event)
+                if len(channel.event_allowed) < 64:  # a bounded cache: events are few
+                    channel.event_allowed[event] = allowed
             if not allowed:
                 if frame.ref is not None and channel.ack:
                     self.send(frames.reply(frame, "error", {"reason": "Unauthorized broadcast"}))

@@ -105,7 +105,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": {"code": "invalid", "message": message}}, status_code=422)
 
 
-def caller_claims(request: Request) -> dict[str, Any]:
+async def caller_claims(request: Request) -> dict[str, Any]:
     """The verified JWT claims of the request's caller (401 when absent or bad)."""
     settings: Settings = request.app.state.settings
-    return verify_token(settings, bearer_token(request.headers.get("authorization")))
+    return await verify_token(settings, bearer_token(request.headers.get("authorization")))

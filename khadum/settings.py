@@ -42,15 +42,18 @@ _LOCAL_DEFAULTS = frozenset(
 PRODUCTION_SECRETS = (
     "database_url",
     "supabase_url",
-    "supabase_anon_key",
-    "supabase_service_role_key",
-    "supabase_jwt_secret",
     "whatsapp_access_token",
     "whatsapp_phone_number_id",
     "whatsapp_app_secret",
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+)
+# Production needs one of each group: today's name first, the legacy one after it.
+PRODUCTION_ONE_OF = (
+    ("supabase_publishable_key", "supabase_anon_key"),
+    ("supabase_secret_key", "supabase_service_role_key"),
+    ("khadum_session_signing_key", "supabase_jwt_secret"),
 )
 
 
@@ -64,9 +67,19 @@ class Settings(BaseSettings):
     khadum_env: Literal["local", "production"] = "local"
     database_url: str | None = None
     supabase_url: str = "http://127.0.0.1:8000"
-    supabase_anon_key: str = LOCAL_ANON_KEY
-    supabase_service_role_key: str = LOCAL_SERVICE_KEY
-    supabase_jwt_secret: str = LOCAL_JWT_SECRET
+    # API keys: today's sb_publishable_… / sb_secret_…, or the legacy anon / service_role.
+    supabase_publishable_key: str | None = None
+    supabase_secret_key: str | None = None
+    supabase_anon_key: str | None = LOCAL_ANON_KEY
+    supabase_service_role_key: str | None = LOCAL_SERVICE_KEY
+    # Legacy JWT secret: HS256 tokens are accepted (and minted) only when it is set.
+    supabase_jwt_secret: str | None = None
+    # The project's JWKS inline (JSON), instead of fetching {SUPABASE_URL}/auth/v1/.well-known/…
+    supabase_jwks: str | None = None
+    # Private JWK (ES256, with kid) the functions sign client chat sessions with.
+    khadum_session_signing_key: str | None = None
+    # Local only: where the Auth stand-in keeps its signing keys.
+    khadum_local_auth_dir: str = ".khadum/auth"
     public_base_url: str = "http://127.0.0.1:8000"
     # Where the browser calls the HTTP functions; unset = {SUPABASE_URL}/functions/v1.
     functions_url: str | None = None
@@ -100,6 +113,24 @@ class Settings(BaseSettings):
         return self.functions_url or f"{self.supabase_url.rstrip('/')}/functions/v1"
 
     @property
+    def publishable_api_keys(self) -> list[str]:
+        return [k for k in (self.supabase_publishable_key, self.supabase_anon_key) if k]
+
+    @property
+    def secret_api_keys(self) -> list[str]:
+        return [k for k in (self.supabase_secret_key, self.supabase_service_role_key) if k]
+
+    @property
+    def browser_api_key(self) -> str:
+        """The key the browser sends as `apikey`: publishable, else the legacy anon key."""
+        return (self.publishable_api_keys or [""])[0]
+
+    @property
+    def admin_api_key(self) -> str:
+        """The key for the Auth Admin API: secret, else the legacy service_role key."""
+        return (self.secret_api_keys or [""])[0]
+
+    @property
     def is_production(self) -> bool:
         return self.khadum_env == "production"
 
@@ -118,6 +149,9 @@ class Settings(BaseSettings):
             name.upper() for name in PRODUCTION_SECRETS
             if name not in skip and _is_placeholder(getattr(self, name))
         ]
+        for group in PRODUCTION_ONE_OF:
+            if all(_is_placeholder(getattr(self, name)) for name in group):
+                bad.append(" (or ".join(name.upper() for name in group) + ")")
         if bad:
             raise ValueError("production start-up refused: set real values for " + ", ".join(bad))
         return self

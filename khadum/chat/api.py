@@ -68,14 +68,14 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.get(BASE + "/{chat_id}")
     async def chat_summary(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await service.summary(db, caller_claims(request), chat_id)
+        return await service.summary(db, await caller_claims(request), chat_id)
 
     @api.get(BASE + "/{chat_id}/messages")
     async def list_messages(
         chat_id: uuid.UUID, request: Request, before: datetime | None = None, limit: int = 50
     ) -> dict[str, Any]:
         rows = await service.messages(
-            db, caller_claims(request), chat_id, before=before, limit=limit
+            db, await caller_claims(request), chat_id, before=before, limit=limit
         )
         return {
             "messages": [await public_message(r) for r in rows],
@@ -84,7 +84,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.post(BASE + "/{chat_id}/messages", status_code=201)
     async def send_text(chat_id: uuid.UUID, body: TextBody, request: Request) -> dict[str, Any]:
-        claims = caller_claims(request)
+        claims = await caller_claims(request)
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
@@ -98,7 +98,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         file: Annotated[UploadFile, File()],
         caption: Annotated[str, Form()] = "",
     ) -> dict[str, Any]:
-        claims = caller_claims(request)
+        claims = await caller_claims(request)
         await service.call(db, claims, "chat_side", chat_id)
         data = await file.read(files.FILE_LIMIT + 1)
         mime, kind = files.sniff(data, file.filename or "file")
@@ -121,7 +121,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     async def attachment_link(
         chat_id: uuid.UUID, message_id: uuid.UUID, request: Request
     ) -> dict[str, Any]:
-        found = await service.message_file(db, caller_claims(request), message_id)
+        found = await service.message_file(db, await caller_claims(request), message_id)
         if not found:
             raise NotFound("no such attachment in this chat")
         return {
@@ -131,7 +131,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         }
 
     async def act(request: Request, function: str, *args: Any) -> dict[str, Any]:
-        result = await service.call(db, caller_claims(request), function, *args)
+        result = await service.call(db, await caller_claims(request), function, *args)
         return {"result": result}
 
     @api.post(BASE + "/{chat_id}/received")

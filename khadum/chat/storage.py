@@ -13,7 +13,7 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from khadum.errors import Forbidden, NotFound
-from khadum.settings import Settings
+from khadum.settings import LOCAL_JWT_SECRET, Settings
 
 SIGNED_LINK_TTL_SECONDS = 300
 BUCKET = "chat-files"
@@ -74,7 +74,7 @@ class SupabaseFileStore:
     def __init__(self, settings: Settings) -> None:
         from storage3 import AsyncStorageClient
 
-        key = settings.supabase_service_role_key
+        key = settings.admin_api_key  # sb_secret_… (or the legacy service_role key)
         self._client = AsyncStorageClient(
             f"{settings.supabase_url.rstrip('/')}/storage/v1/",
             {"apikey": key, "Authorization": f"Bearer {key}"},
@@ -92,5 +92,6 @@ def file_store(settings: Settings) -> FileStore:
     if settings.effective_chat_storage == "supabase":
         return SupabaseFileStore(settings)
     return LocalFileStore(
-        Path(settings.chat_storage_dir), settings.public_base_url, settings.supabase_jwt_secret
+        Path(settings.chat_storage_dir), settings.public_base_url,
+        settings.supabase_jwt_secret or LOCAL_JWT_SECRET,
     )

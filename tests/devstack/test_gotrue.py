@@ -23,7 +23,7 @@ async def test_password_refresh_user_and_logout(database_url: str) -> None:
         assert res.status_code == 200
         session = res.json()
         assert session["token_type"] == "bearer" and session["expires_in"] == 3600
-        claims = verify_token(get_settings(), session["access_token"])
+        claims = await verify_token(get_settings(), session["access_token"])
         assert claims["sub"] == str(user_id(MOHAMMED)) and claims["role"] == "authenticated"
         assert claims["email"] == EMAIL and session["user"]["id"] == claims["sub"]
 

@@ -71,24 +71,26 @@ class Jwks:
     fetches: int = 0
     _keys: dict[str, jwt.PyJWK] | None = field(default=None, repr=False)
     _fetched_at: float = field(default=-1e18, repr=False)
-    _attempted_at: float = field(default=-1e18, repr=False)
+    _refetched_at: float = field(default=-1e18, repr=False)
 
     async def key(self, kid: str) -> jwt.PyJWK | None:
         now = time.monotonic()
         if self._keys is None or now - self._fetched_at > self.max_age:
             await self._refresh(now, required=self._keys is None)
-        elif kid not in self._keys and now - self._attempted_at >= self.min_refetch:
+        elif kid not in self._keys and now - self._refetched_at >= self.min_refetch:
+            self._refetched_at = now  # one forced refetch per min_refetch, whatever the kid
             await self._refresh(now, required=False)  # a new key (rotation): look again
         return (self._keys or {}).get(kid)
 
     async def _refresh(self, now: float, *, required: bool) -> None:
-        self._attempted_at = now
         try:
             document = self.static if self.static is not None else await self._fetch()
             self._keys = parse_jwks(document)
             self._fetched_at = now
         except (httpx.HTTPError, ValueError, jwt.PyJWKError) as exc:
             log.warning("could not fetch the JWKS at %s: %s", self.url, exc)
+            if self._keys is not None:  # keep the cached keys; try again in min_refetch
+                self._fetched_at = now - self.max_age + self.min_refetch
             if required or self._keys is None:
                 raise JwksUnavailable(
                     "the project's signing keys cannot be fetched; try again shortly",

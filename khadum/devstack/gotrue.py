@@ -153,6 +153,13 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_COST)).decode()
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(int(value or default), 1)
+    except ValueError:
+        return default
+
+
 async def _json_body(request: Request) -> dict[str, Any] | None:
     try:
         body = await request.json()
@@ -432,10 +439,12 @@ def router(db: Database, settings: Settings) -> APIRouter:
         return await create(attrs, invited=True)
 
     @api.get("/admin/users")
-    async def admin_list_users(request: Request, page: int = 1, per_page: int = 50) -> Any:
+    async def admin_list_users(request: Request) -> Any:
         if (refused := await admin_refusal(request)) is not None:
             return refused
-        page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+        # supabase-py sends empty values for unset ones: GoTrue reads them as defaults.
+        page = _int(request.query_params.get("page"), 1)
+        per_page = min(_int(request.query_params.get("per_page"), 50), MAX_PER_PAGE)
         async with auth_connection(db) as conn, conn.cursor(row_factory=dict_row) as cur:
             await cur.execute("select count(*) as n from auth.users where deleted_at is null")
             total = int((await cur.fetchone() or {"n": 0})["n"])

@@ -66,10 +66,9 @@ def refused_tokens(settings: Settings, role: str) -> dict[str, str]:
 @asynccontextmanager
 async def client_for(database_url: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(database_url, settings=settings, run_expiry=False, run_workers=False)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://local") as client:
-            yield client
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://local") as client:
+        yield client
 
 
 async def call(client: httpx.AsyncClient, method: str, path: str, body: Any, token: str

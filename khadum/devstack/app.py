@@ -166,6 +166,13 @@ async def run_chat_housekeeping_once(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
+def _stopping() -> bool:
+    """Shutdown cancelled this loop's task. A cancellation can surface as another
+    error raised by the code it interrupted: the loop must end then, not go on."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _expiry_loop(db: Database) -> None:
     """The jobs pg_cron runs every minute on Supabase."""
     while True:
@@ -177,6 +184,8 @@ async def _expiry_loop(db: Database) -> None:
             if nudges:
                 log.info("queued %d chat nudge(s) on WhatsApp", nudges)
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
+            if _stopping():
+                return
             log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
@@ -188,6 +197,8 @@ async def _outbox_loop(db: Database, settings: Settings) -> None:
         try:
             await drain_all(db, settings)
         except Exception:  # keep the loop alive; the error is logged
+            if _stopping():
+                return
             log.exception("draining the outbox failed; trying again shortly")
         await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
 
@@ -202,6 +213,8 @@ async def _sweep_loop(db: Database, settings: Settings) -> None:
             if done:
                 log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
         except Exception:  # keep the loop alive; the error is logged
+            if _stopping():
+                return
             log.exception("the WhatsApp sweeper failed; trying again shortly")
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 

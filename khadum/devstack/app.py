@@ -167,8 +167,8 @@ async def run_chat_housekeeping_once(db: Database) -> int:
 
 
 def _stopping() -> bool:
-    """Shutdown cancelled this loop's task. A cancellation can surface as another
-    error raised by the code it interrupted: the loop must end then, not go on."""
+    """Shutdown cancelled this loop's task. The code it interrupted may turn the
+    cancellation into another error, or swallow it: the loop must end, not go on."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
 
@@ -187,6 +187,8 @@ async def _expiry_loop(db: Database) -> None:
             if _stopping():
                 return
             log.exception("a scheduled job failed; trying again in a minute")
+        if _stopping():  # a cancellation the interrupted code swallowed
+            return
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
@@ -200,6 +202,8 @@ async def _outbox_loop(db: Database, settings: Settings) -> None:
             if _stopping():
                 return
             log.exception("draining the outbox failed; trying again shortly")
+        if _stopping():  # a cancellation the interrupted code swallowed
+            return
         await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
 
 
@@ -216,6 +220,8 @@ async def _sweep_loop(db: Database, settings: Settings) -> None:
             if _stopping():
                 return
             log.exception("the WhatsApp sweeper failed; trying again shortly")
+        if _stopping():  # a cancellation the interrupted code swallowed
+            return
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 

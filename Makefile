@@ -11,7 +11,18 @@ WEB_BUILT := web/dist/.built
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/chat.html web/vite.config.js
 export PYTHONWARNINGS := ignore::RuntimeWarning
 
-.PHONY: dev test lint bootstrap clean
+.PHONY: dev test lint bootstrap clean check-node check-chromium
+
+# A missing system part fails at once, with the line that installs it.
+check-node:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "Node.js 20 and npm are needed to build the dashboard. Install them with:"; \
+	  echo "  apt-get update && apt-get install -y nodejs npm"; exit 1; }
+
+check-chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Debian's Chromium is needed for the browser tests. Install it with:"; \
+	  echo "  apt-get update && apt-get install -y chromium"; exit 1; }
 
 $(STAMP): pyproject.toml
 	@echo "==> creating the virtualenv in $(VENV) and installing Python packages"
@@ -20,7 +31,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-$(WEB_INSTALLED): web/package.json web/package-lock.json
+$(WEB_INSTALLED): web/package.json web/package-lock.json | check-node
 	@echo "==> installing the dashboard's npm packages (npm ci in web/)"
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $(WEB_INSTALLED)
@@ -36,7 +47,7 @@ dev: bootstrap
 	@echo "==> starting the local stack (Ctrl-C stops it)"
 	@$(BIN)/khadum dev
 
-test: bootstrap
+test: check-chromium bootstrap
 	@echo "==> running every test"
 	@$(BIN)/pytest
 

@@ -12,6 +12,7 @@ import time
 import warnings
 from pathlib import Path
 
+from khadum.paths import POLICIES_DIR
 from khadum.settings import SettingsError, get_settings
 
 DEFAULT_DATA_DIR = ".khadum"
@@ -79,12 +80,32 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     url = resolve_database_url(args)
     report = migrate(url, say)
     if report.changed:
-        say(
-            f"applied {len(report.migrations_applied)} migration(s) and "
-            f"{len(report.policies_applied)} policy file(s)"
-        )
+        say(f"applied {len(report.migrations_applied)} migration(s)")
     else:
         say("the database is up to date: nothing to apply")
+    return 0
+
+
+def cmd_db_policies(args: argparse.Namespace) -> int:
+    """Write (or --check) supabase/policies/, the generated index of the migrations'
+    RLS, grants and policies, from a scratch database migrated from nothing."""
+    import psycopg
+
+    from khadum.dbtools import policy_index
+
+    server = psycopg.conninfo.make_conninfo(resolve_database_url(args), dbname="postgres")
+    say("migrating a scratch database from nothing to read its security state")
+    with policy_index.scratch_migrated_database(server) as url, psycopg.connect(url) as conn:
+        files = policy_index.render(conn)
+    target = Path(args.dir)
+    if args.check:
+        if policy_index.read(target) != files:
+            say(f"{target} is stale: run `khadum db policies` and commit the result")
+            return 1
+        say(f"{target} matches the migrations")
+        return 0
+    policy_index.write(files, target)
+    say(f"wrote {len(files)} file(s) to {target}")
     return 0
 
 
@@ -114,9 +135,19 @@ def _report_seed(report) -> None:  # type: ignore[no-untyped-def]
 def cmd_seed(args: argparse.Namespace) -> int:
     from khadum.seed.load import DEMO_PASSWORD, seed
 
-    _report_seed(seed(resolve_database_url(args)))
+    url = resolve_database_url(args)
+    _report_seed(seed(url))
     say(f"every demo freelancer signs in with their email and the password {DEMO_PASSWORD}")
+    if args.history:
+        _seed_history(url, args.days)
     return 0
+
+
+def _seed_history(url: str, days: int = 120) -> None:
+    from khadum.seed.history import seed_history, summary
+
+    say(f"seeding {days} days of history for the operator console (once; a few seconds)")
+    say(summary(seed_history(url, days=days, progress=say)))
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -285,6 +316,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     try:
         migrate(url, say)
         _report_seed(seed(url))
+        _seed_history(url)
         base = f"http://{args.host}:{args.port}"
         say(f"ready in {time.monotonic() - began:.1f}s — open {base}/")
         say(f"demo sign-in: {SPEC_FREELANCER_EMAIL} / {DEMO_PASSWORD}")
@@ -329,17 +361,26 @@ def build_parser() -> argparse.ArgumentParser:
         ("stop", cmd_db_stop, "stop it"),
         ("status", cmd_db_status, "say whether it runs"),
         ("url", cmd_db_url, "print its connection URL"),
-        ("reset", cmd_db_reset, "rebuild it from nothing: shim, migrations, policies, seed"),
+        ("reset", cmd_db_reset, "rebuild it from nothing: shim, migrations, seed"),
     ):
         p = db.add_parser(name, help=help_text)
         data_dir(p)
         p.set_defaults(func=func)
-    mig = db.add_parser("migrate", help="apply the shim (local only), migrations and policies")
+    mig = db.add_parser("migrate", help="apply the shim (local only), then the migrations")
     database_url(mig)
     mig.set_defaults(func=cmd_db_migrate)
+    pol = db.add_parser(
+        "policies", help="regenerate supabase/policies/ (a read-only index) from the migrations")
+    pol.add_argument("--check", action="store_true", help="exit 1 if the index is stale")
+    pol.add_argument("--dir", default=str(POLICIES_DIR), help=argparse.SUPPRESS)
+    database_url(pol)
+    pol.set_defaults(func=cmd_db_policies)
 
     seed = sub.add_parser("seed", help="load the demo freelancers (idempotent)")
     database_url(seed)
+    seed.add_argument("--history", action="store_true",
+                      help="also months of deterministic activity for the operator console")
+    seed.add_argument("--days", type=int, default=120, help="days of history (default 120)")
     seed.set_defaults(func=cmd_seed)
 
     token = sub.add_parser("token", help="local only: print a freelancer's access token")

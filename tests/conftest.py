@@ -19,6 +19,7 @@ from khadum.seed.load import seed
 from khadum.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.preflight"]
 ARTIFACTS = ROOT / "test-artifacts"
 TEST_DB = "khadum_test"
 

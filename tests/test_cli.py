@@ -68,6 +68,23 @@ def test_migrate_twice_says_nothing_to_apply(data_dir: Path) -> None:
     assert "up to date: nothing to apply" in second.stderr
 
 
+def test_policies_writes_the_index_and_check_finds_it_stale(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    committed = khadum("db", "policies", "--check", data_dir=data_dir)
+    assert committed.returncode == 0, committed.stderr
+    assert "matches the migrations" in committed.stderr
+    target = tmp_path / "index"
+    wrote = khadum("db", "policies", "--dir", str(target), data_dir=data_dir)
+    assert wrote.returncode == 0, wrote.stderr
+    notifications = target / "public.notifications.sql"
+    assert 'create policy "freelancers read their notifications"' in notifications.read_text()
+    notifications.write_text(notifications.read_text().replace("to authenticated", "to anon"))
+    stale = khadum("db", "policies", "--check", "--dir", str(target), data_dir=data_dir)
+    assert stale.returncode == 1
+    assert "is stale" in stale.stderr
+
+
 def test_seed_twice_and_token(data_dir: Path) -> None:
     first = khadum("seed", data_dir=data_dir)
     assert first.returncode == 0, first.stderr

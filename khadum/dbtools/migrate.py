@@ -1,22 +1,22 @@
-"""Apply the platform shim (plain PostgreSQL only), the migrations and the policies.
+"""Apply the platform shim (plain PostgreSQL only), then the migrations.
 
 Migrations are recorded in `supabase_migrations.schema_migrations`, the table
 the Supabase CLI uses, so `khadum db migrate` and `supabase db push` agree on
-what is applied. Policies (`supabase/policies/*.sql`) are re-applied whenever
-a migration ran or a policy file changed (checksums in
-`supabase_migrations.khadum_policy_files`), so they are never forgotten.
+what is applied. The migrations carry their own RLS, grants and policies, so
+applying `supabase/migrations/` alone (as `supabase db push` does) gives the
+same database; `supabase/policies/` is a generated index, never applied
+(khadum/dbtools/policy_index.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 
-from khadum.paths import MIGRATIONS_DIR, POLICIES_DIR, SHIM_FILE
+from khadum.paths import MIGRATIONS_DIR, SHIM_FILE
 
 SHIM_MARKER = "khadum local platform shim"
 
@@ -28,11 +28,10 @@ class MigrateReport:
     platform: str = ""
     shim_applied: bool = False
     migrations_applied: list[str] = field(default_factory=list)
-    policies_applied: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.migrations_applied or self.policies_applied or self.shim_applied)
+        return bool(self.migrations_applied or self.shim_applied)
 
 
 def _quiet(_: str) -> None:
@@ -52,8 +51,13 @@ def detect_platform(conn: psycopg.Connection) -> str:
     return "supabase"
 
 
-def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
-    report = MigrateReport()
+def lay_down_platform(
+    url: str, progress: Progress = _quiet, report: MigrateReport | None = None
+) -> str:
+    """The platform a Supabase project has before any migration of ours: laid
+    down here on a plain server, left as it is on Supabase. Returns the URL the
+    project's migrations run with, as `supabase db push` would run them."""
+    report = report if report is not None else MigrateReport()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("set client_min_messages = warning")
         report.platform = detect_platform(conn)
@@ -63,11 +67,16 @@ def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
             report.shim_applied = report.platform == "plain"
         else:
             progress("Supabase database detected: the platform shim is not needed")
+    return url
+
+
+def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
+    report = MigrateReport()
+    migrator_url = lay_down_platform(url, progress, report)
+    with psycopg.connect(migrator_url, autocommit=True) as conn:
+        conn.execute("set client_min_messages = warning")
         _ensure_bookkeeping(conn)
         report.migrations_applied = _apply_migrations(conn, progress)
-        report.policies_applied = _apply_policies(
-            conn, progress, force=bool(report.migrations_applied)
-        )
     return report
 
 
@@ -77,19 +86,12 @@ def _ensure_bookkeeping(conn: psycopg.Connection) -> None:
         create schema if not exists supabase_migrations;
         create table if not exists supabase_migrations.schema_migrations (
           version text primary key, statements text[], name text);
-        create table if not exists supabase_migrations.khadum_policy_files (
-          name text primary key, checksum text not null,
-          applied_at timestamptz not null default now());
         """
     )
 
 
 def migration_files() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("*.sql"))
-
-
-def policy_files() -> list[Path]:
-    return sorted(POLICIES_DIR.glob("*.sql"))
 
 
 def _apply_migrations(conn: psycopg.Connection, progress: Progress) -> list[str]:
@@ -110,28 +112,3 @@ def _apply_migrations(conn: psycopg.Connection, progress: Progress) -> list[str]
             )
         applied.append(path.name)
     return applied
-
-
-def _apply_policies(conn: psycopg.Connection, progress: Progress, *, force: bool) -> list[str]:
-    recorded: dict[str, str] = dict(
-        conn.execute(
-            "select name, checksum from supabase_migrations.khadum_policy_files"
-        ).fetchall()
-    )
-    files = policy_files()
-    checksums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    stale = force or any(recorded.get(name) != digest for name, digest in checksums.items())
-    if not stale:
-        return []
-    # All files in one transaction and in order: 00_deny_by_default first.
-    with conn.transaction():
-        for path in files:
-            progress(f"policies {path.name}")
-            conn.execute(path.read_text())
-            conn.execute(
-                "insert into supabase_migrations.khadum_policy_files (name, checksum) "
-                "values (%s, %s) on conflict (name) do update "
-                "set checksum = excluded.checksum, applied_at = now()",
-                (path.name, checksums[path.name]),
-            )
-    return [p.name for p in files]

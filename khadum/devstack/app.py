@@ -54,6 +54,7 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
     from functions.send_emails.routes import router as send_emails
+    from khadum.admin.router import router as admin_router
     from khadum.chat.api import router as chat_router
     from khadum.whatsapp import webhook
 
@@ -63,6 +64,7 @@ def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
         send_emails(db, settings),
         chat_router(db, settings),
         webhook.router(db, settings),
+        admin_router(db, settings),
     ]
 
 

@@ -52,6 +52,11 @@ def router(settings: Settings) -> APIRouter:
     async def dashboard() -> FileResponse | HTMLResponse:
         return _page("index.html")
 
+    # The operator console (staff only: the admin_api function decides).
+    @api.get("/admin", include_in_schema=False, response_model=None)
+    async def operator_console() -> FileResponse | HTMLResponse:
+        return _page("admin.html")
+
     # The chat page: /chat/{token} for the client, /chats/{id} for the freelancer.
     @api.get("/chat/{token}", include_in_schema=False, response_model=None)
     async def client_chat(token: str) -> FileResponse | HTMLResponse:

@@ -1,4 +1,21 @@
 -- =============================================================================
+-- Deny by default. Supabase no longer grants new public objects to the API
+-- roles (since 2026-05-30 for new projects, 2026-10-30 for all); older projects
+-- and older local stacks still do. Either way, from here on nothing the
+-- migrator creates in `public` is granted to anon, authenticated or
+-- service_role unless a migration grants it beside the object.
+-- (PUBLIC's EXECUTE on new functions is a global default that a per-schema
+-- rule cannot take away: every function below therefore revokes it itself.)
+-- =============================================================================
+
+alter default privileges in schema public
+  revoke all on tables from anon, authenticated, service_role;
+alter default privileges in schema public
+  revoke all on sequences from anon, authenticated, service_role;
+alter default privileges in schema public
+  revoke all on functions from public, anon, authenticated, service_role;
+
+-- =============================================================================
 -- Extensions and the fixed list of service categories
 -- =============================================================================
 
@@ -44,6 +61,16 @@ insert into public.service_categories (slug, name_ar, name_en, sort_order) value
   ('ecommerce',             'متاجر إلكترونية',         'E-commerce',              15),
   ('interior_architecture', 'تصميم داخلي ومعماري',     'Interior & Architecture', 16);
 
+-- Reference data every signed-in user may read; written by migrations only.
+alter table public.service_categories enable row level security;
+revoke all on table public.service_categories from anon, authenticated, service_role;
+grant select on table public.service_categories to authenticated;
+grant select, insert, update, delete on table public.service_categories to service_role;
+
+create policy "signed-in users read categories" on public.service_categories
+  for select to authenticated
+  using (true);
+
 -- ---------------------------------------------------------------------------
 -- Arabic-aware normalisation used by the search document and by queries
 -- ---------------------------------------------------------------------------
@@ -59,3 +86,8 @@ language sql immutable parallel safe set search_path = '' as $$
       'ااااهيوي01234567890123456789'
     )), '\s+', ' ', 'g'))
 $$;
+
+revoke execute on function public.normalize_arabic(text) from public, anon, authenticated;
+grant execute on function public.normalize_arabic(text) to authenticated, service_role;
+comment on function public.normalize_arabic(text) is
+  'callable by authenticated: pure text folding (security invoker), used by dashboard searches';

@@ -101,3 +101,44 @@ create index freelancers_search_text_trgm_idx
   on public.freelancers using gin (search_text extensions.gin_trgm_ops);
 create index freelancers_categories_idx on public.freelancers using gin (categories);
 create index freelancers_rating_idx on public.freelancers (rating desc, rating_count desc);
+
+revoke execute on function
+  public.freelancers_check_categories(),
+  public.freelancers_build_search()
+from public, anon, authenticated;
+
+-- ---------------------------------------------------------------------------
+-- The freelancer row of the signed-in user, or null. security definer so the
+-- policies can look ownership up without recursing into RLS; it reads only
+-- the caller's own JWT claims.
+-- ---------------------------------------------------------------------------
+create or replace function public.current_freelancer_id() returns uuid
+language sql stable security definer set search_path = '' as $$
+  select f.id from public.freelancers f where f.user_id = auth.uid()
+$$;
+
+revoke execute on function public.current_freelancer_id() from public, anon, authenticated;
+grant execute on function public.current_freelancer_id() to authenticated, service_role;
+comment on function public.current_freelancer_id() is
+  'callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)';
+
+-- ---------------------------------------------------------------------------
+-- Security: a freelancer reads and edits a few fields of their own profile.
+-- Nobody else reads profiles directly (contact details stay on the platform);
+-- the functions serve the public parts (name, headline, rating).
+-- ---------------------------------------------------------------------------
+alter table public.freelancers enable row level security;
+revoke all on table public.freelancers from anon, authenticated, service_role;
+grant select on table public.freelancers to authenticated;
+grant update (display_name, display_name_en, headline, headline_en, bio, bio_en, availability)
+  on table public.freelancers to authenticated;
+grant select, insert, update, delete on table public.freelancers to service_role;
+
+create policy "freelancers read their own profile" on public.freelancers
+  for select to authenticated
+  using (user_id = (select auth.uid()));
+
+create policy "freelancers update their own profile" on public.freelancers
+  for update to authenticated
+  using (user_id = (select auth.uid()))
+  with check (user_id = (select auth.uid()));

@@ -1,6 +1,7 @@
 -- =============================================================================
 -- Supporting tables: bot conversations, WhatsApp in/out, email outbox,
--- request events and the activity log. Server-side only (service role).
+-- request events and the activity log. Server-side only (service role),
+-- except the request thread, which the request's freelancer reads.
 -- =============================================================================
 
 -- ---------------------------------------------------------------------------
@@ -15,6 +16,11 @@ create table public.bot_conversations (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.bot_conversations enable row level security;
+revoke all on table public.bot_conversations from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.bot_conversations to service_role;
 
 -- ---------------------------------------------------------------------------
 -- Inbound WhatsApp messages: stored before the webhook answers 200.
@@ -34,6 +40,11 @@ create table public.whatsapp_inbound (
 );
 create index whatsapp_inbound_unprocessed_idx
   on public.whatsapp_inbound (client_phone, received_at) where processed_at is null;
+
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.whatsapp_inbound enable row level security;
+revoke all on table public.whatsapp_inbound from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.whatsapp_inbound to service_role;
 
 -- ---------------------------------------------------------------------------
 -- Outbound WhatsApp outbox with delivery statuses
@@ -65,6 +76,11 @@ create index whatsapp_outbox_due_idx
   on public.whatsapp_outbox (next_attempt_at) where status = 'queued';
 create index whatsapp_outbox_phone_idx on public.whatsapp_outbox (to_phone, created_at);
 
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.whatsapp_outbox enable row level security;
+revoke all on table public.whatsapp_outbox from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.whatsapp_outbox to service_role;
+
 create table public.whatsapp_status_events (
   id bigint generated always as identity primary key,
   wamid varchar(255) not null,
@@ -74,6 +90,11 @@ create table public.whatsapp_status_events (
   received_at timestamptz not null default now(),
   unique (wamid, status)
 );
+
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.whatsapp_status_events enable row level security;
+revoke all on table public.whatsapp_status_events from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.whatsapp_status_events to service_role;
 
 -- ---------------------------------------------------------------------------
 -- Email outbox (Resend or SMTP) with delivery events
@@ -107,6 +128,11 @@ create index email_outbox_due_idx on public.email_outbox (next_attempt_at) where
 create index email_outbox_provider_idx on public.email_outbox (provider_id);
 create index email_outbox_request_idx on public.email_outbox (request_id);
 
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.email_outbox enable row level security;
+revoke all on table public.email_outbox from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.email_outbox to service_role;
+
 create table public.email_events (
   id bigint generated always as identity primary key,
   email_id uuid references public.email_outbox (id),
@@ -117,6 +143,11 @@ create table public.email_events (
   received_at timestamptz not null default now()
 );
 create index email_events_email_idx on public.email_events (email_id);
+
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.email_events enable row level security;
+revoke all on table public.email_events from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.email_events to service_role;
 
 -- ---------------------------------------------------------------------------
 -- Request events: the request's thread (created, questions, answers, outcome)
@@ -132,6 +163,18 @@ create table public.request_events (
   created_at timestamptz not null default now()
 );
 create index request_events_request_idx on public.request_events (request_id, created_at);
+
+-- Security: the request thread, readable by the request's freelancer.
+alter table public.request_events enable row level security;
+revoke all on table public.request_events from anon, authenticated, service_role;
+grant select on table public.request_events to authenticated;
+grant select, insert, update, delete on table public.request_events to service_role;
+
+create policy "freelancers read their requests' threads" on public.request_events
+  for select to authenticated
+  using (request_id in (
+    select r.id from public.client_requests r
+    where r.freelancer_id = (select public.current_freelancer_id())));
 
 -- ---------------------------------------------------------------------------
 -- Activity log for review (append-only)
@@ -149,6 +192,11 @@ create table public.activity_log (
 create index activity_log_created_idx on public.activity_log (created_at desc);
 create index activity_log_subject_idx on public.activity_log (subject_type, subject_id);
 
+-- Security: server-side only: the service role, no policy for the API roles.
+alter table public.activity_log enable row level security;
+revoke all on table public.activity_log from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.activity_log to service_role;
+
 create or replace function public.log_activity(
   p_actor_type text, p_actor_id text, p_action text,
   p_subject_type text, p_subject_id text, p_details jsonb default '{}'::jsonb
@@ -157,3 +205,7 @@ language sql security definer set search_path = '' as $$
   insert into public.activity_log (actor_type, actor_id, action, subject_type, subject_id, details)
   values (p_actor_type, p_actor_id, p_action, p_subject_type, p_subject_id, coalesce(p_details, '{}'::jsonb));
 $$;
+
+revoke execute on function public.log_activity(text, text, text, text, text, jsonb)
+  from public, anon, authenticated;
+grant execute on function public.log_activity(text, text, text, text, text, jsonb) to service_role;

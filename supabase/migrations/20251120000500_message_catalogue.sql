@@ -11,6 +11,11 @@ create table public.message_catalogue (
   primary key (key, locale)
 );
 
+-- Security: server-side only; the database renders from it.
+alter table public.message_catalogue enable row level security;
+revoke all on table public.message_catalogue from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.message_catalogue to service_role;
+
 insert into public.message_catalogue (key, locale, title, body) values
   ('notification.client_request', 'ar', '🔔 طلب جديد من عميل',
    '👤 {client_name}: {service_description} — 💰 {budget_range}'),
@@ -46,3 +51,6 @@ begin
   return next;
 end
 $$;
+
+revoke execute on function public.render_message(text, text, jsonb) from public, anon, authenticated;
+grant execute on function public.render_message(text, text, jsonb) to service_role;

@@ -1,45 +1,8 @@
 -- =============================================================================
--- Access predicates the RLS policies are built from (one place for each rule).
--- security definer so they can look up ownership without recursing into RLS;
--- they read only the caller's own JWT claims.
+-- Who may use which Realtime topic. The predicates the table policies use live
+-- beside their tables (current_freelancer_id with freelancers; the chat
+-- session predicates with the spec tables); this one decides Realtime topics.
 -- =============================================================================
-
--- The freelancer row of the signed-in user, or null.
-create or replace function public.current_freelancer_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select f.id from public.freelancers f where f.user_id = auth.uid()
-$$;
-
--- The chat a client chat session is bound to (its `chat_id` claim), or null.
-create or replace function public.current_chat_session_id() returns uuid
-language plpgsql stable security definer set search_path = '' as $$
-declare
-  claims jsonb := auth.jwt();
-begin
-  if claims is null or claims ->> 'chat_role' is distinct from 'client' then
-    return null;
-  end if;
-  return (claims ->> 'chat_id')::uuid;
-exception when invalid_text_representation then
-  return null;
-end
-$$;
-
--- Is the caller one of the two parties of this chat?
-create or replace function public.is_chat_party(p_chat_id uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select p_chat_id = public.current_chat_session_id()
-      or exists (
-        select 1 from public.private_chats c
-        where c.id = p_chat_id and c.freelancer_id = public.current_freelancer_id()
-      )
-$$;
-
--- The request behind the caller's client chat session, or null.
-create or replace function public.current_chat_session_request_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select c.request_id from public.private_chats c where c.id = public.current_chat_session_id()
-$$;
 
 -- May the caller join this Realtime topic? `freelancer:{id}` is the owner's;
 -- `chat:{id}` belongs to that chat's two parties. Anything else: no.
@@ -59,3 +22,28 @@ exception when invalid_text_representation then
   return false;
 end
 $$;
+
+revoke execute on function public.can_use_topic(text) from public, anon, authenticated;
+grant execute on function public.can_use_topic(text) to authenticated, service_role;
+comment on function public.can_use_topic(text) is
+  'callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)';
+
+-- ---------------------------------------------------------------------------
+-- Security: realtime.messages — who may join (select) and send on (insert) a
+-- private channel. `freelancer:{id}` is its freelancer's; `chat:{id}` its two
+-- parties'. The table is Supabase's (RLS already on): policies only, never
+-- an alter.
+-- ---------------------------------------------------------------------------
+create policy "owners receive on their topics" on realtime.messages
+  for select to authenticated
+  using (
+    realtime.messages.extension in ('broadcast', 'presence')
+    and (select public.can_use_topic(realtime.topic())));
+
+-- Browsers only send on chat topics (typing, read receipts).
+create policy "chat parties send on their chat topic" on realtime.messages
+  for insert to authenticated
+  with check (
+    realtime.messages.extension in ('broadcast', 'presence')
+    and (select realtime.topic()) like 'chat:%'
+    and (select public.can_use_topic(realtime.topic())));

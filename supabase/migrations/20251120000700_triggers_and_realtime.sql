@@ -113,3 +113,12 @@ $$;
 create trigger chat_messages_broadcast
   after insert on public.chat_messages
   for each row execute function public.broadcast_chat_message();
+
+-- Trigger functions: fired by the database, never called directly.
+revoke execute on function
+  public.client_requests_notify_freelancer(),
+  public.chat_messages_bump_activity(),
+  public.broadcast_notification(),
+  public.broadcast_request_status(),
+  public.broadcast_chat_message()
+from public, anon, authenticated;

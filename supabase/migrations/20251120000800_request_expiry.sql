@@ -52,18 +52,52 @@ begin
 end
 $$;
 
+revoke execute on function public.expire_requests(timestamptz) from public, anon, authenticated;
+grant execute on function public.expire_requests(timestamptz) to service_role;
+
 -- ---------------------------------------------------------------------------
--- Schedule (Supabase: pg_cron). Absent locally; `khadum dev` runs the job.
+-- Schedule: pg_cron, installed as Supabase installs it (`with schema
+-- pg_catalog`), only where it can work: available, and preloaded with this
+-- database as its home (cron.database_name). Elsewhere a notice says so and
+-- `khadum dev` (or `khadum expire` on a schedule) runs the job instead.
+-- A migrator that may not read those settings (not a superuser) just tries:
+-- pg_cron itself refuses where it cannot run, and the refusal becomes the notice.
+-- cron.schedule() with a job name replaces a job of that name: idempotent.
 -- ---------------------------------------------------------------------------
 do $$
+declare
+  preloaded boolean;
+  home text;
 begin
-  if exists (select 1 from pg_available_extensions where name = 'pg_cron') then
-    create extension if not exists pg_cron;
-    perform cron.schedule('khadum-expire-requests', '* * * * *',
-                          'select public.expire_requests()');
+  if not exists (select 1 from pg_extension where extname = 'pg_cron') then
+    if not exists (select 1 from pg_available_extensions where name = 'pg_cron') then
+      raise notice 'pg_cron is not available on this server: request expiry and chat '
+        'housekeeping are not scheduled; run `khadum dev` or `khadum expire` on a schedule';
+      return;
+    end if;
+    begin
+      home := coalesce(current_setting('cron.database_name', true), 'postgres');
+      preloaded := current_setting('shared_preload_libraries') ~ '(^|[\s,])"?pg_cron"?($|[\s,])';
+    exception when insufficient_privilege then
+      home := null;        -- unknown: let CREATE EXTENSION decide
+      preloaded := null;
+    end;
+    if preloaded is false or home <> current_database() then
+      raise notice 'pg_cron is installed but not preloaded for database % '
+        '(shared_preload_libraries, cron.database_name = %): request expiry and chat '
+        'housekeeping are not scheduled; run `khadum dev` or `khadum expire` on a schedule',
+        current_database(), home;
+      return;
+    end if;
+    begin
+      create extension if not exists pg_cron with schema pg_catalog;
+    exception when insufficient_privilege or feature_not_supported or raise_exception
+                   or object_not_in_prerequisite_state or undefined_object then
+      raise notice 'pg_cron could not be installed (%): request expiry and chat housekeeping '
+        'are not scheduled; run `khadum dev` or `khadum expire` on a schedule', sqlerrm;
+      return;
+    end;
   end if;
-exception when feature_not_supported or object_not_in_prerequisite_state then
-  -- pg_cron installed but not preloaded: say so; the dev server runs the job.
-  raise notice 'pg_cron unavailable (%): run `khadum expire` on a schedule instead', sqlerrm;
+  perform cron.schedule('khadum-expire-requests', '* * * * *', 'select public.expire_requests()');
 end
 $$;

@@ -124,3 +124,19 @@ begin
   end loop;
 end
 $$;
+
+-- Server-side functions: the service role (and the owner) only.
+revoke execute on function
+  public.whatsapp_window_open(text, timestamptz),
+  public.whatsapp_status_rank(text),
+  public.apply_whatsapp_status(text, text, timestamptz, text, text),
+  public.record_whatsapp_status(text, text, timestamptz, jsonb, text, text),
+  public.mark_whatsapp_sent(uuid, text)
+from public, anon, authenticated;
+grant execute on function
+  public.whatsapp_window_open(text, timestamptz),
+  public.whatsapp_status_rank(text),
+  public.apply_whatsapp_status(text, text, timestamptz, text, text),
+  public.record_whatsapp_status(text, text, timestamptz, jsonb, text, text),
+  public.mark_whatsapp_sent(uuid, text)
+to service_role;

@@ -88,3 +88,13 @@ begin
   return req.freelancer_id;
 end
 $$;
+
+-- Server-side functions: the service role (and the owner) only.
+revoke execute on function
+  public.submit_client_request(text, text, text, uuid, text, text, text, jsonb, text, text),
+  public.answer_request_details(uuid, text, text)
+from public, anon, authenticated;
+grant execute on function
+  public.submit_client_request(text, text, text, uuid, text, text, text, jsonb, text, text),
+  public.answer_request_details(uuid, text, text)
+to service_role;

@@ -149,3 +149,13 @@ $$;
 comment on function public.match_freelancers(text, text, text[], integer, uuid[], integer, integer, text) is
   'Ranks freelancers for a request: full-text (Arabic + English), trigram, category and skill fit, '
   'rating, availability, budget fit, and embedding similarity when an embedding is given.';
+
+-- Server-side functions: the service role (and the owner) only.
+revoke execute on function
+  public.match_query_words(text),
+  public.match_freelancers(text, text, text[], integer, uuid[], integer, integer, text)
+from public, anon, authenticated;
+grant execute on function
+  public.match_query_words(text),
+  public.match_freelancers(text, text, text[], integer, uuid[], integer, integer, text)
+to service_role;

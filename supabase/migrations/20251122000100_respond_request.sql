@@ -199,3 +199,10 @@ revoke execute on function
   public.reject_request(uuid, uuid, text),
   public.request_details(uuid, uuid, text)
 from public, anon, authenticated;
+grant execute on function
+  public.lock_request_for_response(uuid, uuid),
+  public.queue_rendered_emails(uuid, jsonb),
+  public.accept_request(uuid, uuid, uuid, text, text, jsonb),
+  public.reject_request(uuid, uuid, text),
+  public.request_details(uuid, uuid, text)
+to service_role;

@@ -223,7 +223,9 @@ begin
 end;
 $$;
 
+-- Server-side functions: the service role (and the owner) only.
 revoke execute on function
+  public.email_status_rank(text),
   public.claim_due_emails(integer, interval),
   public.apply_email_state(uuid, text, timestamptz, jsonb),
   public.record_email_event(text, text, text, jsonb, timestamptz),
@@ -231,3 +233,12 @@ revoke execute on function
   public.record_email_retry(uuid, text, double precision),
   public.record_email_failed(uuid, text)
 from public, anon, authenticated;
+grant execute on function
+  public.email_status_rank(text),
+  public.claim_due_emails(integer, interval),
+  public.apply_email_state(uuid, text, timestamptz, jsonb),
+  public.record_email_event(text, text, text, jsonb, timestamptz),
+  public.record_email_sent(uuid, text, text),
+  public.record_email_retry(uuid, text, double precision),
+  public.record_email_failed(uuid, text)
+to service_role;

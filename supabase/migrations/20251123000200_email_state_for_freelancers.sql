@@ -18,3 +18,10 @@ language sql stable security definer set search_path = '' as $$
     and r.freelancer_id = public.current_freelancer_id()
   order by e.created_at, e.template
 $$;
+
+-- A freelancer sees the delivery state of their requests' emails (the function
+-- checks ownership); the email outbox itself stays service-only.
+revoke execute on function public.request_emails(uuid) from public, anon, authenticated;
+grant execute on function public.request_emails(uuid) to authenticated, service_role;
+comment on function public.request_emails(uuid) is
+  'callable by authenticated: the dashboard''s request card; answers only for the caller''s own requests';

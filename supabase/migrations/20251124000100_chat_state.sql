@@ -30,6 +30,17 @@ create table public.chat_ratings (
 );
 create index chat_ratings_freelancer_idx on public.chat_ratings (freelancer_id, created_at desc);
 
+-- Security: the chat's two parties read its rating; it is written by chat_rate() only.
+alter table public.chat_ratings enable row level security;
+revoke all on table public.chat_ratings from anon, authenticated, service_role;
+grant select on table public.chat_ratings to authenticated;
+grant select, insert, update, delete on table public.chat_ratings to service_role;
+
+create policy "chat parties read the rating" on public.chat_ratings
+  for select to authenticated
+  using (chat_id = (select public.current_chat_session_id())
+         or freelancer_id = (select public.current_freelancer_id()));
+
 -- ---------------------------------------------------------------------------
 -- Catalogue entries for the system notes the database writes into chats
 -- ---------------------------------------------------------------------------

@@ -14,12 +14,22 @@ create table public.moderation_banned_words (
 insert into public.moderation_banned_words (word) values
   ('حول لي خارج المنصة'), ('ادفع خارج المنصة'), ('pay outside khadum'), ('scam');
 
+-- Security: operators' configuration, server-side only (service role).
+alter table public.moderation_banned_words enable row level security;
+revoke all on table public.moderation_banned_words from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.moderation_banned_words to service_role;
+
 -- Limits per chat participant.
 create table public.chat_rate_limits (
   window_seconds integer primary key check (window_seconds > 0),
   max_messages integer not null check (max_messages > 0)
 );
 insert into public.chat_rate_limits (window_seconds, max_messages) values (10, 10), (60, 40);
+
+-- Security: configuration, server-side only (service role).
+alter table public.chat_rate_limits enable row level security;
+revoke all on table public.chat_rate_limits from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.chat_rate_limits to service_role;
 
 -- ---------------------------------------------------------------------------
 -- Contact-detail masking
@@ -163,3 +173,19 @@ $$;
 create trigger chat_messages_after_send
   after insert on public.chat_messages
   for each row execute function public.chat_messages_after_send();
+
+-- Server-side functions: the service role (and the owner) only.
+revoke execute on function
+  public.mask_contact_details(text),
+  public.star_banned_words(text)
+from public, anon, authenticated;
+grant execute on function
+  public.mask_contact_details(text),
+  public.star_banned_words(text)
+to service_role;
+
+-- Trigger functions: fired by the database, never called directly.
+revoke execute on function
+  public.chat_messages_moderate(),
+  public.chat_messages_after_send()
+from public, anon, authenticated;

@@ -238,11 +238,16 @@ begin
 end
 $$;
 
+-- Scheduled beside the expiry job where pg_cron is installed (see
+-- 20251120000800_request_expiry.sql for when it is); idempotent by job name.
 do $$
 begin
   if exists (select 1 from pg_extension where extname = 'pg_cron') then
     perform cron.schedule('khadum-chat-housekeeping', '* * * * *',
                           'select public.chat_housekeeping()');
+  else
+    raise notice 'pg_cron is not installed: chat housekeeping is not scheduled; '
+      'run `khadum dev` or call public.chat_housekeeping() every minute';
   end if;
 end
 $$;
@@ -264,6 +269,11 @@ create table public.chat_token_failures (
 );
 create index chat_token_failures_source_idx on public.chat_token_failures (source, attempted_at desc);
 
+-- Security: server-side only (service role).
+alter table public.chat_token_failures enable row level security;
+revoke all on table public.chat_token_failures from anon, authenticated, service_role;
+grant select, insert, update, delete on table public.chat_token_failures to service_role;
+
 -- Records a failed token lookup and returns the source's failures in the window.
 create or replace function public.record_chat_token_failure(p_source text, p_window interval default interval '10 minutes')
 returns integer
@@ -278,3 +288,54 @@ begin
   return recent;
 end
 $$;
+
+-- Server-side functions: the service role (and the owner) only.
+revoke execute on function
+  public.chat_guard(uuid, text),
+  public.chat_system_note(uuid, text, jsonb),
+  public.chat_housekeeping(interval, interval, text),
+  public.chat_by_token(text),
+  public.record_chat_token_failure(text, interval)
+from public, anon, authenticated;
+grant execute on function
+  public.chat_guard(uuid, text),
+  public.chat_system_note(uuid, text, jsonb),
+  public.chat_housekeeping(interval, interval, text),
+  public.chat_by_token(text),
+  public.record_chat_token_failure(text, interval)
+to service_role;
+
+-- Chat state changes the parties may call: each decides the caller's side
+-- itself (chat_side/chat_guard) from the caller's own claims.
+revoke execute on function
+  public.chat_side(uuid),
+  public.chat_mark_read(uuid),
+  public.chat_unread_count(uuid),
+  public.chat_mark_delivered(uuid),
+  public.chat_confirm_completion(uuid),
+  public.chat_rate(uuid, integer, text),
+  public.chat_cancel(uuid, text)
+from public, anon, authenticated;
+grant execute on function
+  public.chat_side(uuid),
+  public.chat_mark_read(uuid),
+  public.chat_unread_count(uuid),
+  public.chat_mark_delivered(uuid),
+  public.chat_confirm_completion(uuid),
+  public.chat_rate(uuid, integer, text),
+  public.chat_cancel(uuid, text)
+to authenticated, service_role;
+comment on function public.chat_side(uuid) is
+  'callable by authenticated: the caller''s own side of a chat (client, freelancer or null)';
+comment on function public.chat_mark_read(uuid) is
+  'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
+comment on function public.chat_unread_count(uuid) is
+  'callable by authenticated: the caller''s own unread count; 0 for anyone not a party';
+comment on function public.chat_mark_delivered(uuid) is
+  'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
+comment on function public.chat_confirm_completion(uuid) is
+  'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
+comment on function public.chat_rate(uuid, integer, text) is
+  'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
+comment on function public.chat_cancel(uuid, text) is
+  'callable by authenticated: a chat party''s own action; the function checks the caller is a party';

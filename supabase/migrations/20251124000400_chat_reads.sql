@@ -85,3 +85,19 @@ begin
   return result;
 end
 $$;
+
+revoke execute on function public.broadcast_chat_state() from public, anon, authenticated;
+
+-- The parties' own receipt and header: each checks the caller is a party.
+revoke execute on function
+  public.chat_ack_received(uuid),
+  public.chat_summary(uuid)
+from public, anon, authenticated;
+grant execute on function
+  public.chat_ack_received(uuid),
+  public.chat_summary(uuid)
+to authenticated, service_role;
+comment on function public.chat_ack_received(uuid) is
+  'callable by authenticated: a chat party''s own delivery receipt; the function checks the caller is a party';
+comment on function public.chat_summary(uuid) is
+  'callable by authenticated: the chat page header for either party; refuses anyone else (KH403)';

@@ -1,5 +1,5 @@
-"""Migrations are recorded and re-run as no-ops; policies are always applied;
-RLS is on for every table of every exposed schema."""
+"""Migrations are recorded and re-run as no-ops; the policies they carry are all
+in the database; RLS is on for every table of every exposed schema."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 import psycopg
 import pytest
 
-from khadum.dbtools.migrate import detect_platform, migrate, migration_files, policy_files
+from khadum.dbtools.migrate import detect_platform, migrate, migration_files
+from khadum.dbtools.policy_index import policy_files
 
 EXPOSED_SCHEMAS = ("public",)
 
@@ -20,7 +21,6 @@ def test_a_second_run_changes_nothing(database_url: str) -> None:
         ).fetchone()
     report = migrate(database_url)
     assert report.migrations_applied == []
-    assert report.policies_applied == []
     assert not report.changed
     assert before == (len(migration_files()), migration_files()[-1].name.split("_")[0])
 
@@ -33,21 +33,6 @@ def test_every_migration_is_recorded_once(conn: psycopg.Connection) -> None:
         )
     ]
     assert versions == [p.name.split("_")[0] for p in migration_files()]
-
-
-def test_a_changed_policy_file_is_applied_again(database_url: str) -> None:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "update supabase_migrations.khadum_policy_files set checksum = 'stale' "
-            "where name = 'notifications.sql'"
-        )
-        conn.execute('drop policy "freelancers read their notifications" on public.notifications')
-    report = migrate(database_url)
-    assert "notifications.sql" in report.policies_applied
-    with psycopg.connect(database_url) as conn:
-        assert conn.execute(
-            "select 1 from pg_policies where policyname = 'freelancers read their notifications'"
-        ).fetchone()
 
 
 def test_every_policy_in_the_files_exists_in_the_database(conn: psycopg.Connection) -> None:
@@ -112,7 +97,7 @@ def test_platform_detection(server_url: str) -> None:
 
 def test_on_a_supabase_database_the_shim_is_skipped(server_url: str) -> None:
     """A database whose auth/realtime schemas are the platform's own (stood in
-    for here by the shim with Supabase's comment) gets migrations and policies only."""
+    for here by the shim with Supabase's comment) gets the migrations only."""
     from khadum.paths import SHIM_FILE
 
     with psycopg.connect(server_url, autocommit=True) as admin:

@@ -13,13 +13,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "seed" / "khadum-connection-flow.md"
+# The spec's DDL, copied verbatim from the specification into the repository.
+SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "spec" / "tables.sql"
 SPEC_TABLES = ("client_requests", "private_chats", "chat_messages", "notifications")
 
 
 def spec_ddl() -> dict[str, str]:
     text = SPEC.read_text(encoding="utf-8")
-    blocks = re.findall(r"```sql\n(CREATE TABLE (\w+) \(.*?\);)\n```", text, flags=re.S)
+    blocks = re.findall(r"^(CREATE TABLE (\w+) \(.*?\);)$", text, flags=re.S | re.M)
     return {name: ddl for ddl, name in blocks}
 
 

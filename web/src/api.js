@@ -16,7 +16,7 @@ export function whenSessionLost(callback) {
   onSessionLost = callback
 }
 
-async function call(path, { method = 'GET', body } = {}, retried = false) {
+export async function call(path, { method = 'GET', body, raw = false } = {}, retried = false) {
   const session = await currentSession()
   if (!session) {
     onSessionLost()
@@ -31,9 +31,10 @@ async function call(path, { method = 'GET', body } = {}, retried = false) {
     body: body ? JSON.stringify(body) : undefined,
   })
   if (response.status === 401 && !retried) {
-    if (await refresh()) return call(path, { method, body }, true)
+    if (await refresh()) return call(path, { method, body, raw }, true)
     onSessionLost()
   }
+  if (raw && response.ok) return response.text()
   const data = await response.json().catch(() => ({}))
   if (!response.ok) {
     const error = data.error || {}

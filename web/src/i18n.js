@@ -252,6 +252,11 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? `{${name}}`))
 }
 
+// Another page's words (e.g. the operator console) join the one catalogue.
+export function extend(more) {
+  for (const language of Object.keys(catalogue)) Object.assign(catalogue[language], more[language] || {})
+}
+
 export function has(key) {
   return key in catalogue[lang]
 }

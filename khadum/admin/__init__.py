@@ -1,0 +1,1 @@
+"""The operator console: KPIs and review queues for Khadum staff."""

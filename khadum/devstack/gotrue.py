@@ -91,21 +91,17 @@ def _json(text: str) -> dict[str, Any]:
     return loaded
 
 
-def jwks_router(settings: Settings) -> APIRouter:
-    api = APIRouter(prefix="/auth/v1")
-
-    @api.get("/.well-known/jwks.json")
+def add_jwks_route(api: APIRouter | FastAPI, settings: Settings, prefix: str = "") -> None:
+    @api.get(prefix + "/.well-known/jwks.json")
     async def jwks() -> JSONResponse:
         return JSONResponse(jwks_document(settings),
                             headers={"Cache-Control": "public, max-age=600"})
-
-    return api
 
 
 def jwks_app(settings: Settings) -> FastAPI:
     """Only the JWKS endpoint (no database): for serving the keys in-process."""
     app = FastAPI(docs_url=None, redoc_url=None)
-    app.include_router(jwks_router(settings))
+    add_jwks_route(app, settings, "/auth/v1")
     return app
 
 
@@ -170,7 +166,7 @@ async def _json_body(request: Request) -> dict[str, Any] | None:
 
 def router(db: Database, settings: Settings) -> APIRouter:
     api = APIRouter(prefix="/auth/v1")
-    api.include_router(jwks_router(settings))
+    add_jwks_route(api, settings)
     signing_key = local_auth_signing_key(settings)
 
     async def user_by(column: str, value: Any) -> dict[str, Any] | None:

@@ -298,9 +298,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from khadum.dbtools.migrate import migrate
-    from khadum.devstack.app import create_app, served_from
+    from khadum.devstack.app import create_app, refuse_production, served_from
     from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL, seed
 
+    refuse_production(get_settings())  # before a database is started or migrated
     began = time.monotonic()
     db = None
     explicit = get_settings().database_url
@@ -323,8 +324,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
         say("press Ctrl-C to stop")
         settings = served_from(get_settings(), base)
         say(f"WhatsApp simulator: {base}/dev/whatsapp · mailbox: {base}/dev/mailbox")
+        # proxy_headers off: the client's address is the socket peer (or what
+        # TRUSTED_PROXY_HOPS says), never an X-Forwarded-For the client wrote.
         uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
-                    log_level="info")
+                    log_level="info", proxy_headers=False)
     finally:
         if db is not None and db.stop():
             say("embedded PostgreSQL stopped (data kept in place for next time)")

@@ -13,14 +13,16 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import psycopg
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from khadum.auth import bearer_token, verify_token
-from khadum.errors import KhadumError
+from khadum.errors import Forbidden, KhadumError
+from khadum.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
 from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.http")
@@ -29,9 +31,13 @@ log = logging.getLogger("khadum.http")
 class Database:
     """An async connection pool that opens once, on first need or at start-up."""
 
-    def __init__(self, url: str, *, max_size: int = 10) -> None:
+    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 30.0) -> None:
+        """`timeout`: how long a request waits for a connection before it is
+        answered 503 (the database is down or every connection is busy)."""
         self.url = url
-        self.pool = AsyncConnectionPool(url, min_size=1, max_size=max_size, open=False)
+        self.pool = AsyncConnectionPool(
+            url, min_size=1, max_size=max_size, open=False, timeout=timeout
+        )
         self._opened = False
         self._lock = asyncio.Lock()
 
@@ -82,14 +88,22 @@ def function_app(
     app.state.db = database
     app.state.settings = settings
     install_error_handlers(app)
+    install_guards(app, settings)
+    app.include_router(router(database, settings))
+    return app
+
+
+def install_guards(app: FastAPI, settings: Settings) -> None:
+    """The body-size limit (innermost), CORS, then the security headers (outermost,
+    so even a 413 carries them)."""
+    app.add_middleware(BodyLimitMiddleware)
     # The dashboard (static files at PUBLIC_BASE_URL) calls the functions from the browser.
     app.add_middleware(
         CORSMiddleware, allow_origins=[settings.public_base_url.rstrip("/")],
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["authorization", "content-type", "apikey", "x-client-info"],
     )
-    app.include_router(router(database, settings))
-    return app
+    app.add_middleware(SecurityHeadersMiddleware)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -104,8 +118,51 @@ def install_error_handlers(app: FastAPI) -> None:
         message = f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request body"
         return JSONResponse({"error": {"code": "invalid", "message": message}}, status_code=422)
 
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+        # The database is unreachable or overloaded: a retry may succeed (Meta and
+        # Svix retry a 503; a 500 would read as a bug in the payload).
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse(
+            {"error": {"code": "temporarily_unavailable",
+                       "message": "the service is temporarily unavailable; try again shortly"}},
+            status_code=503, headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(psycopg.DataError)
+    async def _bad_data(_: Request, exc: psycopg.DataError) -> JSONResponse:
+        # A value PostgreSQL refuses as data (out of range, a NUL byte…): the input's fault.
+        log.info("refused input: %s", exc)
+        return JSONResponse(
+            {"error": {"code": "invalid", "message": "a value in the request is not acceptable"}},
+            status_code=422,
+        )
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the socket peer, or, behind TRUSTED_PROXY_HOPS proxies
+    that each append the address they saw to X-Forwarded-For, the entry the
+    outermost trusted proxy appended. Entries further left are the client's own
+    words and never used."""
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else "unknown"
+    hops = settings.trusted_proxy_hops
+    if hops <= 0:
+        return peer
+    forwarded = [part.strip() for header in request.headers.getlist("x-forwarded-for")
+                 for part in header.split(",") if part.strip()]
+    if len(forwarded) < hops:
+        return peer  # not through the proxies we were told of
+    return forwarded[-hops][:120]
+
 
 async def caller_claims(request: Request) -> dict[str, Any]:
     """The verified JWT claims of the request's caller (401 when absent or bad)."""
     settings: Settings = request.app.state.settings
-    return await verify_token(settings, bearer_token(request.headers.get("authorization")))
+    claims = await verify_token(settings, bearer_token(request.headers.get("authorization")))
+    # A user's token: Supabase signs `anon` and `service_role` keys with the same
+    # secret, and no other role may reach the database through a function.
+    if claims.get("role") != "authenticated":
+        raise Forbidden("this endpoint needs a signed-in user's token", code="wrong_role")
+    return claims

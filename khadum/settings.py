@@ -7,13 +7,15 @@ start-up with a message that names the variable.
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from dotenv import load_dotenv
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_JWT_SECRET = "khadum-local-development-jwt-secret-not-for-production"
@@ -55,6 +57,25 @@ PRODUCTION_ONE_OF = (
     ("supabase_secret_key", "supabase_service_role_key"),
     ("khadum_session_signing_key", "supabase_jwt_secret"),
 )
+
+
+# Of those, the ones that are keys or passwords (not addresses or ids): production
+# refuses them when short or guessable (`secret`, a word repeated…).
+STRONG_SECRETS = (
+    "supabase_anon_key",
+    "supabase_service_role_key",
+    "supabase_secret_key",
+    "supabase_jwt_secret",
+    "khadum_session_signing_key",
+    "whatsapp_access_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+    "resend_api_key",
+    "resend_webhook_secret",
+)
+MIN_SECRET_LENGTH = 24
+MIN_SECRET_DISTINCT = 10
+MIN_SECRET_BITS = 96  # Shannon estimate over the value's own characters
 
 
 class SettingsError(RuntimeError):
@@ -107,6 +128,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
     chat_storage_dir: str = ".khadum/storage"
+    # Reverse proxies in front of the functions that append the client's address to
+    # X-Forwarded-For (0: none; the socket peer is the client, the header is ignored).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     @property
     def functions_base_url(self) -> str:
@@ -152,8 +176,25 @@ class Settings(BaseSettings):
         for group in PRODUCTION_ONE_OF:
             if all(_is_placeholder(getattr(self, name)) for name in group):
                 bad.append(" (or ".join(name.upper() for name in group) + ")")
+        # Secrets left unset are fine where an alternative of their group is set
+        # (checked above); the ones that are set must be strong.
+        optional = {name for group in PRODUCTION_ONE_OF for name in group}
+        weak = [
+            name.upper() for name in STRONG_SECRETS
+            if name not in skip and name.upper() not in bad
+            and not (name in optional and not getattr(self, name))
+            and is_weak_secret(getattr(self, name))
+        ]
+        problems = []
         if bad:
-            raise ValueError("production start-up refused: set real values for " + ", ".join(bad))
+            problems.append("set real values for " + ", ".join(bad))
+        if weak:
+            problems.append(
+                f"use long random values (at least {MIN_SECRET_LENGTH} characters, "
+                "e.g. `openssl rand -hex 32`) for " + ", ".join(weak)
+            )
+        if problems:
+            raise ValueError("production start-up refused: " + "; ".join(problems))
         return self
 
 
@@ -164,6 +205,23 @@ def _is_placeholder(value: str | None) -> bool:
         return True
     lowered = value.lower()
     return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+def secret_bits(value: str) -> float:
+    """A Shannon estimate of the value's entropy in bits (its own character counts)."""
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values()) * n if n else 0.0
+
+
+def is_weak_secret(value: str | None) -> bool:
+    if not value:
+        return True
+    return (
+        len(value) < MIN_SECRET_LENGTH
+        or len(set(value)) < MIN_SECRET_DISTINCT
+        or secret_bits(value) < MIN_SECRET_BITS
+    )
 
 
 def load_env_file(path: Path | None = None) -> None:

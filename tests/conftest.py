@@ -28,6 +28,8 @@ DYNAMIC_TABLES = (
     "chat_messages",
     "chat_ratings",
     "chat_token_failures",
+    "chat_link_failure_windows",
+    "webhook_dead_letters",
     "private_chats",
     "notifications",
     "request_events",

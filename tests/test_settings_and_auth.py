@@ -30,7 +30,7 @@ def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -
 
 def test_production_names_every_missing_secret() -> None:
     with pytest.raises(ValueError) as info:
-        Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value")
+        Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value-7Hq2xZ9pW4")
     message = str(info.value)
     assert "KHADUM_SESSION_SIGNING_KEY (or SUPABASE_JWT_SECRET)" in message
     assert "SUPABASE_SECRET_KEY (or SUPABASE_SERVICE_ROLE_KEY)" in message

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from khadum.auth import require_service_role
+from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.email import webhook
 from khadum.email.providers import EmailProvider, provider_from_settings
 from khadum.email.sender import Sender
@@ -33,7 +34,14 @@ def router(db: Database, settings: Settings, provider: EmailProvider | None = No
         body = await request.body()
         headers = dict(request.headers)
         webhook.verify(settings.resend_webhook_secret, body, headers)
-        event = webhook.parse(body, headers["svix-id"])
+        try:
+            event = webhook.parse(body, headers["svix-id"])
+        except MalformedBody as exc:
+            await store_dead_letters(db, "resend", [exc.dead_letter])
+            raise
+        except webhook.DeadEvent as exc:
+            await store_dead_letters(db, "resend", [exc.dead_letter])
+            return {"status": "dead_letter", "reason": exc.dead_letter.reason}
         outcome = await webhook.record(db, event)
         return {"status": outcome, "type": event.type}
 

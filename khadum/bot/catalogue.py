@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "ما قدرت أحدد نوع الخدمة بالضبط 🤔 ممكن توضح أكثر؟ وش الشغل المطلوب، ولمين، وكم ميزانيتك تقريباً؟",
         "en": "I couldn't tell which service you need 🤔 Could you say a bit more: what work, for whom, and roughly what budget?",
     },
+    "description_too_long": {
+        "ar": "الوصف طويل جداً (الحد 2000 حرف). اكتب الطلب باختصار: وش الشغل المطلوب، ولمين، وكم ميزانيتك تقريباً؟",
+        "en": "That description is too long (2,000 characters at most). Please describe the job briefly: what work, for whom, and roughly what budget?",
+    },
     "no_matches": {
         "ar": "ما لقيت مستقلين مناسبين لهذا الوصف حالياً 😔 جرّب توصف طلبك بطريقة ثانية أو بتفاصيل أكثر.",
         "en": "I couldn't find suitable freelancers for that description 😔 Try describing it differently or with more detail.",

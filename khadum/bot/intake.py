@@ -11,7 +11,14 @@ from khadum.analysis.budget import is_open_budget, parse_budget
 from khadum.analysis.models import Analysis, Budget
 from khadum.bot import choosing
 from khadum.bot.conversation import Turn
-from khadum.bot.validate import DETAILS_MAX, REASON_MAX, clean_email, clean_name, is_none
+from khadum.bot.validate import (
+    DESCRIPTION_MAX,
+    DETAILS_MAX,
+    REASON_MAX,
+    clean_email,
+    clean_name,
+    is_none,
+)
 
 FIELDS = ("name", "email", "details", "budget", "reason")
 MIN_WORDS_WITHOUT_CATEGORY = 4
@@ -20,6 +27,11 @@ MIN_WORDS_WITHOUT_CATEGORY = 4
 async def describe(turn: Turn, text: str) -> None:
     """Adds to the description (several messages are fine), analyses, offers matches."""
     description = "\n".join(p for p in (turn.data.get("description"), text.strip()) if p)
+    if len(description) > DESCRIPTION_MAX:
+        # Refused whole (not cut: a cut description would match on half a sentence).
+        turn.say("description_too_long")
+        turn.goto("describing")
+        return
     turn.data["description"] = description
     analysis = await turn.analyser.analyse(description)
     if not turn.data.get("language_locked"):

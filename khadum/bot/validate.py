@@ -42,6 +42,7 @@ _YES = {
 }
 _NO = {"لا", "no", "n", "لا شكرا", "غير"}
 
+DESCRIPTION_MAX = 2000  # the whole description, over however many messages
 DETAILS_MAX = 1500
 REASON_MAX = 500
 

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 
 from khadum.chat import files, service
 from khadum.chat.session import open_session
 from khadum.chat.storage import FileStore, LocalFileStore, file_store
-from khadum.errors import Invalid, NotFound
-from khadum.http import Database, caller_claims
+from khadum.errors import Invalid, NotFound, TransientError
+from khadum.http import Database, caller_claims, client_address
+from khadum.limits import SafeText
 from khadum.settings import Settings
 
+log = logging.getLogger("khadum.chat")
 BASE = "/functions/v1/chat"
 MAX_TEXT = 4000
 
@@ -27,16 +33,38 @@ class SessionBody(BaseModel):
 
 
 class TextBody(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: SafeText = Field(min_length=1, max_length=MAX_TEXT)
 
 
 class RatingBody(BaseModel):
     rating: int = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: SafeText | None = Field(default=None, max_length=2000)
 
 
 class CancelBody(BaseModel):
-    reason: str = Field(min_length=3, max_length=500)
+    reason: SafeText = Field(min_length=3, max_length=500)
+
+
+async def read_upload(request: Request) -> tuple[bytes, str, str]:
+    """(file bytes, file name, caption) from a multipart body; 422 when it is not one."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise Invalid("send the file as multipart/form-data", code="not_multipart")
+    try:
+        form = await request.form(max_files=1, max_fields=2, max_part_size=64 * 1024)
+    except MultiPartException as exc:
+        raise Invalid(f"the upload is not a valid form: {exc.message}", code="bad_form") from exc
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise Invalid("the form has no file", code="no_file")
+        data = await upload.read(files.FILE_LIMIT + 1)
+        caption = form.get("caption")
+        caption_text = caption.strip()[:MAX_TEXT] if isinstance(caption, str) else ""
+        if "\x00" in caption_text:
+            raise Invalid("the caption contains a NUL character", code="bad_text")
+        return data, upload.filename or "file", caption_text
+    finally:
+        await form.close()
 
 
 def side_of(claims: dict[str, Any]) -> str:
@@ -54,16 +82,23 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.post(f"{BASE}/session")
     async def session(body: SessionBody, request: Request) -> dict[str, Any]:
-        source = request.client.host if request.client else "unknown"
-        return await open_session(db, settings, body.token.strip(), source)
+        return await open_session(db, settings, body.token.strip(), client_address(request))
 
     @api.get(f"{BASE}/files")
     async def local_file(path: str, expires: int, sig: str) -> FileResponse:
         if not isinstance(store, LocalFileStore):
             raise NotFound("files are served by Supabase Storage here")
         target: Path = store.open_signed(path, expires, sig)
+        # The type comes from the file's first bytes, never from its name.
+        with target.open("rb") as fh:
+            head = fh.read(4096)
+        try:
+            mime, _ = files.sniff(head, target.name)
+        except Invalid:
+            mime = "application/octet-stream"
         return FileResponse(
-            target, filename=target.name, headers={"Cache-Control": "private, max-age=60"}
+            target, filename=target.name, media_type=mime,
+            headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"},
         )
 
     @api.get(BASE + "/{chat_id}")
@@ -92,29 +127,38 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         return await public_message(row)
 
     @api.post(BASE + "/{chat_id}/attachments", status_code=201)
-    async def send_file(
-        chat_id: uuid.UUID,
-        request: Request,
-        file: Annotated[UploadFile, File()],
-        caption: Annotated[str, Form()] = "",
-    ) -> dict[str, Any]:
+    async def send_file(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
+        """multipart/form-data: `file` and an optional `caption`.
+
+        Who, where and how often are checked before the body is read (the body
+        limit already capped it); the file is stored only once it passed its own
+        checks, and removed again if its message cannot be written."""
         claims = await caller_claims(request)
-        await service.call(db, claims, "chat_side", chat_id)
-        data = await file.read(files.FILE_LIMIT + 1)
-        mime, kind = files.sniff(data, file.filename or "file")
+        side = await service.call(db, claims, "chat_upload_check", chat_id)
+        data, filename, caption = await read_upload(request)
+        mime, kind = files.sniff(data, filename)
         files.check_size(len(data), kind)
-        name = files.safe_name(file.filename or "file")
+        name = files.safe_name(filename)
         path = files.storage_path(chat_id, name)
-        await store.put(path, data, mime)
-        row = await service.send(
-            db,
-            claims,
-            chat_id,
-            side_of(claims),
-            caption.strip()[:MAX_TEXT] or name,
-            kind=kind,
-            file={"path": path, "name": name, "size": len(data), "mime": mime},
-        )
+        try:
+            await store.put(path, data, mime)
+        except Exception as exc:  # the storage is down or refused: nothing was kept
+            log.warning("storing a chat file failed: %s", exc)
+            with contextlib.suppress(Exception):
+                await store.remove(path)
+            raise TransientError(
+                "the file could not be stored just now; try again shortly",
+                code="storage_unavailable",
+            ) from exc
+        try:
+            row = await service.send(
+                db, claims, chat_id, side, caption or name,
+                kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await store.remove(path)
+            raise
         return await public_message(row)
 
     @api.get(BASE + "/{chat_id}/attachments/{message_id}")

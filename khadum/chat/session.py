@@ -12,17 +12,14 @@ from khadum.http import Database
 from khadum.settings import Settings
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,255}$")
-MAX_FAILURES = 20
-FAILURE_WINDOW = "10 minutes"
+MAX_FAILURES = 20  # malformed or unknown links per client address and ten-minute window
 
 
 async def open_session(db: Database, settings: Settings, token: str, source: str) -> dict[str, Any]:
+    """`source` is the client's address as `khadum.http.client_address` reads it
+    (never a header the client sets itself)."""
     async with db.connection() as conn:
-        cur = await conn.execute(
-            "select count(*) from public.chat_token_failures where source = %s "
-            "and attempted_at > now() - %s::interval",
-            (source[:120], FAILURE_WINDOW),
-        )
+        cur = await conn.execute("select public.chat_link_failures(%s)", (source,))
         recent = (await cur.fetchone() or (0,))[0]
         if recent >= MAX_FAILURES:
             raise TooManyRequests(
@@ -35,7 +32,7 @@ async def open_session(db: Database, settings: Settings, token: str, source: str
             )
             row = await cur.fetchone()
         if row is None:
-            await conn.execute("select public.record_chat_token_failure(%s)", (source,))
+            await conn.execute("select public.record_chat_link_failure(%s)", (source,))
     # Raised after the block: the pool commits the recorded failure only on a clean exit.
     if row is None:
         raise NotFound("this chat link is not valid", code="unknown_link")

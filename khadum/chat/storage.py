@@ -24,6 +24,8 @@ class FileStore(Protocol):
 
     async def signed_url(self, path: str, ttl: int = SIGNED_LINK_TTL_SECONDS) -> str: ...
 
+    async def remove(self, path: str) -> None: ...
+
 
 class LocalFileStore:
     """Files under a folder; links signed with HMAC and an expiry time."""
@@ -36,6 +38,10 @@ class LocalFileStore:
     async def put(self, path: str, data: bytes, content_type: str) -> None:
         target = self._resolve(path)
         await asyncio.to_thread(self._write, target, data)
+
+    async def remove(self, path: str) -> None:
+        target = self._resolve(path)
+        await asyncio.to_thread(target.unlink, missing_ok=True)
 
     async def signed_url(self, path: str, ttl: int = SIGNED_LINK_TTL_SECONDS) -> str:
         expires = int(time.time()) + ttl
@@ -82,6 +88,9 @@ class SupabaseFileStore:
 
     async def put(self, path: str, data: bytes, content_type: str) -> None:
         await self._client.from_(BUCKET).upload(path, data, {"content-type": content_type})
+
+    async def remove(self, path: str) -> None:
+        await self._client.from_(BUCKET).remove([path])
 
     async def signed_url(self, path: str, ttl: int = SIGNED_LINK_TTL_SECONDS) -> str:
         signed = await self._client.from_(BUCKET).create_signed_url(path, ttl)

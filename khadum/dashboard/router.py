@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from khadum.dashboard import queries
 from khadum.db import atransaction_as
-from khadum.errors import Forbidden, NotFound
+from khadum.errors import Forbidden, Invalid, NotFound
 from khadum.http import Database, caller_claims
+from khadum.limits import storable
 from khadum.settings import Settings
 
 BASE = "/functions/v1/dashboard_api"
@@ -41,7 +42,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
     async def notifications(
         claims: dict[str, Any] = Claims,
         limit: int = Query(50, ge=1, le=200),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=1_000_000),
     ) -> dict[str, Any]:
         async with db.connection() as conn, atransaction_as(conn, claims) as cur:
             return await queries.notifications(cur, limit, offset)
@@ -60,6 +61,9 @@ def router(db: Database, settings: Settings) -> APIRouter:
         page: int = Query(1, ge=1, le=10_000),
         page_size: int = Query(20, ge=1, le=100),
     ) -> dict[str, Any]:
+        if q is not None and not storable(q):
+            raise Invalid("the search text contains a NUL character or invalid Unicode",
+                          code="bad_query")
         query = (q or "").strip() or None
         async with db.connection() as conn, atransaction_as(conn, claims) as cur:
             return await queries.requests(cur, status, query, page, page_size)

@@ -20,10 +20,17 @@ from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
 from khadum.http import Database, install_error_handlers
+from khadum.limits import (
+    API_CSP,
+    DEV_PAGE_CSP,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    page_csp,
+)
 from khadum.paths import PACKAGE_DIR
 from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
-from khadum.settings import Settings, get_settings
+from khadum.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
@@ -103,6 +110,7 @@ def create_app(
     """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
     WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
+    refuse_production(settings)
     db = Database(database_url)
     hub = RealtimeHub(database_url)
 
@@ -118,8 +126,11 @@ def create_app(
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
+            # Cancel until they stop: a database call can swallow one cancellation.
+            while pending := [task for task in tasks if not task.done()]:
+                for task in pending:
+                    task.cancel()
+                await asyncio.wait(pending, timeout=0.2)
             await asyncio.gather(*tasks, return_exceptions=True)
             await hub.close()
             await db.close()
@@ -133,6 +144,17 @@ def create_app(
         app.include_router(router)
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")
+    # One guard for every route the local server answers (the functions, the Auth
+    # stand-in, the pages): the body limit inside, the security headers outside.
+    app.add_middleware(BodyLimitMiddleware)
+    pages = page_csp(settings.supabase_url, settings.functions_base_url)
+
+    def csp_for(path: str, content_type: str) -> str:
+        if path == "/dev" or path.startswith("/dev/"):
+            return DEV_PAGE_CSP
+        return pages if content_type.startswith("text/html") else API_CSP
+
+    app.add_middleware(SecurityHeadersMiddleware, csp_for=csp_for)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -146,6 +168,16 @@ def create_app(
         return templates.TemplateResponse(request, "start.html", {"t": text, **context})
 
     return app
+
+
+def refuse_production(settings: Settings) -> None:
+    """The local server signs webhooks with the app secret, lists every email and
+    message it relayed, and mints sessions: it never runs with production settings."""
+    if settings.is_production:
+        raise SettingsError(
+            "khadum dev is for local runs only and refuses KHADUM_ENV=production "
+            "(its /dev routes sign webhooks and show every email and message)"
+        )
 
 
 async def _has_pg_cron(db: Database) -> bool:
@@ -169,15 +201,15 @@ async def run_chat_housekeeping_once(db: Database) -> int:
 
 
 def _stopping() -> bool:
-    """Shutdown cancelled this loop's task. The code it interrupted may turn the
-    cancellation into another error, or swallow it: the loop must end, not go on."""
+    """True once the loop's task was asked to stop, even if a library swallowed the
+    CancelledError on the way (the loop would otherwise run on and block shutdown)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
 
 
 async def _expiry_loop(db: Database) -> None:
     """The jobs pg_cron runs every minute on Supabase."""
-    while True:
+    while not _stopping():
         try:
             expired = await run_expiry_once(db)
             if expired:
@@ -186,26 +218,18 @@ async def _expiry_loop(db: Database) -> None:
             if nudges:
                 log.info("queued %d chat nudge(s) on WhatsApp", nudges)
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
-            if _stopping():
-                return
             log.exception("a scheduled job failed; trying again in a minute")
-        if _stopping():  # a cancellation the interrupted code swallowed
-            return
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
 async def _outbox_loop(db: Database, settings: Settings) -> None:
     from khadum.outbox import drain_all
 
-    while True:
+    while not _stopping():
         try:
             await drain_all(db, settings)
         except Exception:  # keep the loop alive; the error is logged
-            if _stopping():
-                return
             log.exception("draining the outbox failed; trying again shortly")
-        if _stopping():  # a cancellation the interrupted code swallowed
-            return
         await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
 
 
@@ -213,17 +237,13 @@ async def _sweep_loop(db: Database, settings: Settings) -> None:
     from khadum.whatsapp.processor import InboundProcessor
 
     processor = InboundProcessor(db, settings)
-    while True:
+    while not _stopping():
         try:
             done = await processor.sweep()
             if done:
                 log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
         except Exception:  # keep the loop alive; the error is logged
-            if _stopping():
-                return
             log.exception("the WhatsApp sweeper failed; trying again shortly")
-        if _stopping():  # a cancellation the interrupted code swallowed
-            return
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 

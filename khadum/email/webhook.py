@@ -14,8 +14,19 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from svix.webhooks import Webhook, WebhookVerificationError
 
-from khadum.errors import BadRequest, Forbidden, KhadumError, Unauthorized
+from khadum.deadletters import (
+    BadItem,
+    DeadLetter,
+    MalformedBody,
+    check_clean,
+    dump_for_dead_letter,
+    raw_for_dead_letter,
+    reject_constant,
+)
+from khadum.errors import Forbidden, KhadumError, Unauthorized
 from khadum.http import Database
+
+MAX_EVENT_CHARS = 64 * 1024
 
 SIGNATURE_HEADERS = ("svix-id", "svix-timestamp", "svix-signature")
 
@@ -53,15 +64,44 @@ def verify(secret: str, body: bytes, headers: dict[str, str]) -> None:
         raise Forbidden(f"invalid webhook signature: {exc}", code="invalid_signature") from exc
 
 
+class DeadEvent(Exception):
+    """A signed event that cannot be used: stored as a dead letter, acknowledged."""
+
+    def __init__(self, dead_letter: DeadLetter) -> None:
+        super().__init__(dead_letter.reason)
+        self.dead_letter = dead_letter
+
+
 def parse(body: bytes, event_id: str) -> ResendEvent:
+    """The event, or MalformedBody (not a JSON object with a type: 400) or
+    DeadEvent (a signed event whose content cannot be stored: acknowledged)."""
     try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest("the webhook body is not JSON", code="malformed") from exc
+        payload = json.loads(body, parse_constant=reject_constant)
+    except RecursionError as exc:
+        raise MalformedBody("the webhook body nests too deeply", DeadLetter(
+            "body", "nesting_too_deep", raw_for_dead_letter(body), event_id[:255])) from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        raise MalformedBody("the webhook body is not JSON", DeadLetter(
+            "body", "not_json", raw_for_dead_letter(body), event_id[:255])) from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
-        raise BadRequest("the webhook body has no event type", code="malformed")
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    provider_id = data.get("email_id") if isinstance(data, dict) else None
+        raise MalformedBody("the webhook body has no event type", DeadLetter(
+            "body", "no_event_type", raw_for_dead_letter(body), event_id[:255]))
+    try:
+        if len(event_id) > 255:
+            raise BadItem("svix_id_too_long")
+        if check_clean(payload) > MAX_EVENT_CHARS:
+            raise BadItem("event_too_long")
+        if not 0 < len(payload["type"]) <= 40:
+            raise BadItem("bad_event_type")
+        data = payload.get("data")
+        provider_id = data.get("email_id") if isinstance(data, dict) else None
+        if provider_id is not None and (
+            not isinstance(provider_id, str | int) or len(str(provider_id)) > 255
+        ):
+            raise BadItem("bad_email_id")
+    except BadItem as exc:
+        raise DeadEvent(DeadLetter("event", str(exc), dump_for_dead_letter(payload),
+                                   dump_for_dead_letter(event_id)[:255])) from exc
     return ResendEvent(
         event_id=event_id, type=payload["type"],
         provider_id=str(provider_id) if provider_id else None,
@@ -74,7 +114,7 @@ def _timestamp(value: Any) -> datetime | None:
         return None
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

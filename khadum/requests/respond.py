@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.http import Database
+from khadum.limits import SafeText
 from khadum.requests.links import client_chat_url, dashboard_chat_url
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
@@ -40,7 +41,7 @@ class RespondBody(BaseModel):
 
     request_id: uuid.UUID
     action: Literal["accept", "reject", "request_details"]
-    message: str | None = Field(default=None, max_length=MAX_MESSAGE)
+    message: SafeText | None = Field(default=None, max_length=MAX_MESSAGE)
 
     @model_validator(mode="after")
     def _question_required(self) -> RespondBody:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
+from khadum.deadletters import insert_dead_letters
 from khadum.http import Database
 from khadum.whatsapp.payloads import WebhookBatch
 
@@ -42,4 +43,6 @@ async def store_batch(db: Database, batch: WebhookBatch) -> list[str]:
                 "select public.record_whatsapp_status(%s, %s, %s, %s, %s, %s)",
                 (s.wamid, s.status, s.occurred_at, Jsonb(s.payload), s.error_code, s.error),
             )
+        await insert_dead_letters(conn, "whatsapp", batch.dead_letters)
     return phones
+

@@ -7,6 +7,7 @@ crash left behind."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from khadum.auth import require_service_role
+from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden
 from khadum.http import Database, function_app
 from khadum.settings import Settings
@@ -79,7 +81,10 @@ def router(
         q = request.query_params
         if (
             q.get("hub.mode") == "subscribe"
-            and q.get("hub.verify_token") == settings.whatsapp_verify_token
+            and hmac.compare_digest(
+                (q.get("hub.verify_token") or "").encode(),
+                settings.whatsapp_verify_token.encode(),
+            )
             and q.get("hub.challenge") is not None
         ):
             return PlainTextResponse(q["hub.challenge"])
@@ -91,7 +96,12 @@ def router(
         signature.verify(
             raw, request.headers.get("x-hub-signature-256"), settings.whatsapp_app_secret
         )
-        batch = read_batch(parse_body(raw))
+        try:
+            data = parse_body(raw)
+        except MalformedBody as exc:
+            await store_dead_letters(db, "whatsapp", [exc.dead_letter])
+            raise
+        batch = read_batch(data)
         phones = await store_batch(db, batch)
         if phones and opts.process_after_ack:
             background.add_task(after_ack, phones)
@@ -99,6 +109,7 @@ def router(
             "received": len(batch.messages),
             "statuses": len(batch.statuses),
             "new": len(phones),
+            "dead_letters": len(batch.dead_letters),
         }
 
     @api.post(PATH + "/sweep")

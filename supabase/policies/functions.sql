@@ -68,6 +68,14 @@ public.chat_guard(p_chat_id uuid, p_side text);
 -- execute: service_role
 public.chat_housekeeping(p_unread_after interval, p_rating_after interval, p_public_base_url text);
 
+-- security definer
+-- execute: service_role
+public.chat_link_failures(p_source text);
+
+-- security invoker
+-- execute: service_role
+public.chat_link_window(p_at timestamp with time zone);
+
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
 public.chat_mark_delivered(p_chat_id uuid);
@@ -88,6 +96,10 @@ public.chat_messages_bump_activity();
 -- execute: nobody (owner only)
 public.chat_messages_moderate();
 
+-- security definer
+-- execute: nobody (owner only)
+public.chat_messages_moderate_window();
+
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
 public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text);
@@ -107,6 +119,10 @@ public.chat_system_note(p_chat_id uuid, p_key text, p_params jsonb);
 -- security definer: callable by authenticated: the caller's own unread count; 0 for anyone not a party
 -- execute: authenticated, service_role
 public.chat_unread_count(p_chat_id uuid);
+
+-- security definer: callable by authenticated: a party's check before sending a file; refuses non-parties (KH403), closed chats (KH409) and floods (KH429)
+-- execute: authenticated, service_role
+public.chat_upload_check(p_chat_id uuid);
 
 -- security invoker
 -- execute: service_role
@@ -200,6 +216,58 @@ public.mark_whatsapp_sent(p_id uuid, p_wamid text);
 -- execute: service_role
 public.mask_contact_details(p_text text, OUT masked text, OUT hits text[]);
 
+-- security invoker
+-- execute: service_role
+public.mask_contact_scan(p_text text, p_mask_loose boolean, OUT masked text, OUT hits text[], OUT suspects text[], OUT loose_digits text);
+
+-- security invoker
+-- execute: service_role
+public.mask_cue_pattern(p_kind text);
+
+-- security invoker
+-- execute: service_role
+public.mask_is_phone(p_digits text, p_context boolean);
+
+-- security invoker
+-- execute: service_role
+public.mask_number_word_pattern();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_words();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_words_to_digits(p_text text);
+
+-- security invoker
+-- execute: service_role
+public.mask_phrase_digits(p_phrase text);
+
+-- security invoker
+-- execute: service_role
+public.mask_platform_pattern(p_kind text);
+
+-- security invoker
+-- execute: service_role
+public.mask_rewrite(p_text text, p_pattern text, p_what text);
+
+-- security invoker
+-- execute: service_role
+public.mask_rewrite_near(p_text text, p_trigger text, p_pattern text, p_what text);
+
+-- security invoker
+-- execute: service_role
+public.mask_spans(p_text text, p_pattern text, p_flags text, OUT spans int4range[], OUT texts text[]);
+
+-- security invoker
+-- execute: service_role
+public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text, p_before integer, p_after integer, OUT spans int4range[], OUT texts text[]);
+
+-- security invoker
+-- execute: service_role
+public.mask_tld_pattern();
+
 -- security invoker: Ranks freelancers for a request: full-text (Arabic + English), trigram, category and skill fit, rating, availability, budget fit, and embedding similarity when an embedding is given.
 -- execute: service_role
 public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text);
@@ -219,6 +287,10 @@ public.note_first_response();
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.record_chat_link_failure(p_source text);
 
 -- security definer
 -- execute: service_role

@@ -45,6 +45,8 @@ const catalogue = {
     delivered_note: 'سلّم المستقل المشروع — بانتظار تأكيد العميل.',
     chat_closed: 'المحادثة مغلقة ولا تستقبل رسائل جديدة.',
     new_messages: '({n}) رسالة جديدة',
+    masked_note: '🔒 أخفينا بيانات التواصل',
+    masked_hint: 'حفاظًا على حقكما، يبقى التواصل داخل خدوم.',
     errors: {
       unknown_link: 'رابط المحادثة غير صالح. تأكد من الرابط في الإيميل أو رسالة الواتساب.',
       chat_cancelled: 'أُلغيت هذه المحادثة.',
@@ -111,6 +113,8 @@ const catalogue = {
     delivered_note: 'The freelancer delivered — waiting for the client to confirm.',
     chat_closed: 'This chat is closed to new messages.',
     new_messages: '({n}) new messages',
+    masked_note: '🔒 Contact details hidden',
+    masked_hint: 'To protect you both, the conversation stays on Khadum.',
     errors: {
       unknown_link: 'This chat link is not valid. Check the link in the email or WhatsApp message.',
       chat_cancelled: 'This chat was cancelled.',

@@ -52,6 +52,7 @@ export function bubble(message, summary) {
     'data-type': message.message_type },
   attachment(message),
   caption ? h('div', { className: 'text' }, caption) : null,
+  message.was_masked ? h('div', { className: 'masked-note', title: t('masked_hint') }, t('masked_note')) : null,
   h('div', { className: 'meta' },
     h('time', { datetime: message.created_at }, clock(message.created_at)),
     mine ? h('span', { className: `tick tick-${state}`, 'data-tick': state, title: t(state) },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from pathlib import Path
@@ -44,15 +45,15 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
     settings = Settings(
         khadum_env="production", database_url="postgresql://db.example/khadum",
         supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456",
-        supabase_publishable_key="sb_publishable_9f8e7d6c5b4a", supabase_anon_key=None,
-        supabase_secret_key="sb_secret_9f8e7d6c5b4a", supabase_service_role_key=None,
+        supabase_publishable_key="sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd", supabase_anon_key=None,
+        supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw", supabase_service_role_key=None,
         khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
-        **{name: f"prod-{name}-9f8e7d" for name in (
+        **{name: secrets.token_urlsafe(32) for name in (
             "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",
             "resend_api_key", "resend_webhook_secret")},
     )
-    assert settings.browser_api_key == "sb_publishable_9f8e7d6c5b4a"
-    assert settings.admin_api_key == "sb_secret_9f8e7d6c5b4a"
+    assert settings.browser_api_key == "sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd"
+    assert settings.admin_api_key == "sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw"
 
 
 def test_production_accepts_real_values() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import time
 import uuid
 from typing import Any
@@ -176,8 +177,9 @@ async def test_production_chat_sessions_fall_back_to_hs256_only_with_the_legacy_
     base = {
         "khadum_env": "production", "database_url": "postgresql://db.example/khadum",
         "supabase_url": "https://abc.supabase.co", "whatsapp_phone_number_id": "123456",
-        "supabase_anon_key": "prod-anon-9f8e", "supabase_service_role_key": "prod-service-9f8e",
-        **{n: f"prod-{n}-9f8e7d" for n in ("whatsapp_access_token", "whatsapp_app_secret",
+        "supabase_anon_key": secrets.token_urlsafe(32),
+        "supabase_service_role_key": secrets.token_urlsafe(32),
+        **{n: secrets.token_urlsafe(32) for n in ("whatsapp_access_token", "whatsapp_app_secret",
                                            "whatsapp_verify_token", "resend_api_key",
                                            "resend_webhook_secret")},
     }

@@ -45,8 +45,10 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
     settings = Settings(
         khadum_env="production", database_url="postgresql://db.example/khadum",
         supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456",
-        supabase_publishable_key="sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd", supabase_anon_key=None,
-        supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw", supabase_service_role_key=None,
+        supabase_publishable_key="sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd",
+        supabase_anon_key=None,
+        supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw",
+        supabase_service_role_key=None,
         khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
         **{name: secrets.token_urlsafe(32) for name in (
             "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",

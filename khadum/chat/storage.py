@@ -30,9 +30,11 @@ class FileStore(Protocol):
 class LocalFileStore:
     """Files under a folder; links signed with HMAC and an expiry time."""
 
-    def __init__(self, root: Path, base_url: str, secret: str) -> None:
+    def __init__(self, root: Path, base_url: str, secret: str | None) -> None:
         self.root = root
         self.base_url = base_url.rstrip("/")
+        # Local only: without a legacy JWT secret, links are signed with the local one.
+        secret = secret or LOCAL_JWT_SECRET
         self._key = hashlib.sha256(f"chat-files:{secret}".encode()).digest()
 
     async def put(self, path: str, data: bytes, content_type: str) -> None:
@@ -102,5 +104,5 @@ def file_store(settings: Settings) -> FileStore:
         return SupabaseFileStore(settings)
     return LocalFileStore(
         Path(settings.chat_storage_dir), settings.public_base_url,
-        settings.supabase_jwt_secret or LOCAL_JWT_SECRET,
+        settings.supabase_jwt_secret,
     )

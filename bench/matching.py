@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import time
 from typing import Any
 
@@ -18,6 +19,7 @@ import psycopg
 
 from bench.common import percentiles, scratch_database
 from khadum.analysis.local import analyse_locally
+from khadum.matching.relevance import CASES
 from khadum.matching.search import find_matches
 
 QUERIES = [
@@ -66,11 +68,22 @@ def generate(url: str, count: int) -> float:
     return time.perf_counter() - began
 
 
-async def measure(url: str, repeats: int) -> dict[str, Any]:
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return round(statistics.quantiles(ordered, n=100, method="inclusive")[94], 2)
+
+
+async def measure(url: str, repeats: int, agreement_every: int = 1) -> dict[str, Any]:
+    """Top-5 latency over the issue's queries and the relevance table, and how often
+    the fast path's top 5 equals an exhaustive scoring of every freelancer (the
+    baseline, timed in the same run)."""
+    texts = list(dict.fromkeys([*QUERIES, *(c.text for c in CASES)]))
     samples: list[float] = []
+    exhaustive_ms: list[float] = []
+    agree = compared = 0
     per_query: dict[str, float] = {}
     async with await psycopg.AsyncConnection.connect(url) as conn:
-        for text in QUERIES:
+        for text in texts:
             analysis = analyse_locally(text)
             await find_matches(conn, text, analysis)  # warm the caches and the plan
             times = []
@@ -81,7 +94,18 @@ async def measure(url: str, repeats: int) -> dict[str, Any]:
             assert matches, text
             samples.extend(times)
             per_query[text[:40]] = round(sorted(times)[len(times) // 2], 2)
-    return {"queries": len(QUERIES), "repeats": repeats, **percentiles(samples),
+            if texts.index(text) % agreement_every:
+                continue  # the exhaustive scoring takes seconds at 100k: sample it
+            began = time.perf_counter()
+            full = await find_matches(conn, text, analysis, exhaustive=True)
+            exhaustive_ms.append((time.perf_counter() - began) * 1000)
+            compared += 1
+            agree += [m.freelancer_id for m in matches] == [m.freelancer_id for m in full]
+    return {"queries": len(texts), "repeats": repeats, **percentiles(samples),
+            "p95_ms": _p95(samples),
+            "top5_agreement_with_exhaustive": round(agree / max(compared, 1), 3),
+            "agreement_queries": compared,
+            "baseline_exhaustive": {**percentiles(exhaustive_ms), "p95_ms": _p95(exhaustive_ms)},
             "median_ms_by_query": per_query}
 
 
@@ -89,12 +113,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--freelancers", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--database-url", help="an already generated database (skip generating)")
+    parser.add_argument("--agreement-every", type=int, default=1,
+                        help="compare with the exhaustive scoring on every Nth query")
     args = parser.parse_args()
+    if args.database_url:
+        with psycopg.connect(args.database_url) as conn:
+            total = conn.execute("select count(*) from public.freelancers").fetchone()
+        report = asyncio.run(measure(args.database_url, args.repeats, args.agreement_every))
+        print(json.dumps({"freelancers": total[0] if total else 0, **report}, ensure_ascii=False))
+        return
     with scratch_database("khadum_bench_matching") as url:
         seconds = generate(url, args.freelancers)
         with psycopg.connect(url) as conn:
             total = conn.execute("select count(*) from public.freelancers").fetchone()
-        report = asyncio.run(measure(url, args.repeats))
+        report = asyncio.run(measure(url, args.repeats, args.agreement_every))
     print(json.dumps({"freelancers": total[0] if total else 0,
                       "generate_seconds": round(seconds, 1), **report}, ensure_ascii=False))
 

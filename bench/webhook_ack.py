@@ -83,7 +83,8 @@ def main() -> None:
     with scratch_database("khadum_bench_webhook") as url:
         port = free_port()
         settings = Settings(database_url=url, whatsapp_graph_url=f"http://127.0.0.1:{port}/dev/graph")
-        app = create_app(url, settings=settings, run_expiry=False, run_workers=False)
+        # The dev server's in-process worker processes what the webhook stores.
+        app = create_app(url, settings=settings, run_expiry=False, run_workers=True)
         with serve(app, port) as base:
             report = asyncio.run(run(base, settings.whatsapp_app_secret, args))
             deadline = time.monotonic() + 300

@@ -285,6 +285,37 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from khadum.worker import WorkerOptions, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings("worker")
+    url = args.database_url or settings.database_url or resolve_database_url(args)
+    say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
+    run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))
+    say("worker stopped")
+    return 0
+
+
+FUNCTIONS = ("whatsapp_webhook", "respond_request", "dashboard_api", "chat", "send_emails")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """One function alone, as the container runs it: `uvicorn functions.<name>.main:app`."""
+    import uvicorn
+
+    os.environ.setdefault("KHADUM_FUNCTION", args.function)
+    get_settings(args.function)  # refuse bad settings before binding the port
+    port = args.port or int(os.environ.get("PORT", "8080"))
+    say(f"serving {args.function} on {args.host}:{port}")
+    uvicorn.run(f"functions.{args.function}.main:app", host=args.host, port=port,
+                # X-Forwarded-For is never believed here (TRUSTED_PROXY_HOPS decides).
+                proxy_headers=False, timeout_graceful_shutdown=5, log_level="info")
+    return 0
+
+
 def cmd_web_config(args: argparse.Namespace) -> int:
     from khadum.devstack.web import production_config
 
@@ -426,6 +457,19 @@ def build_parser() -> argparse.ArgumentParser:
     database_url(sweep)
     sweep.set_defaults(func=cmd_sweep)
 
+    serve = sub.add_parser("serve", help="run one function alone (what the container runs)")
+    serve.add_argument("function", choices=FUNCTIONS)
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=0, help="default: $PORT, else 8080")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="process WhatsApp messages, drain the outboxes, run the jobs (long-running)")
+    worker.add_argument("--concurrency", type=int, default=8,
+                        help="client phones processed at once (default 8)")
+    database_url(worker)
+    worker.set_defaults(func=cmd_worker)
+
     web_config = sub.add_parser(
         "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"
     )
@@ -443,9 +487,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for known failures
+        from khadum.dbtools.migrate import MigrationsMissing
         from khadum.devstack.embedded import EmbeddedError
 
-        if isinstance(exc, EmbeddedError):
+        if isinstance(exc, (EmbeddedError, MigrationsMissing)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -56,9 +57,32 @@ class Database:
         return self.pool.connection()
 
 
+def health_router(name: str, db: Database) -> APIRouter:
+    """`GET /functions/v1/<name>/health`: 200 when the database answers, else 503
+    (for the container host's health checks and uptime probes)."""
+    api = APIRouter()
+
+    @api.get(f"/functions/v1/{name}/health")
+    async def health() -> JSONResponse:
+        began = time.perf_counter()
+        try:
+            async with asyncio.timeout(3.0), db.connection() as conn:
+                await conn.execute("select 1")
+        except Exception as exc:  # any failure means "not healthy"; the reason is logged
+            log.warning("health check of %s: the database did not answer (%s)", name,
+                        type(exc).__name__)
+            return JSONResponse(
+                {"status": "unavailable", "function": name, "database": "unreachable"},
+                status_code=503)
+        return JSONResponse({"status": "ok", "function": name, "database": "ok",
+                             "database_ms": round((time.perf_counter() - began) * 1000, 1)})
+
+    return api
+
+
 def function_app(
     title: str, *, db: Database | None, settings: Settings | None = None,
-    router: Callable[[Database, Settings], APIRouter],
+    router: Callable[[Database, Settings], APIRouter], name: str | None = None,
 ) -> FastAPI:
     """A function's ASGI app: JSON errors, its own pool when deployed alone.
 
@@ -66,7 +90,8 @@ def function_app(
     (`/functions/v1/<name>/...`), so the very same router is included by the
     local server: one code path, deployed alone or all together.
     """
-    settings = settings or get_settings()
+    # Production checks only what this function uses (settings.FUNCTION_NEEDS).
+    settings = settings or get_settings(name or title)
     owns_db = db is None
     if db is None:
         if not settings.database_url:
@@ -89,6 +114,8 @@ def function_app(
     app.state.settings = settings
     install_error_handlers(app)
     install_guards(app, settings)
+    # Health first: a function's own `/{id}` routes must not swallow `/health`.
+    app.include_router(health_router(name or title, database))
     app.include_router(router(database, settings))
     return app
 

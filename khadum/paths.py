@@ -4,7 +4,10 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-SUPABASE_DIR = PROJECT_DIR / "supabase"
+# In a checkout, the repository's supabase/ (what the Supabase CLI applies); in an
+# installed wheel, the copy it ships as khadum/sql/ (setup.py).
+_CHECKOUT_SQL = PROJECT_DIR / "supabase"
+SUPABASE_DIR = _CHECKOUT_SQL if (_CHECKOUT_SQL / "migrations").is_dir() else PACKAGE_DIR / "sql"
 MIGRATIONS_DIR = SUPABASE_DIR / "migrations"
 POLICIES_DIR = SUPABASE_DIR / "policies"
 SHIM_FILE = PACKAGE_DIR / "devstack" / "shim.sql"

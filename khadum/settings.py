@@ -13,9 +13,10 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_JWT_SECRET = "khadum-local-development-jwt-secret-not-for-production"
@@ -59,6 +60,30 @@ PRODUCTION_ONE_OF = (
 )
 
 
+# What each deployable needs (production refuses to start without these, or with
+# a placeholder, or — for URLs — with a local or placeholder address). A
+# function needs only what it uses; None (the whole stack, `khadum dev`) needs all.
+_JWT = ("database_url", "supabase_url", "supabase_jwt_secret", "public_base_url")
+_SENDS_WHATSAPP = ("whatsapp_access_token", "whatsapp_phone_number_id", "whatsapp_graph_url",
+                   "public_base_url")
+_SENDS_EMAIL = ("resend_api_key", "resend_api_url", "email_from")
+FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
+    "whatsapp_webhook": ("database_url", "whatsapp_app_secret", "whatsapp_verify_token",
+                         "supabase_service_role_key", *_SENDS_WHATSAPP),
+    "respond_request": _JWT,
+    "dashboard_api": _JWT,
+    "chat": (*_JWT, "supabase_service_role_key"),
+    "send_emails": ("database_url", "supabase_service_role_key", "supabase_jwt_secret",
+                    "resend_webhook_secret", *_SENDS_EMAIL),
+    "worker": ("database_url", *_SENDS_WHATSAPP, *_SENDS_EMAIL),
+}
+# URLs production refuses when they point at this machine or a placeholder host.
+URL_SETTINGS = ("public_base_url", "supabase_url", "whatsapp_graph_url", "resend_api_url",
+                "functions_url", "openai_base_url")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", ""}
+_PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "your-", "change-me",
+                      "placeholder", "<")
+
 # Of those, the ones that are keys or passwords (not addresses or ids): production
 # refuses them when short or guessable (`secret`, a word repeated…).
 STRONG_SECRETS = (
@@ -86,6 +111,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 
     khadum_env: Literal["local", "production"] = "local"
+    # Which deployable reads these settings (FUNCTION_NEEDS); unset = the whole stack.
+    khadum_function: str | None = None
     database_url: str | None = None
     supabase_url: str = "http://127.0.0.1:8000"
     # API keys: today's sb_publishable_… / sb_secret_…, or the legacy anon / service_role.
@@ -166,36 +193,68 @@ class Settings(BaseSettings):
     def _refuse_placeholders_in_production(self) -> Settings:
         if not self.is_production:
             return self
-        # Resend's key and webhook secret matter only when Resend sends the mail.
+        needs = self.needed_settings()
+        # Resend's key, URL and webhook secret matter only when Resend sends the mail.
         smtp = self.email_provider == "smtp"
-        skip = {"resend_api_key", "resend_webhook_secret"} if smtp else set()
+        skip = {"resend_api_key", "resend_webhook_secret", "resend_api_url"} if smtp else set()
         bad = [
             name.upper() for name in PRODUCTION_SECRETS
-            if name not in skip and _is_placeholder(getattr(self, name))
+            if name in needs and name not in skip and _is_placeholder(getattr(self, name))
         ]
+        urls = [
+            name.upper() for name in URL_SETTINGS
+            if name not in skip and (name in needs or getattr(self, name) != _default(name))
+            and not (name == "openai_base_url" and not self.openai_api_key)
+            and not (name == "functions_url" and self.functions_url is None)
+            and _is_local_or_placeholder_url(getattr(self, name))
+        ]
+        # A need naming one member of a group (e.g. SUPABASE_JWT_SECRET) is met by any
+        # member of it (KHADUM_SESSION_SIGNING_KEY); the whole stack needs every group.
         for group in PRODUCTION_ONE_OF:
-            if all(_is_placeholder(getattr(self, name)) for name in group):
+            if any(name in needs for name in group) and all(
+                name not in skip and _is_placeholder(getattr(self, name)) for name in group
+            ):
                 bad.append(" (or ".join(name.upper() for name in group) + ")")
-        # Secrets left unset are fine where an alternative of their group is set
-        # (checked above); the ones that are set must be strong.
+        # Group members left unset (or at their local default) are fine where another
+        # member is set (checked above); the ones that are set must be strong.
         optional = {name for group in PRODUCTION_ONE_OF for name in group}
         weak = [
             name.upper() for name in STRONG_SECRETS
-            if name not in skip and name.upper() not in bad
-            and not (name in optional and not getattr(self, name))
+            if (name in needs or name in optional and _group_needed(name, needs))
+            and name not in skip and name.upper() not in bad
+            and not (name in optional and _is_placeholder(getattr(self, name)))
             and is_weak_secret(getattr(self, name))
         ]
         problems = []
         if bad:
             problems.append("set real values for " + ", ".join(bad))
+        if urls:
+            problems.append("set public (not local or placeholder) addresses for "
+                            + ", ".join(urls))
         if weak:
             problems.append(
                 f"use long random values (at least {MIN_SECRET_LENGTH} characters, "
                 "e.g. `openssl rand -hex 32`) for " + ", ".join(weak)
             )
         if problems:
-            raise ValueError("production start-up refused: " + "; ".join(problems))
+            who = f" ({self.khadum_function})" if self.khadum_function else ""
+            # Names only: a value (even its tail) never appears in the message.
+            raise ValueError(f"production start-up refused{who}: " + "; ".join(problems))
         return self
+
+    def needed_settings(self) -> frozenset[str]:
+        if self.khadum_function is None:
+            groups = {name for group in PRODUCTION_ONE_OF for name in group}
+            return frozenset(PRODUCTION_SECRETS) | frozenset(URL_SETTINGS) | groups
+        if self.khadum_function not in FUNCTION_NEEDS:
+            raise ValueError(f"KHADUM_FUNCTION: unknown function (one of "
+                             f"{', '.join(sorted(FUNCTION_NEEDS))})")
+        return frozenset(FUNCTION_NEEDS[self.khadum_function])
+
+
+def _group_needed(name: str, needs: frozenset[str]) -> bool:
+    return any(name in group and any(member in needs for member in group)
+               for group in PRODUCTION_ONE_OF)
 
 
 def _is_placeholder(value: str | None) -> bool:
@@ -205,6 +264,35 @@ def _is_placeholder(value: str | None) -> bool:
         return True
     lowered = value.lower()
     return any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+def _default(name: str) -> object:
+    return Settings.model_fields[name].default
+
+
+def _is_local_or_placeholder_url(value: str | None) -> bool:
+    if not value:
+        return True
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or host in _LOCAL_HOSTS:
+        return True
+    if host.startswith("127.") or host.endswith(".localhost") or host.endswith(".local"):
+        return True
+    return any(marker in value.lower() for marker in _PLACEHOLDER_HOSTS)
+
+
+def describe_error(exc: Exception) -> str:
+    """A settings error as names and reasons only: pydantic's own text echoes the
+    input (a secret's tail included), so it is rebuilt without it."""
+    if isinstance(exc, ValidationError):
+        parts = []
+        for error in exc.errors(include_url=False, include_input=False, include_context=False):
+            where = ".".join(str(p) for p in error.get("loc", ())).upper()
+            message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+            parts.append(f"{where}: {message}" if where else message)
+        return "; ".join(parts)
+    return str(exc)
 
 
 def secret_bits(value: str) -> float:
@@ -229,13 +317,18 @@ def load_env_file(path: Path | None = None) -> None:
     load_dotenv(path or Path.cwd() / ".env", override=False)
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
+@lru_cache(maxsize=8)
+def get_settings(function: str | None = None) -> Settings:
+    """The settings; `function` names the deployable reading them (what it needs
+    is what production checks), else KHADUM_FUNCTION, else the whole stack."""
     load_env_file()
     try:
-        return Settings()
+        if function is None:
+            return Settings()
+        return Settings(khadum_function=function)
     except ValueError as exc:
-        raise SettingsError(str(exc)) from exc
+        # `from None`: the pydantic error, which echoes values, is not chained.
+        raise SettingsError(describe_error(exc)) from None
 
 
 def reset_settings_cache() -> None:

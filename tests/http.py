@@ -29,9 +29,11 @@ def expired_bearer(key: str) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def local_client(database_url: str, *, run_workers: bool = True
-                       ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(database_url, run_expiry=False, run_workers=run_workers)
+async def local_client(
+    database_url: str, *, workers: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """`workers=False`: nothing is sent behind the test's back (queued rows stay queued)."""
+    app = create_app(database_url, run_expiry=False, run_workers=workers)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:

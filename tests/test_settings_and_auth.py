@@ -77,6 +77,10 @@ def test_production_accepts_real_values() -> None:
         database_url="postgresql://db.example/khadum",
         supabase_url="https://abc.supabase.co",
         whatsapp_phone_number_id="123456",
+        # Production refuses local addresses for these (issue 9), so real ones are given.
+        public_base_url="https://app.khadum.sa",
+        whatsapp_graph_url="https://graph.facebook.com",
+        resend_api_url="https://api.resend.com",
         **real,
     )
     assert settings.is_production

@@ -3,4 +3,4 @@
 from khadum.chat.api import router
 from khadum.http import function_app
 
-app = function_app("Khadum chat", db=None, router=router)
+app = function_app("Khadum chat", db=None, router=router, name="chat")

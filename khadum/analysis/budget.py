@@ -77,3 +77,13 @@ def parse_budget(text: str, *, lenient: bool = False) -> Budget | None:
             return Budget(min=None, max=amount)
         return Budget(min=amount, max=amount)
     return None
+
+
+_CLAUSE = re.compile(r"\s*[،,.\n؛;]\s*")
+
+
+def without_budget(description: str) -> str:
+    """The description with the clauses that state a budget taken out (when the
+    budget is edited, its own field carries it); unchanged if nothing else is left."""
+    kept = [c for c in _CLAUSE.split(description) if c and parse_budget(c) is None]
+    return "، ".join(kept) if kept else description

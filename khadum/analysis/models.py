@@ -33,6 +33,15 @@ class Analysis(BaseModel):
         default=None, description="target audience, in the client's language"
     )
     summary: str = Field(description="one short sentence summarising the need")
+    title: str = Field(
+        default="",
+        max_length=80,
+        description=(
+            "a short service title of 2 to 6 words in the client's language naming the work "
+            "and its subject, e.g. 'إعلان تسويقي لساعة ذكية' or 'Logo for a coffee shop'; "
+            "no greeting, budget, audience or deadline"
+        ),
+    )
     language: Literal["ar", "en"] = Field(description="the language the client writes in")
 
     def public(self) -> dict[str, object]:

@@ -24,7 +24,10 @@ SYSTEM_PROMPT = (
     + "), the skills needed (short labels in the client's language), the budget in SAR if "
     "stated (Arabic-Indic digits, ranges, 'ألف' = 1000; ages such as 18-30 are not budgets), "
     "the target audience in the client's language, a one-sentence summary in the client's "
-    "language, and the language ('ar' or 'en')."
+    "language, a short service title (2 to 6 words in the client's language naming the work and "
+    "its subject, e.g. 'إعلان تسويقي لساعة ذكية' or 'Logo for a coffee shop'; never a greeting, "
+    "budget, audience or deadline), and the language ('ar' or 'en'). Greetings, thanks and "
+    "small talk are not part of the need."
 )
 
 

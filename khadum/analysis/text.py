@@ -31,3 +31,39 @@ def detect_language(text: str) -> str:
     arabic = len(_ARABIC_LETTER.findall(text or ""))
     latin = len(_LATIN_LETTER.findall(text or ""))
     return "en" if latin > arabic else "ar"
+
+
+_ARABIZI = re.compile(r"\b[a-z]*[a-z][2356789][a-z]*\b|\b[2356789][a-z]+\b")
+_WORD = re.compile(r"\S+")
+
+
+def clear_language(text: str) -> str | None:
+    """The language `text` is clearly written in, or None when it is too short or
+    mixed to say (an «ok», a brand name, Arabizi such as "abi 7ad ysawi logo")."""
+    body = text or ""
+    arabic = len(_ARABIC_LETTER.findall(body))
+    latin = len(_LATIN_LETTER.findall(body))
+    words = _WORD.findall(body)
+    if arabic == 0 and latin >= 12 and len(words) >= 3 and not _ARABIZI.search(body.lower()):
+        return "en"
+    if latin == 0 and arabic >= 6 and len(words) >= 2:
+        return "ar"
+    return None
+
+
+def light_stem(word: str) -> str:
+    """A folded word without its article and a plural/feminine ending."""
+    for prefix in ("وال", "بال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) > 2:
+            word = word[len(prefix) :]
+            break
+    return word[:-1] if word.endswith(("ه", "ات", "s")) and len(word) > 4 else word
+
+
+def phrase_in(phrase: str, folded_text: str) -> bool:
+    """`phrase` (a skill, a headline) occurs in already-folded text, word stems allowed."""
+    folded = normalize(phrase)
+    stems = [w for w in folded.split() if len(w) > 2]
+    return folded in folded_text or (bool(stems) and all(
+        light_stem(w) in folded_text for w in stems
+    ))

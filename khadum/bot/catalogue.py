@@ -108,10 +108,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "اخترتك بسبب خبرتك في {expertise} وتقييمك {rating}/5",
         "en": "I chose you for your experience in {expertise} and your rating of {rating}/5",
     },
+    "reason_default_headline": {
+        "ar": "اخترتك لأن تخصصك «{headline}» يناسب طلبي، وتقييمك العالي {rating}/5",
+        "en": "I chose you because your specialty, \"{headline}\", fits my request, and your high rating of {rating}/5",
+    },
+    "reason_default_plain_headline": {
+        "ar": "اخترتك لأن تخصصك «{headline}» يناسب طلبي، وتقييمك {rating}/5",
+        "en": "I chose you because your specialty, \"{headline}\", fits my request, and your rating of {rating}/5",
+    },
+    "reason.and": {"ar": " و", "en": " and "},
+    "budget_under_minimum": {
+        "ar": "💡 ملاحظة: أسعار {freelancer} تبدأ عادةً من {minimum} ريال، وميزانيتك أقل من ذلك. تقدر ترسل الطلب كما هو ويتم التفاهم في المحادثة، أو تعدّل الميزانية.",
+        "en": "💡 Note: {freelancer}'s prices usually start at {minimum} SAR, and your budget is below that. You can send the request as it is and discuss it in the chat, or edit the budget.",
+    },
+    "headline_fallback": {"ar": "متخصص في {expertise}", "en": "Specialist in {expertise}"},
     # -- summary -----------------------------------------------------------------------
     "summary": {
-        "ar": "📋 *ملخص طلبك*\n👤 الاسم: {name}\n📧 الإيميل: {email}\n🧑‍💻 المستقل: {freelancer}\n📝 الوصف: {description}\n🏷️ الخدمة: {category}\n💰 الميزانية: {budget}\n🎯 سبب الاختيار: {reason}\n📋 تفاصيل إضافية: {details}\n\nنرسل الطلب؟",
-        "en": "📋 *Your request*\n👤 Name: {name}\n📧 Email: {email}\n🧑‍💻 Freelancer: {freelancer}\n📝 Description: {description}\n🏷️ Service: {category}\n💰 Budget: {budget}\n🎯 Reason for choice: {reason}\n📋 Extra details: {details}\n\nShall I send it?",
+        "ar": "📋 *ملخص طلبك*\n👤 الاسم: {name}\n📧 الإيميل: {email}\n🧑‍💻 المستقل: {freelancer}\n📝 الوصف: {description}\n🏷️ الخدمة: {category} · {title}\n💰 الميزانية: {budget}\n🎯 سبب الاختيار: {reason}\n📋 تفاصيل إضافية: {details}\n\nنرسل الطلب؟",
+        "en": "📋 *Your request*\n👤 Name: {name}\n📧 Email: {email}\n🧑‍💻 Freelancer: {freelancer}\n📝 Description: {description}\n🏷️ Service: {category} · {title}\n💰 Budget: {budget}\n🎯 Reason for choice: {reason}\n📋 Extra details: {details}\n\nShall I send it?",
     },
     "none": {"ar": "لا يوجد", "en": "None"},
     "btn_submit": {"ar": "✅ إرسال الطلب", "en": "✅ Send request"},
@@ -132,7 +146,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "edit_freelancer": {"ar": "المستقل", "en": "Freelancer"},
     "edit_description": {"ar": "وصف الطلب", "en": "Description"},
     "submitted": {
-        "ar": "تم إرسال طلبك لـ {freelancer} ✅\nعنده 24 ساعة للرد، وبنبلغك هنا أول ما يرد. ما فيه أي دفع مقدم.\nرقم الطلب: {short_id}",
+        "ar": "تم إرسال طلبك لـ {freelancer} ✅\nمهلة الرد 24 ساعة، وبنبلغك هنا أول ما يوصلنا الرد. ما فيه أي دفع مقدم.\nرقم الطلب: {short_id}",
         "en": "Your request has been sent to {freelancer} ✅\nThey have 24 hours to answer; I'll tell you here as soon as they do. No payment up front.\nRequest number: {short_id}",
     },
     "cancelled": {
@@ -157,7 +171,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.expired": {"ar": "انتهت المهلة ⏰", "en": "expired ⏰"},
     "language_switched": {"ar": "تم التحويل للعربية ✅", "en": "Switched to English ✅"},
     "waiting_reminder": {
-        "ar": "طلبك عند {freelancer} بانتظار رده ⏳ بنبلغك هنا أول ما يرد.\nلطلب جديد اكتب «طلب جديد»، ولمعرفة حالة طلباتك اكتب «حالة».",
+        "ar": "طلبك عند {freelancer} بانتظار الرد ⏳ بنبلغك هنا أول ما يوصلنا الرد.\nلطلب جديد اكتب «طلب جديد»، ولمعرفة حالة طلباتك اكتب «حالة».",
         "en": "Your request is with {freelancer}, awaiting their answer ⏳ I'll tell you here as soon as they reply.\nFor a new request write \"new request\"; for your requests' state write \"status\".",
     },
     "idle_prompt": {
@@ -194,9 +208,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "⏳ وصلتني رسائل كثيرة خلال وقت قصير. انتظر دقيقة لو سمحت ثم أكمل معك.",
         "en": "⏳ I received many messages in a short time. Please wait a minute and I'll continue with you.",
     },
+    "rate_limited_queued": {
+        "ar": "⏳ وصلتني رسائل كثيرة خلال وقت قصير. انتظر دقيقة لو سمحت: رسائلك محفوظة، وبرد عليها بالترتيب من الساعة {time} (بتوقيت الرياض).",
+        "en": "⏳ I received many messages in a short time. Please wait a minute: your messages are saved, and I'll answer them in order from {time} (Riyadh time).",
+    },
     # -- follow-ups after the freelancer answers -------------------------------------
     "followup.rejected": {
-        "ar": "نعتذر منك 🙏 {freelancer} اعتذر عن طلبك هذي المرة.{reason}\nاخترنا لك مستقلين آخرين مناسبين 👇",
+        "ar": "نعتذر منك 🙏 تعذّر على {freelancer} قبول طلبك هذي المرة.{reason}\nاخترنا لك مستقلين آخرين مناسبين 👇",
         "en": "We're sorry 🙏 {freelancer} can't take your request this time.{reason}\nHere are other freelancers who fit 👇",
     },
     "followup.rejected_reason": {"ar": "\nالسبب: {reason}", "en": "\nReason: {reason}"},
@@ -209,7 +227,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There are no other suitable freelancers right now. Write \"new request\" to describe it again.",
     },
     "followup.accepted": {
-        "ar": "🎉 أبشر! {freelancer} قبل طلبك.\nرابط المحادثة الخاصة: {chat_url}\nتواصل معه هناك بأمان داخل منصة خدوم، ووصلك الرابط على الإيميل أيضاً.",
+        "ar": "🎉 بشرى سارة! تم قبول طلبك من {freelancer}.\nرابط المحادثة الخاصة: {chat_url}\nالتواصل هناك آمن داخل منصة خدوم، والرابط وصلك على الإيميل أيضاً.",
         "en": "🎉 Good news! {freelancer} accepted your request.\nYour private chat: {chat_url}\nTalk safely inside Khadum there; the link is in your email too.",
     },
     "followup.chat_unread": {
@@ -217,11 +235,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "💬 {freelancer} sent you a new message in your private Khadum chat:\n{chat_url}",
     },
     "followup.rating_request": {
-        "ar": "⭐ كيف كانت تجربتك مع {freelancer}؟ قيّمه من 1 إلى 5 في صفحة المحادثة، رأيك يهمنا:\n{chat_url}",
+        "ar": "⭐ كيف كانت تجربتك مع {freelancer}؟ قيّم التجربة من 1 إلى 5 في صفحة المحادثة، رأيك يهمنا:\n{chat_url}",
         "en": "⭐ How was working with {freelancer}? Rate them 1 to 5 on the chat page, it helps others:\n{chat_url}",
     },
     "followup.details_requested": {
-        "ar": "💬 {freelancer} يسأل عن طلبك:\n«{question}»\n\nاكتب ردك هنا وبوصله له.",
+        "ar": "💬 سؤال من {freelancer} عن طلبك:\n«{question}»\n\nاكتب ردك هنا وبيوصل مباشرة.",
         "en": "💬 {freelancer} has a question about your request:\n\"{question}\"\n\nWrite your answer here and I'll pass it on.",
     },
     "details_forwarded": {"ar": "✅ وصل ردك لـ {freelancer}.", "en": "✅ Your answer has been passed to {freelancer}."},
@@ -232,6 +250,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "details_text_only": {
         "ar": "اكتب ردك على سؤال المستقل نصاً لو سمحت ✍️",
         "en": "Please type your answer to the freelancer's question ✍️",
+    },
+    # -- small talk, answered in kind (khadum/analysis/pleasantries.py) ----------------------
+    "smalltalk.salam": {"ar": "وعليكم السلام ورحمة الله وبركاته 🌷", "en": "Wa alaikum assalam 🌷"},
+    "smalltalk.greeting": {"ar": "هلا والله 👋", "en": "Hello 👋"},
+    "smalltalk.how_are_you": {
+        "ar": "بخير الحمد لله، الله يسلمك 🌷",
+        "en": "I'm well, thank you for asking 🌷",
+    },
+    "smalltalk.thanks": {"ar": "العفو، في خدمتك دائماً 🌷", "en": "You're welcome, always happy to help 🌷"},
+    "smalltalk.laughter": {"ar": "😄", "en": "😄"},
+    "smalltalk.anything_else": {
+        "ar": "إذا احتجت أي خدمة ثانية اكتب لي وصفها، وأبشر بالمستقل المناسب 👌",
+        "en": "If you need anything else, just describe it and I'll find the right freelancer 👌",
+    },
+    "choosing_hint": {
+        "ar": "اختر المستقل من القائمة «عرض المستقلين»، أو اكتب رقمه (مثل 1 أو «الأول») أو اسمه. ولو تبي تضيف تفاصيل لطلبك اكتبها بجملة كاملة.",
+        "en": "Choose a freelancer from \"See freelancers\", or type their number (like 1 or \"first\") or name. To add details to your request, write them in a full sentence.",
+    },
+    "months": {
+        "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+        "en": "January February March April May June July August September October November December",
+    },
+    "time_am": {"ar": "صباحاً", "en": "AM"},
+    "time_pm": {"ar": "مساءً", "en": "PM"},
+    "resume": {"ar": "نكمل من حيث وقفنا 👇", "en": "Let's continue where we were 👇"},
+    "status_draft": {
+        "ar": "📝 وعندك طلب قيد الإعداد لم يُرسل بعد. نكمل من حيث وقفنا 👇",
+        "en": "📝 You also have a request in progress, not sent yet. Let's continue where we were 👇",
     },
     # -- reasons shown by `khadum match` ---------------------------------------------
     "reason.category": {"ar": "متخصص في {expertise}", "en": "specialises in {expertise}"},
@@ -261,6 +307,24 @@ EXPERTISE: dict[str, dict[str, str]] = {
 }
 for _slug, _phrases in EXPERTISE.items():
     MESSAGES[f"expertise.{_slug}"] = _phrases
+
+# Saudi cities as an English reader knows them (freelancers' cities are stored in Arabic).
+CITIES_EN: dict[str, str] = {
+    "الرياض": "Riyadh", "جدة": "Jeddah", "مكة المكرمة": "Makkah", "المدينة المنورة": "Madinah",
+    "الدمام": "Dammam", "الخبر": "Khobar", "الظهران": "Dhahran", "الأحساء": "Al-Ahsa",
+    "القطيف": "Qatif", "الجبيل": "Jubail", "الطائف": "Taif", "أبها": "Abha",
+    "خميس مشيط": "Khamis Mushait", "تبوك": "Tabuk", "بريدة": "Buraydah", "عنيزة": "Unaizah",
+    "حائل": "Hail", "جازان": "Jazan", "نجران": "Najran", "ينبع": "Yanbu", "سكاكا": "Sakaka",
+    "حفر الباطن": "Hafar Al-Batin", "الباحة": "Al-Baha", "عرعر": "Arar",
+}
+
+
+def city_name(city: str | None, language: str) -> str | None:
+    """The city in the client's language (the Arabic name when no English one is known)."""
+    if not city or language != "en":
+        return city
+    return CITIES_EN.get(city.strip(), city)
+
 
 # Approved message templates for the closed 24-hour window: name, body parameters.
 TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
+from khadum.analysis.text import normalize
+from khadum.bot.catalogue import city_name
 from khadum.bot.conversation import Turn
-from khadum.matching.search import Match, find_matches
+from khadum.matching.search import Match, find_matches, headline_in
 from khadum.whatsapp.messages import Row
 
 PAGE_SIZE = 5
@@ -99,7 +102,7 @@ async def freelancer(conn: Any, freelancer_id: str) -> dict[str, Any] | None:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select id::text, display_name, display_name_en, headline, headline_en, rating, "
-            "rating_count, completed_projects, city, min_budget_sar, categories "
+            "rating_count, completed_projects, city, min_budget_sar, categories, skills "
             "from public.freelancers where id = %s",
             (freelancer_id,),
         )
@@ -123,7 +126,9 @@ async def pick(turn: Turn, freelancer_id: str) -> None:
     turn.data["selected"] = freelancer_id
     turn.data["selected_name"] = display_name(turn, row)
     turn.data.pop("reason", None)
-    headline = (row["headline_en"] or row["headline"]) if turn.language == "en" else row["headline"]
+    headline = headline_in(
+        turn.language, row["headline"], row["headline_en"], list(row["categories"] or [])
+    )
     card = turn.tr(
         "freelancer_card",
         name=display_name(turn, row),
@@ -131,7 +136,7 @@ async def pick(turn: Turn, freelancer_id: str) -> None:
         rating_count=row["rating_count"],
         completed=row["completed_projects"],
         headline=headline,
-        city=row["city"] or "—",
+        city=city_name(row["city"], turn.language) or "—",
         min_budget=row["min_budget_sar"],
     )
     turn.ask(card, [("confirm_choice", "btn_confirm_choice"), ("choose_other", "btn_choose_other")])
@@ -151,8 +156,67 @@ async def on_choosing(turn: Turn, reply_id: str, text: str) -> bool:
         turn.goto("describing")
     elif reply_id == CHOOSE_ANOTHER:
         await resend_list(turn)
-    elif text.strip().isdigit() and 1 <= int(text.strip()) <= len(turn.data.get("page", [])):
-        await pick(turn, turn.data["page"][int(text.strip()) - 1])
+    elif text.strip() and (chosen := await typed_choice(turn, text)) is not None:
+        if chosen == AMBIGUOUS:
+            turn.say("choosing_hint")
+        else:
+            await pick(turn, chosen)
     else:
         return False
     return True
+
+
+AMBIGUOUS = "?"
+# Ordinal and number words, normalised (khadum.analysis.text.normalize), 1-based.
+ORDINALS: dict[str, int] = {
+    **dict.fromkeys(("الاول", "اول", "الاولي", "اولي", "واحد", "first", "1st", "one"), 1),
+    **dict.fromkeys(("الثاني", "ثاني", "الثانيه", "ثانيه", "اثنين", "اثنان", "ثنين", "second",
+                     "2nd", "two"), 2),
+    **dict.fromkeys(("الثالث", "ثالث", "الثالثه", "ثالثه", "ثلاثه", "ثلاث", "third", "3rd",
+                     "three"), 3),
+    **dict.fromkeys(("الرابع", "رابع", "الرابعه", "رابعه", "اربعه", "اربع", "fourth", "4th",
+                     "four"), 4),
+    **dict.fromkeys(("الخامس", "خامس", "الخامسه", "خامسه", "خمسه", "خمس", "fifth", "5th",
+                     "five"), 5),
+}
+# Words around a choice: «أبي الثاني», «رقم 2», «الخيار الأول», "option 2", "I'll take Sara".
+CHOICE_FILLERS = {
+    "ابي", "ابغي", "ابغا", "اختار", "اخترت", "اختر", "رقم", "الخيار", "خيار", "المستقل",
+    "المستقله", "هذا", "هذي", "نفسه", "لو سمحت", "option", "number", "no", "the", "i", "choose",
+    "pick", "take", "want", "ll", "i'll", "please", "#", "يا", "ال",
+}
+
+
+async def typed_choice(turn: Turn, text: str) -> str | None:
+    """The freelancer a typed answer names on the current page: a number in any
+    script, an ordinal word, or (part of) a name; AMBIGUOUS when it fits several."""
+    page: list[str] = turn.data.get("page", [])
+    words = [
+        w for w in re.split(r"[^\w']+", normalize(text)) if w and w not in CHOICE_FILLERS
+    ]
+    if not words or not page:
+        return None
+    if len(words) == 1:
+        word = words[0].lstrip("#")
+        number = int(word) if word.isdigit() else ORDINALS.get(word)
+        if number is not None:
+            return page[number - 1] if 1 <= number <= len(page) else None
+    if len(words) > 4:
+        return None
+    wanted = " ".join(words)
+    hits: list[str] = []
+    async with turn.conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "select id::text, display_name, display_name_en from public.freelancers "
+            "where id = any(%s::uuid[])",
+            (page,),
+        )
+        for row in await cur.fetchall():
+            names = [normalize(n) for n in (row["display_name"], row["display_name_en"]) if n]
+            if any(
+                wanted == n or n.startswith(wanted + " ") or (" " + wanted) in n for n in names
+            ):
+                hits.append(row["id"])
+    if len(hits) == 1:
+        return hits[0]
+    return AMBIGUOUS if hits else None

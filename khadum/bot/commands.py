@@ -8,6 +8,7 @@ from psycopg.rows import dict_row
 from khadum.analysis.text import normalize
 from khadum.bot import intake
 from khadum.bot.conversation import Turn
+from khadum.bot.dates import riyadh_words
 
 COMMANDS: dict[str, set[str]] = {
     "help": {
@@ -69,8 +70,16 @@ def command_for(text: str) -> str | None:
 async def run(turn: Turn, command: str, reprompt: object) -> None:
     if command == "help":
         turn.say("help")
+        if turn.state in IN_FLOW:
+            turn.say("resume")
+            if callable(reprompt):
+                await reprompt(turn)
     elif command == "status":
         await _status(turn)
+        if turn.state in IN_FLOW:
+            turn.say("status_draft")
+            if callable(reprompt):
+                await reprompt(turn)
     elif command == "cancel":
         if turn.state in IN_FLOW:
             intake.start_over(turn)
@@ -117,7 +126,7 @@ async def _status(turn: Turn) -> None:
                 "status_line",
                 freelancer=name or "—",
                 status=turn.tr(f"status.{r['status']}"),
-                date=r["created_at"].strftime("%Y-%m-%d"),
+                date=riyadh_words(r["created_at"], turn.language),
             )
         )
     turn.say_text("\n".join(lines))

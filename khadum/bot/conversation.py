@@ -60,6 +60,23 @@ class Turn:
     ) -> None:
         self.out.append(messages.list_message(self.phone, body, button, sections))
 
+    def prefix_from(self, start: int, line: str) -> None:
+        """Puts `line` at the top of the first reply queued since `start` (one
+        message rather than two), or sends it alone when nothing was queued."""
+        for body in self.out[start:]:
+            if body.get("type") == "text":
+                body["text"]["body"] = messages.clip(
+                    f"{line}\n{body['text']['body']}", messages.TEXT_MAX
+                )
+                return
+            if body.get("type") == "interactive":
+                inner = body["interactive"]["body"]
+                inner["text"] = messages.clip(
+                    f"{line}\n{inner['text']}", messages.INTERACTIVE_BODY_MAX
+                )
+                return
+        self.say_text(line)
+
     def goto(self, state: str) -> None:
         self.state = state
 

@@ -8,34 +8,26 @@ answered request.
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from khadum.analysis.text import detect_language
+from khadum.analysis.local import category_scores
+from khadum.analysis.pleasantries import Peeled, peel
+from khadum.analysis.text import detect_language, normalize
 from khadum.bot import choosing, commands, intake
 from khadum.bot.conversation import Incoming, Turn
+from khadum.bot.dates import riyadh_clock
 from khadum.bot.followups import answer_details
 from khadum.bot.validate import is_no, is_yes
 
 RATE_LIMIT_PER_MINUTE = 20
 MEDIA_TYPES = {"audio", "image", "sticker", "location", "contacts", "video", "document"}
 IGNORED_TYPES = {"reaction", "system", "ephemeral", "request_welcome"}
-GREETINGS = {
-    "السلام عليكم",
-    "سلام عليكم",
-    "السلام",
-    "مرحبا",
-    "هلا",
-    "اهلا",
-    "هاي",
-    "هلا والله",
-    "hi",
-    "hello",
-    "hey",
-    "salam",
-    "good morning",
-    "صباح الخير",
-    "مساء الخير",
-}
+# Steps where a yes/no word is an answer, not small talk.
+YES_NO_STEPS = {"confirming_choice", "confirm_summary", "ask_details", "ask_budget", "ask_reason"}
+# Steps whose free text goes to someone else as it is (the freelancer's question).
+PASS_THROUGH = {"awaiting_details_answer"}
 
 
 def incoming_from(message_type: str, payload: dict[str, Any], profile_name: str | None) -> Incoming:
@@ -68,35 +60,89 @@ def incoming_from(message_type: str, payload: dict[str, Any], profile_name: str 
     return Incoming("media", media_type=media, profile_name=profile_name)
 
 
-async def rate_limited(turn: Turn, limit: int) -> bool:
+MAX_DEFERRED = 30  # a burst beyond this is not kept (abuse, not a conversation)
+
+
+async def _window(turn: Turn, limit: int) -> datetime | None:
+    """None while the phone's messages in the minute up to the one being processed
+    (the oldest unprocessed; later ones do not count against it) are within the
+    limit; else when the window will have room again."""
     cur = await turn.conn.execute(
-        "select count(*) from public.whatsapp_inbound where client_phone = %s "
-        "and received_at > now() - interval '60 seconds'",
-        (turn.phone,),
+        """
+        with current as (
+          select received_at from public.whatsapp_inbound
+          where client_phone = %s and processed_at is null
+          order by coalesce(sent_at, received_at), received_at, id limit 1)
+        select w.received_at from public.whatsapp_inbound w, current c
+        where w.client_phone = %s and w.received_at <= c.received_at
+          and w.received_at > c.received_at - interval '60 seconds'
+        order by w.received_at
+        """,
+        (turn.phone, turn.phone),
     )
-    row = await cur.fetchone()
-    if row is None or int(row[0]) <= limit:
+    times = [r[0] for r in await cur.fetchall()]
+    if len(times) <= limit:
+        return None
+    free_at: datetime = times[len(times) - limit - 1] + timedelta(seconds=60)
+    return free_at
+
+
+async def rate_limited(turn: Turn, incoming: Incoming, limit: int) -> bool:
+    """Over the limit, the message is kept (in order) rather than dropped, and the
+    client is told once when the bot will go on; kept messages are answered first
+    as soon as the window has room."""
+    free_at = await _window(turn, limit)
+    if free_at is None:
         return False
+    deferred = turn.data.setdefault("deferred", [])
+    if len(deferred) < MAX_DEFERRED:
+        deferred.append(asdict(incoming))
     if not turn.data.get("throttled"):
-        turn.say("rate_limited")
+        turn.say("rate_limited_queued", time=riyadh_clock(free_at, turn.language))
     turn.data["throttled"] = True
     return True
+
+
+async def resume_deferred(turn: Turn) -> None:
+    """Answers the messages a burst left waiting, oldest first (also callable from a
+    periodic job once the window has room, so a client who goes quiet is answered)."""
+    deferred = turn.data.pop("deferred", None) or []
+    turn.data.pop("throttled", None)
+    for kept in deferred:
+        await _handle_one(turn, Incoming(**kept))
 
 
 async def handle(
     turn: Turn, incoming: Incoming, *, rate_limit: int = RATE_LIMIT_PER_MINUTE
 ) -> None:
-    if incoming.kind == "ignore" or await rate_limited(turn, rate_limit):
+    if incoming.kind == "ignore" or await rate_limited(turn, incoming, rate_limit):
         return
-    turn.data.pop("throttled", None)
+    await resume_deferred(turn)
+    await _handle_one(turn, incoming)
+
+
+async def _handle_one(turn: Turn, incoming: Incoming) -> None:
+    peeled = Peeled()
+    raw = incoming.text
+    if incoming.kind == "text" and turn.state not in PASS_THROUGH:
+        peeled = peel(incoming.text)
+        if peeled.kinds and not (turn.state in YES_NO_STEPS and _yes_or_no(incoming.text)):
+            incoming = replace(incoming, text=peeled.rest)
     if turn.state == "new":
-        await _first_contact(turn, incoming)
+        await _first_contact(turn, incoming, peeled, raw)
         return
     if incoming.kind == "text":
+        start = len(turn.out)
         command = commands.command_for(incoming.text)
         if command:
             await commands.run(turn, command, reprompt)
+            _in_kind(turn, peeled, start)
             return
+        if await _small_talk(turn, incoming, peeled):
+            return
+        await STATES.get(turn.state, _idle)(turn, incoming)
+        _in_kind(turn, peeled, start, salam_only=True)
+        return
     if incoming.kind == "media":
         turn.say(
             "details_text_only"
@@ -109,21 +155,49 @@ async def handle(
     await STATES.get(turn.state, _idle)(turn, incoming)
 
 
-async def _first_contact(turn: Turn, incoming: Incoming) -> None:
-    if incoming.kind == "text" and incoming.text.strip():
-        turn.language = detect_language(incoming.text)
+def _yes_or_no(text: str) -> bool:
+    return is_yes(text) or is_no(text)
+
+
+def _in_kind(turn: Turn, peeled: Peeled, start: int, *, salam_only: bool = False) -> None:
+    """Answers a greeting or thanks in kind, on top of the step's own reply (a
+    salam is always returned, even when the message goes on to the need)."""
+    keys = [k for k in peeled.reply_keys() if not salam_only or k == "smalltalk.salam"]
+    if keys:
+        turn.prefix_from(start, " ".join(turn.tr(k) for k in keys))
+
+
+async def _small_talk(turn: Turn, incoming: Incoming, peeled: Peeled) -> bool:
+    """A message that is only pleasantries, laughter, emoji, or a stray yes/no:
+    answered in kind, then the step it interrupted is asked again."""
+    if turn.state in PASS_THROUGH:
+        return False
+    stray_yes_no = turn.state not in YES_NO_STEPS and _yes_or_no(incoming.text)
+    only_pleasantries = bool(peeled.kinds) and not incoming.text.strip()
+    if not (only_pleasantries or stray_yes_no):
+        return False
+    start = len(turn.out)
+    if turn.state == "idle":
+        turn.say("smalltalk.anything_else")
+    elif turn.state == "choosing":
+        turn.say("choosing_hint")
+    else:
+        await reprompt(turn)
+    _in_kind(turn, peeled, start)
+    return True
+
+
+async def _first_contact(turn: Turn, incoming: Incoming, peeled: Peeled, raw: str) -> None:
+    if incoming.kind == "text" and raw.strip():
+        turn.language = detect_language(raw)
     name = (incoming.profile_name or "").split(" ")[0] or (
         "بك" if turn.language == "ar" else "there"
     )
-    turn.say("greeting", name=name)
-    words = incoming.text.strip()
-    if (
-        incoming.kind == "text"
-        and words
-        and commands.command_for(words) is None
-        and words.lower() not in GREETINGS
-        and _normalized(words) not in GREETINGS
-    ):
+    replies = [k for k in peeled.reply_keys() if k in {"smalltalk.salam", "smalltalk.how_are_you"}]
+    welcome = turn.tr("greeting", name=name)
+    turn.say_text("\n".join([*(turn.tr(k) for k in replies), welcome]))
+    words = incoming.text.strip() if incoming.kind == "text" else ""
+    if words and commands.command_for(words) is None and not _yes_or_no(words):
         await intake.describe(turn, words)
         return
     if incoming.kind == "media":
@@ -133,8 +207,6 @@ async def _first_contact(turn: Turn, incoming: Incoming) -> None:
 
 
 def _normalized(text: str) -> str:
-    from khadum.analysis.text import normalize
-
     return normalize(text).strip(" .!،,")
 
 
@@ -171,9 +243,17 @@ async def _choosing(turn: Turn, incoming: Incoming) -> None:
     ):
         return
     if incoming.kind == "text" and incoming.text.strip():
-        await intake.describe(turn, incoming.text)  # more about the need: rank again
+        if _adds_to_the_need(incoming.text):
+            await intake.describe(turn, incoming.text)  # more about the need: rank again
+        else:
+            turn.say("choosing_hint")
     else:
         await _stale(turn)
+
+
+def _adds_to_the_need(text: str) -> bool:
+    """At the list, a sentence about the work refines the request; a stray word does not."""
+    return bool(category_scores(normalize(text))) or len(text.split()) >= 4
 
 
 async def _confirming_choice(turn: Turn, incoming: Incoming) -> None:
@@ -258,11 +338,7 @@ async def _awaiting_details(turn: Turn, incoming: Incoming) -> None:
 
 
 async def _idle(turn: Turn, incoming: Incoming) -> None:
-    if (
-        incoming.kind == "text"
-        and incoming.text.strip()
-        and _normalized(incoming.text) not in GREETINGS
-    ):
+    if incoming.kind == "text" and incoming.text.strip():
         intake.start_over(turn)
         await intake.describe(turn, incoming.text)
     elif incoming.reply_id == choosing.CHOOSE_ANOTHER and turn.data.get("analysis"):

@@ -7,8 +7,11 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from khadum.analysis.budget import is_open_budget, parse_budget
+from khadum.analysis.budget import is_open_budget, parse_budget, without_budget
+from khadum.analysis.local import service_title
 from khadum.analysis.models import Analysis, Budget
+from khadum.analysis.pleasantries import is_pleasantry
+from khadum.analysis.text import clear_language, normalize, phrase_in
 from khadum.bot import choosing
 from khadum.bot.conversation import Turn
 from khadum.bot.validate import (
@@ -18,6 +21,7 @@ from khadum.bot.validate import (
     clean_email,
     clean_name,
     is_none,
+    is_yes,
 )
 
 FIELDS = ("name", "email", "details", "budget", "reason")
@@ -34,8 +38,13 @@ async def describe(turn: Turn, text: str) -> None:
         return
     turn.data["description"] = description
     analysis = await turn.analyser.analyse(description)
-    if not turn.data.get("language_locked"):
-        turn.language = analysis.language
+    # The client's language is sticky: one «ok» or brand name in Latin letters does
+    # not switch an Arabic conversation; a clearly written message does.
+    clear = clear_language(text)
+    if clear and not turn.data.get("language_locked"):
+        turn.language = clear
+    if not analysis.title.strip():
+        analysis = analysis.model_copy(update={"title": service_title(description)})
     turn.data["analysis"] = analysis.model_dump(mode="json")
     if analysis.budget is not None:
         turn.data["budget"] = analysis.budget.model_dump()
@@ -53,13 +62,39 @@ async def describe(turn: Turn, text: str) -> None:
 
 
 def suggested_reason(turn: Turn, row: dict[str, Any]) -> str:
-    category = turn.data.get("analysis", {}).get("category")
-    if category not in row["categories"]:
-        category = row["categories"][0] if row["categories"] else category
+    """Why this freelancer, in their own terms: their main specialty when it is the
+    request's category, else their skills that fit the request, else their headline."""
+    analysis = turn.data.get("analysis", {})
+    category = analysis.get("category")
     rating = float(row["rating"])
     key = "reason_default" if rating >= 4.5 else "reason_default_plain"
-    expertise = turn.tr(f"expertise.{category}") if category else turn.tr("none")
+    own = list(row.get("categories") or [])
+    if category and own and own[0] == category:
+        expertise = turn.tr(f"expertise.{category}")
+        return turn.tr(key, expertise=expertise, rating=f"{rating:.1f}")
+    fitting = _fitting_skills(turn, row)
+    if fitting:
+        expertise = turn.tr("reason.and").join(fitting)
+        return turn.tr(key, expertise=expertise, rating=f"{rating:.1f}")
+    headline = (row.get("headline_en") or "") if turn.language == "en" else row.get("headline")
+    if headline and (turn.language == "en" or not headline.isascii()):
+        return turn.tr(f"{key}_headline", headline=headline, rating=f"{rating:.1f}")
+    expertise = turn.tr(f"expertise.{own[0]}") if own else turn.tr("none")
     return turn.tr(key, expertise=expertise, rating=f"{rating:.1f}")
+
+
+def _fitting_skills(turn: Turn, row: dict[str, Any]) -> list[str]:
+    """The freelancer's own skills the request asks for (in the client's script)."""
+    wanted = normalize(" ".join([turn.data.get("description", ""),
+                                 *turn.data.get("analysis", {}).get("skills", [])]))
+    english = turn.language == "en"
+    fitting = []
+    for skill in row.get("skills") or []:
+        if english != skill.isascii():
+            continue
+        if phrase_in(skill, wanted):
+            fitting.append(skill)
+    return fitting[:2]
 
 
 async def ask_next(turn: Turn) -> None:
@@ -108,6 +143,9 @@ async def answer_field(turn: Turn, field: str, text: str, reply_id: str) -> None
         if len(text) > DETAILS_MAX:
             turn.say("bad_details")
             return
+        if is_yes(text) or is_pleasantry(text):  # «تمام» is not a detail of the work
+            await prompt_field(turn, "details")
+            return
         value = "" if is_none(text) else text.strip()
     elif field == "budget":
         if is_open_budget(text):
@@ -118,6 +156,7 @@ async def answer_field(turn: Turn, field: str, text: str, reply_id: str) -> None
                 turn.say("bad_budget")
                 return
             value = budget.model_dump()
+        _budget_everywhere(turn, value)
     else:
         if reply_id == "use_suggested" or (text and is_none(text)):
             value = turn.data.get("suggested_reason", "")
@@ -128,6 +167,24 @@ async def answer_field(turn: Turn, field: str, text: str, reply_id: str) -> None
             value = text.strip()
     turn.data[field] = value
     await ask_next(turn)
+
+
+def _budget_everywhere(turn: Turn, value: Any) -> None:
+    """One budget in the whole request: the analysis takes the client's answer, and
+    a different figure written in the description is taken out of it (the budget
+    has its own field), so the summary and the stored request never disagree."""
+    analysis = turn.data.get("analysis")
+    if isinstance(analysis, dict):
+        analysis["budget"] = value if isinstance(value, dict) else None
+    description = turn.data.get("description") or ""
+    written = parse_budget(description)
+    if written is None or (isinstance(value, dict) and written.model_dump() == value):
+        return
+    turn.data["description"] = without_budget(description)
+
+
+def title_of(turn: Turn, analysis: Analysis) -> str:
+    return analysis.title.strip() or service_title(turn.data.get("description", ""))
 
 
 def budget_label(turn: Turn) -> str | None:
@@ -157,12 +214,32 @@ async def show_summary(turn: Turn) -> None:
         freelancer=turn.data.get("selected_name", ""),
         description=turn.data["description"],
         category=await category_name(turn, analysis.category),
+        title=title_of(turn, analysis),
         budget=budget_label(turn) or turn.tr("none"),
         reason=turn.data.get("reason") or turn.tr("none"),
         details=turn.data.get("details") or turn.tr("none"),
     )
+    warning = await _under_minimum(turn)
+    if warning:
+        body = f"{body}\n\n{warning}"
     turn.ask(body, [("submit", "btn_submit"), ("edit", "btn_edit"), ("cancel", "btn_cancel")])
     turn.goto("confirm_summary")
+
+
+async def _under_minimum(turn: Turn) -> str | None:
+    """A gentle word when the budget is under what the freelancer usually starts at."""
+    budget = turn.data.get("budget")
+    if not isinstance(budget, dict) or not turn.data.get("selected"):
+        return None
+    top = budget.get("max") if budget.get("max") is not None else budget.get("min")
+    row = await choosing.freelancer(turn.conn, turn.data["selected"])
+    if row is None or top is None or int(top) >= int(row["min_budget_sar"]):
+        return None
+    return turn.tr(
+        "budget_under_minimum",
+        freelancer=turn.data.get("selected_name", ""),
+        minimum=row["min_budget_sar"],
+    )
 
 
 async def submit(turn: Turn) -> None:
@@ -175,7 +252,7 @@ async def submit(turn: Turn) -> None:
         "summary": analysis.summary,
         "language": turn.language,
         "budget": budget if isinstance(budget, dict) else None,
-        "channel": "whatsapp",
+        "title": title_of(turn, analysis),  # stored as client_requests.service_title
     }
     cur = await turn.conn.execute(
         "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",

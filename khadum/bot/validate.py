@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from khadum.analysis.pleasantries import is_pleasantry
 from khadum.analysis.text import normalize
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$")
@@ -47,8 +48,21 @@ DETAILS_MAX = 1500
 REASON_MAX = 500
 
 
+_NAME_OPENERS = ("انا اسمي", "اسمي", "انا", "الاسم", "my name is", "my name's", "i'm", "i am",
+                 "name", "it's", "its")
+
+
 def clean_name(text: str) -> str | None:
-    name = " ".join(text.split())
+    """A person's name: letters only, 2-60 characters, never a yes/no word or a
+    greeting («اي» is not a name); «اسمي سارة» gives «سارة»."""
+    name = " ".join(text.split()).strip(" .!،,:")
+    folded = normalize(name)
+    for opener in _NAME_OPENERS:
+        if folded.startswith(opener + " "):
+            name = " ".join(name.split()[len(opener.split()) :]).strip(" .!،,:")
+            break
+    if is_yes(name) or is_no(name) or is_none(name) or is_pleasantry(name):
+        return None
     if 2 <= len(name) <= 60 and _NAME.match(name):
         return name
     return None

@@ -13,6 +13,7 @@ STATUSES = ("pending", "accepted", "rejected", "expired")
 
 _REQUEST_COLUMNS = """
   r.id, r.client_name, r.client_whatsapp_phone, r.client_email, r.service_description,
+  r.service_title,
   r.service_category, c.name_ar as category_ar, c.name_en as category_en, r.budget_range,
   r.project_details, r.reason_for_choice, r.status, public.effective_status(r) as effective_status,
   public.is_actionable(r) as actionable, r.created_at, r.responded_at, r.expires_at,

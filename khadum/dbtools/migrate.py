@@ -70,7 +70,14 @@ def lay_down_platform(
     return url
 
 
+class MigrationsMissing(RuntimeError):
+    """No migration files where they should be (a package built without its SQL)."""
+
+
 def migrate(url: str, progress: Progress = _quiet) -> MigrateReport:
+    if not migration_files():
+        # Applying nothing and saying "up to date" would hide a broken install.
+        raise MigrationsMissing(f"no migrations found in {MIGRATIONS_DIR}")
     report = MigrateReport()
     migrator_url = lay_down_platform(url, progress, report)
     with psycopg.connect(migrator_url, autocommit=True) as conn:

@@ -19,7 +19,7 @@ from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
-from khadum.http import Database, install_error_handlers
+from khadum.http import Database, health_router, install_error_handlers
 from khadum.limits import (
     API_CSP,
     DEV_PAGE_CSP,
@@ -34,8 +34,7 @@ from khadum.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
-OUTBOX_INTERVAL_SECONDS = 1.0
-SWEEP_INTERVAL_SECONDS = 15.0
+FUNCTION_NAMES = ("whatsapp_webhook", "respond_request", "send_emails", "dashboard_api", "chat")
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "the freelancer dashboard (sign in with a demo account)"),
@@ -107,8 +106,9 @@ def create_app(
     database_url: str, *, settings: Settings | None = None, run_expiry: bool = True,
     run_workers: bool = True,
 ) -> FastAPI:
-    """`run_workers`: the outbox drain (WhatsApp and email, every second) and the
-    WhatsApp sweeper; `run_expiry`: the minute jobs pg_cron runs on Supabase."""
+    """`run_workers`: the worker (`khadum worker`'s code, in this process):
+    inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
+    `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     settings = settings or get_settings()
     refuse_production(settings)
     db = Database(database_url)
@@ -120,12 +120,21 @@ def create_app(
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
             tasks.append(asyncio.create_task(_expiry_loop(db)))
+        worker = None
         if run_workers:
-            tasks.append(asyncio.create_task(_outbox_loop(db, settings)))
-            tasks.append(asyncio.create_task(_sweep_loop(db, settings)))
+            from khadum.worker import Worker, WorkerOptions
+
+            worker = Worker(database_url, settings, db=db,
+                            options=WorkerOptions(minute_jobs=False))
+            app.state.worker = worker
+            tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
+            if worker is not None:
+                worker.request_stop()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(tasks[-1]), 5.0)
             # Cancel until they stop: a database call can swallow one cancellation.
             while pending := [task for task in tasks if not task.done()]:
                 for task in pending:
@@ -140,6 +149,8 @@ def create_app(
     app.state.settings = settings
     app.state.realtime = hub
     install_error_handlers(app)
+    for name in FUNCTION_NAMES:
+        app.include_router(health_router(name, db))
     for router in (*function_routers(db, settings), *local_routers(db, settings)):
         app.include_router(router)
     app.include_router(realtime_router(hub, settings))
@@ -220,31 +231,6 @@ async def _expiry_loop(db: Database) -> None:
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
-
-
-async def _outbox_loop(db: Database, settings: Settings) -> None:
-    from khadum.outbox import drain_all
-
-    while not _stopping():
-        try:
-            await drain_all(db, settings)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("draining the outbox failed; trying again shortly")
-        await asyncio.sleep(OUTBOX_INTERVAL_SECONDS)
-
-
-async def _sweep_loop(db: Database, settings: Settings) -> None:
-    from khadum.whatsapp.processor import InboundProcessor
-
-    processor = InboundProcessor(db, settings)
-    while not _stopping():
-        try:
-            done = await processor.sweep()
-            if done:
-                log.info("the sweeper finished %d unprocessed WhatsApp message(s)", done)
-        except Exception:  # keep the loop alive; the error is logged
-            log.exception("the WhatsApp sweeper failed; trying again shortly")
-        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
 def _redact(url: str) -> str:

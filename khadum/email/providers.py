@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +22,9 @@ class OutgoingEmail:
     html: str
     text: str
     template: str
+    # Called (and awaited) once the message is about to be handed over for good:
+    # SMTP calls it right before DATA, so the sender can commit a sent-marker.
+    before_handover: Callable[[], Awaitable[None]] | None = None
 
 
 class EmailSendError(KhadumError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,9 @@ class Sender:
     sender_address: str
     backoff: Backoff = Backoff()
     batch_size: int = 20
-    stale_after_seconds: float = 300.0
+    # A short lease, renewed every third of it while this sender works.
+    stale_after_seconds: float = 30.0
+    owner: str = ""
 
     @classmethod
     def from_settings(cls, db: Database, settings: Settings, provider: EmailProvider,
@@ -77,14 +80,20 @@ class Sender:
 
     async def drain_once(self) -> DrainReport:
         """Claim one batch of due emails and send it."""
+        owner = self.owner or f"email:{uuid.uuid4()}"
         async with self.db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
-                "select * from public.claim_due_emails(%s, make_interval(secs => %s))",
-                (self.batch_size, self.stale_after_seconds),
+                "select * from public.claim_due_emails(%s, make_interval(secs => %s), %s)",
+                (self.batch_size, self.stale_after_seconds, owner),
             )
             rows = await cur.fetchall()
         # The claim is committed here (the pool commits on return): now `sending`.
-        outcomes = await asyncio.gather(*(self._send_one(row) for row in rows))
+        keeper = asyncio.create_task(self._keep_lease(owner)) if rows else None
+        try:
+            outcomes = await asyncio.gather(*(self._send_one(row) for row in rows))
+        finally:
+            if keeper is not None:
+                keeper.cancel()
         report = DrainReport()
         for outcome in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -100,8 +109,41 @@ class Sender:
                 break
         return total
 
+    async def _keep_lease(self, owner: str) -> None:
+        while True:
+            await asyncio.sleep(self.stale_after_seconds / 3)
+            try:
+                async with self.db.connection() as conn:
+                    await conn.execute(
+                        "update public.email_outbox set claimed_at = now() "
+                        "where claimed_by = %s and status = 'sending'", (owner,))
+            except Exception:  # the lease is still valid; the next renewal tries again
+                log.exception("renewing the email outbox lease failed")
+
+    async def release_unsent(self, owner: str) -> None:
+        """Gives back rows claimed by a stopping sender that were never handed over."""
+        async with self.db.connection() as conn:
+            await conn.execute(
+                "update public.email_outbox set status = 'queued', claimed_by = null, "
+                "attempts = greatest(attempts - 1, 0), next_attempt_at = now() "
+                "where claimed_by = %s and status = 'sending' and smtp_data_at is null "
+                "and provider_id is null", (owner,))
+
+    async def _mark_handover(self, email_id: str) -> None:
+        async with self.db.connection() as conn:
+            await conn.execute(
+                "update public.email_outbox set smtp_data_at = now() where id = %s", (email_id,))
+
     async def _send_one(self, row: dict[str, Any]) -> str:
         email_id = str(row["id"])
+        if row.get("smtp_data_at") is not None:
+            # A sender died after its sent-marker (during SMTP DATA): the server most
+            # likely has it. At most once: record it as sent, never hand it over again.
+            log.warning("email %s: sender died during SMTP DATA; recorded as sent", email_id)
+            async with self.db.connection() as conn:
+                await conn.execute("select public.record_email_sent(%s, %s, %s)",
+                                   (email_id, "smtp", _presumed_id(row, self.sender_address)))
+            return "sent"
         missing = [f for f in ("subject", "html_body", "text_body") if not row.get(f)]
         if missing:
             await self._record_failed(email_id, "not rendered: " + ", ".join(missing) + " empty")
@@ -110,6 +152,7 @@ class Sender:
             outbox_id=email_id, idempotency_key=row["idempotency_key"],
             sender=self.sender_address, to=row["to_email"], subject=row["subject"],
             html=row["html_body"], text=row["text_body"], template=row["template"],
+            before_handover=lambda: self._mark_handover(email_id),
         )
         try:
             provider_id = await self.provider.send(email)
@@ -142,6 +185,15 @@ class Sender:
     async def _record_failed(self, email_id: str, reason: str) -> None:
         async with self.db.connection() as conn:
             await conn.execute("select public.record_email_failed(%s, %s)", (email_id, reason))
+
+
+def _presumed_id(row: dict[str, Any], sender: str) -> str:
+    """The Message-ID the interrupted send carried (it derives from the key)."""
+    from khadum.email.smtp_provider import message_id
+
+    return message_id(OutgoingEmail(
+        outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender=sender,
+        to=row["to_email"], subject="", html="", text="", template=row["template"]))
 
 
 async def drain_forever(sender: Sender, interval_seconds: float = 1.0) -> None:

@@ -53,10 +53,7 @@ class SmtpProvider:
     async def send(self, email: OutgoingEmail) -> str:
         message = build_message(email)
         try:
-            await aiosmtplib.send(
-                message, hostname=self.host, port=self.port, username=self.username,
-                password=self.password, start_tls=self.starttls, timeout=self.timeout_seconds,
-            )
+            await self._deliver(email, message)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]
             transient = all(400 <= code < 500 for code in codes)
@@ -67,3 +64,21 @@ class SmtpProvider:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise EmailSendError(f"smtp unreachable: {exc}", transient=True) from exc
         return str(message["Message-ID"])
+
+    async def _deliver(self, email: OutgoingEmail, message: EmailMessage) -> None:
+        """MAIL, RCPT, then the sent-marker, then DATA: a crash before the marker
+        sends again (nothing was handed over); after it, never twice."""
+        client = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, username=self.username,
+            password=self.password, start_tls=self.starttls, timeout=self.timeout_seconds,
+        )
+        async with client:
+            sender = parseaddr(email.sender)[1] or email.sender
+            await client.mail(sender)
+            try:
+                await client.rcpt(email.to)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                raise aiosmtplib.SMTPRecipientsRefused([exc]) from exc
+            if email.before_handover is not None:
+                await email.before_handover()
+            await client.data(message.as_bytes())

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
+from khadum.analysis.vocabulary import matching_skills
 from khadum.bot.catalogue import t
 
 
@@ -34,7 +35,9 @@ class Match:
         )
 
     def title(self, language: str) -> str:
-        return (self.headline_en or self.headline) if language == "en" else self.headline
+        """The headline in the client's language: an English reader never gets an
+        Arabic headline (their main specialty stands in when there is no English one)."""
+        return headline_in(language, self.headline, self.headline_en, self.categories)
 
     def reason(self, analysis: Analysis) -> str:
         lang = analysis.language
@@ -59,6 +62,19 @@ class Match:
         }
 
 
+def headline_in(
+    language: str, headline: str, headline_en: str | None, categories: Sequence[str]
+) -> str:
+    if language != "en":
+        return headline
+    if headline_en:
+        return headline_en
+    if categories:
+        expertise = t(f"expertise.{categories[0]}", "en")
+        return t("headline_fallback", "en", expertise=expertise)
+    return headline
+
+
 def embedding_literal(embedding: Sequence[float] | None) -> str | None:
     return None if embedding is None else "[" + ",".join(f"{x:.7g}" for x in embedding) + "]"
 
@@ -72,22 +88,26 @@ async def find_matches(
     limit: int = 5,
     offset: int = 0,
     embedding: Sequence[float] | None = None,
+    exhaustive: bool = False,
 ) -> list[Match]:
+    """The ranked freelancers; `exhaustive` scores the whole table (for measuring
+    the fast path's agreement, never for serving)."""
     budget_max = None
     if analysis.budget is not None:
         budget_max = analysis.budget.max if analysis.budget.max is not None else analysis.budget.min
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
-            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s)",
+            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s, %s)",
             (
                 text,
                 analysis.category,
-                analysis.skills,
+                matching_skills(analysis.skills),
                 budget_max,
                 list(exclude),
                 limit,
                 offset,
                 embedding_literal(embedding),
+                exhaustive,
             ),
         )
         rows = await cur.fetchall()

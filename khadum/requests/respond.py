@@ -115,7 +115,7 @@ async def _acceptance_context(
         await cur.execute(
             """
             select r.client_name, r.client_email, r.client_whatsapp_phone, r.client_language,
-                   r.service_description, r.budget_range, r.project_details,
+                   r.service_description, r.service_title, r.budget_range, r.project_details,
                    f.display_name, f.email as freelancer_email, f.rating,
                    c.name_ar as category_ar, c.name_en as category_en
             from public.client_requests r
@@ -131,7 +131,7 @@ async def _acceptance_context(
     details = row["project_details"] if isinstance(row["project_details"], dict) else {}
     locale = row["client_language"] if row["client_language"] in ("ar", "en") else "ar"
     description = " ".join(str(row["service_description"]).split())
-    title = str(details.get("title") or _shorten(description, 60))
+    title = str(row["service_title"] or details.get("title") or _shorten(description, 60))
     category = row["category_en"] if locale == "en" else row["category_ar"]
     return AcceptanceContext(
         client_name=row["client_name"] or row["client_whatsapp_phone"],
@@ -156,7 +156,7 @@ def _shorten(text: str, limit: int) -> str:
 
 _PUBLIC_FIELDS = (
     "id", "status", "client_name", "client_whatsapp_phone", "client_email", "freelancer_id",
-    "service_description", "service_category", "budget_range", "project_details",
+    "service_description", "service_title", "service_category", "budget_range", "project_details",
     "reason_for_choice", "created_at", "responded_at", "expires_at", "response_message",
 )
 

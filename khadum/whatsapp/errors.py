@@ -32,6 +32,13 @@ class GraphTransientError(GraphError):
     transient = True
 
 
+class GraphOutcomeUnknown(GraphTransientError):
+    """The request may have reached Meta (a read timeout, a dropped answer): sending
+    it again blindly could deliver it twice, so the row waits to be reconciled."""
+
+    code = "whatsapp_outcome_unknown"
+
+
 class GraphPermanentError(GraphError):
     """Bad request, unknown recipient, bad token: retrying cannot help."""
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from khadum.settings import Settings
-from khadum.whatsapp.errors import GraphTransientError, error_from_response
+from khadum.whatsapp.errors import GraphOutcomeUnknown, GraphTransientError, error_from_response
 
 
 class GraphClient:
@@ -23,7 +23,12 @@ class GraphClient:
         """Sends one message; returns its wamid or raises a GraphError."""
         try:
             response = await self.client.post(self.url, json=body, headers=self.headers)
-        except httpx.TransportError as exc:  # timeouts, refused connections
+        except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # Sent, perhaps taken, answer lost: the outcome is unknown.
+            raise GraphOutcomeUnknown(
+                f"Graph API answer lost: {type(exc).__name__}: {exc}"
+            ) from exc
+        except httpx.TransportError as exc:  # refused connections, connect timeouts
             raise GraphTransientError(
                 f"Graph API unreachable: {type(exc).__name__}: {exc}"
             ) from exc

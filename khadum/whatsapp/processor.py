@@ -5,6 +5,7 @@ nothing happens twice). The sweeper finishes whatever a crash left behind."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,23 @@ from khadum.settings import Settings
 log = logging.getLogger("khadum.whatsapp")
 MAX_ATTEMPTS = 5
 LOCK_NAMESPACE = 7_311  # advisory-lock key space of "a client phone's conversation"
+NOTHING, LAST, MORE = 0, 1, 2  # what _process_next did: nothing to do, the last one, more wait
 
 
 async def lock_phone(conn: Any, phone: str) -> None:
     await conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone))
+
+
+async def try_lock_phone(conn: Any, phone: str) -> bool:
+    cur = await conn.execute(
+        "select pg_try_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone)
+    )
+    row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+class PhoneBusy(Exception):
+    """Another worker is processing this phone's messages right now."""
 
 
 @dataclass
@@ -37,35 +51,54 @@ class InboundProcessor:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
 
-    async def process_phone(self, phone: str) -> int:
-        """Processes the phone's unprocessed messages in order; returns how many."""
+    async def process_phone(
+        self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None
+    ) -> int:
+        """Processes the phone's unprocessed messages in order; returns how many.
+
+        `wait=False` (workers): a phone another worker holds is skipped at once
+        (`PhoneBusy`); `stop` set: returns after the message in hand."""
         done = 0
-        while True:
+        while stop is None or not stop.is_set():
             async with self.db.connection() as conn:
                 try:
                     async with conn.transaction():
-                        if not await self._process_next(conn, phone):
-                            return done
+                        outcome = await self._process_next(conn, phone, wait=wait)
+                    if outcome == NOTHING:
+                        return done
                     done += 1
+                    if outcome == LAST:
+                        # Saves a transaction per message; one stored meanwhile gets
+                        # its own wake-up (NOTIFY, or the inline call after its ack).
+                        return done
+                except PhoneBusy:
+                    if done == 0:
+                        raise
+                    return done
                 except Exception as exc:  # recorded on the row; the sweeper retries it
                     log.exception("processing a WhatsApp message from %s failed", phone)
                     await self._record_failure(conn, phone, exc)
                     return done
+        return done
 
-    async def _process_next(self, conn: Any, phone: str) -> bool:
-        await lock_phone(conn, phone)
+    async def _process_next(self, conn: Any, phone: str, *, wait: bool = True) -> int:
+        if wait:
+            await lock_phone(conn, phone)
+        elif not await try_lock_phone(conn, phone):
+            raise PhoneBusy(phone)
         async with conn.cursor(row_factory=dict_row) as cur:
             await cur.execute(
                 """
                 select id, message_type, payload, profile_name from public.whatsapp_inbound
                 where client_phone = %s and processed_at is null and attempts < %s
-                order by coalesce(sent_at, received_at), received_at, id limit 1
+                order by coalesce(sent_at, received_at), received_at, id limit 2
                 """,
                 (phone, MAX_ATTEMPTS),
             )
-            row = await cur.fetchone()
-        if row is None:
-            return False
+            rows = await cur.fetchall()
+        if not rows:
+            return NOTHING
+        row = rows[0]
         assert self.analyser is not None
         turn = await load_turn(conn, phone, self.analyser, self.settings)
         incoming = engine.incoming_from(row["message_type"], row["payload"], row["profile_name"])
@@ -76,7 +109,7 @@ class InboundProcessor:
             "last_error = null where id = %s",
             (row["id"],),
         )
-        return True
+        return MORE if len(rows) > 1 else LAST
 
     async def _record_failure(self, conn: Any, phone: str, exc: Exception) -> None:
         # The oldest unprocessed row is the one that failed (order is kept per phone).
@@ -94,17 +127,31 @@ class InboundProcessor:
                 (f"{type(exc).__name__}: {exc}"[:1000], phone, MAX_ATTEMPTS),
             )
 
-    async def sweep(self, *, older_than_seconds: float = 10.0) -> int:
-        """Finishes messages a crash (or a failure) left unprocessed."""
+    async def pending_phones(
+        self, *, older_than_seconds: float = 0.0, which: str = "all", limit: int = 500
+    ) -> list[str]:
+        """Phones with unprocessed messages, the longest-waiting first: `all`,
+        `fresh` (none of them failed yet: the workers' hot path) or `retries`
+        (one failed before: the sweeper's)."""
+        having = {"all": "true", "fresh": "min(attempts) = 0", "retries": "min(attempts) > 0"}
         async with self.db.connection() as conn:
             cur = await conn.execute(
-                "select distinct client_phone from public.whatsapp_inbound "
+                "select client_phone from public.whatsapp_inbound "
                 "where processed_at is null and attempts < %s "
-                "and received_at < now() - make_interval(secs => %s)",
-                (MAX_ATTEMPTS, older_than_seconds),
+                "and received_at < now() - make_interval(secs => %s) "
+                f"group by client_phone having {having[which]} "
+                "order by min(received_at) limit %s",
+                (MAX_ATTEMPTS, older_than_seconds, limit),
             )
-            phones = [r[0] for r in await cur.fetchall()]
+            return [r[0] for r in await cur.fetchall()]
+
+    async def sweep(self, *, older_than_seconds: float = 10.0, wait: bool = True) -> int:
+        """Finishes messages a crash (or a failure) left unprocessed; with
+        `wait=False` phones another worker is processing are left to it."""
         total = 0
-        for phone in phones:
-            total += await self.process_phone(phone)
+        for phone in await self.pending_phones(older_than_seconds=older_than_seconds):
+            try:
+                total += await self.process_phone(phone, wait=wait)
+            except PhoneBusy:
+                continue
         return total

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -24,13 +25,20 @@ from khadum.bot import followups
 from khadum.bot.conversation import load_turn, queue_bodies, save_state
 from khadum.http import Database
 from khadum.settings import Settings
-from khadum.whatsapp.errors import GraphError, ReengagementRequired
+from khadum.whatsapp.errors import GraphError, GraphOutcomeUnknown, ReengagementRequired
 from khadum.whatsapp.graph import GraphClient
 from khadum.whatsapp.processor import lock_phone
 
 log = logging.getLogger("khadum.whatsapp.sender")
 MAX_ATTEMPTS = 6
-LEASE = "interval '5 minutes'"
+# A claim is a short lease, renewed while the sender works: a sender that dies
+# holds its rows for seconds, not minutes.
+LEASE_SECONDS = 15.0
+# A row whose lease ran out after its Graph API call began has an unknown
+# outcome: Meta has no idempotency key, so it waits this long (from the call)
+# for a status callback naming it (biz_opaque_callback_data) before being sent again.
+RECONCILE_SECONDS = 10.0
+OPAQUE_PREFIX = "khadum:outbox:"
 
 
 @dataclass
@@ -103,19 +111,23 @@ async def _render_one(conn: Any, row_id: Any, settings: Settings) -> None:
     await save_state(turn, inbound=False)
 
 
-async def _claim(db: Database, limit: int) -> list[dict[str, Any]]:
+async def _claim(db: Database, limit: int, owner: str) -> list[dict[str, Any]]:
     async with (
         db.connection() as conn,
         conn.transaction(),
         conn.cursor(row_factory=dict_row) as cur,
     ):
-        # Leases that ran out (a sender died mid-send) go back to the queue.
+        # Leases that ran out (a sender died) go back to the queue, except a row
+        # whose call had begun: it waits for a status callback to settle it first.
         await cur.execute(
-            "update public.whatsapp_outbox set status = 'queued' "
-            "where status = 'sending' and next_attempt_at < now()"
+            "update public.whatsapp_outbox set status = 'queued', claimed_by = null, "
+            "send_attempted_at = null "
+            "where status = 'sending' and next_attempt_at < now() and (send_attempted_at is null "
+            "or send_attempted_at < now() - make_interval(secs => %s))",
+            (RECONCILE_SECONDS,),
         )
         await cur.execute(
-            f"""
+            """
             with due as (
               select o.id from public.whatsapp_outbox o
               where o.status = 'queued' and o.body is not null and o.next_attempt_at <= now()
@@ -126,21 +138,77 @@ async def _claim(db: Database, limit: int) -> list[dict[str, Any]]:
                          and (e.next_attempt_at > now() or e.body is null))))
               order by o.seq limit %s for update skip locked)
             update public.whatsapp_outbox o
-               set status = 'sending', next_attempt_at = now() + {LEASE}
+               set status = 'sending', claimed_by = %s,
+                   next_attempt_at = now() + make_interval(secs => %s)
               from due where o.id = due.id
             returning o.id, o.to_phone, o.body, o.message_key, o.params, o.attempts, o.seq
             """,
-            (limit,),
+            (limit, owner, LEASE_SECONDS),
         )
         return sorted(await cur.fetchall(), key=lambda r: r["seq"])
+
+
+async def renew_leases(db: Database, owner: str) -> int:
+    """Extends the leases of every row this sender holds (called while it works)."""
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "update public.whatsapp_outbox set next_attempt_at = now() + make_interval(secs => %s) "
+            "where claimed_by = %s and status = 'sending'",
+            (LEASE_SECONDS, owner),
+        )
+        return cur.rowcount
+
+
+async def release_unsent(db: Database, owner: str) -> int:
+    """Gives back rows claimed but not yet handed to the Graph API (a stopping
+    sender): the next sender takes them at once."""
+    async with db.connection() as conn:
+        cur = await conn.execute(
+            "update public.whatsapp_outbox set status = 'queued', claimed_by = null, "
+            "next_attempt_at = now() "
+            "where claimed_by = %s and status = 'sending' and send_attempted_at is null",
+            (owner,),
+        )
+        return cur.rowcount
+
+
+async def _keep_leases(db: Database, owner: str) -> None:
+    while True:
+        await asyncio.sleep(LEASE_SECONDS / 3)
+        try:
+            await renew_leases(db, owner)
+        except Exception:  # the next renewal tries again; the lease is still valid
+            log.exception("renewing the WhatsApp outbox leases failed")
 
 
 async def _send_phone(
     db: Database, graph: GraphClient, rows: list[dict[str, Any]], report: DrainReport
 ) -> None:
     for index, row in enumerate(rows):
+        # The attempt is committed before the call: if this process dies during
+        # it, the row's outcome is known to be unknown (see RECONCILE_SECONDS).
+        async with db.connection() as conn:
+            await conn.execute(
+                "update public.whatsapp_outbox set send_attempted_at = now() where id = %s",
+                (row["id"],),
+            )
+        body = {**row["body"], "biz_opaque_callback_data": f"{OPAQUE_PREFIX}{row['id']}"}
         try:
-            wamid = await graph.send(row["body"])
+            wamid = await graph.send(body)
+        except GraphOutcomeUnknown as exc:
+            # Not re-sent blindly: the row stays `sending` with its attempt; a status
+            # callback naming it settles it, else it is sent again RECONCILE_SECONDS
+            # after the attempt. The phone's later rows wait behind it (order).
+            log.warning("WhatsApp send to %s: %s; waiting to reconcile", row["to_phone"],
+                        exc.message)
+            async with db.connection() as conn:
+                await conn.execute(
+                    "update public.whatsapp_outbox set next_attempt_at = now(), claimed_by = null, "
+                    "error_code = 'unknown', last_error = %s where id = %s and status = 'sending'",
+                    (exc.message[:1000], row["id"]))
+            await _release(db, rows[index + 1 :])
+            report.retrying += 1
+            return
         except GraphError as exc:
             await _record_error(db, row, exc, report)
             await _release(db, rows[index + 1 :])  # keep the phone's order: stop here
@@ -154,7 +222,8 @@ async def _release(db: Database, rows: list[dict[str, Any]]) -> None:
     if rows:
         async with db.connection() as conn:
             await conn.execute(
-                "update public.whatsapp_outbox set status = 'queued', next_attempt_at = now() "
+                "update public.whatsapp_outbox set status = 'queued', next_attempt_at = now(), "
+                "claimed_by = null, send_attempted_at = null "
                 "where id = any(%s) and status = 'sending'",
                 ([r["id"] for r in rows],),
             )
@@ -174,6 +243,7 @@ async def _record_error(
             # Render again as the approved template (the window is closed).
             await conn.execute(
                 "update public.whatsapp_outbox set status = 'queued', body = null, "
+                "claimed_by = null, send_attempted_at = null, "
                 "params = params || '{\"_template\": true}', attempts = %s, error_code = %s, "
                 "last_error = %s, next_attempt_at = now() where id = %s",
                 (attempt, code, exc.message[:1000], row["id"]),
@@ -182,7 +252,7 @@ async def _record_error(
         elif exc.transient and attempt < MAX_ATTEMPTS:
             await conn.execute(
                 "update public.whatsapp_outbox set status = 'queued', attempts = %s, "
-                "error_code = %s, last_error = %s, "
+                "claimed_by = null, send_attempted_at = null, error_code = %s, last_error = %s, "
                 "next_attempt_at = now() + make_interval(secs => %s) where id = %s",
                 (attempt, code, exc.message[:1000], backoff_seconds(attempt), row["id"]),
             )
@@ -190,7 +260,8 @@ async def _record_error(
         else:
             await conn.execute(
                 "update public.whatsapp_outbox set status = 'failed', attempts = %s, "
-                "error_code = %s, last_error = %s, failed_at = now() where id = %s",
+                "claimed_by = null, send_attempted_at = null, error_code = %s, last_error = %s, "
+                "failed_at = now() where id = %s",
                 (attempt, code, exc.message[:1000], row["id"]),
             )
             report.failed += 1
@@ -198,12 +269,15 @@ async def _record_error(
 
 
 async def drain_whatsapp(
-    db: Database, settings: Settings, *, client: httpx.AsyncClient | None = None, limit: int = 200
+    db: Database, settings: Settings, *, client: httpx.AsyncClient | None = None,
+    limit: int = 200, owner: str | None = None,
 ) -> DrainReport:
-    """Renders and sends what is due, once. Safe to run concurrently."""
+    """Renders and sends what is due, once. Safe to run concurrently; `owner`
+    names the sender holding the leases (a worker's id; else one per call)."""
     report = DrainReport()
     await render_pending(db, settings, report)
-    rows = await _claim(db, limit)
+    owner = owner or f"drain:{uuid.uuid4()}"
+    rows = await _claim(db, limit, owner)
     if not rows:
         return report
     by_phone: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -211,12 +285,14 @@ async def drain_whatsapp(
         by_phone[row["to_phone"]].append(row)
     owned = client is None
     http = client or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    keeper = asyncio.create_task(_keep_leases(db, owner))
     try:
         graph = GraphClient(settings, http)
         await asyncio.gather(
             *(_send_phone(db, graph, group, report) for group in by_phone.values())
         )
     finally:
+        keeper.cancel()
         if owned:
             await http.aclose()
     return report

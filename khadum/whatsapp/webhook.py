@@ -2,8 +2,10 @@
 
 Signature on the raw bytes first (401 missing, 403 wrong), then parsing (400
 malformed), then every message and status stored and deduplicated, then 200.
-Processing runs after the acknowledgement; the sweeper finishes anything a
-crash left behind."""
+That is all the request does: the insert NOTIFYs the workers (`khadum worker`,
+other processes) at commit and they process and reply, so acks never wait for
+the bot. `WebhookOptions(process_after_ack=True)` runs the same processing in
+this process after the ack instead (tests and single-process demos only)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ PATH = "/functions/v1/whatsapp_webhook"
 
 @dataclass
 class WebhookOptions:
-    process_after_ack: bool = True  # False: leave processing to the sweeper
+    process_after_ack: bool = False  # True: process here, after the ack (tests, demos)
     send_after_processing: bool = True  # drain the outbox once the replies are queued
 
 
@@ -116,12 +118,18 @@ def router(
     async def sweep(request: Request) -> dict[str, Any]:
         """For a scheduler (pg_cron + pg_net, Cloud Scheduler…): service key required."""
         await require_service_role(settings, request.headers.get("authorization"))
-        processed = await worker.sweep()
+        processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
         return {"processed": processed, "outbox": report.as_dict()}
 
     return api
 
 
-def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
-    return function_app("whatsapp_webhook", db=db, settings=settings, router=router)
+def create_app(
+    db: Database | None = None, settings: Settings | None = None,
+    options: WebhookOptions | None = None,
+) -> FastAPI:
+    def routes(database: Database, conf: Settings) -> APIRouter:
+        return router(database, conf, options)
+
+    return function_app("whatsapp_webhook", db=db, settings=settings, router=routes)

@@ -128,6 +128,10 @@ public.chat_upload_check(p_chat_id uuid);
 -- execute: service_role
 public.claim_due_emails(p_limit integer, p_stale_after interval);
 
+-- security invoker
+-- execute: service_role
+public.claim_due_emails(p_limit integer, p_stale_after interval, p_worker text);
+
 -- security definer
 -- execute: nobody (owner only)
 public.client_requests_notify_freelancer();
@@ -161,12 +165,20 @@ public.email_status_rank(p_status text);
 public.expire_requests(p_now timestamp with time zone);
 
 -- security invoker
+-- execute: service_role
+public.freelancer_quality(p_rating numeric, p_availability text);
+
+-- security invoker
 -- execute: nobody (owner only)
 public.freelancers_build_search();
 
 -- security invoker
 -- execute: nobody (owner only)
 public.freelancers_check_categories();
+
+-- security definer
+-- execute: nobody (owner only)
+public.freelancers_sync_terms();
 
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
@@ -268,13 +280,21 @@ public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text
 -- execute: service_role
 public.mask_tld_pattern();
 
--- security invoker: Ranks freelancers for a request: full-text (Arabic + English), trigram, category and skill fit, rating, availability, budget fit, and embedding similarity when an embedding is given.
+-- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, full-text and trigram relevance, rating, availability, budget fit, embedding similarity when given. p_exhaustive scores every freelancer.
 -- execute: service_role
-public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text);
+public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);
 
 -- security invoker
 -- execute: service_role
 public.match_query_words(p_text text);
+
+-- security invoker
+-- execute: service_role
+public.match_word_queries(p_text text);
+
+-- security invoker
+-- execute: service_role
+public.match_word_terms(p_text text);
 
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches
 -- execute: authenticated, service_role
@@ -284,9 +304,17 @@ public.normalize_arabic(input text);
 -- execute: nobody (owner only)
 public.note_first_response();
 
+-- security invoker
+-- execute: nobody (owner only)
+public.notify_khadum_work();
+
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.reconcile_whatsapp_send(p_wamid text, p_occurred_at timestamp with time zone, p_payload jsonb);
 
 -- security definer
 -- execute: service_role

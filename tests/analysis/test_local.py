@@ -77,3 +77,19 @@ def test_the_spec_request_in_full() -> None:
 def test_normalisation_matches_sql_and_language_detection() -> None:
     assert normalize("إعلانٌ  تسويقيّة ٣٠٠") == "اعلان تسويقيه 300"
     assert detect_language("أبي شعار logo") == "ar" and detect_language("I need a logo") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة، الميزانية 300 ريال",
+         "إعلان تسويقي لساعة ذكية"),
+        ("محتاج مترجم لعقد من الإنجليزي للعربي", "ترجمة عقد"),
+        ("ابغى مصور منتجات لمتجر عطور بالرياض بحدود 1500", "تصوير منتجات لمتجر عطور بالرياض"),
+        ("نبي موقع ووردبريس لشركتنا خلال أسبوعين", "موقع ووردبريس لشركتنا"),
+        ("need someone to design a logo for my coffee shop, budget 500", "Logo for my coffee shop"),
+        ("I want a website for my dental clinic with booking", "Website for my dental clinic"),
+    ],
+)
+def test_a_short_service_title_from_the_clients_words(text: str, title: str) -> None:
+    assert analyse_locally(text).title == title

@@ -21,6 +21,7 @@ PARSED = {
     "budget": {"min": 300, "max": 300, "currency": "SAR"},
     "audience": "شباب 18-30 سنة",
     "summary": "إعلان تسويقي لساعة ذكية للشباب",
+    "title": "إعلان تسويقي لساعة ذكية",
     "language": "ar",
 }
 
@@ -83,6 +84,7 @@ async def test_structured_outputs_and_embeddings() -> None:
     assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer sk-test-key"
     schema = request["body"]["response_format"]["json_schema"]
     assert schema["strict"] is True and "category" in schema["schema"]["properties"]
+    assert "title" in schema["schema"]["required"]
     assert seen[1]["body"]["model"] == "text-embedding-3-small"
 
 

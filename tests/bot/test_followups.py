@@ -132,7 +132,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
             question="وش أهم مميزات الساعة؟",
         )
         reply = await deliver(db, clean_db, ahmed)
-        assert "محمد الغامدي يسأل" in text_of(reply[0])
+        assert "سؤال من محمد الغامدي" in text_of(reply[0])
         assert "وش أهم مميزات الساعة؟" in text_of(reply[0])
         assert state(clean_db) == "awaiting_details_answer"
         assert "نصاً" in text_of((await ahmed.send("audio"))[0])  # a voice note is not an answer
@@ -140,7 +140,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
         assert "وصل ردك" in text_of(reply[0])
         assert state(clean_db) == "waiting"
         reply = await ahmed.say("شكراً")
-        assert "بانتظار رده" in text_of(reply[0])
+        assert "بانتظار الرد" in text_of(reply[0])
     with psycopg.connect(clean_db) as conn:
         events = conn.execute(
             "select event_type, actor, message from request_events "
@@ -171,7 +171,7 @@ async def test_accepted_sends_the_chat_link(clean_db: str, db: Database) -> None
         )
         reply = await deliver(db, clean_db, ahmed)
         assert reply[0]["text"]["preview_url"] is True
-        assert "قبل طلبك" in text_of(reply[0])
+        assert "تم قبول طلبك من محمد الغامدي" in text_of(reply[0])
         assert "http://127.0.0.1:8000/chat/tok123" in text_of(reply[0])
     assert state(clean_db) == "idle"
 
@@ -263,5 +263,5 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
             )
             assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
         ask = await deliver(db, clean_db, ahmed)
-        assert "قيّمه من 1 إلى 5" in text_of(ask[0]) and f"/chat/{token}" in text_of(ask[0])
+        assert "قيّم التجربة من 1 إلى 5" in text_of(ask[0]) and f"/chat/{token}" in text_of(ask[0])
     assert state(clean_db) == before

@@ -112,7 +112,8 @@ async def test_request_detail_has_its_thread_and_chat(clean_db: str) -> None:
 async def test_request_detail_shows_email_delivery_and_failures(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         request_id = make_request(conn)
-    async with local_client(clean_db) as client:
+    # No worker: the emails stay queued (with one, they leave at once on NOTIFY).
+    async with local_client(clean_db, workers=False) as client:
         await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
                           json={"request_id": str(request_id), "action": "accept"})
         first = (await client.get(f"{API}/requests/{request_id}", headers=bearer(MOHAMMED))).json()

@@ -45,7 +45,7 @@ def email(database_url: str) -> Iterator[str]:
 
 
 async def sign_in(database_url: str, address: str, password: str) -> httpx.Response:
-    async with local_client(database_url, run_workers=False) as client:
+    async with local_client(database_url, workers=False) as client:
         return await client.post("/auth/v1/token?grant_type=password",
                                  json={"email": address, "password": password})
 
@@ -110,7 +110,7 @@ async def test_the_admin_api_through_supabase_py(database_url: str, email: str) 
 
 async def test_the_admin_api_needs_the_secret_key(database_url: str) -> None:
     settings = get_settings()
-    async with local_client(database_url, run_workers=False) as client:
+    async with local_client(database_url, workers=False) as client:
         for headers in ({}, {"Authorization": f"Bearer {settings.browser_api_key}"},
                         {"Authorization": "Bearer sb_secret_guessed"}):
             res = await client.get("/auth/v1/admin/users", headers=headers)
@@ -147,7 +147,7 @@ async def test_invite_creates_links_and_is_idempotent(database_url: str, email: 
     assert row is not None and str(row[0]) == made["user_id"] and row[1] and row[2] is False
     res = await sign_in(database_url, email, "sara-password-1")
     assert res.status_code == 200, res.text
-    async with local_client(database_url, run_workers=False) as client:
+    async with local_client(database_url, workers=False) as client:
         me = await client.get("/functions/v1/dashboard_api/me", headers={
             "Authorization": f"Bearer {res.json()['access_token']}"})
     assert me.status_code == 200 and me.json()["freelancer"]["display_name"] == "سارة"

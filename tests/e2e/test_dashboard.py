@@ -12,9 +12,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from psycopg.types.json import Jsonb
 
 from khadum.devstack.app import create_app
-from khadum.seed.load import DEMO_PASSWORD
+from khadum.seed.load import DEMO_PASSWORD, freelancer_id
 from tests.browser import chromium
 from tests.factories import MOHAMMED, NOURA, make_request
 from tests.live import serve
@@ -209,3 +210,47 @@ def test_an_expired_session_is_refreshed_or_sent_back_to_sign_in(
     age_session()
     page.reload()
     expect(page.locator("#signin")).to_be_visible()
+
+
+def test_the_card_names_the_service_and_shows_the_details_as_text(
+    browser: Browser, base: str, clean_db: str
+) -> None:
+    """Issue 10 item 3: a short service title, the client's own words as the extra
+    details, and the analysis as labelled fields, never JSON."""
+    details = {
+        "audience": "شباب 18-30 سنة",
+        "extras": "الشحن مجاني، ضمان سنتين، جمهور شبابي",
+        "skills": ["إعلانات تسويقية", "تسويق"],
+        "summary": "إعلان تسويقي لساعة ذكية للشباب",
+        "language": "ar",
+        "budget": {"min": 300, "max": 300, "currency": "SAR"},
+        "channel": "whatsapp",
+    }
+    with psycopg.connect(clean_db) as conn:
+        request_id = conn.execute(
+            "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            ("+966501234567", "أحمد محمد", "ahmed@example.com",
+             str(freelancer_id(MOHAMMED)),
+             "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة", "marketing_ads", "300 ريال",
+             Jsonb({**details, "title": "إعلان تسويقي لساعة ذكية"}), None, "ar"),
+        ).fetchone()[0]
+        notification = conn.execute(
+            "select message from notifications where request_id = %s", (request_id,)
+        ).fetchone()[0]
+    assert "إعلان تسويقي لساعة ذكية" in notification and "18-30" not in notification
+    page = sign_in(browser, base, MOHAMMED)
+    page.goto(f"{base}/#/requests/{request_id}")
+    card = page.locator("#request-card")
+    expect(card.locator("#field-title dd")).to_have_text("إعلان تسويقي لساعة ذكية")
+    expect(card.locator("#field-description dd")).to_have_text(
+        "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة")
+    shown = card.locator("#field-details dd")
+    expect(shown.locator("#details-extras")).to_have_text("الشحن مجاني، ضمان سنتين، جمهور شبابي")
+    expect(shown.locator("#details-budget")).to_have_text("الميزانية: 300 ريال")
+    expect(shown.locator("#details-skills")).to_have_text(
+        "المهارات المطلوبة: إعلانات تسويقية، تسويق")
+    expect(shown.locator("#details-language")).to_have_text("لغة العميل: العربية")
+    expect(shown.locator("#details-audience")).to_have_text("الجمهور المستهدف: شباب 18-30 سنة")
+    text = shown.inner_text()
+    for internal in ("{", "[", "channel", "whatsapp", "summary", "language:"):
+        assert internal not in text, internal

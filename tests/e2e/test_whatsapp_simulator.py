@@ -70,7 +70,7 @@ def test_a_whole_conversation_in_the_simulator(clean_db: str, artifacts: Path) -
         tap(page, "استخدم المقترح")
         bot_says(page, "ملخص طلبك")
         tap(page, "إرسال الطلب")
-        bot_says(page, "عنده 24 ساعة للرد")
+        bot_says(page, "مهلة الرد 24 ساعة")
         page.screenshot(path=str(artifacts / "whatsapp-simulator.png"), full_page=True)
 
     with psycopg.connect(clean_db) as conn:

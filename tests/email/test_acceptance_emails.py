@@ -79,3 +79,36 @@ async def test_an_english_speaking_client_gets_the_english_email(clean_db: str) 
     subject, html, locale = english
     assert locale == "en" and subject.startswith("Your request was accepted by")
     assert 'dir="ltr"' in html and "Hello Sara," in html
+
+
+async def test_both_emails_name_the_service_by_the_bots_short_title(clean_db: str) -> None:
+    """Issue 10 item 3: the request made on WhatsApp carries a short title; the
+    client's email says «لخدمة "إعلان تسويقي لساعة ذكية"» and the freelancer's
+    «نوع المشروع» is that title, not the raw, cut-off description."""
+    from tests.bot.flows import complete_request
+    from tests.whatsapp.meta import WhatsAppUser, bot_settings, webhook_client
+
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        user = WhatsAppUser(http, meta, "+966501234567", "أحمد")
+        request_id = await complete_request(user, clean_db)
+    with psycopg.connect(clean_db) as conn:
+        stored = conn.execute(
+            "select service_title, service_description from client_requests where id = %s",
+            (request_id,),
+        ).fetchone()
+    assert stored == ("إعلان تسويقي لساعة ذكية", "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة")
+    async with local_client(clean_db) as client:
+        res = await client.post(URL, headers=bearer(MOHAMMED),
+                                json={"request_id": request_id, "action": "accept"})
+    assert res.status_code == 200
+    with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+        rows = {r["template"]: r for r in conn.execute(
+            "select * from email_outbox where request_id = %s", (request_id,)).fetchall()}
+    for part in (rows["client_request_accepted"]["html_body"],
+                 rows["client_request_accepted"]["text_body"]):
+        assert "طلبك لخدمة &#34;إعلان تسويقي لساعة ذكية&#34;" in part or \
+            'طلبك لخدمة "إعلان تسويقي لساعة ذكية"' in part
+        assert "أبي إعلان" not in part
+    for part in (rows["freelancer_new_client"]["html_body"],
+                 rows["freelancer_new_client"]["text_body"]):
+        assert "نوع المشروع: إعلان تسويقي لساعة ذكية" in part and "أبي إعلان" not in part

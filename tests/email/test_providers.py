@@ -29,7 +29,9 @@ def test_production_with_smtp_needs_no_resend_secrets() -> None:
         "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token")}
     base = {"khadum_env": "production", "database_url": "postgresql://db.example/khadum",
             "supabase_url": "https://abc.supabase.co", "whatsapp_phone_number_id": "123456",
-            **real}
+            # Production refuses local addresses (issue 9): real ones are given.
+            "public_base_url": "https://app.khadum.sa",
+            "whatsapp_graph_url": "https://graph.facebook.com", **real}
     assert Settings(email_provider="smtp", **base).is_production  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="RESEND_API_KEY"):
         Settings(email_provider="resend", **base)  # type: ignore[arg-type]

@@ -33,7 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def production(**overrides: str) -> dict[str, Any]:
     values: dict[str, Any] = {name: secrets.token_hex(24) for name in STRONG_SECRETS}
     values.update(khadum_env="production", database_url="postgresql://db.example/khadum",
-                  supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456")
+                  supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456",
+                  # Production refuses local addresses too (issue 9): real ones here.
+                  public_base_url="https://app.khadum.sa",
+                  whatsapp_graph_url="https://graph.facebook.com",
+                  resend_api_url="https://api.resend.com")
     values.update(overrides)
     return values
 

@@ -21,7 +21,7 @@ import respx
 
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
-from khadum.whatsapp.webhook import PATH, create_app
+from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 GRAPH = "https://graph.facebook.com"
@@ -142,8 +142,9 @@ class WhatsAppUser:
 
 @asynccontextmanager
 async def webhook_client(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, FakeMeta]]:
-    """The webhook function's own ASGI app (its own pool), with Meta mocked."""
-    app = create_app(settings=settings)
+    """The webhook function's own ASGI app (its own pool), with Meta mocked; the
+    worker's processing runs inline after each ack, so a reply is there on return."""
+    app = create_app(settings=settings, options=WebhookOptions(process_after_ack=True))
     with respx.mock(assert_all_called=False) as router:
         meta = FakeMeta(router, settings)
         async with app.router.lifespan_context(app):

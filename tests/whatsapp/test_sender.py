@@ -97,10 +97,66 @@ async def test_timeouts_are_transient(clean_db: str, db: Database) -> None:
     queue(clean_db, messages.text(PHONE, "مرحبا"))
     with respx.mock as router:
         router.post(url__startswith="https://graph.facebook.com/").mock(
+            side_effect=httpx.ConnectTimeout("timed out")
+        )
+        report = await drain_whatsapp(db, settings)
+    # Never connected: nothing reached Meta, so it is simply retried.
+    assert report.retrying == 1 and rows(clean_db) == [("queued", 1, "")]
+
+
+async def test_a_send_whose_answer_was_lost_is_not_sent_again_blindly(
+    clean_db: str, db: Database
+) -> None:
+    settings = bot_settings(clean_db)
+    queue(clean_db, messages.text(PHONE, "أولى"), messages.text(PHONE, "ثانية"))
+    with respx.mock as router:
+        route = router.post(url__startswith="https://graph.facebook.com/").mock(
             side_effect=httpx.ReadTimeout("timed out")
         )
         report = await drain_whatsapp(db, settings)
-    assert report.retrying == 1 and rows(clean_db) == [("queued", 1, "")]
+        assert report.retrying == 1 and route.call_count == 1
+        # The answer may be lost while Meta took it: the row waits (the later one
+        # behind it, in order) instead of going out a second time.
+        assert rows(clean_db) == [("sending", 0, "unknown"), ("queued", 0, None)]
+        assert (await drain_whatsapp(db, settings)).sent == 0 and route.call_count == 1
+    # No status callback named it within the reconcile window: sent again, in order.
+    with psycopg.connect(clean_db) as conn:
+        conn.execute("update whatsapp_outbox set send_attempted_at = now() - interval "
+                     "'1 minute' where status = 'sending'")
+    with respx.mock as router:
+        meta = FakeMeta(router, settings)
+        assert (await drain_whatsapp(db, settings)).sent == 2
+        assert [b["text"]["body"] for b in meta.to(PHONE)] == ["أولى", "ثانية"]
+
+
+async def test_a_status_callback_settles_a_send_whose_answer_was_lost(
+    clean_db: str, db: Database
+) -> None:
+    settings = bot_settings(clean_db)
+    queue(clean_db, messages.text(PHONE, "مرحبا"))
+    with respx.mock as router:
+        route = router.post(url__startswith="https://graph.facebook.com/").mock(
+            side_effect=httpx.ReadTimeout("timed out")
+        )
+        await drain_whatsapp(db, settings)
+        sent_body = json.loads(route.calls[0].request.content)
+    opaque = sent_body["biz_opaque_callback_data"]
+    with psycopg.connect(clean_db) as conn:
+        # Meta's "sent" status for it arrives, echoing biz_opaque_callback_data.
+        conn.execute(
+            "select record_whatsapp_status('wamid.LATE1', 'sent', now(), %s)",
+            (json.dumps({"id": "wamid.LATE1", "status": "sent",
+                         "biz_opaque_callback_data": opaque}),))
+        conn.execute("update whatsapp_outbox set send_attempted_at = now() - interval "
+                     "'1 minute'")
+    with respx.mock as router:
+        route = router.post(url__startswith="https://graph.facebook.com/").mock(
+            side_effect=httpx.ReadTimeout("must not be called"))
+        assert (await drain_whatsapp(db, settings)).sent == 0
+        assert route.call_count == 0
+    with psycopg.connect(clean_db) as conn:
+        assert conn.execute("select status, wamid from whatsapp_outbox").fetchall() == [
+            ("sent", "wamid.LATE1")]
 
 
 async def test_permanent_errors_fail_without_retry_and_give_up_after_max(

@@ -28,6 +28,8 @@ from tests.whatsapp.meta import (
 )
 
 PHONE = "+966501234567"
+# Processing after the ack in this process (the worker's code, inline), no sending.
+INLINE_NO_SEND = WebhookOptions(process_after_ack=True, send_after_processing=False)
 
 
 async def test_the_verification_handshake(clean_db: str) -> None:
@@ -160,7 +162,7 @@ async def test_a_failure_mid_processing_commits_nothing_and_is_retried(clean_db:
         app = create_app(db=db, settings=settings)
         app.router.routes.clear()
         app.include_router(
-            router(db, settings, WebhookOptions(send_after_processing=False), processor=processor)
+            router(db, settings, INLINE_NO_SEND, processor=processor)
         )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:
@@ -295,7 +297,7 @@ async def test_a_poison_message_becomes_a_dead_letter_and_stops_blocking(clean_d
         app = create_app(db=db, settings=settings)
         app.router.routes.clear()
         app.include_router(
-            router(db, settings, WebhookOptions(send_after_processing=False), processor=processor)
+            router(db, settings, INLINE_NO_SEND, processor=processor)
         )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:

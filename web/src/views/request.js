@@ -4,13 +4,33 @@ import { remaining, riyadhDateTime } from '../format.js'
 import { has, t } from '../i18n.js'
 import { onLive } from '../live.js'
 
-function extraDetails(details) {
+// The client's own extra details as they wrote them, then what the analysis
+// found as labelled lines (audience, budget, skills, language); nothing internal.
+function budgetText(budget, lang) {
+  if (!budget || typeof budget !== 'object') return null
+  const unit = t('sar')
+  const { min, max } = budget
+  if (min != null && max != null && min !== max) return `${min}-${max} ${unit}`
+  if (min == null && max != null) return t('up_to', { amount: `${max} ${unit}` })
+  const amount = max ?? min
+  return amount == null ? null : `${amount} ${unit}`
+}
+
+function extraDetails(details, lang) {
   if (!details || typeof details !== 'object') return t('none')
-  const known = { audience: t('audience'), extras: t('extras') }
-  const lines = Object.entries(details)
-    .filter(([key, value]) => key !== 'title' && value !== null && value !== '')
-    .map(([key, value]) => `${known[key] || key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`)
-  return lines.length ? lines.join(' · ') : t('none')
+  const parts = []
+  if (details.extras) parts.push(h('p', { class: 'client-words', id: 'details-extras' }, String(details.extras)))
+  const labelled = [
+    ['audience', t('audience'), details.audience],
+    ['budget', t('budget_label'), budgetText(details.budget, lang)],
+    ['skills', t('skills'), Array.isArray(details.skills) && details.skills.length ? details.skills.join(t('list_joiner')) : null],
+    ['language', t('client_language'), details.language ? t(`lang_${details.language}`) : null],
+  ].filter(([, , value]) => value)
+  if (labelled.length) {
+    parts.push(h('ul', { class: 'labelled' }, labelled.map(([id, label, value]) =>
+      h('li', { id: `details-${id}` }, h('span', { class: 'label' }, `${label}: `), h('span', {}, String(value))))))
+  }
+  return parts.length ? parts : t('none')
 }
 
 function field(id, label, value, attrs = {}) {
@@ -117,12 +137,13 @@ export function requestView(app, requestId) {
           field('client_name', t('client_name'), r.client_name),
           field('whatsapp', t('whatsapp'), r.client_whatsapp_phone, { dir: 'ltr' }),
           field('email', t('client_email'), r.client_email, { dir: 'ltr' }),
+          field('title', t('service_title'), r.service_title),
           field('description', t('description'), r.service_description),
           field('category', t('category'), app.lang() === 'en' ? r.category_en : r.category_ar),
           field('budget', t('budget'), r.budget_range),
           field('datetime', t('datetime'), riyadhDateTime(r.created_at)),
           field('reason', t('reason'), r.reason_for_choice ? `"${r.reason_for_choice}"` : null),
-          field('details', t('details'), extraDetails(r.project_details))),
+          field('details', t('details'), extraDetails(r.project_details, app.lang()))),
         countdown, actions, message),
       h('section', { class: 'card' }, h('h2', {}, t('thread')), thread),
       detail.emails?.length ? h('section', { class: 'card', id: 'emails' }, h('h2', {}, t('emails_title')),

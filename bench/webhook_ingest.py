@@ -1,0 +1,329 @@
+"""Webhook ingest as deployed: the function alone under uvicorn answering Meta,
+workers (`khadum worker`) processing in other processes, the Graph API an
+out-of-process stub (bench/recorder.py), and the load from `wrk` (apt) with a Lua
+script posting pre-signed calls: unique wamids and some redeliveries.
+
+Measured in one run, side by side:
+- floor: a raw ASGI app (bench/ingest_floor.py) doing the HMAC check and one
+  INSERT per message through a pool of the same size;
+- the deployed `whatsapp_webhook` with 2 workers processing while it acks;
+- processing throughput with 1 and with 2 workers (bot turns/s);
+- webhook → reply at the Graph stub, at 50 messages/s offered.
+
+    .venv/bin/python -m bench.webhook_ingest [--seconds 8] [--connections 32]
+
+Prints one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.common import ROOT, percentiles, scratch_database
+from khadum.whatsapp.signature import sign
+
+SECRET = "bench-ingest-app-secret-5e1a"
+PATH = "/functions/v1/whatsapp_webhook"
+BIN = Path(sys.executable).parent
+THREADS = 2
+
+
+def body(phone: str, wamid: str, text: str) -> bytes:
+    wa_id = phone.lstrip("+")
+    return json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{
+        "field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "966112345678",
+                         "phone_number_id": "100000000000001"},
+            "contacts": [{"profile": {"name": "عميل"}, "wa_id": wa_id}],
+            "messages": [{"from": wa_id, "id": wamid, "timestamp": str(int(time.time())),
+                          "type": "text", "text": {"body": text}}]}}]}]},
+        ensure_ascii=False).encode()
+
+
+def write_requests(path: Path, count: int, phones: int, prefix: str) -> list[str]:
+    """Returns the wamid of each line; every 20th line redelivers an earlier one."""
+    wamids: list[str] = []
+    lines: list[str] = []
+    for i in range(count):
+        if i and i % 20 == 0:
+            lines.append(lines[i - 7])
+            wamids.append(wamids[i - 7])
+            continue
+        wamid = f"wamid.{prefix}{secrets.token_hex(12)}"
+        raw = body(f"+9665{i % phones:08d}", wamid, "السلام عليكم")
+        lines.append(f"{sign(raw, SECRET)}\t{raw.decode()}")
+        wamids.append(wamid)
+    path.write_text("\n".join(lines) + "\n")
+    return wamids
+
+
+def sent_wamids(wamids: list[str], sent_by_thread: list[int]) -> set[str]:
+    sent: set[str] = set()
+    for thread, count in enumerate(sent_by_thread):
+        share = wamids[thread::THREADS]
+        sent.update(share[: min(count, len(share))])
+    return sent
+
+
+def wrk(url: str, requests_file: Path, seconds: int, connections: int) -> dict[str, Any]:
+    env = {**os.environ, "KHADUM_WRK_REQUESTS": str(requests_file),
+           "KHADUM_WRK_THREADS": str(THREADS)}
+    done = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+         "-s", str(ROOT / "bench" / "webhook_ingest.lua"), url],
+        env=env, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    report["acks_per_second"] = round(report["responses"] / (report["duration_us"] / 1e6), 1)
+    return report
+
+
+class Stack:
+    def __init__(self, url: str, tmp: Path) -> None:
+        self.url, self.tmp = url, tmp
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.records = tmp / "graph.jsonl"
+        self.graph = ""
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DATABASE_URL": self.url, "WHATSAPP_APP_SECRET": SECRET,
+                "WHATSAPP_GRAPH_URL": self.graph, "WHATSAPP_ACCESS_TOKEN": "EAAG-bench",
+                "RESEND_API_URL": self.graph, "OPENAI_API_KEY": "", "KHADUM_ENV": "local"}
+
+    def spawn(self, args: list[str], log: str) -> subprocess.Popen[bytes]:
+        out = open(self.tmp / log, "ab")  # noqa: SIM115 — lives as long as the process
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=out,
+                                stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def recorder(self) -> None:
+        proc = subprocess.Popen([sys.executable, "-m", "bench.recorder", "--out",
+                                 str(self.records)], cwd=ROOT, stdout=subprocess.PIPE)
+        self.procs.append(proc)
+        assert proc.stdout is not None
+        self.graph = f"http://127.0.0.1:{int(proc.stdout.readline())}"
+
+    def server(self, target: str, port: int, log: str) -> subprocess.Popen[bytes]:
+        proc = self.spawn([str(BIN / "uvicorn"), target, "--port", str(port),
+                           "--log-level", "warning", "--no-access-log"], log)
+        wait(lambda: _answers(f"http://127.0.0.1:{port}{PATH}"), 30)
+        return proc
+
+    def worker(self, name: str, *, nice: int = 0) -> subprocess.Popen[bytes]:
+        # While the acks are measured on this one machine, the acks come first:
+        # workers run at a lower OS priority (deployed, they have their own containers).
+        proc = self.spawn(["nice", "-n", str(nice), str(BIN / "khadum"), "worker"],
+                          name + ".log")
+        wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 30)
+        return proc
+
+    def stop(self, proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def close(self) -> None:
+        for proc in self.procs:
+            self.stop(proc)
+
+    def graph_records(self) -> list[dict[str, Any]]:
+        if not self.records.exists():
+            return []
+        return [json.loads(x) for x in self.records.read_text().splitlines() if x]
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def wait(check: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bench stack did not come up")
+        time.sleep(0.1)
+
+
+def unprocessed(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("select count(*) from whatsapp_inbound where processed_at is null"
+                           ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def stored(url: str, table: str, wamids: set[str]) -> tuple[int, int]:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(f"select count(*), count(distinct wamid) from public.{table} "
+                           "where wamid = any(%s)", (list(wamids),)).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def processing_rate(stack: Stack, url: str, workers: int, messages: int) -> dict[str, Any]:
+    """Messages stored at once (one commit, one NOTIFY) for `workers` idle workers."""
+    procs = [stack.worker(f"rate{workers}-{i}") for i in range(workers)]
+    try:
+        tag = secrets.token_hex(4)
+        with psycopg.connect(url) as conn:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) "
+                    "values (%s, %s, 'text', %s::jsonb)",
+                    [(f"wamid.rate{tag}{i}", f"+9667{workers}{i:07d}",
+                      json.dumps({"type": "text", "text": {"body": "السلام عليكم"}}))
+                     for i in range(messages)])
+            began = time.perf_counter()
+        wait(lambda: unprocessed(url) == 0, 600)
+        seconds = time.perf_counter() - began
+    finally:
+        for proc in procs:
+            stack.stop(proc)
+    return {"workers": workers, "messages": messages, "seconds": round(seconds, 2),
+            "turns_per_second": round(messages / seconds, 1)}
+
+
+async def reply_latency(stack: Stack, base: str, rate: float, seconds: float
+                        ) -> dict[str, Any]:
+    posted: dict[str, float] = {}
+    tag = f"{secrets.randbelow(100):02d}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        tasks = []
+        count = int(rate * seconds)
+        began = time.monotonic()
+        for i in range(count):
+            phone = f"+9668{tag}{i:06d}"
+            raw = body(phone, f"wamid.lat{tag}{i}", "السلام عليكم")
+            posted[phone.lstrip("+")] = time.time()
+            tasks.append(asyncio.ensure_future(http.post(PATH, content=raw, headers={
+                "content-type": "application/json", "x-hub-signature-256": sign(raw, SECRET)})))
+            await asyncio.sleep(max(0.0, began + (i + 1) / rate - time.monotonic()))
+        answers = await asyncio.gather(*tasks)
+    assert all(a.status_code == 200 for a in answers)
+    deadline = time.monotonic() + 30
+    first: dict[str, float] = {}
+    while time.monotonic() < deadline and len(first) < len(posted):
+        for record in stack.graph_records():
+            if record["to"] in posted and record["to"] not in first:
+                first[record["to"]] = record["t"]
+        await asyncio.sleep(0.2)
+    latencies = [(first[p] - posted[p]) * 1000 for p in first]
+    if len(latencies) < 2:
+        return {"offered_per_second": rate, "messages": len(posted), "replied": len(first)}
+    q = percentiles(latencies)
+    return {"offered_per_second": rate, "messages": len(posted), "replied": len(first),
+            "p50_ms": q["p50_ms"], "p95_ms": round(sorted(latencies)[int(0.95 * len(latencies))
+                                                                     - 1], 2),
+            "p99_ms": q["p99_ms"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--phones", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=40_000)
+    parser.add_argument("--rate-messages", type=int, default=1_000)
+    parser.add_argument("--worker-nice", type=int, default=10)
+    args = parser.parse_args()
+    report: dict[str, Any] = {"machine_cores": os.cpu_count(), "connections": args.connections,
+                              "seconds": args.seconds, "pool_size": 10,
+                              "worker_nice": args.worker_nice,
+                              "load_average_at_start": os.getloadavg()[0]}
+    with scratch_database("khadum_bench_ingest") as url, \
+            tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        stack = Stack(url, tmp)
+        try:
+            stack.recorder()
+            # Floor: HMAC + one INSERT per message, nothing else.
+            floor_file = tmp / "floor.txt"
+            floor_wamids = write_requests(floor_file, args.requests, args.phones, "floor")
+            port = _free_port()
+            floor = stack.server("bench.ingest_floor:app", port, "floor.log")
+            floor_run = wrk(f"http://127.0.0.1:{port}{PATH}", floor_file, args.seconds,
+                            args.connections)
+            stack.stop(floor)
+            sent = sent_wamids(floor_wamids, floor_run.pop("sent_by_thread"))
+            rows, distinct = stored(url, "bench_floor_inbound", sent)
+            report["floor"] = {**floor_run, **losses(floor_run, len(sent), distinct),
+                               "duplicated": rows - distinct}
+
+            # The deployed function, 2 workers processing while it acks.
+            deployed_file = tmp / "deployed.txt"
+            wamids = write_requests(deployed_file, args.requests, args.phones, "fn")
+            port = _free_port()
+            stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
+            workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
+            run = wrk(f"http://127.0.0.1:{port}{PATH}", deployed_file, args.seconds,
+                      args.connections)
+            sent = sent_wamids(wamids, run.pop("sent_by_thread"))
+            began = time.perf_counter()
+            wait(lambda: unprocessed(url) == 0, 900)
+            backlog_seconds = time.perf_counter() - began
+            rows, distinct = stored(url, "whatsapp_inbound", sent)
+            time.sleep(2)  # the last replies leave
+            twice = sum(1 for n in Counter(r["opaque"] for r in stack.graph_records()).values()
+                        if n > 1)
+            report["deployed"] = {**run, **losses(run, len(sent), distinct),
+                                  "duplicated": rows - distinct, "replies_sent_twice": twice,
+                                  "backlog_drained_after_load_seconds": round(backlog_seconds, 2)}
+            report["ratio_to_floor"] = {
+                "acks": round(run["acks_per_second"] / floor_run["acks_per_second"], 2),
+                "p99": round(run["p99_ms"] / floor_run["p99_ms"], 2)}
+
+            for proc in workers:
+                stack.stop(proc)
+            workers = [stack.worker(f"l{i}") for i in range(2)]
+            report["webhook_to_reply"] = asyncio.run(
+                reply_latency(stack, f"http://127.0.0.1:{port}", 50, 10))
+            for proc in workers:
+                stack.stop(proc)
+            report["processing"] = [processing_rate(stack, url, n, args.rate_messages)
+                                    for n in (1, 2)]
+        finally:
+            stack.close()
+    print(json.dumps(report))
+
+
+def losses(run: dict[str, Any], generated: int, stored_distinct: int) -> dict[str, int]:
+    """wrk builds a connection's next request before the clock stops and never sends
+    it: those (at most one per connection) are not lost. `lost` counts the rest."""
+    not_stored = generated - stored_distinct
+    unanswered = run["requests_built"] - run["responses"]
+    return {"not_stored": not_stored, "built_but_unanswered_at_stop": unanswered,
+            "lost": max(0, not_stored - unanswered)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+if __name__ == "__main__":
+    main()

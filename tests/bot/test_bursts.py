@@ -1,0 +1,89 @@
+"""Issue 10 item 2 (and issue 15's M8): a burst is queued and answered in order
+once the window has room, the client is told exactly when, and messages that
+arrived after the one being processed are not counted against it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from khadum.http import Database
+from khadum.whatsapp.processor import InboundProcessor
+from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
+
+PHONE = "+966508887766"
+
+
+def age_messages(url: str, seconds: int) -> None:
+    """As if the burst had arrived `seconds` ago."""
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "update whatsapp_inbound set received_at = received_at - make_interval(secs => %s), "
+            "sent_at = sent_at - make_interval(secs => %s) where client_phone = %s",
+            (seconds, seconds, PHONE),
+        )
+
+
+async def test_a_burst_is_queued_then_answered_in_order(clean_db: str) -> None:
+    async with webhook_client(bot_settings(clean_db)) as (http, meta):
+        user = WhatsAppUser(http, meta, PHONE, "سارة")
+        for i in range(20):
+            await user.say(f"هلا {i}")
+        told = await user.say("حالة")  # the 21st in a minute: kept, and the client is told when
+        assert len(told) == 1 and "انتظر دقيقة" in text_of(told[0])
+        assert "بالترتيب من الساعة" in text_of(told[0]) and "بتوقيت الرياض" in text_of(told[0])
+        assert await user.say("مساعدة") == []  # kept quietly
+        age_messages(clean_db, 61)
+        replies = await user.say("شكراً")
+        texts = [text_of(r) for r in replies]
+        status = next(i for i, t in enumerate(texts) if "ما عندك طلبات" in t)
+        helping = next(i for i, t in enumerate(texts) if "طلب جديد" in t and "مساعدة" in t)
+        thanks = next(i for i, t in enumerate(texts) if t.startswith("العفو"))
+        assert status < helping < thanks  # the kept ones first, in the order they were sent
+    with psycopg.connect(clean_db) as conn:
+        data = conn.execute(
+            "select data from bot_conversations where client_phone = %s", (PHONE,)
+        ).fetchone()[0]
+    assert "deferred" not in data and "throttled" not in data
+
+
+async def test_later_messages_do_not_count_against_earlier_ones(clean_db: str) -> None:
+    """22 messages stored before any is processed (a worker catching up): the first
+    20 are answered as usual, only the 21st and 22nd wait."""
+    with psycopg.connect(clean_db) as conn:
+        for i in range(22):
+            body = "السلام عليكم" if i == 0 else f"رسالة {i}"
+            conn.execute(
+                "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
+                "sent_at, received_at, profile_name) values (%s, %s, 'text', %s, "
+                "now() + make_interval(secs => %s), now() + make_interval(secs => %s), 'سارة')",
+                (
+                    "wamid.burst" + secrets.token_hex(8),
+                    PHONE,
+                    Jsonb({"type": "text", "text": {"body": body}}),
+                    i * 0.01,
+                    i * 0.01,
+                ),
+            )
+    database = Database(clean_db, max_size=2)
+    await database.open()
+    try:
+        processor = InboundProcessor(database, bot_settings(clean_db))
+        assert await processor.process_phone(PHONE) == 22
+    finally:
+        await database.close()
+    with psycopg.connect(clean_db) as conn:
+        bodies = [json.dumps(b, ensure_ascii=False) for (b,) in conn.execute(
+            "select body from whatsapp_outbox where to_phone = %s order by created_at, id",
+            (PHONE,),
+        ).fetchall()]
+        data = conn.execute(
+            "select data from bot_conversations where client_phone = %s", (PHONE,)
+        ).fetchone()[0]
+    assert any("وعليكم السلام" in b for b in bodies)  # the first was answered, not throttled
+    assert sum("انتظر دقيقة" in b for b in bodies) == 1
+    assert len(data["deferred"]) == 2
+    assert [d["text"] for d in data["deferred"]] == ["رسالة 20", "رسالة 21"]

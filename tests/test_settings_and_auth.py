@@ -45,6 +45,9 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
     settings = Settings(
         khadum_env="production", database_url="postgresql://db.example/khadum",
         supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456",
+        # Production refuses local addresses for these (issue 9), so real ones are given.
+        public_base_url="https://app.khadum.sa", whatsapp_graph_url="https://graph.facebook.com",
+        resend_api_url="https://api.resend.com",
         supabase_publishable_key="sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd",
         supabase_anon_key=None,
         supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw",

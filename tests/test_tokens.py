@@ -177,6 +177,10 @@ async def test_production_chat_sessions_fall_back_to_hs256_only_with_the_legacy_
     base = {
         "khadum_env": "production", "database_url": "postgresql://db.example/khadum",
         "supabase_url": "https://abc.supabase.co", "whatsapp_phone_number_id": "123456",
+        # Production refuses local addresses (issue 9), so real ones are given.
+        "public_base_url": "https://app.khadum.sa",
+        "whatsapp_graph_url": "https://graph.facebook.com",
+        "resend_api_url": "https://api.resend.com",
         "supabase_anon_key": secrets.token_urlsafe(32),
         "supabase_service_role_key": secrets.token_urlsafe(32),
         **{n: secrets.token_urlsafe(32) for n in ("whatsapp_access_token", "whatsapp_app_secret",

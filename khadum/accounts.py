@@ -180,3 +180,48 @@ def invite_freelancer(
                      "where id = %s", (user_id, freelancer_id))
         return Invited(user_id, freelancer_id, user_created, False, True, invite_sent,
                        password_set)
+
+
+STAFF_ROLE = "staff"
+
+
+@dataclass
+class StaffChange:
+    user_id: uuid.UUID
+    staff: bool  # what the user is now
+    changed: bool  # False: it already was
+
+
+def set_staff(
+    settings: Settings, database_url: str, email: str, *, staff: bool,
+    say: Callable[[str], None] = lambda _: None,
+) -> StaffChange:
+    """Make an existing Auth user staff (`app_metadata.khadum_role = "staff"`) or
+    not, through the Auth Admin API with the secret key. Idempotent."""
+    email = email.strip().lower()
+    with psycopg.connect(database_url) as conn:
+        uid = _existing_user_id(conn, email)
+    if uid is None:
+        raise AccountError(f"no Auth user has the email {email}: invite them first "
+                           "(`khadum freelancer invite`, or Supabase's dashboard)")
+
+    async def work() -> bool:
+        async with admin_client(settings, database_url) as client:
+            try:
+                current = await client.auth.admin.get_user_by_id(str(uid))
+                role = (current.user.app_metadata or {}).get("khadum_role")
+                if (role == STAFF_ROLE) == staff:
+                    say(f"{email} ({uid}) is already {'' if staff else 'not '}staff: "
+                        "nothing to change")
+                    return False
+                # GoTrue merges app_metadata; a null value removes the key.
+                await client.auth.admin.update_user_by_id(
+                    str(uid), {"app_metadata": {"khadum_role": STAFF_ROLE if staff else None}})
+            except AuthApiError as exc:
+                raise AccountError(f"Supabase Auth refused {email}: {exc.message}") from exc
+            say(f"{email} ({uid}) is {'now' if staff else 'no longer'} staff "
+                "(app_metadata.khadum_role); it takes effect at their next sign-in or "
+                "token refresh")
+            return True
+
+    return StaffChange(uid, staff, run_sync(work))

@@ -172,6 +172,29 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """`khadum staff add|remove EMAIL`: app_metadata.khadum_role through the Admin API."""
+    import json
+
+    from khadum.accounts import AccountError, set_staff
+
+    settings = get_settings()
+    adding = args.staff_command == "add"
+    where = "Supabase Auth at " + settings.supabase_url if settings.is_production else (
+        "the local Auth stand-in")
+    say(f"{'making' if adding else 'removing'} {args.email} "
+        f"{'staff' if adding else 'from staff'} through {where}")
+    try:
+        change = set_staff(settings, resolve_database_url(args), args.email, staff=adding,
+                           say=say)
+    except AccountError as exc:
+        say(str(exc))
+        return 1
+    print(json.dumps({"user_id": str(change.user_id), "staff": change.staff,
+                      "changed": change.changed}))
+    return 0
+
+
 def cmd_freelancer_invite(args: argparse.Namespace) -> int:
     import json
 
@@ -435,6 +458,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="let Supabase Auth email an invite link instead")
     database_url(invite)
     invite.set_defaults(func=cmd_freelancer_invite)
+
+    staff = sub.add_parser("staff", help="operator-console staff (Auth app_metadata)"
+                           ).add_subparsers(dest="staff_command", required=True)
+    for action, text in (("add", "make an existing Auth user staff (idempotent)"),
+                         ("remove", "make a staff user an ordinary user again (idempotent)")):
+        one = staff.add_parser(action, help=text)
+        one.add_argument("email", metavar="EMAIL")
+        database_url(one)
+        one.set_defaults(func=cmd_staff)
 
     expire = sub.add_parser("expire", help="expire overdue requests once")
     database_url(expire)

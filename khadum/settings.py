@@ -220,7 +220,7 @@ class Settings(BaseSettings):
         optional = {name for group in PRODUCTION_ONE_OF for name in group}
         weak = [
             name.upper() for name in STRONG_SECRETS
-            if (name in needs or name in optional and _group_needed(name, needs))
+            if (name in needs or (name in optional and _group_needed(name, needs)))
             and name not in skip and name.upper() not in bad
             and not (name in optional and _is_placeholder(getattr(self, name)))
             and is_weak_secret(getattr(self, name))

@@ -498,12 +498,14 @@ def router(db: Database, settings: Settings) -> APIRouter:
         elif "password_hash" in attrs:
             sets.append("encrypted_password = %(hash)s")
             params["hash"] = attrs["password_hash"]
-        if "user_metadata" in attrs:  # GoTrue merges metadata
-            sets.append("raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || %(user)s")
-            params["user"] = Jsonb(attrs["user_metadata"])
-        if "app_metadata" in attrs:
-            sets.append("raw_app_meta_data = coalesce(raw_app_meta_data, '{}') || %(app)s")
-            params["app"] = Jsonb(attrs["app_metadata"])
+        # GoTrue merges metadata; a key given as null is removed.
+        for name, column, key in (("user_metadata", "raw_user_meta_data", "user"),
+                                  ("app_metadata", "raw_app_meta_data", "app")):
+            if name in attrs:
+                sets.append(f"{column} = (coalesce({column}, '{{}}') || %({key})s) "
+                            f"- %({key}_drop)s::text[]")
+                params[key] = Jsonb({k: v for k, v in attrs[name].items() if v is not None})
+                params[f"{key}_drop"] = [k for k, v in attrs[name].items() if v is None]
         if attrs.get("email_confirm"):
             sets.append("email_confirmed_at = coalesce(email_confirmed_at, now())")
         if "role" in attrs:

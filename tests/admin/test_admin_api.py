@@ -25,7 +25,8 @@ def staff_bearer() -> dict[str, str]:
         "app_metadata": {"provider": "email", "khadum_role": "staff"},
     }
     settings = get_settings()
-    return {"Authorization": f"Bearer {mint_token(settings, claims, 600, key=local_auth_signing_key(settings))}"}
+    token = mint_token(settings, claims, 600, key=local_auth_signing_key(settings))
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_staff_read_the_kpis_and_others_are_refused(clean_db: str) -> None:

@@ -195,3 +195,53 @@ def test_seeding_goes_through_the_admin_api_and_repeats_as_a_no_op(database_url:
             return len(await client.auth.admin.list_users(per_page=1000))
 
     assert run_sync(count) >= 64
+
+
+async def test_staff_add_and_remove_through_the_admin_api(database_url: str, email: str) -> None:
+    from khadum.auth import verify_token
+
+    invited = khadum("freelancer", "invite", email, "--name", "ريم", "--password",
+                     "staff-password-1", "--database-url", database_url)
+    assert invited.returncode == 0, invited.stderr
+
+    async def admin_me() -> tuple[dict[str, object], int]:
+        res = await sign_in(database_url, email, "staff-password-1")
+        assert res.status_code == 200, res.text
+        token = res.json()["access_token"]
+        async with local_client(database_url, workers=False) as client:
+            me = await client.get("/functions/v1/admin_api/me",
+                                  headers={"Authorization": f"Bearer {token}"})
+        return (await verify_token(get_settings(), token))["app_metadata"], me.status_code
+
+    metadata, status = await admin_me()
+    assert "khadum_role" not in metadata and status == 403
+
+    added = khadum("staff", "add", email.upper(), "--database-url", database_url)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout) == {"user_id": json.loads(invited.stdout)["user_id"],
+                                        "staff": True, "changed": True}
+    assert "now staff" in added.stderr
+    metadata, status = await admin_me()
+    assert metadata["khadum_role"] == "staff" and metadata["provider"] == "email"
+    assert status == 200
+
+    again = khadum("staff", "add", email, "--database-url", database_url)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["changed"] is False and "already staff" in again.stderr
+
+    removed = khadum("staff", "remove", email, "--database-url", database_url)
+    assert removed.returncode == 0, removed.stderr
+    assert json.loads(removed.stdout) == {"user_id": json.loads(invited.stdout)["user_id"],
+                                          "staff": False, "changed": True}
+    metadata, status = await admin_me()
+    assert "khadum_role" not in metadata and metadata["provider"] == "email"
+    assert status == 403
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("select raw_app_meta_data ? 'khadum_role' from auth.users "
+                           "where email = %s", (email,)).fetchone()
+    assert row == (False,)  # removed, as GoTrue removes a key given as null
+
+    nobody = khadum("staff", "add", f"nobody-{uuid.uuid4().hex[:8]}@example.com",
+                    "--database-url", database_url)
+    assert nobody.returncode == 1 and "no Auth user has the email" in nobody.stderr
+    assert nobody.stdout == ""

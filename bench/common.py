@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 
 from khadum.dbtools.migrate import migrate
+from khadum.devstack import platform
 from khadum.seed.load import seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +30,13 @@ def scratch_database(name: str) -> Iterator[str]:
         from khadum.devstack.embedded import EmbeddedPostgres
 
         embedded = EmbeddedPostgres(ROOT / ".khadum" / "bench")
+        if embedded.is_legacy():
+            embedded.destroy()  # scratch data only: rebuilt in the current layout
         embedded.start()
         server = embedded.url("postgres")
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = psycopg.conninfo.make_conninfo(server, dbname=name)
+    # Created by the superuser with the local platform; used as `postgres`.
+    server = platform.admin_url(psycopg.conninfo.make_conninfo(server, dbname="postgres"))
+    url = platform.create_database(server, name, drop=True)
     try:
         migrate(url)
         seed(url)

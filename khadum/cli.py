@@ -418,12 +418,14 @@ def build_parser() -> argparse.ArgumentParser:
         ("stop", cmd_db_stop, "stop it"),
         ("status", cmd_db_status, "say whether it runs"),
         ("url", cmd_db_url, "print its connection URL"),
-        ("reset", cmd_db_reset, "rebuild it from nothing: shim, migrations, seed"),
+        ("reset", cmd_db_reset, "rebuild it from nothing: platform, migrations, seed"),
     ):
         p = db.add_parser(name, help=help_text)
         data_dir(p)
         p.set_defaults(func=func)
-    mig = db.add_parser("migrate", help="apply the shim (local only), then the migrations")
+    mig = db.add_parser(
+        "migrate", help="apply the local platform (plain PostgreSQL only), then the migrations"
+    )
     database_url(mig)
     mig.set_defaults(func=cmd_db_migrate)
     pol = db.add_parser(
@@ -519,10 +521,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear one-line error, not a traceback, for known failures
-        from khadum.dbtools.migrate import MigrationsMissing
+        from khadum.dbtools.migrate import MigrationError, MigrationsMissing
         from khadum.devstack.embedded import EmbeddedError
+        from khadum.devstack.platform import PlatformError
 
-        if isinstance(exc, (EmbeddedError, MigrationsMissing)):
+        if isinstance(exc, EmbeddedError | MigrationError | MigrationsMissing | PlatformError):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

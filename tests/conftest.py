@@ -1,5 +1,12 @@
 """Shared fixtures: one real PostgreSQL per test run (the embedded one, or the
-server behind DATABASE_URL), a fresh `khadum_test` database migrated and seeded."""
+server behind DATABASE_URL), a fresh `khadum_test` database shaped like a
+Supabase project: created by the superuser `supabase_admin`, the local platform
+applied, migrated and seeded as `postgres` — the non-superuser role every test
+(like every production function) connects as.
+
+DATABASE_URL, when set, is a plain PostgreSQL server whose superuser is
+`supabase_admin` and which trusts loopback connections (khadum/devstack/pgserver.py
+starts one); any user name in it is replaced by the role each step needs."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import pytest
 
 from khadum.auth import register_jwks_transport
 from khadum.dbtools.migrate import migrate
+from khadum.devstack import platform
 from khadum.devstack.gotrue import jwks_app
 from khadum.seed.load import seed
 from khadum.settings import get_settings
@@ -58,30 +66,37 @@ def _with_database(url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    """A maintenance URL on the server the tests use."""
+    """The superuser's (supabase_admin's) maintenance URL on the server the tests
+    use: for creating databases and for test cleanup only."""
     external = os.environ.get("DATABASE_URL")
     if external:
-        yield external
+        yield platform.admin_url(_with_database(external, "postgres"))
         return
     from khadum.devstack.embedded import EmbeddedPostgres
 
     db = EmbeddedPostgres(ROOT / ".khadum" / "test")
+    if db.is_legacy():
+        db.destroy()  # test data only: rebuilt in the current layout
     db.start()
     try:
-        yield db.url("postgres")
+        yield db.admin_url("postgres")
     finally:
         db.stop()
 
 
 @pytest.fixture(scope="session")
 def database_url(server_url: str) -> str:
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{TEST_DB}" with (force)')
-        conn.execute(f'create database "{TEST_DB}"')
-    url = _with_database(server_url, TEST_DB)
+    """The test database, connected as `postgres` (not a superuser)."""
+    url = platform.create_database(server_url, TEST_DB, drop=True)
     migrate(url)
     seed(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def admin_database_url(database_url: str) -> str:
+    """The test database as the superuser: test cleanup only, never the code under test."""
+    return platform.admin_url(database_url)
 
 
 @pytest.fixture
@@ -93,7 +108,7 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def clean_db(database_url: str) -> Iterator[str]:
+def clean_db(database_url: str, admin_database_url: str) -> Iterator[str]:
     """For tests that commit: empties the dynamic tables afterwards."""
     yield database_url
     # A page still open may be writing as we empty the tables: retry on deadlock.
@@ -103,6 +118,8 @@ def clean_db(database_url: str) -> Iterator[str]:
                 connection.execute(
                     "truncate " + ", ".join(f"public.{t}" for t in DYNAMIC_TABLES) + " cascade"
                 )
+            # Supabase grants no DELETE on realtime.messages: the superuser cleans up.
+            with psycopg.connect(admin_database_url, autocommit=True) as connection:
                 connection.execute("delete from realtime.messages")
             break
         except psycopg.errors.DeadlockDetected:

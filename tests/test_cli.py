@@ -160,3 +160,17 @@ def test_a_taken_port_moves_the_database(tmp_path: Path) -> None:
             assert khadum("db", "status", data_dir=data_dir).returncode == 0
         finally:
             khadum("db", "stop", data_dir=data_dir)
+
+
+def test_a_data_dir_of_an_older_khadum_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    """Made when `postgres` was the cluster's superuser: `khadum db start` says to
+    reset, without a traceback; `khadum db reset` is the way out."""
+    legacy = tmp_path / "old"
+    (legacy / "pgdata").mkdir(parents=True)
+    (legacy / "pgdata" / "PG_VERSION").write_text("18\n")
+    (legacy / "db.json").write_text('{"port": 54329}')
+    result = khadum("db", "start", data_dir=legacy)
+    assert result.returncode == 1
+    assert "made by an older Khadum" in result.stderr
+    assert "khadum db reset" in result.stderr
+    assert "Traceback" not in result.stderr

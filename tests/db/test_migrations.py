@@ -8,8 +8,9 @@ import re
 import psycopg
 import pytest
 
-from khadum.dbtools.migrate import detect_platform, migrate, migration_files
+from khadum.dbtools.migrate import MigrationError, detect_platform, migrate, migration_files
 from khadum.dbtools.policy_index import policy_files
+from khadum.devstack import platform
 
 EXPOSED_SCHEMAS = ("public",)
 
@@ -89,31 +90,51 @@ def test_platform_detection(server_url: str) -> None:
             conn.execute("create schema auth")  # as on Supabase: exists, not ours
             assert detect_platform(conn) == "supabase"
             conn.execute("comment on schema auth is 'khadum local platform shim'")
-            assert detect_platform(conn) == "shim"
+            assert detect_platform(conn) == "legacy"
+            conn.execute("create schema khadum_platform")
+            assert detect_platform(conn) == "khadum"
     finally:
         with psycopg.connect(server_url, autocommit=True) as admin:
             admin.execute("drop database khadum_detect with (force)")
 
 
-def test_on_a_supabase_database_the_shim_is_skipped(server_url: str) -> None:
-    """A database whose auth/realtime schemas are the platform's own (stood in
-    for here by the shim with Supabase's comment) gets the migrations only."""
-    from khadum.paths import SHIM_FILE
-
+def test_a_database_of_an_older_khadum_is_refused_with_advice(server_url: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute("drop database if exists khadum_supa with (force)")
-        admin.execute("create database khadum_supa")
-    url = psycopg.conninfo.make_conninfo(server_url, dbname="khadum_supa")
+        admin.execute("drop database if exists khadum_legacy with (force)")
+        admin.execute("create database khadum_legacy")
+    url = psycopg.conninfo.make_conninfo(server_url, dbname="khadum_legacy")
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(SHIM_FILE.read_text())
-            conn.execute("comment on schema auth is 'Supabase Auth'")
+            conn.execute("create schema auth")
+            conn.execute("comment on schema auth is 'khadum local platform shim'")
+        with pytest.raises(MigrationError, match="khadum db reset"):
+            migrate(url)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute("drop database khadum_legacy with (force)")
+
+
+def test_on_a_supabase_database_the_platform_is_not_applied(server_url: str) -> None:
+    """A database whose auth/realtime schemas are the platform's own (stood in
+    for here by ours with its marker removed) gets the migrations only, run as
+    the URL's role."""
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute("drop database if exists khadum_supa with (force)")
+    url = platform.create_database(server_url, "khadum_supa")
+    try:
+        with psycopg.connect(platform.admin_url(url), autocommit=True) as conn:
+            conn.execute("drop schema khadum_platform cascade")
         messages: list[str] = []
         report = migrate(url, messages.append)
         assert report.platform == "supabase"
-        assert not report.shim_applied
+        assert not report.platform_applied
         assert len(report.migrations_applied) == len(migration_files())
-        assert any("shim is not needed" in m for m in messages)
+        assert any("Supabase database detected" in m for m in messages)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("select current_user").fetchone() == ("postgres",)
+            assert conn.execute(
+                "select 1 from pg_namespace where nspname = 'khadum_platform'"
+            ).fetchone() is None
     finally:
         with psycopg.connect(server_url, autocommit=True) as admin:
             admin.execute("drop database khadum_supa with (force)")

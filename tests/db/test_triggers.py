@@ -3,6 +3,7 @@ messages bump activity and broadcast, status changes broadcast."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import psycopg
@@ -64,6 +65,8 @@ def test_status_changes_are_broadcast(conn: psycopg.Connection) -> None:
     changes = [p for e, p in events if e == "request_status"]
     assert changes == [
         {
+            # realtime.send() adds an `id` to a payload without one, as Supabase's does.
+            "id": str(uuid.UUID(changes[0]["id"])),
             "request_id": str(request_id),
             "status": "accepted",
             "previous_status": "pending",

@@ -1,7 +1,9 @@
 """The shared side of the stand-in: who is subscribed to which topic, the
 authorisation checks (RLS on realtime.messages, via khadum.devstack.realtime_authz,
 run in threads on a small synchronous pool), and delivery of the rows
-realtime.send() writes, announced by NOTIFY khadum_realtime with the row id."""
+realtime.send() writes, announced by NOTIFY khadum_realtime with the row id.
+Like Supabase Realtime, it keeps realtime.messages' daily partitions ahead
+(at start, then every hour)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from khadum.devstack.realtime_authz import can_read, can_write
+from khadum.devstack.platform import ensure_message_partitions
+from khadum.devstack.realtime_authz import Policies, read_policies, write_policies
 
 log = logging.getLogger("khadum.realtime")
 CHANNEL = "khadum_realtime"
+PARTITION_CHECK_SECONDS = 3600
 
 
 class Subscriber(Protocol):
@@ -32,6 +36,7 @@ class RealtimeHub:
         self.topics: dict[str, set[Subscriber]] = defaultdict(set)
         self._pool: ConnectionPool | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._janitor: asyncio.Task[None] | None = None
         self._ready: asyncio.Event | None = None
         self._lock = asyncio.Lock()
 
@@ -42,11 +47,34 @@ class RealtimeHub:
                 return
             self._pool = ConnectionPool(self.database_url, min_size=1, max_size=4, open=False)
             await asyncio.to_thread(self._pool.open, True)
+            await asyncio.to_thread(self._ensure_partitions)
             self._ready = asyncio.Event()
             self._listener = asyncio.create_task(self._listen())
+            self._janitor = asyncio.create_task(self._keep_partitions())
         await asyncio.wait_for(self._ready.wait(), timeout=10)
 
+    def _ensure_partitions(self) -> None:
+        assert self._pool is not None
+        with self._pool.connection() as conn:
+            made = ensure_message_partitions(conn)
+            conn.commit()
+        if made:
+            log.info("created %d realtime.messages partition(s)", made)
+
+    async def _keep_partitions(self) -> None:
+        while True:
+            await asyncio.sleep(PARTITION_CHECK_SECONDS)
+            try:
+                await asyncio.to_thread(self._ensure_partitions)
+            except psycopg.Error:
+                log.exception("could not create realtime.messages partitions")
+
     async def close(self) -> None:
+        if self._janitor is not None:
+            self._janitor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._janitor
+            self._janitor = None
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -80,16 +108,22 @@ class RealtimeHub:
         return delivered
 
     # -- authorisation (Supabase's rule: RLS on realtime.messages as the caller) ----
-    async def may_read(self, claims: dict[str, Any], sub_topic: str) -> bool:
-        return await asyncio.to_thread(self._check, can_read, claims, sub_topic)
+    async def may_read(self, claims: dict[str, Any], sub_topic: str,
+                       headers: dict[str, str] | None = None) -> bool:
+        policies = await asyncio.to_thread(self._check, read_policies, claims, sub_topic, headers)
+        return bool(policies.broadcast_read)
 
-    async def may_write(self, claims: dict[str, Any], sub_topic: str) -> bool:
-        return await asyncio.to_thread(self._check, can_write, claims, sub_topic)
+    async def may_write(self, claims: dict[str, Any], sub_topic: str,
+                        headers: dict[str, str] | None = None) -> bool:
+        policies = await asyncio.to_thread(self._check, write_policies, claims, sub_topic, headers)
+        return bool(policies.broadcast_write)
 
-    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str) -> bool:
+    def _check(self, check: Any, claims: dict[str, Any], sub_topic: str,
+               headers: dict[str, str] | None) -> Policies:
         assert self._pool is not None, "the hub is not started"
         with self._pool.connection() as conn:
-            return bool(check(conn, claims, sub_topic))
+            result: Policies = check(conn, claims, sub_topic, headers)
+            return result
 
     # -- delivery of realtime.send() rows ---------------------------------------------
     async def _listen(self) -> None:

@@ -69,6 +69,9 @@ class SocketSession:
         self.settings = settings
         self.vsn = ws.query_params.get("vsn", frames.VSN1)
         self.apikey = ws.query_params.get("apikey")
+        # Upstream hands the connection's request headers to the policies (request.headers).
+        self.headers = {key: value for key, value in ws.headers.items()
+                        if key not in ("authorization", "cookie")}
         self.channels: dict[str, Channel] = {}
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -149,7 +152,7 @@ class SocketSession:
             self.send(frames.reply(frame, "error", {"reason": f"Invalid JWT: {exc.message}"}))
             return
         sub_topic = frame.topic.removeprefix("realtime:")
-        if config.get("private") and not await self.hub.may_read(claims, sub_topic):
+        if config.get("private") and not await self.hub.may_read(claims, sub_topic, self.headers):
             reason = ("Unauthorized: You do not have permissions to read from this "
                       f"Channel topic: {sub_topic}")
             self.send(frames.reply(frame, "error", {"reason": reason}))
@@ -169,7 +172,7 @@ class SocketSession:
         except Unauthorized as exc:
             self.close_channel(channel, f"Invalid JWT: {exc.message}")
             return
-        if channel.private and not await self.hub.may_read(claims, channel.sub_topic):
+        if channel.private and not await self.hub.may_read(claims, channel.sub_topic, self.headers):
             self.close_channel(channel, "Unauthorized: the new token may not read "
                                         f"from this Channel topic: {channel.sub_topic}")
             return
@@ -184,7 +187,8 @@ class SocketSession:
             return
         if channel.private:
             if channel.may_write is None:
-                channel.may_write = await self.hub.may_write(channel.claims, channel.sub_topic)
+                channel.may_write = await self.hub.may_write(channel.claims, channel.sub_topic,
+                                                        self.headers)
             if not channel.may_write:
                 if frame.ref is not None and channel.ack:
                     self.send(frames.reply(frame, "error", {"reason": "Unauthorized broadcast"}))

@@ -20,6 +20,7 @@ import websockets
 
 from bench._stack import database, percentile, server
 from khadum.auth import mint_chat_session_token, mint_freelancer_token
+from khadum.devstack.app import served_from
 from khadum.seed.load import freelancer_id, user_id
 from khadum.settings import get_settings
 
@@ -72,7 +73,7 @@ async def arrival(ws: Any, message_id: str) -> float:
 
 
 async def measure(url: str, base: str, count: int) -> dict[str, object]:
-    settings = get_settings()
+    settings = served_from(get_settings(), base)  # tokens carry the server's issuer
     chat_id, client_sub = make_chat(url)
     tokens = {
         "client": mint_chat_session_token(settings, chat_id, client_sub),

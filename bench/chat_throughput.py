@@ -18,7 +18,7 @@ import httpx
 import psycopg
 
 from bench._stack import database, percentile
-from khadum.auth import mint_chat_session_token, mint_freelancer_token
+from khadum.auth import mint_chat_session_token, mint_freelancer_token, register_jwks_transport
 from khadum.devstack.app import create_app
 from khadum.settings import Settings
 
@@ -76,6 +76,8 @@ async def run(url: str, chats: int, messages: int, concurrency: int) -> dict[str
 
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
+        # The functions fetch the JWKS from SUPABASE_URL: here, the app's own stand-in.
+        register_jwks_transport(settings.supabase_url, transport)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
 
             async def worker() -> None:

@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from bench._stack import database, percentile, server
 from khadum.auth import mint_freelancer_token
+from khadum.devstack.app import served_from
 from khadum.seed.load import DEMO_PASSWORD, freelancer_id, user_id
 from khadum.settings import get_settings
 
@@ -41,7 +42,8 @@ def fill(url: str, count: int) -> None:
 
 
 def api_timings(base: str, rounds: int) -> dict[str, float]:
-    token = mint_freelancer_token(get_settings(), user_id(KEY), f"{KEY}@demo.khadum.app")
+    settings = served_from(get_settings(), base)  # tokens carry the server's issuer
+    token = mint_freelancer_token(settings, user_id(KEY), f"{KEY}@demo.khadum.app")
     headers = {"Authorization": f"Bearer {token}"}
     out: dict[str, float] = {}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:

@@ -17,6 +17,7 @@ import websockets
 
 from bench._stack import database, percentile, server
 from khadum.auth import mint_freelancer_token
+from khadum.devstack.app import served_from
 from khadum.seed.load import freelancer_id, user_id
 from khadum.settings import get_settings
 
@@ -40,7 +41,7 @@ def insert(url: str, n: int) -> tuple[str, float]:
 
 
 async def measure(url: str, base: str, count: int) -> dict[str, object]:
-    settings = get_settings()
+    settings = served_from(get_settings(), base)  # tokens carry the server's issuer
     token = mint_freelancer_token(settings, user_id(KEY), f"{KEY}@demo.khadum.app")
     topic = f"realtime:freelancer:{freelancer_id(KEY)}"
     ws_url = base.replace("http", "ws") + (

@@ -23,6 +23,7 @@ import websockets
 from bench._stack import database, percentile, server
 from bench.bot_turn import SCRIPT
 from khadum.auth import mint_freelancer_token
+from khadum.devstack.app import served_from
 from khadum.seed.load import freelancer_id, user_id
 from khadum.settings import get_settings
 from khadum.whatsapp.signature import sign
@@ -63,7 +64,7 @@ async def processed(url: str, wamid: str) -> None:
 
 
 async def measure(url: str, base: str, clients: int) -> dict[str, object]:
-    settings = get_settings()
+    settings = served_from(get_settings(), base)  # tokens carry the server's issuer
     token = mint_freelancer_token(settings, user_id(KEY), f"{KEY}@demo.khadum.app")
     ws = await websockets.connect(base.replace("http", "ws") + (
         f"/realtime/v1/websocket?apikey={settings.supabase_anon_key}&vsn=2.0.0"))

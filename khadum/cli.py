@@ -172,6 +172,63 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """`khadum staff add|remove EMAIL`: app_metadata.khadum_role through the Admin API."""
+    import json
+
+    from khadum.accounts import AccountError, set_staff
+
+    settings = get_settings()
+    adding = args.staff_command == "add"
+    where = "Supabase Auth at " + settings.supabase_url if settings.is_production else (
+        "the local Auth stand-in")
+    say(f"{'making' if adding else 'removing'} {args.email} "
+        f"{'staff' if adding else 'from staff'} through {where}")
+    try:
+        change = set_staff(settings, resolve_database_url(args), args.email, staff=adding,
+                           say=say)
+    except AccountError as exc:
+        say(str(exc))
+        return 1
+    print(json.dumps({"user_id": str(change.user_id), "staff": change.staff,
+                      "changed": change.changed}))
+    return 0
+
+
+def cmd_freelancer_invite(args: argparse.Namespace) -> int:
+    import json
+
+    from khadum.accounts import AccountError, invite_freelancer
+
+    settings = get_settings()
+    if not args.password and not args.send_invite:
+        say("give --password PASSWORD (a confirmed sign-in) or --send-invite (Supabase "
+            "emails an invite link)")
+        return 2
+    where = "Supabase Auth at " + settings.supabase_url if settings.is_production else (
+        "the local Auth stand-in")
+    say(f"inviting {args.email} ({args.name}) through {where}")
+    try:
+        invited = invite_freelancer(
+            settings, resolve_database_url(args), args.email, args.name,
+            password=args.password, send_invite=args.send_invite, headline=args.headline,
+            say=say,
+        )
+    except AccountError as exc:
+        say(str(exc))
+        return 1
+    if invited.invite_sent:
+        say("invite sent: the freelancer sets a password from the email's link"
+            if settings.is_production else "invited (locally no email is sent)")
+    say("done: the freelancer signs in to the dashboard with this email")
+    print(json.dumps({"user_id": str(invited.user_id),
+                      "freelancer_id": str(invited.freelancer_id),
+                      "user_created": invited.user_created,
+                      "freelancer_created": invited.freelancer_created,
+                      "linked": invited.linked}))
+    return 0
+
+
 def cmd_expire(args: argparse.Namespace) -> int:
     import psycopg
 
@@ -389,6 +446,29 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--freelancer", required=True, metavar="EMAIL")
     database_url(token)
     token.set_defaults(func=cmd_token)
+
+    freelancer = sub.add_parser("freelancer", help="freelancer accounts").add_subparsers(
+        dest="freelancer_command", required=True)
+    invite = freelancer.add_parser(
+        "invite", help="create the Auth user (Admin API) and the freelancer row, linked")
+    invite.add_argument("email", metavar="EMAIL")
+    invite.add_argument("--name", required=True, help="the freelancer's display name")
+    invite.add_argument("--headline", default="", help="one line under the name")
+    how = invite.add_mutually_exclusive_group()
+    how.add_argument("--password", help="a password to sign in with (email confirmed)")
+    how.add_argument("--send-invite", action="store_true",
+                     help="let Supabase Auth email an invite link instead")
+    database_url(invite)
+    invite.set_defaults(func=cmd_freelancer_invite)
+
+    staff = sub.add_parser("staff", help="operator-console staff (Auth app_metadata)"
+                           ).add_subparsers(dest="staff_command", required=True)
+    for action, text in (("add", "make an existing Auth user staff (idempotent)"),
+                         ("remove", "make a staff user an ordinary user again (idempotent)")):
+        one = staff.add_parser(action, help=text)
+        one.add_argument("email", metavar="EMAIL")
+        database_url(one)
+        one.set_defaults(func=cmd_staff)
 
     expire = sub.add_parser("expire", help="expire overdue requests once")
     database_url(expire)

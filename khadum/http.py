@@ -184,10 +184,10 @@ def client_address(request: Request) -> str:
     return forwarded[-hops][:120]
 
 
-def caller_claims(request: Request) -> dict[str, Any]:
+async def caller_claims(request: Request) -> dict[str, Any]:
     """The verified JWT claims of the request's caller (401 when absent or bad)."""
     settings: Settings = request.app.state.settings
-    claims = verify_token(settings, bearer_token(request.headers.get("authorization")))
+    claims = await verify_token(settings, bearer_token(request.headers.get("authorization")))
     # A user's token: Supabase signs `anon` and `service_role` keys with the same
     # secret, and no other role may reach the database through a function.
     if claims.get("role") != "authenticated":

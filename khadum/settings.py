@@ -47,15 +47,18 @@ _LOCAL_DEFAULTS = frozenset(
 PRODUCTION_SECRETS = (
     "database_url",
     "supabase_url",
-    "supabase_anon_key",
-    "supabase_service_role_key",
-    "supabase_jwt_secret",
     "whatsapp_access_token",
     "whatsapp_phone_number_id",
     "whatsapp_app_secret",
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+)
+# Production needs one of each group: today's name first, the legacy one after it.
+PRODUCTION_ONE_OF = (
+    ("supabase_publishable_key", "supabase_anon_key"),
+    ("supabase_secret_key", "supabase_service_role_key"),
+    ("khadum_session_signing_key", "supabase_jwt_secret"),
 )
 
 
@@ -88,7 +91,9 @@ _PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "your-", "cha
 STRONG_SECRETS = (
     "supabase_anon_key",
     "supabase_service_role_key",
+    "supabase_secret_key",
     "supabase_jwt_secret",
+    "khadum_session_signing_key",
     "whatsapp_access_token",
     "whatsapp_app_secret",
     "whatsapp_verify_token",
@@ -112,9 +117,19 @@ class Settings(BaseSettings):
     khadum_function: str | None = None
     database_url: str | None = None
     supabase_url: str = "http://127.0.0.1:8000"
-    supabase_anon_key: str = LOCAL_ANON_KEY
-    supabase_service_role_key: str = LOCAL_SERVICE_KEY
-    supabase_jwt_secret: str = LOCAL_JWT_SECRET
+    # API keys: today's sb_publishable_… / sb_secret_…, or the legacy anon / service_role.
+    supabase_publishable_key: str | None = None
+    supabase_secret_key: str | None = None
+    supabase_anon_key: str | None = LOCAL_ANON_KEY
+    supabase_service_role_key: str | None = LOCAL_SERVICE_KEY
+    # Legacy JWT secret: HS256 tokens are accepted (and minted) only when it is set.
+    supabase_jwt_secret: str | None = None
+    # The project's JWKS inline (JSON), instead of fetching {SUPABASE_URL}/auth/v1/.well-known/…
+    supabase_jwks: str | None = None
+    # Private JWK (ES256, with kid) the functions sign client chat sessions with.
+    khadum_session_signing_key: str | None = None
+    # Local only: where the Auth stand-in keeps its signing keys.
+    khadum_local_auth_dir: str = ".khadum/auth"
     public_base_url: str = "http://127.0.0.1:8000"
     # Derives the clients' chat-link tokens (only their sha256 is stored); unset, a
     # key derived from SUPABASE_JWT_SECRET is used.
@@ -155,11 +170,34 @@ class Settings(BaseSettings):
 
     @property
     def chat_link_key(self) -> bytes:
-        """The HMAC key of the clients' chat-link tokens."""
+        """The HMAC key of the clients' chat-link tokens: CHAT_LINK_SECRET, else one
+        derived from the legacy JWT secret; locally, from the local default."""
+        base = self.supabase_jwt_secret
         if self.chat_link_secret:
             return self.chat_link_secret.encode()
-        return hmac.new(self.supabase_jwt_secret.encode(), b"khadum-chat-link-key",
-                        hashlib.sha256).digest()
+        if not base:
+            if self.is_production:
+                raise SettingsError("CHAT_LINK_SECRET is not set (it keys the clients' chat links)")
+            base = LOCAL_JWT_SECRET
+        return hmac.new(base.encode(), b"khadum-chat-link-key", hashlib.sha256).digest()
+
+    @property
+    def publishable_api_keys(self) -> list[str]:
+        return [k for k in (self.supabase_publishable_key, self.supabase_anon_key) if k]
+
+    @property
+    def secret_api_keys(self) -> list[str]:
+        return [k for k in (self.supabase_secret_key, self.supabase_service_role_key) if k]
+
+    @property
+    def browser_api_key(self) -> str:
+        """The key the browser sends as `apikey`: publishable, else the legacy anon key."""
+        return (self.publishable_api_keys or [""])[0]
+
+    @property
+    def admin_api_key(self) -> str:
+        """The key for the Auth Admin API: secret, else the legacy service_role key."""
+        return (self.secret_api_keys or [""])[0]
 
     @property
     def is_production(self) -> bool:
@@ -188,9 +226,21 @@ class Settings(BaseSettings):
             and not (name == "functions_url" and self.functions_url is None)
             and _is_local_or_placeholder_url(getattr(self, name))
         ]
+        # A need naming one member of a group (e.g. SUPABASE_JWT_SECRET) is met by any
+        # member of it (KHADUM_SESSION_SIGNING_KEY); the whole stack needs every group.
+        for group in PRODUCTION_ONE_OF:
+            if any(name in needs for name in group) and all(
+                name not in skip and _is_placeholder(getattr(self, name)) for name in group
+            ):
+                bad.append(" (or ".join(name.upper() for name in group) + ")")
+        # Group members left unset (or at their local default) are fine where another
+        # member is set (checked above); the ones that are set must be strong.
+        optional = {name for group in PRODUCTION_ONE_OF for name in group}
         weak = [
             name.upper() for name in STRONG_SECRETS
-            if name in needs and name not in skip and name.upper() not in bad
+            if (name in needs or (name in optional and _group_needed(name, needs)))
+            and name not in skip and name.upper() not in bad
+            and not (name in optional and _is_placeholder(getattr(self, name)))
             and is_weak_secret(getattr(self, name))
         ]
         problems = []
@@ -212,11 +262,17 @@ class Settings(BaseSettings):
 
     def needed_settings(self) -> frozenset[str]:
         if self.khadum_function is None:
-            return frozenset(PRODUCTION_SECRETS) | frozenset(URL_SETTINGS)
+            groups = {name for group in PRODUCTION_ONE_OF for name in group}
+            return frozenset(PRODUCTION_SECRETS) | frozenset(URL_SETTINGS) | groups
         if self.khadum_function not in FUNCTION_NEEDS:
             raise ValueError(f"KHADUM_FUNCTION: unknown function (one of "
                              f"{', '.join(sorted(FUNCTION_NEEDS))})")
         return frozenset(FUNCTION_NEEDS[self.khadum_function])
+
+
+def _group_needed(name: str, needs: frozenset[str]) -> bool:
+    return any(name in group and any(member in needs for member in group)
+               for group in PRODUCTION_ONE_OF)
 
 
 def _is_placeholder(value: str | None) -> bool:

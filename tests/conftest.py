@@ -15,12 +15,16 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 
+from khadum.auth import register_jwks_transport
 from khadum.dbtools.migrate import migrate
 from khadum.devstack import platform
+from khadum.devstack.gotrue import jwks_app
 from khadum.seed.load import seed
+from khadum.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.preflight"]
@@ -48,6 +52,12 @@ DYNAMIC_TABLES = (
 )
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+# Functions fetch the project's JWKS from {SUPABASE_URL}/auth/v1/.well-known/jwks.json.
+# No server listens at the default local URL during tests: serve the Auth stand-in's
+# JWKS there in-process (servers started by tests serve their own over real HTTP).
+register_jwks_transport(get_settings().supabase_url,
+                        httpx.ASGITransport(app=jwks_app(get_settings())))
 
 
 def _with_database(url: str, name: str) -> str:

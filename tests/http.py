@@ -10,15 +10,17 @@ import httpx
 from khadum.auth import mint_freelancer_token, mint_token
 from khadum.devstack.app import create_app
 from khadum.seed.load import user_id
-from khadum.settings import get_settings
+from khadum.settings import Settings, get_settings
 
 
-def token_for(key: str, ttl: int = 3600) -> str:
-    return mint_freelancer_token(get_settings(), user_id(key), f"{key}@demo.khadum.app", ttl)
+def token_for(key: str, ttl: int = 3600, settings: Settings | None = None) -> str:
+    """As the Auth stand-in signs it; `settings` of a server on another URL give its issuer."""
+    return mint_freelancer_token(settings or get_settings(), user_id(key),
+                                 f"{key}@demo.khadum.app", ttl)
 
 
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(key)}"}
+def bearer(key: str, settings: Settings | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(key, settings=settings)}"}
 
 
 def expired_bearer(key: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from pathlib import Path
@@ -16,7 +17,7 @@ from khadum.auth import (
     verify_token,
 )
 from khadum.errors import Unauthorized
-from khadum.settings import LOCAL_JWT_SECRET, Settings, load_env_file
+from khadum.settings import LOCAL_ANON_KEY, Settings, load_env_file
 
 
 def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -24,7 +25,7 @@ def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.khadum_env == "local"
-    assert settings.supabase_jwt_secret == LOCAL_JWT_SECRET
+    assert settings.supabase_jwt_secret is None  # no legacy secret: HS256 is refused
     assert settings.public_base_url == "http://127.0.0.1:8000"
 
 
@@ -32,7 +33,32 @@ def test_production_names_every_missing_secret() -> None:
     with pytest.raises(ValueError) as info:
         Settings(khadum_env="production", whatsapp_app_secret="a-real-secret-value-7Hq2xZ9pW4")
     message = str(info.value)
-    assert "SUPABASE_JWT_SECRET" in message and "WHATSAPP_APP_SECRET" not in message
+    assert "KHADUM_SESSION_SIGNING_KEY (or SUPABASE_JWT_SECRET)" in message
+    assert "SUPABASE_SECRET_KEY (or SUPABASE_SERVICE_ROLE_KEY)" in message
+    assert "SUPABASE_PUBLISHABLE_KEY (or SUPABASE_ANON_KEY)" in message
+    assert "WHATSAPP_APP_SECRET" not in message
+
+
+def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
+    from khadum.devstack.keys import new_es256_jwk
+
+    settings = Settings(
+        khadum_env="production", database_url="postgresql://db.example/khadum",
+        supabase_url="https://abc.supabase.co", whatsapp_phone_number_id="123456",
+        # Production refuses local addresses for these (issue 9), so real ones are given.
+        public_base_url="https://app.khadum.sa", whatsapp_graph_url="https://graph.facebook.com",
+        resend_api_url="https://api.resend.com",
+        supabase_publishable_key="sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd",
+        supabase_anon_key=None,
+        supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw",
+        supabase_service_role_key=None,
+        khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
+        **{name: secrets.token_urlsafe(32) for name in (
+            "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",
+            "resend_api_key", "resend_webhook_secret")},
+    )
+    assert settings.browser_api_key == "sb_publishable_Xq7Lm2Pz9Rt4Vw8Ns1Kb3Hc6Jd"
+    assert settings.admin_api_key == "sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw"
 
 
 def test_production_accepts_real_values() -> None:
@@ -77,40 +103,44 @@ def test_dotenv_fills_only_what_the_environment_leaves_unset(
     monkeypatch.delenv("OPENAI_MODEL")
 
 
-def test_freelancer_token_is_supabase_shaped() -> None:
+async def test_freelancer_token_is_supabase_shaped() -> None:
     settings = Settings()
     uid = uuid.uuid4()
-    claims = verify_token(settings, mint_freelancer_token(settings, uid, "m@example.com"))
+    token = mint_freelancer_token(settings, uid, "m@example.com")
+    assert jwt.get_unverified_header(token)["alg"] == "ES256"
+    claims = await verify_token(settings, token)
     assert claims["sub"] == str(uid) and claims["role"] == "authenticated"
     assert claims["aud"] == "authenticated" and claims["email"] == "m@example.com"
+    assert claims["iss"] == f"{settings.supabase_url}/auth/v1"
     assert claims["exp"] > time.time()
 
 
-def test_chat_session_lasts_at_most_12_hours() -> None:
+async def test_chat_session_lasts_at_most_12_hours() -> None:
     settings = Settings()
     chat_id = uuid.uuid4()
     token = mint_chat_session_token(settings, chat_id, uuid.uuid4(), ttl_seconds=48 * 3600)
-    claims = verify_token(settings, token)
+    claims = await verify_token(settings, token)
     assert claims["chat_id"] == str(chat_id) and claims["chat_role"] == "client"
     assert claims["exp"] - claims["iat"] <= 12 * 3600
 
 
-def test_bad_tokens_are_refused() -> None:
-    settings = Settings()
+async def test_bad_tokens_are_refused() -> None:
+    legacy = "a-legacy-jwt-secret-that-is-long-enough-for-hs256"
+    settings = Settings(supabase_jwt_secret=legacy)
     forged = jwt.encode(
         {"sub": "x", "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + 60},
         "another-secret-that-is-long-enough-for-hs256",
         algorithm="HS256",
     )
     with pytest.raises(Unauthorized):
-        verify_token(settings, forged)
+        await verify_token(settings, forged)
     expired = jwt.encode(
-        {"sub": "x", "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) - 5},
-        settings.supabase_jwt_secret,
+        {"sub": "x", "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) - 10},
+        legacy,
         algorithm="HS256",
     )
     with pytest.raises(Unauthorized) as info:
-        verify_token(settings, expired)
+        await verify_token(settings, expired)
     assert info.value.code == "token_expired"
     with pytest.raises(Unauthorized):
         bearer_token("Basic abc")
@@ -124,8 +154,10 @@ def test_env_example_documents_every_setting() -> None:
 
 
 def test_empty_variables_fall_back_to_local_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPABASE_ANON_KEY", "")
     monkeypatch.setenv("SUPABASE_JWT_SECRET", "")
-    assert Settings().supabase_jwt_secret == LOCAL_JWT_SECRET
+    assert Settings().supabase_anon_key == LOCAL_ANON_KEY
+    assert Settings().supabase_jwt_secret is None
 
 
 def test_khadum_dev_points_local_urls_at_its_own_port() -> None:

@@ -25,7 +25,7 @@ def router(db: Database, settings: Settings, provider: EmailProvider | None = No
 
     @routes.post(PATH)
     async def send_emails(request: Request) -> dict[str, Any]:
-        require_service_role(settings, request.headers.get("authorization"))
+        await require_service_role(settings, request.headers.get("authorization"))
         report = await sender.drain()
         return report.as_json()
 

@@ -103,14 +103,14 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.get(BASE + "/{chat_id}")
     async def chat_summary(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await service.summary(db, caller_claims(request), chat_id)
+        return await service.summary(db, await caller_claims(request), chat_id)
 
     @api.get(BASE + "/{chat_id}/messages")
     async def list_messages(
         chat_id: uuid.UUID, request: Request, before: datetime | None = None, limit: int = 50
     ) -> dict[str, Any]:
         rows = await service.messages(
-            db, caller_claims(request), chat_id, before=before, limit=limit
+            db, await caller_claims(request), chat_id, before=before, limit=limit
         )
         return {
             "messages": [await public_message(r) for r in rows],
@@ -119,7 +119,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.post(BASE + "/{chat_id}/messages", status_code=201)
     async def send_text(chat_id: uuid.UUID, body: TextBody, request: Request) -> dict[str, Any]:
-        claims = caller_claims(request)
+        claims = await caller_claims(request)
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
@@ -133,7 +133,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         Who, where and how often are checked before the body is read (the body
         limit already capped it); the file is stored only once it passed its own
         checks, and removed again if its message cannot be written."""
-        claims = caller_claims(request)
+        claims = await caller_claims(request)
         side = await service.call(db, claims, "chat_upload_check", chat_id)
         data, filename, caption = await read_upload(request)
         mime, kind = files.sniff(data, filename)
@@ -165,7 +165,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     async def attachment_link(
         chat_id: uuid.UUID, message_id: uuid.UUID, request: Request
     ) -> dict[str, Any]:
-        found = await service.message_file(db, caller_claims(request), message_id)
+        found = await service.message_file(db, await caller_claims(request), message_id)
         if not found:
             raise NotFound("no such attachment in this chat")
         return {
@@ -175,7 +175,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         }
 
     async def act(request: Request, function: str, *args: Any) -> dict[str, Any]:
-        result = await service.call(db, caller_claims(request), function, *args)
+        result = await service.call(db, await caller_claims(request), function, *args)
         return {"result": result}
 
     @api.post(BASE + "/{chat_id}/received")

@@ -13,7 +13,7 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from khadum.errors import Forbidden, NotFound
-from khadum.settings import Settings
+from khadum.settings import LOCAL_JWT_SECRET, Settings
 
 SIGNED_LINK_TTL_SECONDS = 300
 BUCKET = "chat-files"
@@ -30,9 +30,11 @@ class FileStore(Protocol):
 class LocalFileStore:
     """Files under a folder; links signed with HMAC and an expiry time."""
 
-    def __init__(self, root: Path, base_url: str, secret: str) -> None:
+    def __init__(self, root: Path, base_url: str, secret: str | None) -> None:
         self.root = root
         self.base_url = base_url.rstrip("/")
+        # Local only: without a legacy JWT secret, links are signed with the local one.
+        secret = secret or LOCAL_JWT_SECRET
         self._key = hashlib.sha256(f"chat-files:{secret}".encode()).digest()
 
     async def put(self, path: str, data: bytes, content_type: str) -> None:
@@ -80,7 +82,7 @@ class SupabaseFileStore:
     def __init__(self, settings: Settings) -> None:
         from storage3 import AsyncStorageClient
 
-        key = settings.supabase_service_role_key
+        key = settings.admin_api_key  # sb_secret_… (or the legacy service_role key)
         self._client = AsyncStorageClient(
             f"{settings.supabase_url.rstrip('/')}/storage/v1/",
             {"apikey": key, "Authorization": f"Bearer {key}"},
@@ -101,5 +103,6 @@ def file_store(settings: Settings) -> FileStore:
     if settings.effective_chat_storage == "supabase":
         return SupabaseFileStore(settings)
     return LocalFileStore(
-        Path(settings.chat_storage_dir), settings.public_base_url, settings.supabase_jwt_secret
+        Path(settings.chat_storage_dir), settings.public_base_url,
+        settings.supabase_jwt_secret,
     )

@@ -138,9 +138,14 @@ def can_read(conn: psycopg.Connection[Any], claims: Mapping[str, Any] | None, to
     return bool(read_policies(conn, claims, topic).broadcast_read)
 
 
-def can_write(conn: psycopg.Connection[Any], claims: Mapping[str, Any] | None, topic: str) -> bool:
-    """May the caller send broadcasts on `topic`?"""
-    return bool(write_policies(conn, claims, topic).broadcast_write)
+def can_write(
+    conn: psycopg.Connection[Any], claims: Mapping[str, Any] | None, topic: str,
+    event: str | None = None,
+) -> bool:
+    """May the caller send broadcasts on `topic` (and, given one, this event)?"""
+    if not write_policies(conn, claims, topic).broadcast_write:
+        return False
+    return event is None or can_send_event(conn, claims, topic, event)
 
 
 def can_send_event(

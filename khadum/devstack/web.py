@@ -34,7 +34,7 @@ def config_script(supabase_url: str, anon_key: str, functions_url: str) -> str:
 
 def production_config(settings: Settings) -> str:
     return config_script(
-        settings.supabase_url, settings.supabase_anon_key, settings.functions_base_url
+        settings.supabase_url, settings.browser_api_key, settings.functions_base_url
     )
 
 
@@ -45,7 +45,7 @@ def router(settings: Settings) -> APIRouter:
     async def config_js(request: Request) -> Response:
         origin = str(request.base_url).rstrip("/")
         functions = settings.functions_url or f"{origin}/functions/v1"
-        body = config_script(origin, settings.supabase_anon_key, functions)
+        body = config_script(origin, settings.browser_api_key, functions)
         return Response(body, media_type="text/javascript", headers={"Cache-Control": "no-store"})
 
     @api.get("/", include_in_schema=False, response_model=None)

@@ -1,4 +1,4 @@
-"""Load the demo freelancers (and their local sign-ins) idempotently.
+"""Load the demo freelancers (and their sign-ins) idempotently.
 
 Ids are derived from each freelancer's stable key (uuid5), so a second run
 finds every row and changes nothing unless the demo data itself changed.
@@ -6,14 +6,18 @@ finds every row and changes nothing unless the demo data itself changed.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
 import bcrypt
 import psycopg
-from psycopg.types.json import Jsonb
 
+from khadum.accounts import AccountError, admin_client, ensure_auth_user, run_sync
 from khadum.seed.freelancers import DEMO_FREELANCERS, DemoFreelancer
+from khadum.settings import Settings, get_settings
+
+log = logging.getLogger("khadum.seed")
 
 DEMO_PASSWORD = "khadum-demo-2025"
 # The spec's own freelancer (محمد, marketing ad copywriter, 4.8/5): shown first locally.
@@ -37,72 +41,81 @@ def user_id(key: str) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, f"user:{key}")
 
 
-def seed(url: str) -> SeedReport:
+def seed(url: str, settings: Settings | None = None) -> SeedReport:
+    """Demo Auth users through the Admin API (supabase-py: the local stand-in
+    in-process, or Supabase Auth in production), then the freelancer rows."""
+    settings = settings or get_settings()
     report = SeedReport()
+    with psycopg.connect(url) as conn:
+        existing = {row[0] for row in conn.execute(
+            "select id from auth.users where id = any(%s)",
+            ([user_id(d["key"]) for d in DEMO_FREELANCERS],),
+        )}
+        if not settings.is_production:
+            _repair_local_users(conn, existing)
+    missing = [d for d in DEMO_FREELANCERS if user_id(d["key"]) not in existing]
+    if missing:
+        report.users_created = run_sync(lambda: _create_users(settings, url, missing))
     with psycopg.connect(url) as conn, conn.transaction():
-        has_identities = _table_exists(conn, "auth", "identities")
-        password_hash: str | None = None
+        ids: dict[str, uuid.UUID] = dict(conn.execute(
+            "select lower(email), id from auth.users where lower(email) = any(%s)",
+            ([d["email"].lower() for d in DEMO_FREELANCERS],),
+        ).fetchall())
         for demo in DEMO_FREELANCERS:
-            uid = user_id(demo["key"])
-            if not _user_exists(conn, uid):
-                password_hash = password_hash or _hash(DEMO_PASSWORD)
-                _insert_user(conn, uid, demo, password_hash, has_identities)
-                report.users_created += 1
+            uid = ids.get(demo["email"].lower(), user_id(demo["key"]))
             outcome = _upsert_freelancer(conn, demo, uid)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
+async def _create_users(settings: Settings, url: str, demos: list[DemoFreelancer]) -> int:
+    # One bcrypt hash (GoTrue's format) for every demo sign-in: 71 hashes would take seconds.
+    password_hash = _hash(DEMO_PASSWORD)
+    created = 0
+    async with admin_client(settings, url) as client:
+        for demo in demos:
+            try:
+                await ensure_auth_user(client, demo["email"], name=demo["display_name"],
+                                       password_hash=password_hash, user_id=user_id(demo["key"]))
+                created += 1
+            except AccountError as exc:  # e.g. the email already signs in with another id
+                log.warning("%s", exc)
+    return created
+
+
 def _hash(password: str) -> str:
-    # GoTrue stores bcrypt hashes too, so these sign-ins also work on Supabase Auth.
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode()
 
 
-def _table_exists(conn: psycopg.Connection, schema: str, table: str) -> bool:
-    row = conn.execute("select to_regclass(%s)", (f"{schema}.{table}",)).fetchone()
-    return row is not None and row[0] is not None
-
-
-def _user_exists(conn: psycopg.Connection, uid: uuid.UUID) -> bool:
-    return conn.execute("select 1 from auth.users where id = %s", (uid,)).fetchone() is not None
-
-
-def _insert_user(
-    conn: psycopg.Connection,
-    uid: uuid.UUID,
-    demo: DemoFreelancer,
-    password_hash: str,
-    has_identities: bool,
-) -> None:
+def _repair_local_users(conn: psycopg.Connection, ids: set[uuid.UUID]) -> None:
+    """Demo users written directly by older seeds: GoTrue's token columns '' (not
+    NULL) and an email identity, as the Admin API writes them."""
+    if not ids:
+        return
     conn.execute(
         """
-        insert into auth.users (instance_id, id, aud, role, email, encrypted_password,
-          email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-        values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated',
-          %s, %s, now(), %s, %s, now(), now())
+        update auth.users set confirmation_token = coalesce(confirmation_token, ''),
+          recovery_token = coalesce(recovery_token, ''),
+          email_change_token_new = coalesce(email_change_token_new, ''),
+          email_change = coalesce(email_change, '')
+        where id = any(%s) and (confirmation_token is null or recovery_token is null
+          or email_change_token_new is null or email_change is null)
         """,
-        (
-            uid,
-            demo["email"],
-            password_hash,
-            Jsonb({"provider": "email", "providers": ["email"]}),
-            Jsonb({"display_name": demo["display_name"]}),
-        ),
+        (list(ids),),
     )
-    if has_identities:
-        conn.execute(
-            """
-            insert into auth.identities (id, user_id, provider_id, provider, identity_data,
-              last_sign_in_at, created_at, updated_at)
-            values (%s, %s, %s, 'email', %s, now(), now(), now())
-            """,
-            (
-                uid,
-                uid,
-                str(uid),
-                Jsonb({"sub": str(uid), "email": demo["email"], "email_verified": True}),
-            ),
-        )
+    conn.execute(
+        """
+        insert into auth.identities (provider_id, user_id, identity_data, provider,
+          last_sign_in_at, created_at, updated_at)
+        select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email,
+          'email_verified', true, 'phone_verified', false), 'email', now(), now(), now()
+        from auth.users u
+        where u.id = any(%s)
+          and not exists (select 1 from auth.identities i where i.user_id = u.id)
+        """,
+        (list(ids),),
+    )
+    conn.commit()
 
 
 _FIELDS = (

@@ -17,9 +17,9 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from khadum.auth import bearer_token
+from khadum.auth import require_service_role
 from khadum.deadletters import MalformedBody, store_dead_letters
-from khadum.errors import Forbidden, Unauthorized
+from khadum.errors import Forbidden
 from khadum.http import Database, function_app
 from khadum.settings import Settings
 from khadum.whatsapp import signature
@@ -117,9 +117,7 @@ def router(
     @api.post(PATH + "/sweep")
     async def sweep(request: Request) -> dict[str, Any]:
         """For a scheduler (pg_cron + pg_net, Cloud Scheduler…): service key required."""
-        token = bearer_token(request.headers.get("authorization"))
-        if not hmac.compare_digest(token.encode(), settings.supabase_service_role_key.encode()):
-            raise Unauthorized("the service role key is required", code="unauthorized")
+        await require_service_role(settings, request.headers.get("authorization"))
         processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
         return {"processed": processed, "outbox": report.as_dict()}

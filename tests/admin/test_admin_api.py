@@ -9,7 +9,7 @@ import uuid
 
 import psycopg
 
-from khadum.auth import mint_token
+from khadum.auth import local_auth_signing_key, mint_token
 from khadum.seed.load import user_id
 from khadum.settings import get_settings
 from tests.factories import MOHAMMED, NOURA, add_message, make_chat, make_request
@@ -24,7 +24,9 @@ def staff_bearer() -> dict[str, str]:
         "email": f"{NOURA}@demo.khadum.app",
         "app_metadata": {"provider": "email", "khadum_role": "staff"},
     }
-    return {"Authorization": f"Bearer {mint_token(get_settings(), claims, 600)}"}
+    settings = get_settings()
+    token = mint_token(settings, claims, 600, key=local_auth_signing_key(settings))
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_staff_read_the_kpis_and_others_are_refused(clean_db: str) -> None:

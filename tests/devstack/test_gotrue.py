@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from khadum.auth import verify_token
+import uuid
+
+import jwt
+
+from khadum.auth import mint_chat_session_token, verify_token
 from khadum.seed.load import DEMO_PASSWORD, user_id
 from khadum.settings import get_settings
 from tests.factories import MOHAMMED
@@ -23,7 +27,7 @@ async def test_password_refresh_user_and_logout(database_url: str) -> None:
         assert res.status_code == 200
         session = res.json()
         assert session["token_type"] == "bearer" and session["expires_in"] == 3600
-        claims = verify_token(get_settings(), session["access_token"])
+        claims = await verify_token(get_settings(), session["access_token"])
         assert claims["sub"] == str(user_id(MOHAMMED)) and claims["role"] == "authenticated"
         assert claims["email"] == EMAIL and session["user"]["id"] == claims["sub"]
 
@@ -48,6 +52,21 @@ async def test_password_refresh_user_and_logout(database_url: str) -> None:
         assert after.status_code == 400 and after.json()["code"] == "refresh_token_not_found"
         nobody = await client.get("/auth/v1/user", headers={"Authorization": "Bearer x"})
         assert nobody.status_code == 401
+
+
+async def test_the_stand_in_serves_its_jwks_with_the_session_keys(database_url: str) -> None:
+    settings = get_settings()
+    async with local_client(database_url) as client:
+        res = await client.get("/auth/v1/.well-known/jwks.json")
+        session = await client.post("/auth/v1/token?grant_type=password",
+                                    json={"email": EMAIL, "password": DEMO_PASSWORD})
+    assert res.status_code == 200
+    keys = {k["kid"]: k for k in res.json()["keys"]}
+    kid = jwt.get_unverified_header(session.json()["access_token"])["kid"]
+    chat = jwt.get_unverified_header(mint_chat_session_token(settings, uuid.uuid4(),
+                                                             uuid.uuid4()))["kid"]
+    assert kid in keys and chat in keys and kid != chat
+    assert all(k["kty"] == "EC" and k["alg"] == "ES256" and "d" not in k for k in keys.values())
 
 
 async def test_runtime_config_and_the_dashboard_page(database_url: str) -> None:

@@ -72,17 +72,17 @@ def test_from_whatsapp_to_the_private_chat(clean_db: str) -> None:
 
         # the freelancer's dashboard has it
         notes = http.get("/functions/v1/dashboard_api/notifications",
-                         headers=bearer(MOHAMMED)).json()
+                         headers=bearer(MOHAMMED, settings)).json()
         request_id = next(n["request_id"] for n in notes["items"]
                           if n["type"] == "client_request")
         detail = http.get(f"/functions/v1/dashboard_api/requests/{request_id}",
-                          headers=bearer(MOHAMMED)).json()["request"]
+                          headers=bearer(MOHAMMED, settings)).json()["request"]
         assert (detail["client_name"], detail["client_email"]) == ("أحمد محمد",
                                                                   "ahmed@example.com")
         assert detail["client_whatsapp_phone"] == PHONE and "ريال" in detail["budget_range"]
 
         # accept: WhatsApp link to the client, the two emails, the chat opens
-        accepted = http.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+        accepted = http.post("/functions/v1/respond_request", headers=bearer(MOHAMMED, settings),
                              json={"request_id": request_id, "action": "accept"})
         assert accepted.status_code == 200
         # The freelancer gets their own /chats/{id}; only the client receives the

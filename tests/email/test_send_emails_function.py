@@ -22,13 +22,16 @@ def service_jwt(settings: Settings, role: str = "service_role") -> str:
     now = int(time.time())
     claims = {"iss": "supabase", "ref": "khadumlocal", "role": role, "iat": now,
               "exp": now + 300}
+    assert settings.supabase_jwt_secret
     return jwt.encode(claims, settings.supabase_jwt_secret, algorithm="HS256")
 
 
 async def test_only_the_service_key_drains_the_outbox(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        # Legacy set-up: service_role key and HS256 JWTs with the legacy JWT secret.
         settings = Settings(database_url=clean_db, resend_api_url=api_url,
-                            supabase_service_role_key="sk-test-" + uuid.uuid4().hex)
+                            supabase_service_role_key="sk-test-" + uuid.uuid4().hex,
+                            supabase_jwt_secret="legacy-jwt-secret-" + uuid.uuid4().hex)
         db = Database(clean_db, max_size=4)
         await db.open()
         transport = httpx.ASGITransport(app=create_app(db, settings))

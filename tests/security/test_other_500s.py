@@ -8,9 +8,9 @@ import json
 import time
 import uuid
 
-import jwt
 import pytest
 
+from khadum.auth import local_auth_signing_key
 from khadum.seed.load import user_id
 from khadum.settings import get_settings
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401  (fixtures)
@@ -49,7 +49,10 @@ def signed_token(role: str) -> str:
     now = int(time.time())
     claims = {"aud": "authenticated", "role": role, "sub": str(user_id(MOHAMMED)),
               "iat": now, "exp": now + 600}
-    return jwt.encode(claims, get_settings().supabase_jwt_secret, algorithm="HS256")
+    # Signed by the project's own key (the Auth stand-in's, in its JWKS): only the role is off.
+    settings = get_settings()
+    claims["iss"] = f"{settings.supabase_url}/auth/v1"
+    return local_auth_signing_key(settings).sign(claims)
 
 
 @pytest.mark.parametrize("role", ["anon", "postgres", "service_role", "supabase_admin", ""])

@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from khadum.auth import verify_token
+from khadum.auth import is_publishable_key, verify_token
 from khadum.devstack.realtime import frames
 from khadum.devstack.realtime.frames import Frame, FrameError
 from khadum.devstack.realtime.hub import RealtimeHub
@@ -136,10 +136,10 @@ class SocketSession:
         elif frame.ref is not None:
             self.send(frames.reply(frame, "ok", {}))
 
-    def claims_for(self, token: str | None) -> dict[str, Any]:
-        if not token or token == self.settings.supabase_anon_key:
+    async def claims_for(self, token: str | None) -> dict[str, Any]:
+        if not token or is_publishable_key(self.settings, token):
             return {"role": "anon"}
-        return verify_token(self.settings, token)
+        return await verify_token(self.settings, token)
 
     async def join(self, frame: Frame) -> None:
         payload = frame.payload if isinstance(frame.payload, dict) else {}
@@ -148,7 +148,7 @@ class SocketSession:
             self.send(frames.reply(frame, "error", {"reason": "topics start with realtime:"}))
             return
         try:
-            claims = self.claims_for(payload.get("access_token") or self.apikey)
+            claims = await self.claims_for(payload.get("access_token") or self.apikey)
         except Unauthorized as exc:
             self.send(frames.reply(frame, "error", {"reason": f"Invalid JWT: {exc.message}"}))
             return
@@ -169,7 +169,7 @@ class SocketSession:
     async def refresh_token(self, channel: Channel, frame: Frame) -> None:
         payload = frame.payload if isinstance(frame.payload, dict) else {}
         try:
-            claims = self.claims_for(payload.get("access_token"))
+            claims = await self.claims_for(payload.get("access_token"))
         except Unauthorized as exc:
             self.close_channel(channel, f"Invalid JWT: {exc.message}")
             return

@@ -7,7 +7,7 @@ create policy "browsers broadcast typing only" on realtime.messages
   as restrictive
   for insert
   to authenticated
-  with check (((extension = 'broadcast'::text) AND (COALESCE(event, 'typing'::text) = 'typing'::text)));
+  with check (((extension <> 'broadcast'::text) OR (COALESCE(event, 'typing'::text) = 'typing'::text)));
 
 create policy "chat parties send on their chat topic" on realtime.messages
   as permissive

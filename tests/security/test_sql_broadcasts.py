@@ -142,7 +142,7 @@ def test_the_chat_page_shows_nothing_a_broadcast_claims(
         expect(page.locator("#typing")).to_be_visible(timeout=5000)
         # A real message, sent through the API, still arrives live (the refetch path).
         real = httpx.post(f"{base}/functions/v1/chat/{chat_id}/messages",
-                          headers={"Authorization": f"Bearer {token_for(MOHAMMED)}"},
+                          headers={"Authorization": f"Bearer {token_for(MOHAMMED, settings=settings)}"},
                           json={"text": "أهلاً، بدأت العمل"}, timeout=10)
         assert real.status_code == 201, real.text
         expect(page.get_by_text("أهلاً، بدأت العمل")).to_be_visible(timeout=10000)

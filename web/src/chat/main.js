@@ -10,7 +10,7 @@ import './chat.css'
 
 const root = document.getElementById('chat-app')
 const state = { chatId: null, summary: null, messages: [], hasMore: false, online: false,
-  unseen: 0, typingTimer: null, lastTypingSent: 0 }
+  unseen: 0, typingTimer: null, typingUntil: 0, lastTypingSent: 0 }
 let api = null
 let channel = null
 
@@ -75,6 +75,8 @@ function render() {
   }
   document.getElementById('header-slot').replaceChildren(
     header(s, state.online, () => { toggleLanguage(); root.replaceChildren(); render() }))
+  // A header drawn anew keeps the other party's typing indicator while it lasts.
+  if (state.typingUntil > Date.now()) document.getElementById('typing').hidden = false
   const list = document.getElementById('messages')
   const atEnd = nearEnd()
   const top = list.scrollTop
@@ -301,7 +303,13 @@ function showTyping(on) {
   if (!el) return
   el.hidden = !on
   clearTimeout(state.typingTimer)
-  if (on) state.typingTimer = setTimeout(() => { el.hidden = true }, 4000)
+  state.typingUntil = on ? Date.now() + 4000 : 0
+  if (on) {
+    state.typingTimer = setTimeout(() => {
+      const current = document.getElementById('typing')
+      if (current) current.hidden = true
+    }, 4000)
+  }
 }
 
 async function loadOlder() {

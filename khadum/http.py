@@ -29,6 +29,22 @@ from khadum.settings import Settings, get_settings
 log = logging.getLogger("khadum.http")
 
 
+TRANSACTION_POOLER_PORT = 6543
+
+
+def pooler_kwargs(url: str) -> dict[str, Any]:
+    """Connection options for the pooler in front of the database. Supabase's
+    transaction pooler (Supavisor, port 6543) hands each transaction to any server
+    connection, so prepared statements (psycopg prepares a query after 5 runs) must
+    be off there; the session pooler (5432) and direct connections keep them."""
+    import psycopg
+
+    port = psycopg.conninfo.conninfo_to_dict(url).get("port")
+    if str(port) == str(TRANSACTION_POOLER_PORT):
+        return {"prepare_threshold": None}
+    return {}
+
+
 class Database:
     """An async connection pool that opens once, on first need or at start-up."""
 
@@ -37,7 +53,8 @@ class Database:
         answered 503 (the database is down or every connection is busy)."""
         self.url = url
         self.pool = AsyncConnectionPool(
-            url, min_size=1, max_size=max_size, open=False, timeout=timeout
+            url, min_size=1, max_size=max_size, open=False, timeout=timeout,
+            kwargs=pooler_kwargs(url),
         )
         self._opened = False
         self._lock = asyncio.Lock()

@@ -40,6 +40,9 @@ _MESSAGES: dict[str, str] = {
     "not_a_dead_letter": "this message is not a dead letter (already retried or processed)",
     "email_not_found": "no email with this id",
     "email_not_failed": "only a failed, bounced or complained email can be resent",
+    "flag_not_found": "no flag with this id",
+    "flag_already_reviewed": "this flag was already reviewed",
+    "invalid_flag_status": "a flag is dismissed or confirmed",
 }
 
 
@@ -191,6 +194,16 @@ def router(db: Database, settings: Settings) -> APIRouter:
     @api.get("/masked")
     async def masked(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
         return await one(claims, "staff_masked_messages", page)
+
+    @api.get("/flagged")
+    async def flagged(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
+        return await one(claims, "staff_flagged_messages", page)
+
+    @api.post("/flagged/{flag_id}/{decision}")
+    async def review_flag(
+        flag_id: int, decision: Literal["dismissed", "confirmed"], claims: dict[str, Any] = Claims
+    ) -> Any:
+        return await one(claims, "staff_review_flag", {"p_id": flag_id, "p_status": decision})
 
     @api.get("/dead-letters")
     async def dead_letters(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:

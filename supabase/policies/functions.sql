@@ -412,6 +412,10 @@ public.staff_dead_letters(p_limit integer, p_offset integer);
 -- execute: authenticated, service_role
 public.staff_failed_emails(p_limit integer, p_offset integer);
 
+-- security definer: callable by authenticated: staff only (require_staff first): flagged messages for review
+-- execute: authenticated, service_role
+public.staff_flagged_messages(p_limit integer, p_offset integer);
+
 -- security definer: callable by authenticated: staff only (require_staff first): masked messages for review
 -- execute: authenticated, service_role
 public.staff_masked_messages(p_limit integer, p_offset integer);
@@ -427,6 +431,10 @@ public.staff_resend_email(p_id uuid);
 -- security definer: callable by authenticated: staff only (require_staff first): retry a dead letter, logged
 -- execute: authenticated, service_role
 public.staff_retry_dead_letter(p_id uuid);
+
+-- security definer: callable by authenticated: staff only (require_staff first): dismiss or confirm a flag, logged
+-- execute: authenticated, service_role
+public.staff_review_flag(p_id bigint, p_status text);
 
 -- security definer: callable by authenticated: staff only (require_staff first): requests about to expire unopened
 -- execute: authenticated, service_role

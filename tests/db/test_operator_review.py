@@ -213,3 +213,35 @@ def test_kpi_moving_activity_is_broadcast_to_staff_only(conn: psycopg.Connection
 
     assert may_join(staff_claims())
     assert not may_join(freelancer_claims(MOHAMMED))
+
+
+def test_flagged_messages_are_reviewed_once_and_logged(conn: psycopg.Connection) -> None:
+    chat = make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000894"))
+    message = add_message(conn, chat, "كلمني على الواتس")
+    row = conn.execute(
+        "insert into chat_message_flags (chat_id, message_id, sender_type, reason) "
+        "values (%s, %s, 'client', 'contact_request') returning id",
+        (chat, message),
+    ).fetchone()
+    assert row is not None
+    flag = row[0]
+    listed = as_staff(conn, "select public.staff_flagged_messages()")
+    mine = [item for item in listed["items"] if item["id"] == flag]
+    assert mine and mine[0]["reason"] == "contact_request"
+    assert as_staff(conn, "select public.staff_review_flag(%s, 'dismissed')", (flag,)) == {
+        "id": flag, "status": "dismissed"}
+    assert flag not in {i["id"] for i in as_staff(
+        conn, "select public.staff_flagged_messages()")["items"]}
+    with pytest.raises(psycopg.Error) as caught, conn.transaction():
+        act_as(conn, staff_claims())
+        conn.execute("select public.staff_review_flag(%s, 'confirmed')", (flag,))
+    assert caught.value.sqlstate == "KH409"
+    for caller in (freelancer_claims(MOHAMMED), chat_client_claims(chat)):
+        with pytest.raises(psycopg.Error) as refused, conn.transaction():
+            act_as(conn, caller)
+            conn.execute("select public.staff_flagged_messages()")
+        assert refused.value.sqlstate == "KH403"
+    logged = conn.execute(
+        "select count(*) from activity_log where action = 'staff.flag_dismissed'"
+    ).fetchone()
+    assert logged == (1,)

@@ -18,5 +18,6 @@ export const adminApi = {
   activityCsv: (filters) => call(`${base}/activity.csv${query(filters)}`, { raw: true }),
   queue: (name, limit, offset) => call(`${base}/${name}${query({ limit, offset })}`),
   retryDeadLetter: (id) => call(`${base}/dead-letters/${encodeURIComponent(id)}/retry`, { method: 'POST' }),
+  reviewFlag: (id, decision) => call(`${base}/flagged/${encodeURIComponent(id)}/${decision}`, { method: 'POST' }),
   resendEmail: (id) => call(`${base}/emails/${encodeURIComponent(id)}/resend`, { method: 'POST' }),
 }

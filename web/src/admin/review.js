@@ -8,6 +8,7 @@ import { PAGE_SIZE, pager } from './pager.js'
 
 const QUEUES = {
   masked: { path: 'masked', title: 'review_masked', empty: 'empty_masked' },
+  flagged: { path: 'flagged', title: 'review_flagged', empty: 'empty_flagged' },
   dead: { path: 'dead-letters', title: 'review_dead', empty: 'empty_dead' },
   emails: { path: 'emails/failed', title: 'review_emails', empty: 'empty_emails' },
   expiring: { path: 'expiring', title: 'review_expiring', empty: 'empty_expiring' },
@@ -38,6 +39,12 @@ const render = {
     h('p', { dir: 'auto' }, item.message_content),
     item.context.length ? h('details', {}, h('summary', {}, t('context_before')),
       h('ul', {}, item.context.map((c) => h('li', { dir: 'auto' }, `${t(`actor_${c.sender_type}`)}: ${c.message_content}`)))) : null),
+  flagged: (item) => h('li', { class: 'card item', dataset: { id: item.id } },
+    h('p', { class: 'meta' }, dateTime(item.created_at), ' · ', t(`actor_${item.sender_type}`), ' · ', t(`flag_${item.reason}`)),
+    h('p', { dir: 'auto' }, item.message_content || ''),
+    h('div', { class: 'row' },
+      ...actionButton('flag_dismiss', 'flag_done', () => adminApi.reviewFlag(item.id, 'dismissed')),
+      ...actionButton('flag_confirm', 'flag_done', () => adminApi.reviewFlag(item.id, 'confirmed')))),
   dead: (item) => h('li', { class: 'card item', dataset: { id: item.id } },
     h('p', { class: 'meta' }, dateTime(item.received_at), ' · ', h('bdi', { dir: 'ltr' }, item.client_phone), ' · ', item.message_type,
       ' · ', t('attempts', { n: number(item.attempts) })),

@@ -141,8 +141,9 @@ def test_the_chat_page_shows_nothing_a_broadcast_claims(
         broadcast("typing", {"side": "freelancer", "html": "<img src=x onerror=alert(1)>"})
         expect(page.locator("#typing")).to_be_visible(timeout=5000)
         # A real message, sent through the API, still arrives live (the refetch path).
+        freelancer = token_for(MOHAMMED, settings=settings)
         real = httpx.post(f"{base}/functions/v1/chat/{chat_id}/messages",
-                          headers={"Authorization": f"Bearer {token_for(MOHAMMED, settings=settings)}"},
+                          headers={"Authorization": f"Bearer {freelancer}"},
                           json={"text": "أهلاً، بدأت العمل"}, timeout=10)
         assert real.status_code == 201, real.text
         expect(page.get_by_text("أهلاً، بدأت العمل")).to_be_visible(timeout=10000)

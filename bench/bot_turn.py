@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from bench.common import percentiles, scratch_database
-from khadum.http import Database
+from khadum.db import Database
 from khadum.seed.load import freelancer_id
 from khadum.settings import Settings
 from khadum.whatsapp.payloads import InboundMessage, WebhookBatch

@@ -66,8 +66,8 @@ async def admin_client(settings: Settings, database_url: str) -> AsyncIterator[A
         return
     from fastapi import FastAPI
 
+    from khadum.db import Database
     from khadum.devstack import gotrue
-    from khadum.http import Database
 
     db = Database(database_url, max_size=2)
     app = FastAPI()

@@ -270,7 +270,7 @@ def cmd_outbox_drain(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from khadum.http import Database
+    from khadum.db import Database
     from khadum.outbox import drain_all
 
     async def run() -> dict[str, dict[str, int]]:
@@ -291,7 +291,7 @@ def cmd_outbox_drain(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import asyncio
 
-    from khadum.http import Database
+    from khadum.db import Database
     from khadum.whatsapp.processor import InboundProcessor
 
     async def run() -> int:

@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from khadum.db import Database
 from khadum.errors import BadRequest
-from khadum.http import Database
 
 MAX_DEPTH = 16  # Meta's and Resend's items nest 4-5 levels; anything deeper is not theirs
 DEAD_LETTER_CHARS = 64 * 1024

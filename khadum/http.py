@@ -1,4 +1,6 @@
-"""What every HTTP function shares: the database handle, JSON errors, the caller.
+"""What every HTTP function shares: JSON errors, guards, the caller.
+
+The pool is `khadum.db.Database`.
 
 Each function is an ASGI app built by `create_app(db=None)`. Deployed alone it
 opens its own pool (lifespan); mounted in the local server it is handed the
@@ -19,59 +21,15 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 
 from khadum.auth import bearer_token, verify_token
+from khadum.db import Database
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
 from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.http")
-
-
-TRANSACTION_POOLER_PORT = 6543
-
-
-def pooler_kwargs(url: str) -> dict[str, Any]:
-    """Connection options for the pooler in front of the database. Supabase's
-    transaction pooler (Supavisor, port 6543) hands each transaction to any server
-    connection, so prepared statements (psycopg prepares a query after 5 runs) must
-    be off there; the session pooler (5432) and direct connections keep them."""
-    import psycopg
-
-    port = psycopg.conninfo.conninfo_to_dict(url).get("port")
-    if str(port) == str(TRANSACTION_POOLER_PORT):
-        return {"prepare_threshold": None}
-    return {}
-
-
-class Database:
-    """An async connection pool that opens once, on first need or at start-up."""
-
-    def __init__(self, url: str, *, max_size: int = 10, timeout: float = 30.0) -> None:
-        """`timeout`: how long a request waits for a connection before it is
-        answered 503 (the database is down or every connection is busy)."""
-        self.url = url
-        self.pool = AsyncConnectionPool(
-            url, min_size=1, max_size=max_size, open=False, timeout=timeout,
-            kwargs=pooler_kwargs(url),
-        )
-        self._opened = False
-        self._lock = asyncio.Lock()
-
-    async def open(self) -> None:
-        async with self._lock:
-            if not self._opened:
-                await self.pool.open(wait=True)
-                self._opened = True
-
-    async def close(self) -> None:
-        if self._opened:
-            await self.pool.close()
-            self._opened = False
-
-    def connection(self) -> Any:
-        return self.pool.connection()
 
 
 def health_router(name: str, db: Database) -> APIRouter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 
 

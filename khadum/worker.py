@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import httpx
 import psycopg
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.worker")

@@ -3,7 +3,7 @@ transactions: the functions' pool turns them off there, and only there."""
 
 from __future__ import annotations
 
-from khadum.http import Database, pooler_kwargs
+from khadum.db import Database, pooler_kwargs
 
 TRANSACTION = "postgresql://postgres.ref:pw@aws-0-me-central-1.pooler.supabase.com:6543/postgres"
 SESSION = "postgresql://postgres.ref:pw@aws-0-me-central-1.pooler.supabase.com:5432/postgres"

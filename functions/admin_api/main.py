@@ -11,7 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from khadum.admin.router import router
-from khadum.http import Database, function_app
+from khadum.db import Database
+from khadum.http import function_app
 from khadum.settings import Settings
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from khadum.http import Database, function_app
+from khadum.db import Database
+from khadum.http import function_app
 from khadum.requests.router import router
 from khadum.settings import Settings
 

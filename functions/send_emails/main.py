@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from functions.send_emails.routes import router
-from khadum.http import Database, function_app
+from khadum.db import Database
+from khadum.http import function_app
 from khadum.settings import Settings
 
 

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from khadum.auth import require_service_role
+from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.email import webhook
 from khadum.email.providers import EmailProvider, provider_from_settings
 from khadum.email.sender import Sender
-from khadum.http import Database
 from khadum.settings import Settings
 
 PATH = "/functions/v1/send_emails"

@@ -16,9 +16,9 @@ import psycopg
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from khadum.db import atransaction_as
+from khadum.db import Database, atransaction_as
 from khadum.errors import Invalid
-from khadum.http import Database, caller_claims
+from khadum.http import caller_claims
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 

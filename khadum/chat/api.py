@@ -18,8 +18,9 @@ from starlette.formparsers import MultiPartException
 from khadum.chat import files, service
 from khadum.chat.session import open_session
 from khadum.chat.storage import FileStore, LocalFileStore, file_store
+from khadum.db import Database
 from khadum.errors import Invalid, NotFound, TransientError
-from khadum.http import Database, caller_claims, client_address
+from khadum.http import caller_claims, client_address
 from khadum.limits import SafeText
 from khadum.settings import Settings
 

@@ -13,9 +13,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from khadum.chat.sqlerrors import translate
-from khadum.db import act_as_async
+from khadum.db import Database, act_as_async
 from khadum.errors import Forbidden
-from khadum.http import Database
 
 PAGE_SIZE = 50
 

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from khadum.auth import CHAT_SESSION_TTL, mint_chat_session_token
+from khadum.db import Database
 from khadum.errors import Gone, NotFound, TooManyRequests
-from khadum.http import Database
 from khadum.settings import Settings
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,255}$")

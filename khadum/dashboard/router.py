@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from khadum.dashboard import queries
-from khadum.db import atransaction_as
+from khadum.db import Database, atransaction_as
 from khadum.errors import Forbidden, Invalid, NotFound
-from khadum.http import Database, caller_claims
+from khadum.http import caller_claims
 from khadum.limits import storable
 from khadum.settings import Settings
 

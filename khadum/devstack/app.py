@@ -15,11 +15,12 @@ from fastapi.templating import Jinja2Templates
 from psycopg.rows import dict_row
 
 from khadum.dashboard.router import router as dashboard_router
+from khadum.db import Database
 from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
 from khadum.devstack.realtime.hub import RealtimeHub
 from khadum.devstack.realtime.router import router as realtime_router
-from khadum.http import Database, health_router, install_error_handlers
+from khadum.http import health_router, install_error_handlers
 from khadum.limits import (
     API_CSP,
     DEV_PAGE_CSP,

@@ -46,9 +46,9 @@ from khadum.auth import (
     session_signing_key,
     verify_token,
 )
+from khadum.db import Database
 from khadum.devstack.keys import LocalKeys, public_jwk
 from khadum.errors import Unauthorized
-from khadum.http import Database
 from khadum.settings import Settings
 
 API_VERSION = "2024-01-01"

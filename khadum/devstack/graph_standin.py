@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 
 

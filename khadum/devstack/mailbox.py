@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from psycopg.rows import dict_row
 
+from khadum.db import Database
 from khadum.devstack.messages_mailbox import mailbox_text, state_text
 from khadum.devstack.resend_standin import ResendStandin
-from khadum.http import Database
 from khadum.paths import PACKAGE_DIR
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))

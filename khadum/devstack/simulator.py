@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from khadum.db import Database
 from khadum.devstack.messages import SIMULATOR, simulator_text
-from khadum.http import Database
 from khadum.paths import PACKAGE_DIR
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign

@@ -17,8 +17,8 @@ from typing import Any
 
 from psycopg.rows import dict_row
 
+from khadum.db import Database
 from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
-from khadum.http import Database
 from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings, get_settings
 

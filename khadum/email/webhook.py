@@ -14,6 +14,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from svix.webhooks import Webhook, WebhookVerificationError
 
+from khadum.db import Database
 from khadum.deadletters import (
     BadItem,
     DeadLetter,
@@ -24,7 +25,6 @@ from khadum.deadletters import (
     reject_constant,
 )
 from khadum.errors import Forbidden, KhadumError, Unauthorized
-from khadum.http import Database
 
 MAX_EVENT_CHARS = 64 * 1024
 

@@ -12,9 +12,9 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from khadum.db import Database
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
-from khadum.http import Database
 from khadum.limits import SafeText
 from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
 from khadum.settings import Settings

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from khadum.http import Database, caller_claims
+from khadum.db import Database
+from khadum.http import caller_claims
 from khadum.requests.respond import RespondBody, respond
 from khadum.settings import Settings
 

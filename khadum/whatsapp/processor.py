@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 from khadum.analysis import Analyser, get_analyser
 from khadum.bot import engine
 from khadum.bot.conversation import load_turn, save_turn
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.whatsapp")

@@ -23,7 +23,7 @@ from psycopg.types.json import Jsonb
 from khadum.analysis.local import LocalAnalyser
 from khadum.bot import followups
 from khadum.bot.conversation import load_turn, queue_bodies, save_state
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 from khadum.whatsapp.errors import GraphError, GraphOutcomeUnknown, ReengagementRequired
 from khadum.whatsapp.graph import GraphClient

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
+from khadum.db import Database
 from khadum.deadletters import insert_dead_letters
-from khadum.http import Database
 from khadum.whatsapp.payloads import WebhookBatch
 
 KNOWN_STATUSES = {"sent", "delivered", "read", "failed"}

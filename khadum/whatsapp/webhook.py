@@ -18,9 +18,10 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from khadum.auth import require_service_role
+from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden
-from khadum.http import Database, function_app
+from khadum.http import function_app
 from khadum.settings import Settings
 from khadum.whatsapp import signature
 from khadum.whatsapp.payloads import parse_body, read_batch

@@ -10,7 +10,7 @@ import secrets
 import psycopg
 from psycopg.types.json import Jsonb
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.whatsapp.processor import InboundProcessor
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 

@@ -12,7 +12,7 @@ import pytest
 
 from khadum.analysis.pleasantries import peel
 from khadum.analysis.text import clear_language
-from khadum.http import Database
+from khadum.db import Database
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, rows_of, text_of, webhook_client

@@ -8,8 +8,8 @@ from datetime import timedelta
 import httpx
 import psycopg
 
+from khadum.db import Database
 from khadum.devstack.app import create_app, run_expiry_once
-from khadum.http import Database
 from khadum.seed.load import DEMO_PASSWORD
 from tests.factories import make_request
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from khadum.db import Database
 from khadum.devstack.app import create_app
 from khadum.email.resend_provider import ResendProvider
 from khadum.email.sender import Sender
-from khadum.http import Database
 from tests.browser import chromium
 from tests.email.support import SUBJECT, outbox_row, queue_email
 from tests.live import serve

@@ -11,7 +11,7 @@ import psycopg
 
 from functions.send_emails.main import create_app
 from khadum.auth import mint_freelancer_token
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 from tests.email.support import outbox_row, queue_email, standin_server
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
+from khadum.db import Database
 from khadum.devstack.resend_standin import Fault
 from khadum.email.resend_provider import ResendProvider
 from khadum.email.sender import Backoff, Sender
-from khadum.http import Database
 from tests.email.support import outbox_row, outgoing, queue_email, standin_server
 
 FAST = Backoff(base_seconds=0.0, max_attempts=5)

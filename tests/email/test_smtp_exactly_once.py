@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
+from khadum.db import Database
 from khadum.email.sender import Backoff, Sender
 from khadum.email.smtp_provider import SmtpProvider, message_id
-from khadum.http import Database
 from tests.email.support import outbox_row, outgoing, queue_email
 from tests.live import free_port
 

@@ -15,7 +15,7 @@ import pytest
 from svix.webhooks import Webhook
 
 from functions.send_emails.main import create_app
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET, Settings
 from tests.email.support import fixture, outbox_row, queue_email
 

@@ -12,7 +12,7 @@ import pytest
 from dockerfile_parse import DockerfileParser
 
 from khadum.cli import FUNCTIONS, build_parser
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings, reset_settings_cache
 from tests.runtime.support import BIN, ROOT, Processes, free_port, wait_for
 

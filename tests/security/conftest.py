@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
 

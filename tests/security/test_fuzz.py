@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from svix.webhooks import Webhook
 
 from functions.send_emails.main import create_app as send_emails_app
+from khadum.db import Database
 from khadum.devstack.app import create_app as local_app
-from khadum.http import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET, Settings
 from khadum.whatsapp.webhook import PATH
 from tests.factories import MOHAMMED, make_chat, make_request

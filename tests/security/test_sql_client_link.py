@@ -18,11 +18,10 @@ import psycopg
 import pytest
 import respx
 
-from khadum.db import act_as
+from khadum.db import Database, act_as
 from khadum.devstack.app import create_app
 from khadum.email.resend_provider import ResendProvider
 from khadum.email.sender import Sender
-from khadum.http import Database
 from khadum.requests.links import client_chat_token, client_chat_url
 from khadum.settings import get_settings
 from khadum.whatsapp.sender import drain_whatsapp

@@ -108,7 +108,7 @@ class RacingStore(LocalFileStore):
 
 async def _upload_with(store: LocalFileStore, clean_db: str, chat_world: ChatWorld,  # noqa: F811
                        settings: Settings) -> httpx.Response:
-    from khadum.http import Database
+    from khadum.db import Database
 
     db = Database(clean_db, max_size=2)
     await db.open()

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 import respx
 
-from khadum.http import Database
+from khadum.db import Database
 from khadum.whatsapp import messages
 from khadum.whatsapp.sender import backoff_seconds, drain_whatsapp
 from tests.whatsapp.meta import FakeMeta, bot_settings

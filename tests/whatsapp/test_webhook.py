@@ -13,7 +13,7 @@ import pytest
 
 from khadum.analysis.local import LocalAnalyser
 from khadum.analysis.models import Analysis
-from khadum.http import Database
+from khadum.db import Database
 from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.sender import drain_whatsapp
 from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app, router

@@ -12,6 +12,7 @@ import time
 import warnings
 from pathlib import Path
 
+from khadum import apps
 from khadum.paths import POLICIES_DIR
 from khadum.settings import SettingsError, get_settings
 
@@ -322,7 +323,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-FUNCTIONS = ("whatsapp_webhook", "respond_request", "dashboard_api", "chat", "send_emails")
+FUNCTIONS = apps.FUNCTIONS
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -340,10 +341,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_web_config(args: argparse.Namespace) -> int:
-    from khadum.devstack.web import production_config
+    from khadum.webconfig import deployed_config
 
     # Static deployments put this next to index.html: web/dist/config.js.
-    print(production_config(get_settings()), end="")
+    print(deployed_config(get_settings()), end="")
     return 0
 
 

@@ -11,10 +11,14 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from khadum import apps
 from khadum.paths import POLICIES_DIR
 from khadum.settings import SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from khadum.devstack.embedded import EmbeddedPostgres
 
 DEFAULT_DATA_DIR = ".khadum"
 
@@ -23,7 +27,7 @@ def say(message: str) -> None:
     print(f"• {message}", file=sys.stderr, flush=True)
 
 
-def _embedded(data_dir: str):  # type: ignore[no-untyped-def]
+def _embedded(data_dir: str) -> EmbeddedPostgres:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     from khadum.devstack.embedded import EmbeddedPostgres
 

@@ -195,7 +195,9 @@ begin
 end
 $$;
 
--- The same, only in windows around where a (simple, fast) trigger matches.
+-- The same, only in windows around where a (simple, fast) trigger matches;
+-- overlapping windows are merged first, so each part of the text is
+-- rewritten once.
 create or replace function public.mask_rewrite_near(p_text text, p_trigger text,
   p_pattern text, p_what text)
 returns text language plpgsql immutable parallel safe set search_path = '' as $$
@@ -208,9 +210,12 @@ declare
   changed text;
 begin
   select * into f from public.mask_spans(p_text, p_trigger, 'i');
-  foreach r in array f.spans loop
-    wb := greatest(1, lower(r) - 40);
-    win := substr(s, wb, upper(r) + 40 - wb);
+  for r in
+    select x from unnest((select range_agg(int4range(greatest(1, lower(y) - 40), upper(y) + 40))
+                            from unnest(f.spans) y)) x
+  loop
+    wb := lower(r);
+    win := substr(s, wb, upper(r) - wb);
     changed := public.mask_rewrite(win, p_pattern, p_what);
     if changed <> win then
       s := overlay(s placing changed from wb for length(win));
@@ -220,6 +225,24 @@ begin
 end
 $$;
 
+-- Whether a text can hold a number word at all (one boolean pass, case
+-- insensitive): an Arabic word (or «و» and a word) standing alone among
+-- Arabic letters, a Latin word standing alone among Latin letters, or an
+-- Arabizi word with a digit inside. Only then are the words looked up.
+create or replace function public.mask_number_word_screen() returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select '(?:^|[^\u0621-\u064A\u066E-\u06D3])و?(?:'
+    || string_agg(k, '|' order by length(k) desc, k) filter (where k !~ '[a-z0-9]')
+    || ')(?:[^\u0621-\u064A\u066E-\u06D3]|$)|(?:^|[^a-z])(?:'
+    || string_agg(k, '|' order by length(k) desc, k) filter (where k ~ '^[a-z]+$')
+    || ')(?:[^a-z]|$)|(?:^|[^a-z])(?:'
+    || string_agg(k, '|' order by length(k) desc, k) filter (where k ~ '[0-9]')
+    || ')'
+  from jsonb_object_keys(public.mask_number_words()) k
+$$;
+revoke execute on function public.mask_number_word_screen() from public, anon, authenticated;
+grant execute on function public.mask_number_word_screen() to service_role;
+
 -- Number words to digits: the words of the text are looked up in
 -- mask_number_words(); words joined only by separators, «و» or digits make
 -- one phrase, and the phrase becomes its digits (padded, same length).
@@ -227,7 +250,7 @@ create or replace function public.mask_number_words_to_digits(p_text text)
 returns text language plpgsql immutable parallel safe set search_path = '' as $$
 declare
   words constant jsonb := public.mask_number_words();
-  tok constant text := '([a-z]+(?:[0-9][a-z]*)?|[\u0621-\u064A\u066E-\u06D3]+)';
+  tok constant text := '[a-z]+(?:[0-9][a-z]*)?|[\u0621-\u064A\u066E-\u06D3]+';
   s text := p_text;
   toks text[];
   parts text[];
@@ -477,10 +500,7 @@ begin
       '(?<![a-z0-9])(?:[a-z0-9@._][ \x01]){3,}[a-z0-9@._](?![a-z0-9])', 'squeeze');
   end if;
   -- number words -> digits (when one of the words is there at all)
-  if exists (select 1 from regexp_split_to_table(lower(d), '[^a-z0-9\u0621-\u064A\u066E-\u06D3]+') x(w)
-              where public.mask_number_words() ? x.w
-                 or (left(x.w, 1) = 'و' and public.mask_number_words() ? substr(x.w, 2))
-                 or (x.w <> translate(x.w, '0123456789', '') and lower(x.w) <> upper(x.w))) then
+  if d ~* public.mask_number_word_screen() then
     d := public.mask_number_words_to_digits(d);
   end if;
   -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
@@ -520,8 +540,9 @@ begin
       || '|(?:linktree|linktr\.ee|beacons|taplink|lnk\.bio|campsite\.bio)\x01*/\x01*[a-z0-9_.\-]+'
       || '|(?<![a-z])(?:wa|t) me\x01*/\x01*[^\s]+'
       || '|(?:instagram|facebook|fb|twitter|x|tiktok|snapchat|linkedin|youtube|behance|dribbble|github|t)\x01*[. ]?\x01*(?:com|me)\x01*/\x01*[^\s]+';
+    -- (every form above holds one of these; a full stop after a word does not)
     select * into f from public.mask_spans_near(d,
-      '[a-z0-9][\x01]*\.[\x01]*[a-z]|[a-z0-9]\.|:[\s\x01]*/|www|/|linktr|beacons|\.\x01*كوم', pat, 'i', 80, 160);
+      '[a-z0-9][\x01]*\.[\x01]*[a-z]|:[\s\x01]*/|www|/|linktr|beacons|\.\x01*كوم', pat, 'i', 80, 160);
     foreach r in array f.spans loop
       b := lower(r);
       e := upper(r);

@@ -380,7 +380,13 @@ declare
   prefix_at constant text := '(?:\$|sar|usd|aed|€|£|ريال|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*[0-9]';
   -- the first letters of the units, and the last ones of the prefixes: cheap
   -- tests that spare most groups the expressions
-  unit_first constant text := '%٪$€£' || 'abcdefghijklmnopqrstuvwxyz' || '' || 'بصمردجأاآقسكثيشتفحن';
+  unit_first constant text := '%٪$€£بصمردجأاآقسكثيشتفحن';
+  -- the units in Latin letters, which must be the whole word
+  units_latin constant text[] := array['percent', 'k', 'm', 'am', 'pm', 'sar', 'sr', 'usd', 'aed', 'egp',
+    'px', 'cm', 'mm', 'kg', 'km', 'mb', 'gb', 'kb', 'tb', 'fps', 'dpi', 'hz', 'word', 'words', 'page',
+    'pages', 'video', 'videos', 'post', 'posts', 'design', 'designs', 'day', 'days', 'hour', 'hours',
+    'hr', 'hrs', 'min', 'mins', 'minute', 'minutes', 'week', 'weeks', 'month', 'months', 'year',
+    'years', 'piece', 'pieces', 'pcs', 'item', 'items', 'unit', 'units', 'sec', 'second', 'seconds'];
   fillers constant text[] := array['و', 'ثم', 'بعدين', 'بعده', 'بعدها', 'وبعدين', 'وبعده', 'وبعدها', 'and', 'then',
     'next', 'dash', 'space', 'مسافة', 'شرطة'];
   plain constant text[] := array[
@@ -516,7 +522,10 @@ begin
   if strpos(d, '@') > 0 then
     -- spaces around '@' and around a '.' near it become pads (a regex with
     -- optional spaces everywhere is several times slower)
+    -- (only when there is such a space at all)
+    if d ~* '\s@|@\s|\s\.\s*[a-z]{2}|[a-z0-9]\.\s+[a-z]{2}' then
     d := public.mask_rewrite_near(d, '@', '\s+@\s+|(?<=[a-z0-9])@\s+|\s+\.\s*(?=[a-z]{2})|(?<=[a-z0-9])\.\s+(?=[a-z]{2,}(?:\s|$|[^a-z]))', 'atdot');
+    end if;
     pat := '[a-z0-9_%+\-](?:[a-z0-9._%+\-\x01]*[a-z0-9_%+\-])?\x01*@\x01*[a-z0-9\-]+(?:\x01*\.\x01*[a-z0-9\-]+)*\x01*\.\x01*(?:' || tld || ')(?![a-z])'
       || '|[a-z0-9._%+\-]+\x01*@\x01*(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|proton(?:mail)?|aol|yandex|gmx|zoho|جيميل|جي ميل|جيمل|هوتميل|ياهو)(?:\x01*[.\s]\x01*(?:com|net)(?![a-z]))?';
     select * into f from public.mask_spans_near(d, '@', pat, 'i', 80, 80);
@@ -643,7 +652,15 @@ begin
         if lowered then
           c := lower(c);
         end if;
-        if c <> '' and strpos(unit_first, left(c, 1)) > 0 and c ~ units then
+        if strpos('abcdefghijklmnopqrstuvwxyz', left(c, 1)) > 0 then
+          -- a Latin unit is the whole word ("a.m." and "p.m." aside)
+          hit := left(c, length(c) - length(ltrim(c, 'abcdefghijklmnopqrstuvwxyz')));
+          if hit = any (units_latin)
+             or (hit in ('a', 'p') and substr(c, 2, 3) = '.m.'
+                 and (length(c) = 4 or strpos('abcdefghijklmnopqrstuvwxyz', substr(c, 5, 1)) = 0)) then
+            benign[k] := true;
+          end if;
+        elsif c <> '' and strpos(unit_first, left(c, 1)) > 0 and c ~ units then
           benign[k] := true;
         end if;
       end if;

@@ -852,7 +852,11 @@ begin
       for j in 1 .. coalesce(array_length(w.spans, 1), 0) loop
         r := w.spans[j];
         win := substr(d, upper(r), 48);
+        -- (a name needs Latin letters; most windows have none)
+        mt := null;
+        if lower(win) <> upper(win) then
         mt := regexp_match(win, '^((?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*([:=>→]|-|is(?![a-z])|هو|هي|عليه|على|في)?[\s\x01]*[:=>→]?[\s\x01]*@?)([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])', 'i');
+        end if;
         if mt is not null then
           hit := rtrim(mt[3], '.-');
           b := upper(r) + length(mt[1]);
@@ -873,7 +877,19 @@ begin
         if lower(w.texts[j]) = upper(w.texts[j]) and lower(r) > 3 then
           wb := greatest(1, lower(r) - 40);
           win := substr(d, wb, lower(r) - wb);
-          mt := regexp_match(win, '(?:^|[^a-z0-9_.@/\-])([a-z][a-z0-9_.\-]{2,})([\s\x01]*(?:على|في|عال|ع)?[\s\x01]*)$', 'i');
+          -- (only when the window ends with a name, spaces and «على»/«في»)
+          c := rtrim(win, E' \t\n\r\f\v\x01');
+          if right(c, 3) in ('على', 'عال') then
+            c := rtrim(left(c, -3), E' \t\n\r\f\v\x01');
+          elsif right(c, 2) = 'في' then
+            c := rtrim(left(c, -2), E' \t\n\r\f\v\x01');
+          elsif right(c, 1) = 'ع' then
+            c := rtrim(left(c, -1), E' \t\n\r\f\v\x01');
+          end if;
+          mt := null;
+          if c <> '' and strpos('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-', right(c, 1)) > 0 then
+            mt := regexp_match(win, '(?:^|[^a-z0-9_.@/\-])([a-z][a-z0-9_.\-]{2,})([\s\x01]*(?:على|في|عال|ع)?[\s\x01]*)$', 'i');
+          end if;
           if mt is not null and not (lower(mt[1]) = any (plain)) and not (lower(mt[1]) = any (not_names)) then
             e := lower(r) - length(mt[2]);
             b := e - length(mt[1]);

@@ -35,18 +35,33 @@ declare
   out_digits text := '';
   piece text;
   saw_word boolean := false;
+  isnum boolean[];
+  rest text;
 begin
-  select array_agg(m[2] order by o), array_agg(m[1] <> '' order by o)
-    into toks, joined
+  -- (no capturing group: a word led by «و» is «و» and the word when the rest
+  -- is a word or digits — no word is «و» and another word)
+  select array_agg(m[1] order by o) into toks
     from regexp_matches(lower(p_phrase),
-      '(و?)(' || public.mask_number_word_pattern() || '|[0-9]+)', 'g') with ordinality t(m, o);
+      'و?(?:' || public.mask_number_word_pattern() || '|[0-9]+)', 'g') with ordinality t(m, o);
   n := coalesce(array_length(toks, 1), 0);
   if n = 0 then
     return null;
   end if;
+  joined := array_fill(false, array[n]);
+  isnum := array_fill(false, array[n]);
+  for i in 1 .. n loop
+    if left(toks[i], 1) = 'و' and length(toks[i]) > 1 then
+      rest := substr(toks[i], 2);
+      if words ? rest or translate(rest, '0123456789', '') = '' then
+        toks[i] := rest;
+        joined[i] := true;
+      end if;
+    end if;
+    isnum[i] := translate(toks[i], '0123456789', '') = '';
+  end loop;
   vals := array_fill(null::text, array[n]);
   for i in 1 .. n loop
-    if toks[i] ~ '^[0-9]+$' then
+    if isnum[i] then
       vals[i] := toks[i];
     else
       vals[i] := words ->> toks[i];
@@ -68,7 +83,7 @@ begin
     end if;
     if v = 'h' then
       piece := '100';
-    elsif toks[i] ~ '^[0-9]+$' then
+    elsif isnum[i] then
       piece := v;
     else
       acc := v::integer;
@@ -78,19 +93,22 @@ begin
         nxt := case when i < n then vals[i + 1] end;
         nxt2 := case when i + 1 < n then vals[i + 2] end;
       end if;
-      if acc >= 100 and nxt ~ '^[0-9]{1,2}$' and not (toks[i + 1] ~ '^[0-9]+$') then
+      if acc >= 100 and length(nxt) between 1 and 2 and translate(nxt, '0123456789', '') = ''
+         and not isnum[i + 1] then
         -- hundred + (unit و tens) | (tens unit) | teen | unit | tens
-        if nxt::integer < 10 and nxt2 ~ '^[2-9]0$' and joined[i + 2] then
+        if nxt::integer < 10 and nxt2 in ('20', '30', '40', '50', '60', '70', '80', '90') and joined[i + 2] then
           acc := acc + nxt::integer + nxt2::integer; i := i + 2;
-        elsif nxt ~ '^[2-9]0$' and nxt2 ~ '^[1-9]$' and not (toks[i + 2] ~ '^[0-9]+$') then
+        elsif nxt in ('20', '30', '40', '50', '60', '70', '80', '90')
+              and nxt2 in ('1', '2', '3', '4', '5', '6', '7', '8', '9') and not isnum[i + 2] then
           acc := acc + nxt::integer + nxt2::integer; i := i + 2;
         else
           acc := acc + nxt::integer; i := i + 1;
         end if;
-      elsif acc < 10 and nxt ~ '^[2-9]0$' and joined[i + 1] and toks[i] !~ '^[a-z]' then
+      elsif acc < 10 and nxt in ('20', '30', '40', '50', '60', '70', '80', '90') and joined[i + 1]
+            and strpos('abcdefghijklmnopqrstuvwxyz', left(toks[i], 1)) = 0 then
         acc := acc + nxt::integer; i := i + 1;          -- «ثلاثة وعشرين» = 23
-      elsif acc between 20 and 90 and acc % 10 = 0 and nxt ~ '^[1-9]$'
-            and not (toks[i + 1] ~ '^[0-9]+$') and (toks[i] ~ '^[a-z]' or joined[i + 1]) then
+      elsif acc between 20 and 90 and acc % 10 = 0 and nxt in ('1', '2', '3', '4', '5', '6', '7', '8', '9')
+            and not isnum[i + 1] and (strpos('abcdefghijklmnopqrstuvwxyz', left(toks[i], 1)) > 0 or joined[i + 1]) then
         acc := acc + nxt::integer; i := i + 1;          -- "fifty five"
       end if;
       piece := acc::text;
@@ -287,7 +305,7 @@ begin
     elsif left(t, 1) = 'و' and words ? substr(t, 2) then
       wb := wb || b;                            -- «وعشرين»
       we := we || e;
-    elsif t ~ '[0-9]' then
+    elsif translate(t, '0123456789', '') <> t then
       -- "five1two" in "05five1two34567": the letter runs one by one
       rel := 1;
       foreach sub in array regexp_split_to_array(t, '[0-9]+') loop

@@ -282,7 +282,6 @@ declare
   s text := p_text;
   toks text[];
   parts text[];
-  pos integer := 1;
   k integer;
   t text;
   b integer;
@@ -303,12 +302,20 @@ begin
     return s;
   end if;
   parts := regexp_split_to_array(p_text, tok, 'i');
-  for k in 1 .. array_length(toks, 1) loop
-    pos := pos + length(parts[k]);
-    t := lower(toks[k]);
-    b := pos;
-    e := pos + length(t);
-    pos := e;
+  -- the place of every word in one query; only the words that can count
+  -- (a number word, «و» and one, or letters with digits) come back
+  for t, b in
+    select q.w, q.b::integer from (
+      select lower(x.tok) as w,
+             1 + sum(length(p.part) + length(lower(x.tok))) over (order by x.k) - length(lower(x.tok)) as b
+        from unnest(toks) with ordinality x(tok, k)
+        join unnest(parts) with ordinality p(part, k) on p.k = x.k
+    ) q
+    where words ? q.w or (left(q.w, 1) = 'و' and words ? substr(q.w, 2))
+       or translate(q.w, '0123456789', '') <> q.w
+    order by q.b
+  loop
+    e := b + length(t);
     if words ? t then
       wb := wb || b;
       we := we || e;
@@ -972,6 +979,6 @@ $$;
 
 -- Same signature and callers as before: every writer still goes through it.
 create or replace function public.mask_contact_details(p_text text, out masked text, out hits text[])
-language sql immutable set search_path = '' as $$
+language sql immutable parallel safe set search_path = '' as $$
   select s.masked, s.hits from public.mask_contact_scan(p_text) s
 $$;

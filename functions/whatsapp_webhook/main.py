@@ -3,6 +3,6 @@
 Deployed alone: `uvicorn functions.whatsapp_webhook.main:app`.
 """
 
-from khadum.whatsapp.webhook import create_app
+from khadum.bot.webhook import create_app
 
 app = create_app()

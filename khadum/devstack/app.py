@@ -62,8 +62,8 @@ def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Every HTTP function's routes (full `/functions/v1/...` paths)."""
     from functions.send_emails.routes import router as send_emails
     from khadum.admin.router import router as admin_router
+    from khadum.bot import webhook
     from khadum.chat.api import router as chat_router
-    from khadum.whatsapp import webhook
 
     return [
         respond_router(db, settings),

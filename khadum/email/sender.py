@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 
 from khadum.db import Database
 from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
+from khadum.outbox import DrainReport
 from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings, get_settings
 
@@ -41,25 +42,6 @@ class Backoff:
     @classmethod
     def from_settings(cls, settings: Settings) -> Backoff:
         return cls(max_attempts=settings.email_max_attempts)
-
-
-@dataclass
-class DrainReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retried + self.failed
-
-    def merge(self, other: DrainReport) -> None:
-        self.sent += other.sent
-        self.retried += other.retried
-        self.failed += other.failed
-
-    def as_json(self) -> dict[str, int]:
-        return {"sent": self.sent, "retried": self.retried, "failed": self.failed}
 
 
 @dataclass(frozen=True)
@@ -200,15 +182,3 @@ def _presumed_id(row: dict[str, Any], sender: str) -> str:
     return message_id(OutgoingEmail(
         outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender=sender,
         to=row["to_email"], subject="", html="", text="", template=row["template"]))
-
-
-async def drain_forever(sender: Sender, interval_seconds: float = 1.0) -> None:
-    """The dev server's loop (production calls POST /functions/v1/send_emails)."""
-    while True:
-        try:
-            report = await sender.drain()
-            if report.handled:
-                log.info("email outbox: %s", report.as_json())
-        except Exception:  # keep the loop alive; the error is logged, not swallowed
-            log.exception("draining the email outbox failed; trying again shortly")
-        await asyncio.sleep(interval_seconds)

@@ -5,32 +5,41 @@ malformed), then every message and status stored and deduplicated, then 200.
 That is all the request does: the insert NOTIFYs the workers (`khadum worker`,
 other processes) at commit and they process and reply, so acks never wait for
 the bot. `WebhookOptions(process_after_ack=True)` runs the same processing in
-this process after the ack instead (tests and single-process demos only)."""
+this process after the ack instead (tests and single-process demos only).
+
+Transport only: what processes a client's inbox (the bot) is handed in as an
+`Inbox` by the module that composes the deployed function."""
 
 from __future__ import annotations
 
 import hmac
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import PlainTextResponse
 
 from khadum.auth import require_service_role
 from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden
-from khadum.http import function_app
 from khadum.settings import Settings
 from khadum.whatsapp import signature
 from khadum.whatsapp.payloads import parse_body, read_batch
-from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.sender import drain_whatsapp
 from khadum.whatsapp.store import store_batch
 
 log = logging.getLogger("khadum.whatsapp.webhook")
 PATH = "/functions/v1/whatsapp_webhook"
+
+
+class Inbox(Protocol):
+    """What processes the stored messages of a client phone (the bot's inbox)."""
+
+    async def process_phone(self, phone: str) -> int: ...
+
+    async def sweep(self, *, older_than_seconds: float = ..., wait: bool = ...) -> int: ...
 
 
 @dataclass
@@ -65,11 +74,11 @@ class CoalescedDrain:
 def router(
     db: Database,
     settings: Settings,
-    options: WebhookOptions | None = None,
-    processor: InboundProcessor | None = None,
+    options: WebhookOptions | None,
+    processor: Inbox,
 ) -> APIRouter:
     opts = options or WebhookOptions()
-    worker = processor or InboundProcessor(db, settings)
+    worker = processor
     sender = CoalescedDrain(db, settings)
     api = APIRouter()
 
@@ -121,16 +130,6 @@ def router(
         await require_service_role(settings, request.headers.get("authorization"))
         processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
-        return {"processed": processed, "outbox": report.as_dict()}
+        return {"processed": processed, "outbox": report.as_json()}
 
     return api
-
-
-def create_app(
-    db: Database | None = None, settings: Settings | None = None,
-    options: WebhookOptions | None = None,
-) -> FastAPI:
-    def routes(database: Database, conf: Settings) -> APIRouter:
-        return router(database, conf, options)
-
-    return function_app("whatsapp_webhook", db=db, settings=settings, router=routes)

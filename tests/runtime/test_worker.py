@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 
-from khadum.whatsapp.webhook import PATH, create_app
+from khadum.bot.webhook import PATH, create_app
 from tests.runtime.support import Processes, all_done, counts, free_port, greeting, wait_for
 from tests.whatsapp.meta import bot_settings
 

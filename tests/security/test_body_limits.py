@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from functions.dashboard_api.main import create_app as dashboard_app
 from functions.respond_request.main import create_app as respond_app
 from functions.send_emails.main import create_app as send_emails_app
+from khadum.bot.webhook import create_app as webhook_app
 from khadum.chat.api import router as chat_router
 from khadum.db import Database
 from khadum.http import function_app
 from khadum.limits import JSON_LIMIT, UPLOAD_LIMIT
 from khadum.settings import Settings
-from khadum.whatsapp.webhook import create_app as webhook_app
 from tests.http import local_client
 from tests.security.conftest import CountingBody, function_client
 

@@ -17,10 +17,10 @@ import pytest
 from functions.dashboard_api.main import create_app as dashboard_app
 from functions.respond_request.main import create_app as respond_app
 from functions.send_emails.main import create_app as send_emails_app
+from khadum.bot.webhook import create_app as webhook_app
 from khadum.chat.storage import LocalFileStore
 from khadum.devstack.app import create_app as local_app
 from khadum.settings import STRONG_SECRETS, Settings, SettingsError
-from khadum.whatsapp.webhook import create_app as webhook_app
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401  (fixtures)
 from tests.chat.test_chat_api import PNG
 from tests.http import local_client

@@ -16,9 +16,9 @@ import pytest
 from svix.webhooks import Webhook
 
 from functions.send_emails.main import create_app as send_emails_app
+from khadum.bot.webhook import PATH, WebhookOptions, router
 from khadum.db import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET
-from khadum.whatsapp.webhook import PATH, WebhookOptions, router
 from tests.security.conftest import function_client, meta_signed, settings_for
 from tests.whatsapp.meta import fixture
 

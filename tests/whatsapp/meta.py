@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import respx
 
+from khadum.bot.webhook import PATH, WebhookOptions, create_app
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
-from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 GRAPH = "https://graph.facebook.com"

@@ -13,10 +13,10 @@ import pytest
 
 from khadum.analysis.local import LocalAnalyser
 from khadum.analysis.models import Analysis
+from khadum.bot.inbox import InboundProcessor
+from khadum.bot.webhook import PATH, WebhookOptions, create_app, router
 from khadum.db import Database
-from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.sender import drain_whatsapp
-from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app, router
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,

@@ -102,7 +102,7 @@ class InboundProcessor:
                 await cur.execute(
                     "select message_type, payload, profile_name from public.whatsapp_inbound "
                     "where id = %s",
-                    (int(item["item_id"]),),
+                    (item["item_id"],),
                 )
                 message = await cur.fetchone()
         if item["source"] == "message" and message is not None:

@@ -148,15 +148,18 @@ create or replace function public.client_inbox(p_phone text, p_limit integer def
 returns table (source text, item_id text, kind text, at timestamptz, request_id uuid,
                chat_id uuid, message text)
 language sql stable set search_path = '' as $$
-  select * from (
+  -- Meta's timestamps have whole seconds: arrival breaks their ties.
+  select inbox.source, inbox.item_id, inbox.kind, inbox.at, inbox.request_id, inbox.chat_id,
+         inbox.message
+  from (
     select 'message'::text, i.id::text, i.message_type::text, coalesce(i.sent_at, i.received_at),
-           null::uuid, null::uuid, null::text
+           i.received_at, null::uuid, null::uuid, null::text
       from public.whatsapp_inbound i
      where i.client_phone = p_phone and i.processed_at is null
        and i.attempts < public.retry_attempt_limit()
     union all
     select 'request', e.id::text, public.client_notice_kind('request', e.event_type), e.created_at,
-           e.request_id, c.id, e.message
+           e.created_at, e.request_id, c.id, e.message
       from public.request_events e
       join public.client_requests r on r.id = e.request_id
       left join public.private_chats c on c.request_id = r.id
@@ -165,13 +168,13 @@ language sql stable set search_path = '' as $$
        and e.notice_attempts < public.retry_attempt_limit()
     union all
     select 'chat', e.id::text, public.client_notice_kind('chat', e.event_type), e.created_at,
-           c.request_id, c.id, null
+           e.created_at, c.request_id, c.id, null
       from public.chat_events e
       join public.private_chats c on c.id = e.chat_id
      where c.client_whatsapp_phone = p_phone and e.notice_consumed_at is null
        and e.notice_attempts < public.retry_attempt_limit()
-  ) inbox (source, item_id, kind, at, request_id, chat_id, message)
-  order by at, source, item_id
+  ) inbox (source, item_id, kind, at, arrived, request_id, chat_id, message)
+  order by inbox.at, inbox.arrived, inbox.source, inbox.item_id
   limit p_limit
 $$;
 
@@ -217,7 +220,7 @@ begin
     update public.whatsapp_inbound
        set attempts = attempts + 1, last_error = left(p_error, 1000),
            processed_at = case when p_error is null then now() end
-     where id = p_item_id::bigint;
+     where id = p_item_id::uuid;
   elsif p_source = 'request' then
     update public.request_events
        set notice_attempts = notice_attempts + 1, notice_error = left(p_error, 1000),

@@ -1,10 +1,10 @@
-"""Follow-ups queued by the other parts (docs/internal-contracts.md): rejected,
-details requested (and the client's answer), accepted, expired (and the
-template when the 24-hour window is closed)."""
+"""Follow-ups: the domain events the other parts append (rejected, details
+requested and the client's answer, accepted, expired, chat nudges) reach the
+client through the bot's inbox (events → bot → outbox → sender), with the
+approved template when the 24-hour window is closed."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
@@ -39,27 +40,34 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-def queue_followup(url: str, key: str, request_id: str, **params: Any) -> None:
+def append_event(url: str, event_type: str, request_id: str, message: str | None = None) -> None:
+    """What reject_request / request_details append (the domain event, nothing else)."""
     with psycopg.connect(url) as conn:
         conn.execute(
-            "insert into whatsapp_outbox (to_phone, message_key, params, locale, request_id) "
-            "values (%s, %s, %s, 'ar', %s)",
-            (
-                PHONE,
-                key,
-                json.dumps(
-                    {
-                        "request_id": request_id,
-                        "freelancer_id": str(freelancer_id(MOHAMMED)),
-                        **params,
-                    }
-                ),
-                request_id,
-            ),
+            "insert into request_events (request_id, event_type, actor, message) "
+            "values (%s, %s, 'freelancer', %s)",
+            (request_id, event_type, message),
         )
 
 
+def open_chat(url: str, request_id: str) -> str:
+    """A private chat for the request (as accept_request makes it); returns the
+    client's token (derived from the chat id and the secret; only its hash is stored)."""
+    chat_id = uuid.uuid4()
+    token = client_chat_token(bot_settings(url), chat_id)
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into private_chats (id, request_id, client_whatsapp_phone, "
+            "freelancer_id, chat_url_token) select %s, id, client_whatsapp_phone, "
+            "freelancer_id, %s from client_requests where id = %s",
+            (chat_id, token, request_id),
+        )
+    return token
+
+
 async def deliver(db: Database, url: str, user: WhatsAppUser) -> list[dict[str, Any]]:
+    """A worker's round: the bot consumes the client's inbox, the sender drains."""
+    await InboundProcessor(db, bot_settings(url)).process_phone(PHONE)
     await drain_whatsapp(db, bot_settings(url))
     return await user._new()
 
@@ -85,13 +93,7 @@ async def test_rejected_apologises_offers_others_and_a_new_pick_reuses_the_answe
                 "where id = %s",
                 (request_id,),
             )
-        queue_followup(
-            clean_db,
-            "request_rejected",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            reason="مشغول هذا الأسبوع",
-        )
+        append_event(clean_db, "rejected", request_id, "مشغول هذا الأسبوع")
         reply = await deliver(db, clean_db, ahmed)
         assert len(reply) == 1 and reply[0]["type"] == "interactive", reply
         assert "نعتذر منك" in text_of(reply[0]) and "مشغول هذا الأسبوع" in text_of(reply[0])
@@ -126,13 +128,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
     async with webhook_client(bot_settings(clean_db)) as (http, meta):
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
-        queue_followup(
-            clean_db,
-            "details_requested",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            question="وش أهم مميزات الساعة؟",
-        )
+        append_event(clean_db, "details_requested", request_id, "وش أهم مميزات الساعة؟")
         reply = await deliver(db, clean_db, ahmed)
         assert "سؤال من محمد الغامدي" in text_of(reply[0])
         assert "وش أهم مميزات الساعة؟" in text_of(reply[0])
@@ -151,6 +147,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
         ).fetchall()
         assert events == [
             ("created", "client", None),
+            ("details_requested", "freelancer", "وش أهم مميزات الساعة؟"),
             ("details_answered", "client", "تقيس النبض والنوم وبطاريتها أسبوع"),
         ]
         notice = conn.execute(
@@ -164,17 +161,12 @@ async def test_accepted_sends_the_chat_link(clean_db: str, db: Database) -> None
     async with webhook_client(bot_settings(clean_db)) as (http, meta):
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
-        queue_followup(
-            clean_db,
-            "request_accepted",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            chat_url="http://127.0.0.1:8000/chat/tok123",
-        )
+        token = open_chat(clean_db, request_id)
+        append_event(clean_db, "accepted", request_id)
         reply = await deliver(db, clean_db, ahmed)
         assert reply[0]["text"]["preview_url"] is True
         assert "تم قبول طلبك من محمد الغامدي" in text_of(reply[0])
-        assert "http://127.0.0.1:8000/chat/tok123" in text_of(reply[0])
+        assert f"http://127.0.0.1:8000/chat/{token}" in text_of(reply[0])
     assert state(clean_db) == "idle"
 
 
@@ -234,16 +226,11 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
         before = state(clean_db)
-        # The link is derived from the chat id and the secret; only its hash is stored.
-        chat_id = uuid.uuid4()
-        token = client_chat_token(bot_settings(clean_db), chat_id)
+        token = open_chat(clean_db, request_id)
         with psycopg.connect(clean_db) as conn:
-            conn.execute(
-                "insert into private_chats (id, request_id, client_whatsapp_phone, "
-                "freelancer_id, chat_url_token) select %s, id, client_whatsapp_phone, "
-                "freelancer_id, %s from client_requests where id = %s",
-                (chat_id, token, request_id),
-            )
+            chat_id = conn.execute(
+                "select id from private_chats where request_id = %s", (request_id,)
+            ).fetchone()[0]  # type: ignore[index]
             conn.execute(
                 "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
                 "select id, 'freelancer', freelancer_id::text, 'جاهز للبدء' "

@@ -5,14 +5,17 @@ approved template when the 24-hour window is closed."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from functions.respond_request.main import create_app as respond_app
 from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.requests.links import client_chat_token
@@ -20,6 +23,7 @@ from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
 from tests.factories import MOHAMMED
+from tests.http import bearer
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -256,3 +260,59 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
         ask = await deliver(db, clean_db, ahmed)
         assert "قيّم التجربة من 1 إلى 5" in text_of(ask[0]) and f"/chat/{token}" in text_of(ask[0])
     assert state(clean_db) == before
+
+
+async def test_an_accept_reaches_meta_through_events_the_bot_and_the_outbox(
+    clean_db: str, db: Database
+) -> None:
+    """The whole notice pipeline, one step at a time: the respond function's SQL
+    appends the event (and writes no message); the bot consumes it in the client's
+    conversation and writes the finished message with its template alternative;
+    the sender hands it to the Graph API, the real link put in on the way."""
+    settings = bot_settings(clean_db)
+    async with webhook_client(settings) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        respond = respond_app(settings=settings)
+        async with (
+            respond.router.lifespan_context(respond),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=respond),
+                              base_url="http://fn") as fn,
+        ):
+            answer = await fn.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                                   json={"request_id": request_id, "action": "accept"})
+        assert answer.status_code == 200, answer.text
+        chat_id = answer.json()["chat_id"]
+        with psycopg.connect(clean_db) as conn:
+            assert conn.execute(
+                "select count(*) from whatsapp_outbox where request_id = %s", (request_id,)
+            ).fetchone() == (0,)  # SQL wrote the event only
+            assert conn.execute(
+                "select notice_consumed_at is null from request_events "
+                "where request_id = %s and event_type = 'accepted'", (request_id,)
+            ).fetchone() == (True,)
+
+        assert await InboundProcessor(db, settings).process_phone(PHONE) == 1
+        with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+            row = conn.execute(
+                "select body, template_body from whatsapp_outbox where request_id = %s",
+                (request_id,),
+            ).fetchone()
+            consumed = conn.execute(
+                "select notice_consumed_at is not null as done from request_events "
+                "where request_id = %s and event_type = 'accepted'", (request_id,)
+            ).fetchone()
+        assert row is not None and consumed == {"done": True}
+        assert "تم قبول طلبك من محمد الغامدي" in text_of(row["body"])
+        assert row["template_body"]["template"]["name"] == "khadum_request_accepted"
+        token = client_chat_token(settings, chat_id)
+        assert token not in json.dumps(row, ensure_ascii=False)  # only a placeholder is kept
+        assert state(clean_db) == "idle"
+        # Consumed once: a second round writes nothing more.
+        assert await InboundProcessor(db, settings).process_phone(PHONE) == 0
+
+        report = await drain_whatsapp(db, settings)
+        assert report.sent == 1
+        notice = (await ahmed._new())[-1]
+        assert notice["type"] == "text"  # the client wrote minutes ago: free-form
+        assert f"http://127.0.0.1:8000/chat/{token}" in text_of(notice)

@@ -27,29 +27,13 @@ log = logging.getLogger("khadum.email")
 
 
 @dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff; injectable so tests need not wait."""
-
-    base_seconds: float = 10.0
-    factor: float = 2.0
-    max_seconds: float = 3600.0
-    max_attempts: int = 8
-
-    def delay(self, attempts: int, retry_after: float | None = None) -> float:
-        computed = self.base_seconds * self.factor ** max(attempts - 1, 0)
-        return max(min(computed, self.max_seconds), retry_after or 0.0)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Backoff:
-        return cls(max_attempts=settings.email_max_attempts)
-
-
-@dataclass(frozen=True)
 class Sender:
     db: Database
     provider: EmailProvider
     sender_address: str
-    backoff: Backoff = Backoff()
+    # Retries follow the shared rule (SQL: retry_attempt_limit(), retry_delay());
+    # tests scale its delays to 0 so as not to wait.
+    retry_delay_scale: float = 1.0
     batch_size: int = 20
     # A short lease, renewed every third of it while this sender works.
     stale_after_seconds: float = 30.0
@@ -59,7 +43,6 @@ class Sender:
     @classmethod
     def from_settings(cls, db: Database, settings: Settings, provider: EmailProvider,
                       **kwargs: Any) -> Sender:
-        kwargs.setdefault("backoff", Backoff.from_settings(settings))
         kwargs.setdefault("settings", settings)
         return cls(db, provider, settings.email_from, **kwargs)
 
@@ -156,18 +139,16 @@ class Sender:
         return "sent"
 
     async def _after_error(self, email_id: str, attempts: int, exc: EmailSendError) -> str:
-        if exc.transient and attempts < self.backoff.max_attempts:
-            delay = self.backoff.delay(attempts, exc.retry_after)
-            log.warning("email %s: %s; retry %d in %.1fs", email_id, exc.message, attempts, delay)
-            async with self.db.connection() as conn:
-                await conn.execute("select public.record_email_retry(%s, %s, %s)",
-                                   (email_id, exc.message, delay))
+        async with self.db.connection() as conn:
+            cur = await conn.execute(
+                "select public.record_email_error(%s, %s, %s, %s, %s)",
+                (email_id, exc.message, exc.transient, exc.retry_after, self.retry_delay_scale),
+            )
+            row = await cur.fetchone()
+        if row and row[0] == "queued":
+            log.warning("email %s: %s; retry after attempt %d", email_id, exc.message, attempts)
             return "retried"
-        reason = exc.message
-        if exc.transient:
-            reason = f"gave up after {attempts} attempts: {exc.message}"
-        log.error("email %s failed: %s", email_id, reason)
-        await self._record_failed(email_id, reason)
+        log.error("email %s failed after %d attempt(s): %s", email_id, attempts, exc.message)
         return "failed"
 
     async def _record_failed(self, email_id: str, reason: str) -> None:

@@ -378,6 +378,10 @@ public.record_chat_token_failure(p_source text, p_window interval);
 
 -- security invoker
 -- execute: service_role
+public.record_email_error(p_email_id uuid, p_error text, p_transient boolean, p_retry_after double precision, p_delay_scale double precision);
+
+-- security invoker
+-- execute: service_role
 public.record_email_event(p_event_id text, p_event_type text, p_provider_id text, p_payload jsonb, p_occurred_at timestamp with time zone);
 
 -- security invoker

@@ -14,6 +14,7 @@ from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
 from khadum.requests.links import client_chat_link, client_chat_url
+from khadum.sqlerrors import translate
 from khadum.whatsapp import messages
 
 FOLLOWUP_KEYS = frozenset(TEMPLATES)
@@ -30,7 +31,10 @@ async def answer_details(turn: Turn, text: str) -> None:
                 "select public.answer_request_details(%s, %s, %s)",
                 (request_id, turn.phone, text.strip()),
             )
-    except (psycopg.errors.NoDataFound, psycopg.errors.ObjectNotInPrerequisiteState):
+    except psycopg.Error as exc:
+        refused = translate(exc)
+        if refused is None or refused.code not in {"request_not_found", "request_not_actionable"}:
+            raise
         turn.say("details_closed")
         turn.goto("idle")
         return

@@ -12,9 +12,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from khadum.chat.sqlerrors import translate
-from khadum.db import Database, act_as_async
+from khadum.db import Database, act_as_async, one_row
 from khadum.errors import Forbidden
+from khadum.sqlerrors import translate
 
 PAGE_SIZE = 50
 
@@ -101,8 +101,7 @@ async def send(
                 file.get("mime"),
             ),
         )
-        row = await cur.fetchone()
-    assert row is not None
+        row = one_row(await cur.fetchone(), "chat_send_message")
     return dict(row)
 
 

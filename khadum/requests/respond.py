@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from khadum.db import Database
+from khadum.db import Database, one_row
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import SafeText
@@ -79,8 +79,7 @@ async def respond(
             if mapped is None:
                 raise
             raise mapped from exc
-    assert row is not None
-    return {"request": _public(row[0])}
+    return {"request": _public(one_row(row, function)[0])}
 
 
 async def _accept(
@@ -100,8 +99,7 @@ async def _accept(
         "select public.accept_request(%s, %s, %s, %s, %s)",
         (request_id, user_id, chat_id, token, Jsonb(emails)),
     )
-    row = await cur.fetchone()
-    assert row is not None
+    row = one_row(await cur.fetchone(), "accept_request")
     own_link = dashboard_chat_url(settings, chat_id)
     return {
         "request": _public(row[0]),

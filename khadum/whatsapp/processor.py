@@ -99,7 +99,8 @@ class InboundProcessor:
         if not rows:
             return NOTHING
         row = rows[0]
-        assert self.analyser is not None
+        if self.analyser is None:
+            raise RuntimeError("the processor has no analyser")
         turn = await load_turn(conn, phone, self.analyser, self.settings)
         incoming = engine.incoming_from(row["message_type"], row["payload"], row["profile_name"])
         await engine.handle(turn, incoming, rate_limit=self.rate_limit)

@@ -68,10 +68,6 @@ async def read_upload(request: Request) -> tuple[bytes, str, str]:
         await form.close()
 
 
-def side_of(claims: dict[str, Any]) -> str:
-    return "client" if claims.get("chat_role") == "client" else "freelancer"
-
-
 def router(db: Database, settings: Settings, store: FileStore | None = None) -> APIRouter:
     store = store or file_store(settings)
     api = APIRouter()
@@ -124,7 +120,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
-        row = await service.send(db, claims, chat_id, side_of(claims), text)
+        row = await service.send(db, claims, chat_id, text)
         return await public_message(row)
 
     @api.post(BASE + "/{chat_id}/attachments", status_code=201)
@@ -135,7 +131,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         limit already capped it); the file is stored only once it passed its own
         checks, and removed again if its message cannot be written."""
         claims = await caller_claims(request)
-        side = await service.call(db, claims, "chat_upload_check", chat_id)
+        await service.call(db, claims, "chat_upload_check", chat_id)
         data, filename, caption = await read_upload(request)
         mime, kind = files.sniff(data, filename)
         files.check_size(len(data), kind)
@@ -153,7 +149,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
             ) from exc
         try:
             row = await service.send(
-                db, claims, chat_id, side, caption or name,
+                db, claims, chat_id, caption or name,
                 kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
             )
         except BaseException:

@@ -75,7 +75,6 @@ async def send(
     db: Database,
     claims: dict[str, Any],
     chat_id: uuid.UUID,
-    side: str,
     text: str,
     *,
     kind: str = "text",
@@ -83,7 +82,7 @@ async def send(
 ) -> dict[str, Any]:
     file = file or {}
     # Every write goes through the SQL function: the side from the caller's claims
-    # (`side` is only what the route expects), type, length and file path checked,
+    # (public.chat_side), type, length and file path checked,
     # then the moderation trigger. It is not on the Data API, so it is called with
     # the server's role and the caller's verified claims still set.
     async with as_caller(db, claims) as cur:

@@ -121,3 +121,4 @@ revoke execute on function public.staff_unopened_expiring(interval, integer, int
 grant execute on function public.staff_unopened_expiring(interval, integer, integer)
   to authenticated, service_role;
 comment on function public.staff_unopened_expiring(interval, integer, integer) is
+  'callable by authenticated: staff only (require_staff first): requests about to expire unopened';

@@ -40,6 +40,10 @@ public.broadcast_request_status();
 -- execute: nobody (owner only)
 public.broadcast_staff_activity();
 
+-- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
+-- execute: authenticated, service_role
+public.caller_chats();
+
 -- security definer: callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.can_use_topic(p_topic text);
@@ -203,6 +207,10 @@ public.is_actionable(request public.client_requests);
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker: callable by authenticated: pure text check (security invoker), the one email rule
+-- execute: authenticated, service_role
+public.is_email(p_email text);
 
 -- security invoker: callable by authenticated: the staff-topic policy on realtime.messages calls it as the caller; reads the caller's own claims
 -- execute: authenticated, service_role

@@ -13,6 +13,7 @@ from khadum.bot import choosing, intake
 from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
+from khadum.names import display_name
 from khadum.requests.links import client_chat_link, client_chat_url
 from khadum.sqlerrors import translate
 from khadum.whatsapp import messages
@@ -53,11 +54,10 @@ async def _request(conn: Any, request_id: str) -> dict[str, Any] | None:
 
 
 def _freelancer_name(turn: Turn, params: dict[str, Any], request: dict[str, Any] | None) -> str:
-    if request and turn.language == "en" and request.get("display_name_en"):
-        return str(request["display_name_en"])
-    if params.get("freelancer_name"):
-        return str(params["freelancer_name"])
-    return str((request or {}).get("display_name") or "")
+    if request:
+        return display_name(request.get("display_name"), request.get("display_name_en"),
+                            turn.language) or str(params.get("freelancer_name") or "")
+    return str(params.get("freelancer_name") or "")
 
 
 def _analysis_of(request: dict[str, Any], language: str) -> Analysis:

@@ -1,5 +1,5 @@
-"""The local server: every function, the start page, and (as they land) the
-dashboard, the simulators and the stand-ins for Meta, Resend and Realtime."""
+"""The local server: every function, the start page, the dashboard, the
+simulators and the stand-ins for Meta, Resend and Realtime."""
 
 from __future__ import annotations
 

@@ -22,11 +22,12 @@ from khadum.db import Database
 from khadum.errors import Invalid, NotFound, TransientError
 from khadum.http import caller_claims, client_address
 from khadum.limits import SafeText
+from khadum.rules import TEXT_LIMITS
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.chat")
 BASE = "/functions/v1/chat"
-MAX_TEXT = 4000
+MAX_TEXT = TEXT_LIMITS["chat_message"]
 
 
 class SessionBody(BaseModel):
@@ -39,11 +40,13 @@ class TextBody(BaseModel):
 
 class RatingBody(BaseModel):
     rating: int = Field(ge=1, le=5)
-    comment: SafeText | None = Field(default=None, max_length=2000)
+    comment: SafeText | None = Field(default=None,
+                                     max_length=TEXT_LIMITS["chat_rating_comment"])
 
 
 class CancelBody(BaseModel):
-    reason: SafeText = Field(min_length=3, max_length=500)
+    # How short a reason may be is SQL's (chat_cancel: reason_required).
+    reason: SafeText = Field(max_length=TEXT_LIMITS["chat_cancel_reason"])
 
 
 async def read_upload(request: Request) -> tuple[bytes, str, str]:

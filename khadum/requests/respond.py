@@ -17,10 +17,11 @@ from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import SafeText
 from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
+from khadum.rules import TEXT_LIMITS
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 
-MAX_MESSAGE = 1000
+MAX_MESSAGE = TEXT_LIMITS["request_message"]
 
 _MESSAGES: dict[str, str] = {
     "not_a_freelancer": "this account has no freelancer profile",

@@ -458,6 +458,10 @@ public.submit_client_request(p_phone text, p_name text, p_email text, p_freelanc
 
 -- security invoker
 -- execute: service_role
+public.text_limit(p_name text);
+
+-- security invoker
+-- execute: service_role
 public.whatsapp_status_rank(p_status text);
 
 -- security invoker

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from khadum.db import transaction_as
-from khadum.rules import is_email
+from khadum.rules import REQUEST_STATUSES, TEXT_LIMITS, is_email
 from khadum.sqlerrors import translate
 from tests.factories import (
     MOHAMMED,
@@ -217,3 +217,57 @@ def test_every_way_of_asking_agrees(clean_db: str) -> None:
                 assert got == {"side": side, "party": side is not None,
                                "topic": side is not None, "chat": side is not None,
                                "messages": side is not None}, who
+
+
+# -- limits and statuses: SQL owns them, khadum.rules mirrors them once --------------
+
+# Redefined by the notice pipeline; held to the same limit at the boundary below.
+RESPOND = {"reject_request", "request_details"}
+_LITERAL_CAP = re.compile(r"length\([^;]*?\)\s*>\s*\d{3,}")
+
+
+def test_text_limits_are_sqls(conn: psycopg.Connection) -> None:
+    body = _functions(conn)["text_limit"]
+    assert set(re.findall(r"when '(\w+)'", body)) == set(TEXT_LIMITS)
+    for name, value in TEXT_LIMITS.items():
+        row = conn.execute("select public.text_limit(%s)", (name,)).fetchone()
+        assert row == (value,), name
+
+
+def test_no_function_restates_a_text_limit(conn: psycopg.Connection) -> None:
+    restating = sorted(name for name, body in _functions(conn).items()
+                       if _LITERAL_CAP.search(body) and name not in RESPOND)
+    assert restating == []
+    values = "|".join(str(v) for v in set(TEXT_LIMITS.values()))
+    python = [name for name, text in _python_sources().items()
+              if re.search(rf"max_length\s*=\s*(?:{values})\b"
+                           r"|MAX_(?:TEXT|MESSAGE|COMMENT|REASON)\w*\s*=\s*\d", text)
+              and name != "khadum/rules.py"]
+    assert python == []
+
+
+def test_the_request_message_limit_holds_at_the_boundary(clean_db: str) -> None:
+    limit = TEXT_LIMITS["request_message"]
+    with psycopg.connect(clean_db) as conn:
+        ok = make_request(conn, MOHAMMED, phone="+966500000007")
+        long = make_request(conn, MOHAMMED, phone="+966500000008")
+        user = conn.execute("select user_id from public.freelancers f join "
+                            "public.client_requests r on r.freelancer_id = f.id "
+                            "where r.id = %s", (ok,)).fetchone()
+        assert user is not None
+        conn.commit()
+        conn.execute("select public.reject_request(%s, %s, %s)", (ok, user[0], "x" * limit))
+        conn.commit()
+        with pytest.raises(psycopg.Error) as caught:
+            conn.execute("select public.reject_request(%s, %s, %s)",
+                         (long, user[0], "x" * (limit + 1)))
+        assert caught.value.diag.message_primary == "message_too_long"
+
+
+def test_request_statuses_are_the_check_constraints(conn: psycopg.Connection) -> None:
+    row = conn.execute(
+        "select pg_get_constraintdef(c.oid) from pg_constraint c "
+        "where c.conrelid = 'public.client_requests'::regclass and c.contype = 'c' "
+        "and pg_get_constraintdef(c.oid) like '%%status%%'").fetchone()
+    assert row is not None
+    assert tuple(re.findall(r"'(\w+)'", row[0])) == REQUEST_STATUSES

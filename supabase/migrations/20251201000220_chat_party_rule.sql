@@ -3,8 +3,9 @@
 --
 -- public.caller_chats() lists the chats the caller is a party to, with the
 -- caller's side in each: the client chat session's own chat (its `chat_id`
--- claim), and every chat of the signed-in freelancer. It is the one statement
--- of the rule; everything else asks it:
+-- claim), and every chat of the signed-in freelancer; caller_chats(chat) asks
+-- about that one chat only. It is the one statement of the rule; everything
+-- else asks it:
 --   chat_side(chat)      the caller's side of one chat (chat_guard and every
 --                        chat function start from it), null for a stranger;
 --   is_chat_party(chat)  chat_side(chat) is not null (Realtime topics);
@@ -14,25 +15,30 @@
 -- tests/db/test_one_rule.py fails if the rule is stated anywhere else.
 -- =============================================================================
 
-create or replace function public.caller_chats()
+create or replace function public.caller_chats(p_chat_id uuid default null)
 returns table (chat_id uuid, side text)
-language sql stable security definer set search_path = '' as $$
-  select s.id, 'client'::text
-    from (select public.current_chat_session_id() as id) s
-   where s.id is not null
-  union all
-  select c.id, 'freelancer'::text
-    from public.private_chats c
-   where c.freelancer_id = public.current_freelancer_id()
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  -- One query; with p_chat_id given, its plan is a primary-key lookup.
+  return query
+    select s.id, 'client'::text
+      from (select public.current_chat_session_id() as id) s
+     where s.id is not null and (p_chat_id is null or s.id = p_chat_id)
+    union all
+    select c.id, 'freelancer'::text
+      from public.private_chats c
+     where c.freelancer_id = public.current_freelancer_id()
+       and (p_chat_id is null or c.id = p_chat_id);
+end
 $$;
-revoke execute on function public.caller_chats() from public, anon, authenticated;
-grant execute on function public.caller_chats() to authenticated, service_role;
-comment on function public.caller_chats() is
+revoke execute on function public.caller_chats(uuid) from public, anon, authenticated;
+grant execute on function public.caller_chats(uuid) to authenticated, service_role;
+comment on function public.caller_chats(uuid) is
   'callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)';
 
 create or replace function public.chat_side(p_chat_id uuid) returns text
 language sql stable security definer set search_path = '' as $$
-  select c.side from public.caller_chats() c where c.chat_id = p_chat_id
+  select c.side from public.caller_chats(p_chat_id) c
    order by c.side = 'client' desc limit 1
 $$;
 revoke execute on function public.chat_side(uuid) from public, anon, authenticated;

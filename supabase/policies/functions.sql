@@ -42,7 +42,7 @@ public.broadcast_staff_activity();
 
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
-public.caller_chats();
+public.caller_chats(p_chat_id uuid);
 
 -- security definer: callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role

@@ -183,7 +183,7 @@ def test_the_chat_session_claim_is_read_by_the_rule_only(conn: psycopg.Connectio
     readers = sorted(n for n, b in bodies.items() if "current_chat_session_id()" in b)
     assert readers == ["caller_chats", "current_chat_session_request_id"]
     # The point predicates are the rule asked about one chat, not the rule again.
-    assert "caller_chats()" in bodies["chat_side"]
+    assert "caller_chats(" in bodies["chat_side"]
     assert "chat_side(" in bodies["is_chat_party"]
     assert "private_chats" not in bodies["chat_side"] + bodies["is_chat_party"]
     python = [n for n, t in _python_sources().items() if "chat_role" in t]

@@ -76,6 +76,10 @@ public.chat_housekeeping(p_unread_after interval, p_rating_after interval, p_pub
 -- execute: service_role
 public.chat_link_failures(p_source text);
 
+-- security definer
+-- execute: service_role
+public.chat_link_guard(p_source text);
+
 -- security invoker
 -- execute: service_role
 public.chat_link_window(p_at timestamp with time zone);

@@ -1,5 +1,5 @@
 -- =============================================================================
--- Text limits, decided once.
+-- Text limits and the wrong-link cap, decided once.
 --
 -- public.text_limit(name) is the one table of how long a typed text may be.
 -- The functions that take those texts and the constraints on the columns that
@@ -171,3 +171,19 @@ comment on function public.chat_rate(uuid, integer, text) is
   'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
 comment on function public.chat_cancel(uuid, text) is
   'callable by authenticated: a chat party''s own action; the function checks the caller is a party';
+
+-- ---------------------------------------------------------------------------
+-- Wrong chat links: the window (chat_link_window) and the cap in one place.
+-- The chat function asks before it looks a token up; KH429 too_many_attempts.
+-- ---------------------------------------------------------------------------
+create or replace function public.chat_link_guard(p_source text) returns void
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  -- 20 malformed or unknown links per client address and ten-minute window.
+  if public.chat_link_failures(p_source) >= 20 then
+    raise exception 'too_many_attempts' using errcode = 'KH429';
+  end if;
+end
+$$;
+revoke execute on function public.chat_link_guard(text) from public, anon, authenticated;
+grant execute on function public.chat_link_guard(text) to service_role;

@@ -1,18 +1,67 @@
 -- =============================================================================
 -- When a request can still be answered, decided once.
 --
--- public.effective_status_of(status, expires_at) is the only place that holds
--- a deadline against the clock: a pending request whose expires_at has come is
--- expired. is_actionable(request) and effective_status(request) say the same
--- through it, and every guard, cap, dashboard query and operator view below
--- asks is_actionable instead of comparing expires_at with now() again (the
--- sweeper, expire_requests, does too). tests/db/test_one_rule.py fails if any
--- function body compares expires_at with the clock elsewhere.
+-- public.effective_status_at(status, expires_at, at) is the only place that
+-- holds a deadline against an instant: a pending request whose expires_at has
+-- come by `at` is expired. Everything else asks it:
+--   effective_status_of(status, expires_at)  at now(), on plain values (scans)
+--   effective_status(request)                 at now(), the computed field
+--   is_actionable(request, at)                still pending at `at` (the sweeper
+--                                             asks it at its p_now)
+--   is_actionable(request)                    at now(), the computed field
+-- (each asks effective_status_at directly: one function call a row, not two)
+-- and every guard, cap, dashboard query and operator view below asks
+-- is_actionable instead of comparing expires_at with the clock again.
+-- tests/db/test_one_rule.py fails if any function body compares expires_at
+-- with anything elsewhere.
 -- =============================================================================
+
+create or replace function public.effective_status_at(
+  p_status text, p_expires_at timestamptz, p_at timestamptz
+) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select case
+    when p_status = 'pending' and p_expires_at <= p_at then 'expired'
+    else p_status
+  end
+$$;
+revoke execute on function public.effective_status_at(text, timestamptz, timestamptz)
+  from public, anon, authenticated;
+grant execute on function public.effective_status_at(text, timestamptz, timestamptz)
+  to authenticated, service_role;
+comment on function public.effective_status_at(text, timestamptz, timestamptz) is
+  'callable by authenticated: the one expiry rule on plain values at an instant; pure, reads nothing';
+
+create or replace function public.effective_status_of(p_status text, p_expires_at timestamptz)
+returns text
+language sql stable set search_path = '' as $$
+  select public.effective_status_at(p_status, p_expires_at, now())
+$$;
+
+create or replace function public.effective_status(request public.client_requests) returns text
+language sql stable set search_path = '' as $$
+  select public.effective_status_at(request.status, request.expires_at, now())
+$$;
+revoke execute on function public.effective_status(public.client_requests)
+  from public, anon, authenticated;
+grant execute on function public.effective_status(public.client_requests)
+  to authenticated, service_role;
+
+create or replace function public.is_actionable(request public.client_requests, p_at timestamptz)
+returns boolean
+language sql stable set search_path = '' as $$
+  select public.effective_status_at(request.status, request.expires_at, p_at) = 'pending'
+$$;
+revoke execute on function public.is_actionable(public.client_requests, timestamptz)
+  from public, anon, authenticated;
+grant execute on function public.is_actionable(public.client_requests, timestamptz)
+  to authenticated, service_role;
+comment on function public.is_actionable(public.client_requests, timestamptz) is
+  'callable by authenticated: a computed field of the rows the caller may already read';
 
 create or replace function public.is_actionable(request public.client_requests) returns boolean
 language sql stable set search_path = '' as $$
-  select public.effective_status_of(request.status, request.expires_at) = 'pending'
+  select public.effective_status_at(request.status, request.expires_at, now()) = 'pending'
 $$;
 revoke execute on function public.is_actionable(public.client_requests)
   from public, anon, authenticated;

@@ -172,6 +172,10 @@ public.current_freelancer_id();
 -- execute: authenticated, service_role
 public.effective_status(request public.client_requests);
 
+-- security invoker: callable by authenticated: the one expiry rule on plain values at an instant; pure, reads nothing
+-- execute: authenticated, service_role
+public.effective_status_at(p_status text, p_expires_at timestamp with time zone, p_at timestamp with time zone);
+
 -- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
 -- execute: authenticated, service_role
 public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
@@ -207,6 +211,10 @@ public.freelancers_sync_terms();
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests);
+
+-- security invoker: callable by authenticated: a computed field of the rows the caller may already read
+-- execute: authenticated, service_role
+public.is_actionable(request public.client_requests, p_at timestamp with time zone);
 
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role

@@ -114,23 +114,33 @@ def test_answering_a_closed_request_is_a_kh409(clean_db: str) -> None:
         assert (refused.status, refused.code) == (409, "request_not_actionable")
 
 
-# -- when a request expires: public.effective_status_of, nowhere else -----------------
+# -- when a request expires: public.effective_status_at, nowhere else -----------------
 
-# The sweeper is redefined by the notice pipeline (to ask is_actionable).
+# The sweeper is redefined by the notice pipeline (to ask is_actionable(r, p_now)).
 SWEEPER = {"expire_requests"}
-_CLOCK = r"(?:now\(\)|current_timestamp|clock_timestamp\(\)|p_now)"
-_DEADLINE = re.compile(
-    rf"expires_at\s*(?:<=|>=|<|>)\s*{_CLOCK}|{_CLOCK}\s*(?:<=|>=|<|>)\s*[\w.]*expires_at",
-    re.IGNORECASE,
-)
+# A deadline held against anything: expires_at on either side of a comparison.
+_DEADLINE = re.compile(r"expires_at\s*(?:<=|>=|<|>)|(?:<=|>=|<|>)\s*[\w.]*expires_at",
+                       re.IGNORECASE)
 
 
-def test_the_deadline_is_compared_with_the_clock_once(conn: psycopg.Connection) -> None:
+def test_the_deadline_is_compared_once(conn: psycopg.Connection) -> None:
     restating = sorted(name for name, body in _functions(conn).items()
                        if _DEADLINE.search(body) and name not in SWEEPER)
-    assert restating == ["effective_status_of"]
+    assert restating == ["effective_status_at"]
+    bodies = _functions(conn)
+    for asker in ("effective_status_of", "effective_status", "is_actionable"):
+        assert "effective_status_at(" in bodies[asker], asker
     python = [name for name, text in _python_sources().items() if _DEADLINE.search(text)]
     assert python == []
+
+
+def test_the_rule_at_an_instant(conn: psycopg.Connection) -> None:
+    row = conn.execute(
+        "select public.effective_status_at('pending', t, t - interval '1 second'), "
+        "       public.effective_status_at('pending', t, t), "
+        "       public.effective_status_at('accepted', t, t + interval '1 day') "
+        "from (select now() as t) x").fetchone()
+    assert row == ("pending", "expired", "accepted")
 
 
 def test_every_path_agrees_at_the_deadline(clean_db: str) -> None:

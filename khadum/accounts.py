@@ -21,6 +21,7 @@ import httpx
 import psycopg
 from supabase_auth.errors import AuthApiError
 
+from khadum.db import one_row
 from khadum.settings import Settings
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
@@ -167,9 +168,8 @@ def invite_freelancer(
                 "insert into public.freelancers (user_id, email, display_name, headline) "
                 "values (%s, %s, %s, %s) returning id", (user_id, email, name, headline),
             ).fetchone()
-            assert created is not None
-            return Invited(user_id, created[0], user_created, True, True, invite_sent,
-                           password_set)
+            return Invited(user_id, one_row(created, "adding a freelancer")[0], user_created,
+                           True, True, invite_sent, password_set)
         freelancer_id, linked_to = row
         if linked_to == user_id:
             say(f"the freelancer {freelancer_id} is already linked to this user")

@@ -1,5 +1,6 @@
-"""The fixed service categories (their Arabic and English names live in the
-database table `service_categories`)."""
+"""The fixed service categories. The database table `service_categories` is the
+source (slugs, Arabic and English names); this Literal mirrors its slugs for typing
+and the analyser's schema, and tests/db/test_seed.py holds the two equal."""
 
 from __future__ import annotations
 

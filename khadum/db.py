@@ -7,7 +7,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
@@ -16,6 +16,8 @@ from psycopg_pool import AsyncConnectionPool
 API_ROLES = ("anon", "authenticated", "service_role")
 
 TRANSACTION_POOLER_PORT = 6543
+
+T = TypeVar("T")
 
 
 def pooler_kwargs(url: str) -> dict[str, Any]:
@@ -93,3 +95,11 @@ async def atransaction_as(
         for sql, params in caller_statements(claims):
             await cur.execute(sql, params)
         yield cur
+
+
+def one_row(row: T | None, what: str) -> T:
+    """The row a statement always returns (`select f(...)`, `insert … returning`);
+    its absence is a fault, raised as one rather than asserted."""
+    if row is None:
+        raise RuntimeError(f"{what} returned no row")
+    return row

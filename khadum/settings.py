@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import os
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -355,6 +354,3 @@ def get_settings(function: str | None = None) -> Settings:
 def reset_settings_cache() -> None:
     get_settings.cache_clear()
 
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}

@@ -15,10 +15,6 @@ class Analyser(Protocol):
     async def analyse(self, text: str) -> Analysis: ...
 
 
-class Embedder(Protocol):
-    async def embed(self, text: str) -> list[float] | None: ...
-
-
 def get_analyser(settings: Settings, *, http_client: Any = None) -> Analyser:
     from khadum.analysis.local import LocalAnalyser
 

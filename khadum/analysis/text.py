@@ -1,4 +1,6 @@
-"""Arabic-aware text folding, the Python twin of SQL `public.normalize_arabic()`."""
+"""Arabic-aware text folding. SQL `public.normalize_arabic()` is the source of the
+rule; `normalize` mirrors it for the bot, which folds text without a database
+round trip, and tests/analysis/test_normalize_parity.py holds the two equal."""
 
 from __future__ import annotations
 
@@ -9,21 +11,30 @@ _FOLD = str.maketrans(
     "أإآٱةىؤئ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬،؛؟",
     "ااااهيوي01234567890123456789.,,;?",
 )
-_SPACES = re.compile(r"\s+")
+# The same explicit set as SQL: Unicode White_Space plus the ASCII separators.
+_SPACES = re.compile(
+    "[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a"
+    "\u2028\u2029\u202f\u205f\u3000]+"
+)
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
-
-
-def western_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits (and separators) as Western ones."""
-    return text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,"))
 
 
 def normalize(text: str) -> str:
     """Fold spelling variants (alef, taa marbuta, alef maqsura, hamza carriers,
     diacritics, tatweel, digits), lower-case and squeeze spaces."""
-    folded = _DIACRITICS.sub("", text or "").translate(_FOLD).lower()
-    return _SPACES.sub(" ", folded).strip()
+    folded = _lower(_DIACRITICS.sub("", text or "").translate(_FOLD))
+    return _SPACES.sub(" ", folded).strip(" ")
+
+
+def _lower(text: str) -> str:
+    """Unicode's simple (one-to-one) lower-case mapping, as SQL's lower() applies it
+    character by character. Python's lower() is the full mapping; it differs only
+    for "İ" (→ "i̇", whose simple form is "i") and the context-dependent final
+    sigma, so those take the character-by-character path."""
+    if "İ" not in text and "Σ" not in text:
+        return text.lower()
+    return "".join(char.lower()[0] for char in text)
 
 
 def detect_language(text: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from psycopg.rows import dict_row
 
+from khadum import names as freelancer_names
 from khadum.analysis.models import Analysis
 from khadum.analysis.text import normalize
 from khadum.bot.catalogue import city_name
@@ -110,11 +111,7 @@ async def freelancer(conn: Any, freelancer_id: str) -> dict[str, Any] | None:
 
 
 def display_name(turn: Turn, row: dict[str, Any]) -> str:
-    return (
-        (row["display_name_en"] or row["display_name"])
-        if turn.language == "en"
-        else row["display_name"]
-    )
+    return freelancer_names.display_name(row["display_name"], row["display_name_en"], turn.language)
 
 
 async def pick(turn: Turn, freelancer_id: str) -> None:

@@ -9,6 +9,7 @@ from khadum.analysis.text import normalize
 from khadum.bot import intake
 from khadum.bot.conversation import Turn
 from khadum.bot.dates import riyadh_words
+from khadum.names import display_name
 
 COMMANDS: dict[str, set[str]] = {
     "help": {
@@ -116,11 +117,7 @@ async def _status(turn: Turn) -> None:
         return
     lines = [turn.tr("status_header")]
     for r in rows:
-        name = (
-            (r["display_name_en"] or r["display_name"])
-            if turn.language == "en"
-            else r["display_name"]
-        )
+        name = display_name(r["display_name"], r["display_name_en"], turn.language)
         lines.append(
             turn.tr(
                 "status_line",

@@ -15,7 +15,9 @@ from khadum.bot import choosing, intake
 from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
+from khadum.names import display_name
 from khadum.requests.links import client_chat_link
+from khadum.sqlerrors import translate
 from khadum.whatsapp import messages
 
 
@@ -30,7 +32,10 @@ async def answer_details(turn: Turn, text: str) -> None:
                 "select public.answer_request_details(%s, %s, %s)",
                 (request_id, turn.phone, text.strip()),
             )
-    except (psycopg.errors.NoDataFound, psycopg.errors.ObjectNotInPrerequisiteState):
+    except psycopg.Error as exc:
+        refused = translate(exc)
+        if refused is None or refused.code not in {"request_not_found", "request_not_actionable"}:
+            raise
         turn.say("details_closed")
         turn.goto("idle")
         return
@@ -49,9 +54,9 @@ async def _request(conn: Any, request_id: str) -> dict[str, Any] | None:
 
 
 def _freelancer_name(turn: Turn, request: dict[str, Any] | None) -> str:
-    if request and turn.language == "en" and request.get("display_name_en"):
-        return str(request["display_name_en"])
-    return str((request or {}).get("display_name") or "")
+    if not request:
+        return ""
+    return display_name(request.get("display_name"), request.get("display_name_en"), turn.language)
 
 
 def _analysis_of(request: dict[str, Any], language: str) -> Analysis:

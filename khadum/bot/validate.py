@@ -6,9 +6,9 @@ import re
 
 from khadum.analysis.pleasantries import is_pleasantry
 from khadum.analysis.text import normalize
+from khadum.rules import is_email
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _NONE_WORDS = {
     "لا يوجد",
     "لا",
@@ -70,7 +70,7 @@ def clean_name(text: str) -> str | None:
 
 def clean_email(text: str) -> str | None:
     email = text.strip().strip("<>").strip()
-    return email.lower() if len(email) <= 254 and _EMAIL.match(email) else None
+    return email.lower() if is_email(email) else None
 
 
 def is_none(text: str) -> bool:

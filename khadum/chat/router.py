@@ -19,17 +19,18 @@ from starlette.formparsers import MultiPartException
 
 from khadum.chat import files, service
 from khadum.chat.session import open_session
-from khadum.chat.sqlerrors import translate
 from khadum.chat.storage import FileStore, file_store
 from khadum.db import Database
 from khadum.errors import Invalid, NotFound, TransientError
 from khadum.http import Claims, Cursor, caller_cursor, caller_transaction, client_address
 from khadum.limits import SafeText
+from khadum.rules import TEXT_LIMITS
 from khadum.settings import Settings
+from khadum.sqlerrors import translate
 
 log = logging.getLogger("khadum.chat")
 BASE = "/functions/v1/chat"
-MAX_TEXT = 4000
+MAX_TEXT = TEXT_LIMITS["chat_message"]
 # The caller's transaction; RLS denials and the chat functions' refusals become 4xx.
 ChatCursor = Annotated[Cursor, caller_cursor(translate)]
 
@@ -44,11 +45,13 @@ class TextBody(BaseModel):
 
 class RatingBody(BaseModel):
     rating: int = Field(ge=1, le=5)
-    comment: SafeText | None = Field(default=None, max_length=2000)
+    comment: SafeText | None = Field(default=None,
+                                     max_length=TEXT_LIMITS["chat_rating_comment"])
 
 
 class CancelBody(BaseModel):
-    reason: SafeText = Field(min_length=3, max_length=500)
+    # How short a reason may be is SQL's (chat_cancel: reason_required).
+    reason: SafeText = Field(max_length=TEXT_LIMITS["chat_cancel_reason"])
 
 
 async def read_upload(request: Request) -> tuple[bytes, str, str]:
@@ -71,10 +74,6 @@ async def read_upload(request: Request) -> tuple[bytes, str, str]:
         return data, upload.filename or "file", caption_text
     finally:
         await form.close()
-
-
-def side_of(claims: dict[str, Any]) -> str:
-    return "client" if claims.get("chat_role") == "client" else "freelancer"
 
 
 def router(db: Database, settings: Settings, store: FileStore | None = None) -> APIRouter:
@@ -111,7 +110,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
-        row = await service.send(cur, chat_id, side_of(claims), text)
+        row = await service.send(cur, chat_id, text)
         return await public_message(row)
 
     @api.post(BASE + "/{chat_id}/attachments", status_code=201)
@@ -122,7 +121,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         limit already capped it); the file is stored only once it passed its own
         checks, and removed again if its message cannot be written."""
         async with caller_transaction(db, claims, translate) as cur:
-            side = await service.call(cur, "chat_upload_check", chat_id)
+            await service.call(cur, "chat_upload_check", chat_id)
         data, filename, caption = await read_upload(request)
         mime, kind = files.sniff(data, filename)
         files.check_size(len(data), kind)
@@ -141,7 +140,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         try:
             async with caller_transaction(db, claims, translate) as cur:
                 row = await service.send(
-                    cur, chat_id, side, caption or name,
+                    cur, chat_id, caption or name,
                     kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
                 )
         except BaseException:

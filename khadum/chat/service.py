@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from khadum.db import one_row
 from khadum.errors import Forbidden
 from khadum.http import Cursor
 
@@ -49,7 +50,6 @@ async def messages(
 async def send(
     cur: Cursor,
     chat_id: uuid.UUID,
-    side: str,
     text: str,
     *,
     kind: str = "text",
@@ -57,7 +57,7 @@ async def send(
 ) -> dict[str, Any]:
     file = file or {}
     # Every write goes through the SQL function: the side from the caller's claims
-    # (`side` is only what the route expects), type, length and file path checked,
+    # (public.chat_side), type, length and file path checked,
     # then the moderation trigger. It is not on the Data API, so it is called with
     # the server's role and the caller's verified claims still set.
     await cur.execute("set local role none")
@@ -74,8 +74,7 @@ async def send(
             file.get("mime"),
         ),
     )
-    row = await cur.fetchone()
-    assert row is not None
+    row = one_row(await cur.fetchone(), "chat_send_message")
     return dict(row)
 
 

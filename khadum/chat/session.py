@@ -6,25 +6,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import psycopg
+
 from khadum.auth import CHAT_SESSION_TTL, mint_chat_session_token
 from khadum.db import Database
-from khadum.errors import Gone, NotFound, TooManyRequests
+from khadum.errors import Gone, NotFound
 from khadum.settings import Settings
+from khadum.sqlerrors import translate
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,255}$")
-MAX_FAILURES = 20  # malformed or unknown links per client address and ten-minute window
+_MESSAGES = {"too_many_attempts": "too many wrong chat links; wait a few minutes"}
 
 
 async def open_session(db: Database, settings: Settings, token: str, source: str) -> dict[str, Any]:
     """`source` is the client's address as `khadum.http.client_address` reads it
     (never a header the client sets itself)."""
     async with db.connection() as conn:
-        cur = await conn.execute("select public.chat_link_failures(%s)", (source,))
-        recent = (await cur.fetchone() or (0,))[0]
-        if recent >= MAX_FAILURES:
-            raise TooManyRequests(
-                "too many wrong chat links; wait a few minutes", code="too_many_attempts"
-            )
+        try:  # SQL holds the window and the cap (public.chat_link_guard)
+            await conn.execute("select public.chat_link_guard(%s)", (source,))
+        except psycopg.Error as exc:
+            refused = translate(exc, _MESSAGES)
+            if refused is None:
+                raise
+            raise refused from exc
         row = None
         if TOKEN_PATTERN.fullmatch(token):
             cur = await conn.execute(

@@ -8,8 +8,9 @@ from typing import Any
 
 from psycopg import AsyncCursor
 
+from khadum.rules import REQUEST_STATUSES
+
 Cursor = AsyncCursor[dict[str, Any]]
-STATUSES = ("pending", "accepted", "rejected", "expired")
 
 _REQUEST_COLUMNS = """
   r.id, r.client_name, r.client_whatsapp_phone, r.client_email, r.service_description,
@@ -104,8 +105,9 @@ async def requests(
         "select public.effective_status(r) as status, count(*) as n "
         "from public.client_requests r group by 1"
     )
-    counts = {s: 0 for s in STATUSES} | {row["status"]: row["n"] for row in await cur.fetchall()}
-    counts["all"] = sum(counts[s] for s in STATUSES)
+    counts = {s: 0 for s in REQUEST_STATUSES} | {
+        row["status"]: row["n"] for row in await cur.fetchall()}
+    counts["all"] = sum(counts[s] for s in REQUEST_STATUSES)
     return {"items": items, "total": total, "page": page, "page_size": page_size,
             "counts": counts}
 

@@ -4,7 +4,7 @@ run as the caller (their role and JWT claims), so RLS is what the browser meets.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,10 +14,10 @@ from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
 from khadum.http import CallerCursor
 from khadum.limits import storable
+from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
 BASE = "/functions/v1/dashboard_api"
-Status = Literal["pending", "accepted", "rejected", "expired"]
 
 
 class MarkRead(BaseModel):
@@ -52,7 +52,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
     @api.get("/requests")
     async def requests(
         cur: CallerCursor,
-        status: Status | None = None,
+        status: RequestStatus | None = None,
         q: str | None = Query(None, max_length=200),
         page: int = Query(1, ge=1, le=10_000),
         page_size: int = Query(20, ge=1, le=100),

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import secrets
 import time
 import uuid
@@ -47,15 +46,15 @@ from khadum.auth import (
     verify_service_key,
     verify_token,
 )
-from khadum.db import Database
+from khadum.db import Database, one_row
 from khadum.devstack.keys import LocalKeys, public_jwk
 from khadum.errors import Unauthorized
+from khadum.rules import is_email
 from khadum.settings import Settings
 
 API_VERSION = "2024-01-01"
 INSTANCE_ID = "00000000-0000-0000-0000-000000000000"
 BCRYPT_COST = 10  # GoTrue's (bcrypt.DefaultCost)
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_PER_PAGE = 1000
 
 
@@ -325,7 +324,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
             if creating and not email:
                 return _error(400, "validation_failed", "Unable to validate email address: "
                               "email is required")
-            if email and not EMAIL_PATTERN.fullmatch(email):
+            if email and not is_email(email):
                 return _error(400, "validation_failed",
                               "Unable to validate email address: invalid format")
             if email:
@@ -404,8 +403,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
                 "values (%s, %s, %s, 'email', now(), now(), now())",
                 (str(uid), uid, Jsonb(identity_data)),
             )
-        assert created is not None
-        return await full_user(created)
+        return await full_user(one_row(created, "creating a user"))
 
     @api.post("/admin/users")
     async def admin_create_user(request: Request) -> Any:

@@ -3,9 +3,9 @@
 START_PAGE: dict[str, dict[str, str]] = {
     "title": {"ar": "خدوم — البيئة المحلية", "en": "Khadum — local stack"},
     "intro": {
-        "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، ولاحقًا لوحة التحكم والمحاكيات.",
+        "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، لوحة التحكم والمحاكيات.",
         "en": "Every part of Khadum runs on this machine: the database, the functions, "
-        "and (as they land) the dashboard and simulators.",
+        "the dashboard and the simulators.",
     },
     "running": {"ar": "ما يعمل الآن", "en": "What is running"},
     "database": {"ar": "قاعدة البيانات", "en": "Database"},

@@ -82,7 +82,8 @@ def detect(conn: psycopg.Connection[Any]) -> State:
         "       exists (select 1 from pg_namespace where nspname = %s)",
         (MARKER_SCHEMA,),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise RuntimeError("the platform probe returned no row")
     auth_comment, ours = row
     if ours:
         return "khadum"

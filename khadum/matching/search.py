@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from khadum.analysis.models import Analysis
 from khadum.analysis.vocabulary import matching_skills
 from khadum.bot.catalogue import t
+from khadum.names import display_name
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,7 @@ class Match:
     matched_skills: list[str]
 
     def name(self, language: str) -> str:
-        return (
-            (self.display_name_en or self.display_name) if language == "en" else self.display_name
-        )
+        return display_name(self.display_name, self.display_name_en, language)
 
     def title(self, language: str) -> str:
         """The headline in the client's language: an English reader never gets an

@@ -62,6 +62,3 @@ def dashboard_chat_url(settings: Settings, chat_id: uuid.UUID | str) -> str:
     # The chat page (web/chat.html) opened with the freelancer's dashboard sign-in.
     return f"{settings.public_base_url.rstrip('/')}/chats/{chat_id}"
 
-
-def dashboard_request_url(settings: Settings, request_id: uuid.UUID | str) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/#/requests/{request_id}"

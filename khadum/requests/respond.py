@@ -12,15 +12,16 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from khadum.db import Database
+from khadum.db import Database, one_row
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import SafeText
 from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
+from khadum.rules import TEXT_LIMITS
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 
-MAX_MESSAGE = 1000
+MAX_MESSAGE = TEXT_LIMITS["request_message"]
 
 _MESSAGES: dict[str, str] = {
     "not_a_freelancer": "this account has no freelancer profile",
@@ -79,8 +80,7 @@ async def respond(
             if mapped is None:
                 raise
             raise mapped from exc
-    assert row is not None
-    return {"request": _public(row[0])}
+    return {"request": _public(one_row(row, function)[0])}
 
 
 async def _accept(
@@ -100,8 +100,7 @@ async def _accept(
         "select public.accept_request(%s, %s, %s, %s, %s)",
         (request_id, user_id, chat_id, token, Jsonb(emails)),
     )
-    row = await cur.fetchone()
-    assert row is not None
+    row = one_row(await cur.fetchone(), "accept_request")
     own_link = dashboard_chat_url(settings, chat_id)
     return {
         "request": _public(row[0]),

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from khadum.categories import CATEGORY_SLUGS
+from khadum.rules import is_email
 
 __all__ = ["DATA_FILE", "DEMO_FREELANCERS", "DemoFreelancer", "load_demo_freelancers"]
 
@@ -37,7 +38,7 @@ class DemoFreelancer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str = Field(pattern=r"^[a-z0-9-]+$")
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str
     display_name: str = Field(min_length=1)
     display_name_en: str = Field(min_length=1)
     headline: str = Field(min_length=1)
@@ -53,6 +54,13 @@ class DemoFreelancer(BaseModel):
     rating_count: int = Field(ge=0)
     completed_projects: int = Field(ge=0)
     availability: Literal["available", "limited", "unavailable"]
+
+    @field_validator("email")
+    @classmethod
+    def _an_email(cls, value: str) -> str:
+        if not is_email(value):
+            raise ValueError("not an email address (public.is_email)")
+        return value
 
     @field_validator("categories")
     @classmethod

@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from khadum.db import act_as
+from khadum.db import act_as, one_row
 from khadum.seed.freelancers import DEMO_FREELANCERS
 from khadum.seed.load import user_id
 
@@ -113,8 +113,7 @@ def _one_request(
          f"أبي {need}", category, budget, Jsonb({"source": HISTORY_MARK}),
          "اخترتك لخبرتك وتقييمك العالي"),
     ).fetchone()
-    assert row is not None
-    request = row[0]
+    request = one_row(row, "submit_client_request")[0]
     report.requests += 1
     uid = user_id(key)
     roll = rng.random()
@@ -155,7 +154,7 @@ def _complete(
         "select client_session_sub from public.private_chat_secrets where chat_id = %s",
         (chat_id,),
     ).fetchone()
-    assert row is not None
+    row = one_row(row, "the chat's secrets")
     freelancer = {"sub": str(user_id(key)), "role": "authenticated", "aud": "authenticated"}
     client = {"sub": str(row[0]), "role": "authenticated", "aud": "authenticated",
               "chat_id": str(chat_id), "chat_role": "client"}
@@ -175,9 +174,7 @@ def _complete(
 
 
 def _clock(conn: psycopg.Connection[Any]) -> datetime:
-    row = conn.execute("select now()").fetchone()
-    assert row is not None
-    value: datetime = row[0]
+    value: datetime = one_row(conn.execute("select now()").fetchone(), "select now()")[0]
     return value
 
 

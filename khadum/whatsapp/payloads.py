@@ -127,7 +127,8 @@ def read_message(msg: Any, names: dict[str, str | None]) -> InboundMessage:
     item = _checked(msg, "message")
     wamid = _string(item, "id", MAX_WAMID)
     sender = _string(item, "from", 32)
-    assert wamid is not None and sender is not None
+    if wamid is None or sender is None:  # required fields: _string raised already
+        raise BadItem("message_id_required")
     message_type = _string(item, "type", MAX_TYPE, required=False) or "unknown"
     return InboundMessage(
         wamid=wamid,
@@ -143,7 +144,8 @@ def read_status(st: Any) -> StatusUpdate:
     item = _checked(st, "status")
     wamid = _string(item, "id", MAX_WAMID)
     status = _string(item, "status", 20)
-    assert wamid is not None and status is not None
+    if wamid is None or status is None:  # required fields: _string raised already
+        raise BadItem("status_id_required")
     errors = item.get("errors")
     first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) \
         else {}

@@ -353,7 +353,7 @@ declare
   reason text := nullif(btrim(coalesce(p_reason, '')), '');
   hits text[] := '{}';
 begin
-  if length(reason) > 1000 then
+  if length(reason) > public.text_limit('request_message') then
     raise exception 'message_too_long' using errcode = 'KH422';
   end if;
   r := public.lock_request_for_response(p_request_id, p_user_id);
@@ -391,7 +391,7 @@ begin
   if question is null then
     raise exception 'message_required' using errcode = 'KH422';
   end if;
-  if length(question) > 1000 then
+  if length(question) > public.text_limit('request_message') then
     raise exception 'message_too_long' using errcode = 'KH422';
   end if;
   r := public.lock_request_for_response(p_request_id, p_user_id);

@@ -44,6 +44,10 @@ public.broadcast_request_status();
 -- execute: nobody (owner only)
 public.broadcast_staff_activity();
 
+-- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
+-- execute: authenticated, service_role
+public.caller_chats(p_chat_id uuid);
+
 -- security definer: callable by authenticated: the realtime.messages policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.can_use_topic(p_topic text);
@@ -75,6 +79,10 @@ public.chat_housekeeping(p_unread_after interval, p_rating_after interval);
 -- security definer
 -- execute: service_role
 public.chat_link_failures(p_source text);
+
+-- security definer
+-- execute: service_role
+public.chat_link_guard(p_source text);
 
 -- security invoker
 -- execute: service_role
@@ -184,6 +192,10 @@ public.current_freelancer_id();
 -- execute: authenticated, service_role
 public.effective_status(request public.client_requests);
 
+-- security invoker: callable by authenticated: the one expiry rule on plain values at an instant; pure, reads nothing
+-- execute: authenticated, service_role
+public.effective_status_at(p_status text, p_expires_at timestamp with time zone, p_at timestamp with time zone);
+
 -- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
 -- execute: authenticated, service_role
 public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
@@ -227,6 +239,10 @@ public.is_actionable(request public.client_requests, p_at timestamp with time zo
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker: callable by authenticated: pure text check (security invoker), the one email rule
+-- execute: authenticated, service_role
+public.is_email(p_email text);
 
 -- security invoker: callable by authenticated: the staff-topic policy on realtime.messages calls it as the caller; reads the caller's own claims
 -- execute: authenticated, service_role
@@ -515,6 +531,10 @@ public.star_banned_words(p_text text, OUT starred text, OUT hits text[]);
 -- security definer
 -- execute: service_role
 public.submit_client_request(p_phone text, p_name text, p_email text, p_freelancer_id uuid, p_description text, p_category text, p_budget_range text, p_details jsonb, p_reason text, p_language text);
+
+-- security invoker
+-- execute: service_role
+public.text_limit(p_name text);
 
 -- security definer
 -- execute: service_role

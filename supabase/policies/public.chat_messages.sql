@@ -5,19 +5,12 @@
 grant select on public.chat_messages to authenticated;
 grant select, insert, update, delete on public.chat_messages to service_role;
 
-create policy "chat clients read their chat's messages" on public.chat_messages
+create policy "chat parties read their chats' messages" on public.chat_messages
   as permissive
   for select
   to authenticated
-  using ((chat_id = ( SELECT public.current_chat_session_id() AS current_chat_session_id)));
-
-create policy "freelancers read their chats' messages" on public.chat_messages
-  as permissive
-  for select
-  to authenticated
-  using ((chat_id IN ( SELECT c.id
-   FROM public.private_chats c
-  WHERE (c.freelancer_id = ( SELECT public.current_freelancer_id() AS current_freelancer_id)))));
+  using ((chat_id IN ( SELECT c.chat_id
+   FROM public.caller_chats() c(chat_id, side))));
 
 create policy "messages are written by chat_send_message only" on public.chat_messages
   as restrictive

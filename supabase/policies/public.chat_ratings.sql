@@ -9,4 +9,5 @@ create policy "chat parties read the rating" on public.chat_ratings
   as permissive
   for select
   to authenticated
-  using (((chat_id = ( SELECT public.current_chat_session_id() AS current_chat_session_id)) OR (freelancer_id = ( SELECT public.current_freelancer_id() AS current_freelancer_id))));
+  using ((chat_id IN ( SELECT c.chat_id
+   FROM public.caller_chats() c(chat_id, side))));

@@ -5,14 +5,9 @@
 grant select (cancel_reason, cancelled_at, cancelled_by, client_last_read_at, client_last_received_at, client_nudged_at, client_whatsapp_phone, completed_at, created_at, delivered_at, freelancer_id, freelancer_last_read_at, freelancer_last_received_at, id, last_activity, rating_requested_at, request_id, status) on public.private_chats to authenticated;
 grant select, insert, update, delete on public.private_chats to service_role;
 
-create policy "chat clients read their chat" on public.private_chats
+create policy "chat parties read their chats" on public.private_chats
   as permissive
   for select
   to authenticated
-  using ((id = ( SELECT public.current_chat_session_id() AS current_chat_session_id)));
-
-create policy "freelancers read their chats" on public.private_chats
-  as permissive
-  for select
-  to authenticated
-  using ((freelancer_id = ( SELECT public.current_freelancer_id() AS current_freelancer_id)));
+  using ((id IN ( SELECT c.chat_id
+   FROM public.caller_chats() c(chat_id, side))));

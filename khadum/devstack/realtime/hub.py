@@ -58,9 +58,13 @@ class RealtimeHub:
             self._janitor = asyncio.create_task(self._keep_partitions())
         await asyncio.wait_for(self._ready.wait(), timeout=10)
 
+    def _started(self) -> ConnectionPool:
+        if self._pool is None:
+            raise RuntimeError("the hub is not started")
+        return self._pool
+
     def _ensure_partitions(self) -> None:
-        assert self._pool is not None
-        with self._pool.connection() as conn:
+        with self._started().connection() as conn:
             made = ensure_message_partitions(conn)
             conn.commit()
         if made:
@@ -125,16 +129,14 @@ class RealtimeHub:
 
     async def may_send_event(self, claims: dict[str, Any], sub_topic: str, event: str) -> bool:
         def check() -> bool:
-            assert self._pool is not None, "the hub is not started"
-            with self._pool.connection() as conn:
+            with self._started().connection() as conn:
                 return can_send_event(conn, claims, sub_topic, event)
 
         return await asyncio.to_thread(check)
 
     def _check(self, check: Any, claims: dict[str, Any], sub_topic: str,
                headers: dict[str, str] | None) -> Policies:
-        assert self._pool is not None, "the hub is not started"
-        with self._pool.connection() as conn:
+        with self._started().connection() as conn:
             result: Policies = check(conn, claims, sub_topic, headers)
             return result
 
@@ -151,8 +153,8 @@ class RealtimeHub:
                     self.database_url, autocommit=True
                 ) as reader:
                     await conn.execute(f"listen {CHANNEL}")
-                    assert self._ready is not None
-                    self._ready.set()
+                    if self._ready is not None:
+                        self._ready.set()
                     backoff = 0.5
                     async for notice in conn.notifies():
                         await self._deliver_row(reader, notice.payload)

@@ -180,6 +180,10 @@ public.expire_requests(p_now timestamp with time zone);
 -- execute: service_role
 public.freelancer_quality(p_rating numeric, p_availability text);
 
+-- security definer
+-- execute: nobody (owner only)
+public.freelancer_term_stats_count();
+
 -- security invoker
 -- execute: nobody (owner only)
 public.freelancers_build_search();

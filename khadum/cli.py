@@ -250,7 +250,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from khadum.matching.report import match_report
+    from khadum.bot.match_report import match_report
 
     report = asyncio.run(match_report(resolve_database_url(args), get_settings(), args.text,
                                       limit=args.limit))

@@ -12,7 +12,8 @@ from khadum.analysis.models import Analysis
 from khadum.analysis.text import normalize
 from khadum.bot.catalogue import city_name
 from khadum.bot.conversation import Turn
-from khadum.matching.search import Match, find_matches, headline_in
+from khadum.bot.matches import headline_in, match_name, match_title
+from khadum.matching.search import Match, find_matches
 from khadum.whatsapp.messages import Row
 
 PAGE_SIZE = 5
@@ -43,8 +44,12 @@ def _rows(turn: Turn, matches: list[Match]) -> list[Row]:
     return [
         (
             PICK + m.freelancer_id,
-            m.name(turn.language),
-            turn.tr("row_description", rating=f"{m.rating:.1f}", headline=m.title(turn.language)),
+            match_name(m, turn.language),
+            turn.tr(
+                "row_description",
+                rating=f"{m.rating:.1f}",
+                headline=match_title(m, turn.language),
+            ),
         )
         for m in matches
     ]

@@ -1,4 +1,5 @@
-"""Calls `public.match_freelancers()` and explains each match."""
+"""Calls `public.match_freelancers()`: the ranked freelancers as data. Matching knows
+no user-facing text: the bot renders names, headlines and reasons (khadum.bot.matches)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
 from khadum.analysis.vocabulary import matching_skills
-from khadum.bot.catalogue import t
-from khadum.names import display_name
 
 
 @dataclass(frozen=True)
@@ -29,49 +28,6 @@ class Match:
     score: float
     category_fit: float
     matched_skills: list[str]
-
-    def name(self, language: str) -> str:
-        return display_name(self.display_name, self.display_name_en, language)
-
-    def title(self, language: str) -> str:
-        """The headline in the client's language: an English reader never gets an
-        Arabic headline (their main specialty stands in when there is no English one)."""
-        return headline_in(language, self.headline, self.headline_en, self.categories)
-
-    def reason(self, analysis: Analysis) -> str:
-        lang = analysis.language
-        parts = []
-        if self.category_fit > 0 and analysis.category:
-            parts.append(
-                t("reason.category", lang, expertise=t(f"expertise.{analysis.category}", lang))
-            )
-        if self.matched_skills:
-            parts.append(t("reason.skills", lang, skills=", ".join(self.matched_skills[:3])))
-        parts.append(t("reason.rating", lang, rating=f"{self.rating:.1f}", count=self.rating_count))
-        return t("reason.joiner", lang).join(parts)
-
-    def public(self, analysis: Analysis) -> dict[str, Any]:
-        return {
-            "freelancer_id": self.freelancer_id,
-            "display_name": self.display_name,
-            "rating": self.rating,
-            "categories": self.categories,
-            "score": round(self.score, 4),
-            "reason": self.reason(analysis),
-        }
-
-
-def headline_in(
-    language: str, headline: str, headline_en: str | None, categories: Sequence[str]
-) -> str:
-    if language != "en":
-        return headline
-    if headline_en:
-        return headline_en
-    if categories:
-        expertise = t(f"expertise.{categories[0]}", "en")
-        return t("headline_fallback", "en", expertise=expertise)
-    return headline
 
 
 def embedding_literal(embedding: Sequence[float] | None) -> str | None:

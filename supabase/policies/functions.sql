@@ -212,6 +212,10 @@ public.expire_requests(p_now timestamp with time zone);
 -- execute: service_role
 public.freelancer_quality(p_rating numeric, p_availability text);
 
+-- security definer
+-- execute: nobody (owner only)
+public.freelancer_term_stats_count();
+
 -- security invoker
 -- execute: nobody (owner only)
 public.freelancers_build_search();
@@ -336,7 +340,7 @@ public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text
 -- execute: service_role
 public.mask_tld_pattern();
 
--- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, full-text and trigram relevance, rating, availability, budget fit, embedding similarity when given. p_exhaustive scores every freelancer.
+-- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, trigram similarity, embedding similarity when given. Exact top k through the postings of freelancer_terms; p_exhaustive scores every freelancer with the same formula.
 -- execute: service_role
 public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);
 

@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 
 from khadum.analysis import get_analyser
+from khadum.bot.matches import match_public
 from khadum.matching.search import find_matches
 from khadum.settings import Settings
 
@@ -22,4 +23,4 @@ async def match_report(
         matches = await find_matches(
             conn, text, analysis, limit=max(1, min(limit, 50)), embedding=embedding
         )
-    return {"analysis": analysis.public(), "matches": [m.public(analysis) for m in matches]}
+    return {"analysis": analysis.public(), "matches": [match_public(m, analysis) for m in matches]}

@@ -1,0 +1,73 @@
+"""Issue 10 item 6: the fast path (postings of freelancer_terms, bounded trigram)
+returns the same page as the exhaustive scoring of every row with the same formula.
+Checked over the relevance table on a few thousand generated freelancers (so the
+bounds prune), with pages, exclusions and a request whose words nobody has."""
+
+from __future__ import annotations
+
+import psycopg
+
+from bench.matching import GENERATE
+from khadum.analysis.local import analyse_locally
+from khadum.analysis.vocabulary import matching_skills
+from khadum.matching.relevance import CASES
+
+CALL = (
+    "select freelancer_id::text, score from public.match_freelancers("
+    "%s, %s, %s, %s, %s::uuid[], %s, %s, null, %s)"
+)
+
+
+def page(conn: psycopg.Connection, text: str, *, exhaustive: bool, limit: int = 5,
+         offset: int = 0, exclude: list[str] | None = None,
+         category: str | None = "", budget: int | None = None) -> list[tuple[str, float]]:
+    analysis = analyse_locally(text)
+    rows = conn.execute(
+        CALL,
+        (text, analysis.category if category == "" else category,
+         matching_skills(analysis.skills), budget, exclude or [], limit, offset, exhaustive),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def generate(conn: psycopg.Connection, count: int) -> None:
+    conn.execute("create temporary table demo on commit drop as "
+                 "select row_number() over () as n, f.* from public.freelancers f")
+    conn.execute(GENERATE, (1, count))
+    conn.execute("analyze public.freelancer_terms")
+
+
+def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connection) -> None:
+    generate(conn, 1500)
+    total = conn.execute("select count(*) from public.freelancers").fetchone()
+    assert total is not None and total[0] > 1500
+    differ = []
+    for case in CASES:
+        fast = page(conn, case.text, exhaustive=False)
+        full = page(conn, case.text, exhaustive=True)
+        assert len(fast) == 5
+        if [i for i, _ in fast] != [i for i, _ in full]:
+            differ.append(case.text)
+        else:  # the same scores, not just the same people
+            assert [s for _, s in fast] == [s for _, s in full]
+    assert differ == []
+
+
+def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connection) -> None:
+    generate(conn, 1000)
+    text = "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"
+    for offset in (0, 5, 20):
+        assert page(conn, text, exhaustive=False, offset=offset) == page(
+            conn, text, exhaustive=True, offset=offset)
+    first = [i for i, _ in page(conn, text, exhaustive=False)]
+    excluded = page(conn, text, exhaustive=False, exclude=first[:3], budget=300)
+    assert not set(first[:3]) & {i for i, _ in excluded}
+    assert excluded == page(conn, text, exhaustive=True, exclude=first[:3], budget=300)
+    # Words nobody has, a category: its best-rated, through the category index.
+    odd = "zzqx qqzv"
+    fast = page(conn, odd, exhaustive=False, category="translation", limit=7)
+    assert len(fast) == 7
+    assert fast == page(conn, odd, exhaustive=True, category="translation", limit=7)
+    # Neither words nor category: nobody.
+    assert page(conn, odd, exhaustive=False, category=None) == []
+    assert page(conn, odd, exhaustive=True, category=None) == []

@@ -74,6 +74,96 @@ begin
 end
 $$;
 
+-- Number words to digits: as in 20251201000300, with the words and their
+-- places found by mask_spans (one pass, one place in the cache).
+create or replace function public.mask_number_words_to_digits(p_text text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  words constant jsonb := public.mask_number_words();
+  tok constant text := '[a-z]+(?:[0-9][a-z]*)?|[\u0621-\u064A\u066E-\u06D3]+';
+  s text := p_text;
+  f record;
+  k integer;
+  t text;
+  b integer;
+  e integer;
+  wb integer[] := '{}';
+  we integer[] := '{}';
+  phrase_b integer[] := '{}';
+  phrase_e integer[] := '{}';
+  n integer;
+  hit text;
+  rep text;
+  rel integer;
+  sub text;
+begin
+  -- the words and their places by one pass (mask_spans)
+  select * into f from public.mask_spans(p_text, tok, 'i');
+  if cardinality(f.texts) = 0 then
+    return s;
+  end if;
+  -- only the words that can count (a number word, «و» and one, or letters
+  -- with digits) come back
+  for t, b in
+    select q.w, q.b from (
+      select lower(x.w) as w, lower(x.r) as b
+        from unnest(f.texts, f.spans) x(w, r)
+    ) q
+    where words ? q.w or (left(q.w, 1) = 'و' and words ? substr(q.w, 2))
+       or translate(q.w, '0123456789', '') <> q.w
+    order by q.b
+  loop
+    e := b + length(t);
+    if words ? t then
+      wb := wb || b;
+      we := we || e;
+    elsif left(t, 1) = 'و' and words ? substr(t, 2) then
+      wb := wb || b;                            -- «وعشرين»
+      we := we || e;
+    elsif translate(t, '0123456789', '') <> t then
+      -- "five1two" in "05five1two34567": the letter runs one by one
+      rel := 1;
+      foreach sub in array regexp_split_to_array(t, '[0-9]+') loop
+        continue when sub = '';
+        rel := strpos(substr(t, rel), sub) + rel - 1;
+        if words ? sub then
+          wb := wb || (b + rel - 1);
+          we := we || (b + rel - 1 + length(sub));
+        end if;
+        rel := rel + length(sub);
+      end loop;
+    end if;
+  end loop;
+  n := coalesce(array_length(wb, 1), 0);
+  if n = 0 then
+    return s;
+  end if;
+  b := wb[1];
+  e := we[1];
+  for k in 2 .. n + 1 loop
+    if k <= n and length(btrim(substr(p_text, e, wb[k] - e), E' \x01,،-_.*|/:و0123456789')) = 0 then
+      e := we[k];
+    else
+      phrase_b := phrase_b || b;
+      phrase_e := phrase_e || e;
+      if k <= n then
+        b := wb[k];
+        e := we[k];
+      end if;
+    end if;
+  end loop;
+  for k in reverse array_length(phrase_b, 1) .. 1 loop
+    hit := substr(s, phrase_b[k], phrase_e[k] - phrase_b[k]);
+    rep := public.mask_phrase_digits(hit);
+    if rep is not null and length(rep) <= length(hit) then
+      s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep))
+                   from phrase_b[k] for length(hit));
+    end if;
+  end loop;
+  return s;
+end
+$$;
+
 -- Whether a digit string (ASCII digits, 8 to 15 of them, with '+' in lead
 -- when one was written before it) has the shape of a phone: the same shapes
 -- as the expressions of 20251201000300, tested on the string itself
@@ -438,22 +528,14 @@ begin
     -- currency, a version or an order word; dates, times and sizes
     -- where a prefix ends: one pass (most texts have none)
     prefix_before := array_fill(false, array[ng]);
-    select array_agg(x.g[1] order by x.o) into parts
-      from regexp_matches(dl, prefix_at, 'g') with ordinality x(g, o);
-    if parts is not null then
-      pos := 0;
-      j := 1;
-      foreach c in array regexp_split_to_array(dl, prefix_at) loop
-        exit when j > cardinality(parts);
-        pos := pos + length(c) + length(parts[j]);
-        -- pos: the first digit of a group
-        k := array_position(gs, pos);
-        if k is not null then
-          prefix_before[k] := true;
-        end if;
-        j := j + 1;
-      end loop;
-    end if;
+    select * into f from public.mask_spans(dl, prefix_at, '');
+    foreach r in array f.spans loop
+      -- the match ends with the first digit of a group
+      k := array_position(gs, upper(r) - 1);
+      if k is not null then
+        prefix_before[k] := true;
+      end if;
+    end loop;
     for k in 1 .. ng loop
       if length(gd[k]) <= 6 then
         -- the text after the group and its decimals, from its first non-space

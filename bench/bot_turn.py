@@ -14,11 +14,11 @@ import time
 from typing import Any
 
 from bench.common import percentiles, scratch_database
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.seed.load import freelancer_id
 from khadum.settings import Settings
 from khadum.whatsapp.payloads import InboundMessage, WebhookBatch
-from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.store import store_batch
 
 SCRIPT: list[tuple[str, str, str]] = [  # (turn name, message type, text or reply id)

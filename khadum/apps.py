@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # importing this module stays light: `khadum serve` lists FUN
 RouterFactory = Callable[["Database", "Settings"], "APIRouter"]
 
 ROUTERS: dict[str, str] = {
-    "whatsapp_webhook": "khadum.whatsapp.router",
+    "whatsapp_webhook": "khadum.bot.router",
     "respond_request": "khadum.requests.router",
     "send_emails": "khadum.email.router",
     "dashboard_api": "khadum.dashboard.router",

@@ -296,8 +296,8 @@ def cmd_outbox_drain(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import asyncio
 
+    from khadum.bot.inbox import InboundProcessor
     from khadum.db import Database
-    from khadum.whatsapp.processor import InboundProcessor
 
     async def run() -> int:
         db = Database(resolve_database_url(args), max_size=4)

@@ -153,7 +153,6 @@ class Settings(BaseSettings):
     email_from: str = "خدوم <noreply@khadum.app>"
     email_provider: Literal["resend", "smtp"] = "resend"
     email_send_timeout_seconds: float = 15.0
-    email_max_attempts: int = 8
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str | None = None

@@ -1,17 +1,19 @@
 """`khadum worker`: the long-running process that does what the functions queue.
 
-The functions only store and answer; a worker processes inbound WhatsApp
-messages (per phone, in order, claimed with a try-lock so several workers share
-the load), drains the WhatsApp and email outboxes, sweeps failed messages and
-runs the minute jobs where pg_cron is absent. Every claim lives in PostgreSQL,
+The functions only store and answer; a worker runs the bot over each client
+phone's inbox — inbound WhatsApp messages and the domain events that concern
+the client (accepted, rejected, questions, expiry, chat nudges) — per phone, in
+order, claimed with a try-lock so several workers share the load; it drains the
+WhatsApp and email outboxes, sweeps failed items and runs the minute jobs where
+pg_cron is absent. Every claim lives in PostgreSQL,
 so more workers (processes, machines) means more throughput.
 
 It wakes on `LISTEN khadum_work` (the database NOTIFYs at commit whenever a
-message is stored or a reply or email queued), so a reply leaves within
-milliseconds at light load, and polls every second besides (retries whose
-backoff ran out, a lost connection). On SIGTERM it stops taking work, lets the
-message in hand finish, gives back what it claimed but did not start, and exits
-within five seconds; the rest is left to the next worker.
+message is stored, an event for a client appended, or a reply or email
+queued), so a reply leaves within milliseconds at light load, and polls every
+second besides (retries whose backoff ran out, a lost connection). On SIGTERM
+it stops taking work, lets the item in hand finish, gives back what it claimed
+but did not start, and exits within five seconds; the rest is left to the next worker.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class Worker:
         self, database_url: str, settings: Settings, *, db: Database | None = None,
         options: WorkerOptions | None = None,
     ) -> None:
-        from khadum.whatsapp.processor import InboundProcessor
+        from khadum.bot.inbox import InboundProcessor
 
         self.url = database_url
         self.settings = settings
@@ -181,7 +183,7 @@ class Worker:
 
     # -- the work ------------------------------------------------------------------
     async def _process_inbound(self, *, which: str = "fresh") -> int:
-        from khadum.whatsapp.processor import PhoneBusy
+        from khadum.bot.inbox import PhoneBusy
 
         older = 10.0 if which == "retries" else 0.0
         phones = await self.processor.pending_phones(which=which, older_than_seconds=older)
@@ -217,7 +219,7 @@ class Worker:
 
         report = await drain_whatsapp(self.db, self.settings, owner=self.id, client=self.http)
         self.stats.whatsapp_sent += report.sent
-        return report.sent + report.rendered + report.failed
+        return report.handled
 
     async def _drain_email(self) -> int:
         from khadum.email.providers import provider_from_settings

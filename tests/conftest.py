@@ -33,6 +33,7 @@ TEST_DB = "khadum_test"
 
 # Tables whose rows tests create; emptied after tests that commit.
 DYNAMIC_TABLES = (
+    "chat_events",
     "chat_messages",
     "chat_ratings",
     "chat_token_failures",

@@ -121,10 +121,21 @@ async def queue_bodies(
     *,
     locale: str = "ar",
     request_id: str | None = None,
+    template: Body | None = None,
 ) -> None:
-    for body in bodies:
+    """Finished outbox rows. With `template` (a notice), the first body carries
+    it as its approved-template alternative and the rest go only while the
+    24-hour window is open (the outbox decides as they leave)."""
+    for index, body in enumerate(bodies):
         await conn.execute(
-            "insert into public.whatsapp_outbox (to_phone, body, locale, request_id) "
-            "values (%s, %s, %s, %s)",
-            (phone, Jsonb(body), locale, request_id),
+            "insert into public.whatsapp_outbox (to_phone, body, template_body, requires_window, "
+            "locale, request_id) values (%s, %s, %s, %s, %s, %s)",
+            (
+                phone,
+                Jsonb(body),
+                Jsonb(template) if template is not None and index == 0 else None,
+                template is not None and index > 0,
+                locale,
+                request_id,
+            ),
         )

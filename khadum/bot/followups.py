@@ -1,8 +1,10 @@
-"""What the bot says when a freelancer answers (or the 24 hours pass): rendered
-from outbox catalogue keys at send time, moving the conversation on."""
+"""What the bot says when a freelancer answers (or the 24 hours pass, or a chat
+waits for the client): rendered from the domain events the bot consumes, in
+the client's conversation, moving it on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -13,10 +15,8 @@ from khadum.bot import choosing, intake
 from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
-from khadum.requests.links import client_chat_link, client_chat_url
+from khadum.requests.links import client_chat_link
 from khadum.whatsapp import messages
-
-FOLLOWUP_KEYS = frozenset(TEMPLATES)
 
 
 async def answer_details(turn: Turn, text: str) -> None:
@@ -48,11 +48,9 @@ async def _request(conn: Any, request_id: str) -> dict[str, Any] | None:
         return await cur.fetchone()
 
 
-def _freelancer_name(turn: Turn, params: dict[str, Any], request: dict[str, Any] | None) -> str:
+def _freelancer_name(turn: Turn, request: dict[str, Any] | None) -> str:
     if request and turn.language == "en" and request.get("display_name_en"):
         return str(request["display_name_en"])
-    if params.get("freelancer_name"):
-        return str(params["freelancer_name"])
     return str((request or {}).get("display_name") or "")
 
 
@@ -96,25 +94,32 @@ async def _offer_others(turn: Turn, request: dict[str, Any], intro: str) -> None
     list_body["text"] = messages.clip(intro, messages.INTERACTIVE_BODY_MAX)
 
 
-async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: bool) -> None:
-    """Appends to `turn.out` what the client receives for this follow-up."""
-    request = (
-        await _request(turn.conn, str(params.get("request_id")))
-        if params.get("request_id")
-        else None
-    )
-    name = _freelancer_name(turn, params, request)
+@dataclass(frozen=True)
+class Notice:
+    """A domain event the client hears about (see public.client_inbox)."""
+
+    kind: str  # the catalogue key: request_accepted, request_rejected, …
+    request_id: str | None = None
+    chat_id: str | None = None
+    message: str | None = None  # the reason or the question, masked by SQL
+
+
+async def render(turn: Turn, notice: Notice) -> messages.Body:
+    """Appends to `turn.out` what the client receives for this notice (free-form,
+    moving the conversation on) and returns its approved-template alternative,
+    which goes instead when the 24-hour window is closed (decided as it leaves)."""
+    request = await _request(turn.conn, notice.request_id) if notice.request_id else None
+    name = _freelancer_name(turn, request)
     free_to_move = turn.state not in IN_FLOW
+    chat_url = client_chat_link(notice.chat_id) if notice.chat_id else ""
+    key = notice.kind
     if key == "request_accepted":
-        params = {**params, "chat_url": _client_link(turn, params)}
-        turn.say_text(
-            turn.tr("followup.accepted", freelancer=name, chat_url=params["chat_url"]),
-            preview_url=True,
-        )
+        turn.say_text(turn.tr("followup.accepted", freelancer=name, chat_url=chat_url),
+                      preview_url=True)
         if free_to_move:
             turn.goto("idle")
     elif key in {"request_rejected", "request_expired"}:
-        reason = params.get("reason")
+        reason = notice.message
         intro = (
             turn.tr(
                 "followup.rejected",
@@ -129,44 +134,28 @@ async def render(turn: Turn, key: str, params: dict[str, Any], *, window_open: b
         else:
             turn.say_text(intro)
     elif key in {"chat_unread", "rating_request"}:
-        # Queued by chat_housekeeping(): a nudge back into the chat; the state stays.
-        params = {**params, "chat_url": _client_link(turn, params)}
-        turn.say_text(turn.tr(f"followup.{key}", freelancer=name, chat_url=params["chat_url"]),
+        # A nudge back into the chat; the conversation stays where it was.
+        turn.say_text(turn.tr(f"followup.{key}", freelancer=name, chat_url=chat_url),
                       preview_url=True)
     elif key == "details_requested":
         turn.say_text(
-            turn.tr(
-                "followup.details_requested", freelancer=name, question=params.get("question", "")
-            )
+            turn.tr("followup.details_requested", freelancer=name, question=notice.message or "")
         )
         if turn.state != "awaiting_details_answer":
             turn.data["resume_state"] = turn.state
-        turn.data["details_request_id"] = str(params.get("request_id"))
+        turn.data["details_request_id"] = notice.request_id
         turn.data["asking_freelancer"] = name
         turn.goto("awaiting_details_answer")
     else:
-        raise ValueError(f"unknown follow-up message key: {key}")
-    if not window_open:
-        turn.out[:] = [template_for(turn, key, name, params)]
+        raise ValueError(f"unknown notice: {key}")
+    return template_for(turn, key, name, chat_url=chat_url, question=notice.message or "")
 
 
-def _client_link(turn: Turn, params: dict[str, Any]) -> str:
-    """A placeholder the sender turns into the client's link as the message leaves
-    (the link itself is never stored); rows queued before that carried the link."""
-    if params.get("chat_id"):
-        return client_chat_link(str(params["chat_id"]))
-    if params.get("chat_token"):
-        return client_chat_url(turn.settings, str(params["chat_token"]))
-    return str(params.get("chat_url", ""))
-
-
-def template_for(turn: Turn, key: str, name: str, params: dict[str, Any]) -> messages.Body:
+def template_for(
+    turn: Turn, key: str, name: str, *, chat_url: str = "", question: str = ""
+) -> messages.Body:
     template, fields = TEMPLATES[key]
-    values = {
-        "freelancer": name,
-        "chat_url": str(params.get("chat_url", "")),
-        "question": str(params.get("question", "")),
-    }
+    values = {"freelancer": name, "chat_url": chat_url, "question": question}
     quick = [choosing.CHOOSE_ANOTHER] if key in {"request_rejected", "request_expired"} else []
     return messages.template(
         turn.phone,

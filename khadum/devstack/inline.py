@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.http import function_app
 from khadum.settings import Settings
-from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.router import router as webhook_router
 from khadum.whatsapp.sender import drain_whatsapp
 

@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 
 from khadum.db import Database
 from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
+from khadum.outbox import DrainReport
 from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings, get_settings
 
@@ -26,48 +27,13 @@ log = logging.getLogger("khadum.email")
 
 
 @dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff; injectable so tests need not wait."""
-
-    base_seconds: float = 10.0
-    factor: float = 2.0
-    max_seconds: float = 3600.0
-    max_attempts: int = 8
-
-    def delay(self, attempts: int, retry_after: float | None = None) -> float:
-        computed = self.base_seconds * self.factor ** max(attempts - 1, 0)
-        return max(min(computed, self.max_seconds), retry_after or 0.0)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Backoff:
-        return cls(max_attempts=settings.email_max_attempts)
-
-
-@dataclass
-class DrainReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retried + self.failed
-
-    def merge(self, other: DrainReport) -> None:
-        self.sent += other.sent
-        self.retried += other.retried
-        self.failed += other.failed
-
-    def as_json(self) -> dict[str, int]:
-        return {"sent": self.sent, "retried": self.retried, "failed": self.failed}
-
-
-@dataclass(frozen=True)
 class Sender:
     db: Database
     provider: EmailProvider
     sender_address: str
-    backoff: Backoff = Backoff()
+    # Retries follow the shared rule (SQL: retry_attempt_limit(), retry_delay());
+    # tests scale its delays to 0 so as not to wait.
+    retry_delay_scale: float = 1.0
     batch_size: int = 20
     # A short lease, renewed every third of it while this sender works.
     stale_after_seconds: float = 30.0
@@ -77,7 +43,6 @@ class Sender:
     @classmethod
     def from_settings(cls, db: Database, settings: Settings, provider: EmailProvider,
                       **kwargs: Any) -> Sender:
-        kwargs.setdefault("backoff", Backoff.from_settings(settings))
         kwargs.setdefault("settings", settings)
         return cls(db, provider, settings.email_from, **kwargs)
 
@@ -174,18 +139,16 @@ class Sender:
         return "sent"
 
     async def _after_error(self, email_id: str, attempts: int, exc: EmailSendError) -> str:
-        if exc.transient and attempts < self.backoff.max_attempts:
-            delay = self.backoff.delay(attempts, exc.retry_after)
-            log.warning("email %s: %s; retry %d in %.1fs", email_id, exc.message, attempts, delay)
-            async with self.db.connection() as conn:
-                await conn.execute("select public.record_email_retry(%s, %s, %s)",
-                                   (email_id, exc.message, delay))
+        async with self.db.connection() as conn:
+            cur = await conn.execute(
+                "select public.record_email_error(%s, %s, %s, %s, %s)",
+                (email_id, exc.message, exc.transient, exc.retry_after, self.retry_delay_scale),
+            )
+            row = await cur.fetchone()
+        if row and row[0] == "queued":
+            log.warning("email %s: %s; retry after attempt %d", email_id, exc.message, attempts)
             return "retried"
-        reason = exc.message
-        if exc.transient:
-            reason = f"gave up after {attempts} attempts: {exc.message}"
-        log.error("email %s failed: %s", email_id, reason)
-        await self._record_failed(email_id, reason)
+        log.error("email %s failed after %d attempt(s): %s", email_id, attempts, exc.message)
         return "failed"
 
     async def _record_failed(self, email_id: str, reason: str) -> None:
@@ -200,15 +163,3 @@ def _presumed_id(row: dict[str, Any], sender: str) -> str:
     return message_id(OutgoingEmail(
         outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender=sender,
         to=row["to_email"], subject="", html="", text="", template=row["template"]))
-
-
-async def drain_forever(sender: Sender, interval_seconds: float = 1.0) -> None:
-    """The dev server's loop (production calls POST /functions/v1/send_emails)."""
-    while True:
-        try:
-            report = await sender.drain()
-            if report.handled:
-                log.info("email outbox: %s", report.as_json())
-        except Exception:  # keep the loop alive; the error is logged, not swallowed
-            log.exception("draining the email outbox failed; trying again shortly")
-        await asyncio.sleep(interval_seconds)

@@ -5,14 +5,17 @@ malformed), then every message and status stored and deduplicated, then 200.
 That is all the request does: the insert NOTIFYs the workers (`khadum worker`,
 other processes) at commit and they process and reply, so acks never wait for
 the bot. `after_ack` lets the local server and tests run the same processing in
-this process after the ack instead (`khadum.devstack.inline`)."""
+this process after the ack instead (`khadum.devstack.inline`).
+
+Transport only: what processes a client's inbox (the bot) is handed in as an
+`Inbox` by the module that composes the deployed function (`khadum.bot.router`)."""
 
 from __future__ import annotations
 
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import PlainTextResponse
@@ -24,12 +27,21 @@ from khadum.http import ServiceCaller
 from khadum.settings import Settings
 from khadum.whatsapp import signature
 from khadum.whatsapp.payloads import parse_body, read_batch
-from khadum.whatsapp.processor import InboundProcessor
 from khadum.whatsapp.sender import drain_whatsapp
 from khadum.whatsapp.store import store_batch
 
 log = logging.getLogger("khadum.whatsapp.webhook")
 PATH = "/functions/v1/whatsapp_webhook"
+
+
+class Inbox(Protocol):
+    """What processes the stored messages of a client phone (the bot's inbox)."""
+
+    async def process_phone(self, phone: str) -> int: ...
+
+    async def sweep(self, *, older_than_seconds: float = ..., wait: bool = ...) -> int: ...
+
+
 AfterAck = Callable[[list[str]], Awaitable[None]]
 """Given the phones with new messages, once the ack is sent (local runs only)."""
 
@@ -38,10 +50,10 @@ def router(
     db: Database,
     settings: Settings,
     *,
-    processor: InboundProcessor | None = None,
+    processor: Inbox,
     after_ack: AfterAck | None = None,
 ) -> APIRouter:
-    worker = processor or InboundProcessor(db, settings)
+    worker = processor
     api = APIRouter()
 
     @api.get(PATH, response_class=PlainTextResponse)
@@ -85,6 +97,6 @@ def router(
         """For a scheduler (pg_cron + pg_net, Cloud Scheduler…): service key required."""
         processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
-        return {"processed": processed, "outbox": report.as_dict()}
+        return {"processed": processed, "outbox": report.as_json()}
 
     return api

@@ -21,6 +21,10 @@ public.apply_email_state(p_email_id uuid, p_event_type text, p_occurred_at times
 public.apply_whatsapp_status(p_wamid text, p_status text, p_occurred_at timestamp with time zone, p_error_code text, p_error text);
 
 -- security definer
+-- execute: service_role
+public.begin_whatsapp_send(p_id uuid);
+
+-- security definer
 -- execute: nobody (owner only)
 public.broadcast_chat_message();
 
@@ -66,7 +70,7 @@ public.chat_guard(p_chat_id uuid, p_side text);
 
 -- security definer
 -- execute: service_role
-public.chat_housekeeping(p_unread_after interval, p_rating_after interval, p_public_base_url text);
+public.chat_housekeeping(p_unread_after interval, p_rating_after interval);
 
 -- security definer
 -- execute: service_role
@@ -145,6 +149,22 @@ public.claim_due_emails(p_limit integer, p_stale_after interval);
 public.claim_due_emails(p_limit integer, p_stale_after interval, p_worker text);
 
 -- security definer
+-- execute: service_role
+public.claim_due_whatsapp(p_limit integer, p_worker text, p_lease interval, p_reconcile_after interval);
+
+-- security invoker
+-- execute: service_role
+public.client_inbox(p_phone text, p_limit integer);
+
+-- security invoker
+-- execute: service_role
+public.client_inbox_phones(p_retries boolean, p_older_than interval, p_limit integer);
+
+-- security invoker
+-- execute: service_role
+public.client_notice_kind(p_source text, p_event_type text);
+
+-- security definer
 -- execute: nobody (owner only)
 public.client_requests_notify_freelancer();
 
@@ -200,6 +220,10 @@ public.freelancers_sync_terms();
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests);
 
+-- security invoker: callable by authenticated: a computed field of the rows the caller may already read
+-- execute: authenticated, service_role
+public.is_actionable(request public.client_requests, p_at timestamp with time zone);
+
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
@@ -235,10 +259,6 @@ public.lock_request_for_response(p_request_id uuid, p_user_id uuid);
 -- security definer
 -- execute: service_role
 public.log_activity(p_actor_type text, p_actor_id text, p_action text, p_subject_type text, p_subject_id text, p_details jsonb);
-
--- security definer
--- execute: service_role
-public.mark_whatsapp_sent(p_id uuid, p_wamid text);
 
 -- security invoker
 -- execute: service_role
@@ -328,6 +348,10 @@ public.normalize_arabic(input text);
 -- execute: nobody (owner only)
 public.note_first_response();
 
+-- security definer
+-- execute: nobody (owner only)
+public.notify_client_events();
+
 -- security invoker
 -- execute: nobody (owner only)
 public.notify_khadum_work();
@@ -362,6 +386,10 @@ public.record_chat_token_failure(p_source text, p_window interval);
 
 -- security invoker
 -- execute: service_role
+public.record_email_error(p_email_id uuid, p_error text, p_transient boolean, p_retry_after double precision, p_delay_scale double precision);
+
+-- security invoker
+-- execute: service_role
 public.record_email_event(p_event_id text, p_event_type text, p_provider_id text, p_payload jsonb, p_occurred_at timestamp with time zone);
 
 -- security invoker
@@ -378,15 +406,39 @@ public.record_email_sent(p_email_id uuid, p_provider text, p_provider_id text);
 
 -- security definer
 -- execute: service_role
+public.record_whatsapp_failed(p_id uuid, p_code text, p_error text);
+
+-- security definer
+-- execute: service_role
+public.record_whatsapp_retry(p_id uuid, p_code text, p_error text);
+
+-- security definer
+-- execute: service_role
+public.record_whatsapp_sent(p_id uuid, p_wamid text);
+
+-- security definer
+-- execute: service_role
 public.record_whatsapp_status(p_wamid text, p_status text, p_occurred_at timestamp with time zone, p_payload jsonb, p_error_code text, p_error text);
+
+-- security definer
+-- execute: service_role
+public.record_whatsapp_unknown(p_id uuid, p_error text);
 
 -- security definer
 -- execute: service_role
 public.reject_request(p_request_id uuid, p_user_id uuid, p_reason text);
 
+-- security definer
+-- execute: service_role
+public.release_whatsapp_claims(p_worker text, p_ids uuid[]);
+
 -- security invoker
 -- execute: service_role
 public.render_message(p_key text, p_locale text, p_params jsonb);
+
+-- security definer
+-- execute: service_role
+public.renew_whatsapp_leases(p_worker text, p_lease interval);
 
 -- security definer
 -- execute: service_role
@@ -403,6 +455,18 @@ public.request_limit(p_name text);
 -- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
 -- execute: authenticated, service_role
 public.require_staff();
+
+-- security invoker
+-- execute: service_role
+public.retry_attempt_limit();
+
+-- security invoker
+-- execute: service_role
+public.retry_delay(p_attempt integer);
+
+-- security invoker
+-- execute: service_role
+public.settle_client_inbox_item(p_source text, p_item_id text, p_error text);
 
 -- security definer: callable by authenticated: staff only (require_staff first): the activity log for review
 -- execute: authenticated, service_role
@@ -455,6 +519,10 @@ public.star_banned_words(p_text text, OUT starred text, OUT hits text[]);
 -- security definer
 -- execute: service_role
 public.submit_client_request(p_phone text, p_name text, p_email text, p_freelancer_id uuid, p_description text, p_category text, p_budget_range text, p_details jsonb, p_reason text, p_language text);
+
+-- security definer
+-- execute: service_role
+public.whatsapp_resend_as_template(p_id uuid);
 
 -- security invoker
 -- execute: service_role

@@ -10,8 +10,8 @@ import secrets
 import psycopg
 from psycopg.types.json import Jsonb
 
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
-from khadum.whatsapp.processor import InboundProcessor
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
 PHONE = "+966508887766"

@@ -1,6 +1,7 @@
-"""Follow-ups queued by the other parts (docs/internal-contracts.md): rejected,
-details requested (and the client's answer), accepted, expired (and the
-template when the 24-hour window is closed)."""
+"""Follow-ups: the domain events the other parts append (rejected, details
+requested and the client's answer, accepted, expired, chat nudges) reach the
+client through the bot's inbox (events → bot → outbox → sender), with the
+approved template when the 24-hour window is closed."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
 from tests.factories import MOHAMMED
+from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -29,6 +33,7 @@ from tests.whatsapp.meta import (
 )
 
 PHONE = "+966501234567"
+respond_app = function_factory("respond_request")
 
 
 @pytest.fixture
@@ -39,27 +44,34 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-def queue_followup(url: str, key: str, request_id: str, **params: Any) -> None:
+def append_event(url: str, event_type: str, request_id: str, message: str | None = None) -> None:
+    """What reject_request / request_details append (the domain event, nothing else)."""
     with psycopg.connect(url) as conn:
         conn.execute(
-            "insert into whatsapp_outbox (to_phone, message_key, params, locale, request_id) "
-            "values (%s, %s, %s, 'ar', %s)",
-            (
-                PHONE,
-                key,
-                json.dumps(
-                    {
-                        "request_id": request_id,
-                        "freelancer_id": str(freelancer_id(MOHAMMED)),
-                        **params,
-                    }
-                ),
-                request_id,
-            ),
+            "insert into request_events (request_id, event_type, actor, message) "
+            "values (%s, %s, 'freelancer', %s)",
+            (request_id, event_type, message),
         )
 
 
+def open_chat(url: str, request_id: str) -> str:
+    """A private chat for the request (as accept_request makes it); returns the
+    client's token (derived from the chat id and the secret; only its hash is stored)."""
+    chat_id = uuid.uuid4()
+    token = client_chat_token(bot_settings(url), chat_id)
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into private_chats (id, request_id, client_whatsapp_phone, "
+            "freelancer_id, chat_url_token) select %s, id, client_whatsapp_phone, "
+            "freelancer_id, %s from client_requests where id = %s",
+            (chat_id, token, request_id),
+        )
+    return token
+
+
 async def deliver(db: Database, url: str, user: WhatsAppUser) -> list[dict[str, Any]]:
+    """A worker's round: the bot consumes the client's inbox, the sender drains."""
+    await InboundProcessor(db, bot_settings(url)).process_phone(PHONE)
     await drain_whatsapp(db, bot_settings(url))
     return await user._new()
 
@@ -85,13 +97,7 @@ async def test_rejected_apologises_offers_others_and_a_new_pick_reuses_the_answe
                 "where id = %s",
                 (request_id,),
             )
-        queue_followup(
-            clean_db,
-            "request_rejected",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            reason="مشغول هذا الأسبوع",
-        )
+        append_event(clean_db, "rejected", request_id, "مشغول هذا الأسبوع")
         reply = await deliver(db, clean_db, ahmed)
         assert len(reply) == 1 and reply[0]["type"] == "interactive", reply
         assert "نعتذر منك" in text_of(reply[0]) and "مشغول هذا الأسبوع" in text_of(reply[0])
@@ -126,13 +132,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
     async with webhook_client(bot_settings(clean_db)) as (http, meta):
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
-        queue_followup(
-            clean_db,
-            "details_requested",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            question="وش أهم مميزات الساعة؟",
-        )
+        append_event(clean_db, "details_requested", request_id, "وش أهم مميزات الساعة؟")
         reply = await deliver(db, clean_db, ahmed)
         assert "سؤال من محمد الغامدي" in text_of(reply[0])
         assert "وش أهم مميزات الساعة؟" in text_of(reply[0])
@@ -151,6 +151,7 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
         ).fetchall()
         assert events == [
             ("created", "client", None),
+            ("details_requested", "freelancer", "وش أهم مميزات الساعة؟"),
             ("details_answered", "client", "تقيس النبض والنوم وبطاريتها أسبوع"),
         ]
         notice = conn.execute(
@@ -164,17 +165,12 @@ async def test_accepted_sends_the_chat_link(clean_db: str, db: Database) -> None
     async with webhook_client(bot_settings(clean_db)) as (http, meta):
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
-        queue_followup(
-            clean_db,
-            "request_accepted",
-            request_id,
-            freelancer_name="محمد الغامدي",
-            chat_url="http://127.0.0.1:8000/chat/tok123",
-        )
+        token = open_chat(clean_db, request_id)
+        append_event(clean_db, "accepted", request_id)
         reply = await deliver(db, clean_db, ahmed)
         assert reply[0]["text"]["preview_url"] is True
         assert "تم قبول طلبك من محمد الغامدي" in text_of(reply[0])
-        assert "http://127.0.0.1:8000/chat/tok123" in text_of(reply[0])
+        assert f"http://127.0.0.1:8000/chat/{token}" in text_of(reply[0])
     assert state(clean_db) == "idle"
 
 
@@ -234,16 +230,11 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
         ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(ahmed, clean_db)
         before = state(clean_db)
-        # The link is derived from the chat id and the secret; only its hash is stored.
-        chat_id = uuid.uuid4()
-        token = client_chat_token(bot_settings(clean_db), chat_id)
+        token = open_chat(clean_db, request_id)
         with psycopg.connect(clean_db) as conn:
-            conn.execute(
-                "insert into private_chats (id, request_id, client_whatsapp_phone, "
-                "freelancer_id, chat_url_token) select %s, id, client_whatsapp_phone, "
-                "freelancer_id, %s from client_requests where id = %s",
-                (chat_id, token, request_id),
-            )
+            chat_id = conn.execute(
+                "select id from private_chats where request_id = %s", (request_id,)
+            ).fetchone()[0]  # type: ignore[index]
             conn.execute(
                 "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
                 "select id, 'freelancer', freelancer_id::text, 'جاهز للبدء' "
@@ -269,3 +260,59 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
         ask = await deliver(db, clean_db, ahmed)
         assert "قيّم التجربة من 1 إلى 5" in text_of(ask[0]) and f"/chat/{token}" in text_of(ask[0])
     assert state(clean_db) == before
+
+
+async def test_an_accept_reaches_meta_through_events_the_bot_and_the_outbox(
+    clean_db: str, db: Database
+) -> None:
+    """The whole notice pipeline, one step at a time: the respond function's SQL
+    appends the event (and writes no message); the bot consumes it in the client's
+    conversation and writes the finished message with its template alternative;
+    the sender hands it to the Graph API, the real link put in on the way."""
+    settings = bot_settings(clean_db)
+    async with webhook_client(settings) as (http, meta):
+        ahmed = WhatsAppUser(http, meta, PHONE, "أحمد")
+        request_id = await complete_request(ahmed, clean_db)
+        respond = respond_app(settings=settings)
+        async with (
+            respond.router.lifespan_context(respond),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=respond),
+                              base_url="http://fn") as fn,
+        ):
+            answer = await fn.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                                   json={"request_id": request_id, "action": "accept"})
+        assert answer.status_code == 200, answer.text
+        chat_id = answer.json()["chat_id"]
+        with psycopg.connect(clean_db) as conn:
+            assert conn.execute(
+                "select count(*) from whatsapp_outbox where request_id = %s", (request_id,)
+            ).fetchone() == (0,)  # SQL wrote the event only
+            assert conn.execute(
+                "select notice_consumed_at is null from request_events "
+                "where request_id = %s and event_type = 'accepted'", (request_id,)
+            ).fetchone() == (True,)
+
+        assert await InboundProcessor(db, settings).process_phone(PHONE) == 1
+        with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+            row = conn.execute(
+                "select body, template_body from whatsapp_outbox where request_id = %s",
+                (request_id,),
+            ).fetchone()
+            consumed = conn.execute(
+                "select notice_consumed_at is not null as done from request_events "
+                "where request_id = %s and event_type = 'accepted'", (request_id,)
+            ).fetchone()
+        assert row is not None and consumed == {"done": True}
+        assert "تم قبول طلبك من محمد الغامدي" in text_of(row["body"])
+        assert row["template_body"]["template"]["name"] == "khadum_request_accepted"
+        token = client_chat_token(settings, chat_id)
+        assert token not in json.dumps(row, ensure_ascii=False)  # only a placeholder is kept
+        assert state(clean_db) == "idle"
+        # Consumed once: a second round writes nothing more.
+        assert await InboundProcessor(db, settings).process_phone(PHONE) == 0
+
+        report = await drain_whatsapp(db, settings)
+        assert report.sent == 1
+        notice = (await ahmed._new())[-1]
+        assert notice["type"] == "text"  # the client wrote minutes ago: free-form
+        assert f"http://127.0.0.1:8000/chat/{token}" in text_of(notice)

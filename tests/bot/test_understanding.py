@@ -12,6 +12,7 @@ import pytest
 
 from khadum.analysis.pleasantries import peel
 from khadum.analysis.text import clear_language
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
@@ -203,13 +204,19 @@ async def test_thanks_after_acceptance_is_answered_in_kind(clean_db: str, db: Da
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(user, clean_db)
         with psycopg.connect(clean_db) as conn:
+            # What accept_request appends: the chat, and the event the bot consumes.
             conn.execute(
-                "insert into whatsapp_outbox (to_phone, message_key, params, locale, request_id) "
-                "values (%s, 'request_accepted', %s, 'ar', %s)",
-                (PHONE, psycopg.types.json.Jsonb(
-                    {"request_id": request_id, "chat_url": "https://khadum.test/chat/t"}
-                ), request_id),
+                "insert into private_chats (request_id, client_whatsapp_phone, freelancer_id, "
+                "chat_url_token) select id, client_whatsapp_phone, freelancer_id, %s "
+                "from client_requests where id = %s",
+                ("t" * 43, request_id),
             )
+            conn.execute(
+                "insert into request_events (request_id, event_type, actor) "
+                "values (%s, 'accepted', 'freelancer')",
+                (request_id,),
+            )
+        await InboundProcessor(db, bot_settings(clean_db)).process_phone(PHONE)
         await drain_whatsapp(db, bot_settings(clean_db))
         accepted: list[dict[str, Any]] = await user._new()
         assert "تم قبول طلبك" in text_of(accepted[0]) and state(clean_db) == "idle"

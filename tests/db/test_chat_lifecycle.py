@@ -130,10 +130,10 @@ def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection,
     )
     assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
     assert conn.execute("select public.chat_housekeeping()").fetchone() == (0,)
-    keys = conn.execute(
-        "select message_key, to_phone from whatsapp_outbox where params->>'chat_id' = %s",
-        (str(chat),),
-    ).fetchall()
+    inbox = ("select i.kind, c.client_whatsapp_phone from private_chats c "
+             "cross join lateral client_inbox(c.client_whatsapp_phone, 10) i "
+             "where c.id = %s and i.chat_id = c.id and i.source = 'chat'")
+    keys = conn.execute(inbox, (chat,)).fetchall()
     assert keys == [("chat_unread", "+966500000401")]
     conn.execute(
         "update private_chats set status = 'completed', "
@@ -141,11 +141,7 @@ def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection,
         (chat,),
     )
     assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
-    keys = conn.execute(
-        "select message_key from whatsapp_outbox where params->>'chat_id' = %s "
-        "order by created_at, message_key",
-        (str(chat),),
-    ).fetchall()
+    keys = conn.execute(inbox, (chat,)).fetchall()
     assert sorted(k[0] for k in keys) == ["chat_unread", "rating_request"]
 
 

@@ -48,9 +48,11 @@ def test_notices_are_queued_to_both_sides(clean_db: str) -> None:
     made = _setup(clean_db)
     with psycopg.connect(clean_db) as conn:
         conn.execute("select public.expire_requests()")
+        # The client's notice: an event waiting in the client's inbox for the bot.
         outbox = conn.execute(
-            "select to_phone, message_key, locale from whatsapp_outbox "
-            "where request_id = any(%s) order by to_phone",
+            "select r.client_whatsapp_phone, i.kind, r.client_language from client_requests r "
+            "cross join lateral client_inbox(r.client_whatsapp_phone, 10) i "
+            "where r.id = any(%s) and i.request_id = r.id order by 1",
             (made["overdue"],),
         ).fetchall()
         notices = conn.execute(
@@ -93,7 +95,9 @@ def test_running_twice_at_once_expires_each_request_once(clean_db: str) -> None:
             "select request_id, count(*) from request_events where event_type = 'expired' "
             "group by request_id"
         ).fetchall()
-        outbox = conn.execute("select count(*) from whatsapp_outbox").fetchone()
+        outbox = conn.execute(
+            "select count(*) from request_events "
+            "where client_notice_kind('request', event_type) is not null").fetchone()
     assert sorted(r[0] for r in events) == sorted(made["overdue"])
     assert {r[1] for r in events} == {1}
     assert outbox == (5,)

@@ -65,8 +65,8 @@ def world(conn: psycopg.Connection) -> World:
             (request,),
         ).fetchone()[0]
         ids[f"w{key}"] = conn.execute(
-            "insert into whatsapp_outbox (to_phone, message_key, request_id) values "
-            "('+966500000001', 'request_saved', %s) returning id",
+            "insert into whatsapp_outbox (to_phone, body, request_id) values "
+            "('+966500000001', '{}', %s) returning id",
             (request,),
         ).fetchone()[0]
         ids[f"m{key}mail"] = conn.execute(

@@ -142,8 +142,11 @@ def test_ask_for_details_then_reject(browser: Browser, base: str, clean_db: str)
     expect(page.locator("#closed-reason")).to_have_text("تم رفض هذا الطلب.")
     expect(page.locator("#accept")).to_have_count(0)
     with psycopg.connect(clean_db) as conn:
-        sent = conn.execute("select message_key from whatsapp_outbox where request_id = %s "
-                            "order by created_at", (request_id,)).fetchall()
+        # The client's notices (events the bot turns into WhatsApp messages).
+        sent = conn.execute("select client_notice_kind('request', event_type) "
+                            "from request_events where request_id = %s and "
+                            "client_notice_kind('request', event_type) is not null "
+                            "order by id", (request_id,)).fetchall()
     assert sent == [("details_requested",), ("request_rejected",)]
 
 

@@ -17,10 +17,9 @@ import pytest
 from khadum.db import Database
 from khadum.devstack.resend_standin import Fault
 from khadum.email.resend_provider import ResendProvider
-from khadum.email.sender import Backoff, Sender
+from khadum.email.sender import Sender
 from tests.email.support import outbox_row, outgoing, queue_email, standin_server
 
-FAST = Backoff(base_seconds=0.0, max_attempts=5)
 SENDER = "خدوم <noreply@khadum.app>"
 
 
@@ -34,7 +33,9 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
 
 def sender_for(db: Database, api_url: str, **kwargs: object) -> Sender:
     provider = ResendProvider("re_test_key", api_url, timeout_seconds=0.3)
-    return Sender(db, provider, SENDER, **{"backoff": FAST, **kwargs})  # type: ignore[arg-type]
+    # The shared retry rule, its delays scaled to zero so the test need not wait.
+    return Sender(db, provider, SENDER,
+                  **{"retry_delay_scale": 0.0, **kwargs})  # type: ignore[arg-type]
 
 
 async def test_each_email_is_sent_exactly_once_through_429_500_and_timeouts(
@@ -96,13 +97,14 @@ async def test_transient_errors_give_up_after_the_last_attempt(
 ) -> None:
     with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
         email_id = queue_email(conn)
-        standin.fail_next(*[Fault(500)] * 3)
-        report = await sender_for(db, api_url, backoff=Backoff(0.0, max_attempts=3)).drain()
+        limit = conn.execute("select retry_attempt_limit()").fetchone()[0]  # type: ignore[index]
+        standin.fail_next(*[Fault(500)] * (limit + 1))
+        report = await sender_for(db, api_url).drain()
         row = outbox_row(conn, email_id)
-        assert report.retried == 2 and report.failed == 1
-        assert row["status"] == "failed" and row["attempts"] == 3
-        assert row["last_error"].startswith("gave up after 3 attempts: resend 500")
-        assert len(standin.attempts) == 3 and standin.recorded() == []
+        assert report.retried == limit - 1 and report.failed == 1
+        assert row["status"] == "failed" and row["attempts"] == limit
+        assert row["last_error"].startswith(f"gave up after {limit} attempts: resend 500")
+        assert len(standin.attempts) == limit and standin.recorded() == []
 
 
 async def test_two_drainers_at_once_send_each_email_once(clean_db: str) -> None:

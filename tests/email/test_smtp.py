@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from khadum.db import Database
-from khadum.email.sender import Backoff, Sender
+from khadum.email.sender import Sender
 from khadum.email.smtp_provider import SmtpProvider
 from tests.email.support import HTML, SUBJECT, TEXT, outbox_row, queue_email
 from tests.live import free_port
@@ -62,7 +62,7 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
 
 def smtp_sender(db: Database, port: int) -> Sender:
     provider = SmtpProvider("127.0.0.1", port, timeout_seconds=5)
-    return Sender(db, provider, "خدوم <noreply@khadum.app>", backoff=Backoff(60.0))
+    return Sender(db, provider, "خدوم <noreply@khadum.app>")
 
 
 async def test_an_arabic_email_arrives_with_text_and_html_parts(

@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from khadum.db import Database
-from khadum.email.sender import Backoff, Sender
+from khadum.email.sender import Sender
 from khadum.email.smtp_provider import SmtpProvider, message_id
 from tests.email.support import outbox_row, outgoing, queue_email
 from tests.live import free_port
@@ -60,7 +60,7 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
 
 def sender(db: Database, port: int) -> Sender:
     return Sender(db, SmtpProvider("127.0.0.1", port, timeout_seconds=5),
-                  "خدوم <noreply@khadum.app>", backoff=Backoff(60.0), stale_after_seconds=5)
+                  "خدوم <noreply@khadum.app>", stale_after_seconds=5)
 
 
 def died_mid_send(conn: psycopg.Connection, email_id: uuid.UUID, *, after_marker: bool) -> None:

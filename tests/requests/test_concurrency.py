@@ -24,7 +24,9 @@ def _counts(url: str, request_id: uuid.UUID) -> dict[str, object]:
         return {
             "status": one("select status from client_requests where id = %s"),
             "chats": one("select count(*) from private_chats where request_id = %s"),
-            "whatsapp": one("select count(*) from whatsapp_outbox where request_id = %s"),
+            # The client's WhatsApp notices: events the bot turns into messages.
+            "whatsapp": one("select count(*) from request_events where request_id = %s "
+                            "and client_notice_kind('request', event_type) is not null"),
             "emails": one("select count(*) from email_outbox where request_id = %s"),
             "events": one("select string_agg(event_type, ',' order by id) from request_events "
                           "where request_id = %s"),
@@ -93,5 +95,6 @@ def test_accept_racing_the_expiry_job_has_one_outcome(clean_db: str) -> None:
             assert counts == {"status": "expired", "chats": 0, "whatsapp": 1, "emails": 0,
                               "events": "expired"}
     with psycopg.connect(clean_db) as conn:
-        keys = conn.execute("select request_id, message_key from whatsapp_outbox").fetchall()
+        keys = conn.execute("select request_id, client_notice_kind('request', event_type) "
+                            "from request_events where event_type <> 'created'").fetchall()
     assert all((outcomes[r] == "accepted") == (k == "request_accepted") for r, k in keys)

@@ -18,6 +18,11 @@ from tests.factories import MOHAMMED, NOURA, chat_client_claims, make_request
 from tests.http import bearer, expired_bearer, local_client
 
 URL = "/functions/v1/respond_request"
+# The client's waiting notices for a request (the bot's inbox; see client_inbox()).
+INBOX_ALL = ("select i.kind, i.chat_id, i.message from client_requests r "
+             "cross join lateral client_inbox(r.client_whatsapp_phone, 100) i "
+             "where r.id = %s and i.request_id = r.id order by i.at")
+INBOX = INBOX_ALL + " limit 1"
 
 
 def _new_request(url: str, **kwargs: object) -> uuid.UUID:
@@ -34,7 +39,7 @@ def _one(url: str, sql: str, *args: object) -> tuple:
 
 async def test_accept_creates_one_chat_and_queues_the_notices(clean_db: str) -> None:
     request_id = _new_request(clean_db)
-    async with local_client(clean_db) as client:
+    async with local_client(clean_db, workers=False) as client:
         res = await client.post(URL, headers=bearer(MOHAMMED),
                                 json={"request_id": str(request_id), "action": "accept"})
     assert res.status_code == 200, res.text
@@ -54,11 +59,12 @@ async def test_accept_creates_one_chat_and_queues_the_notices(clean_db: str) -> 
     token = client_chat_token(get_settings(), chat_id)
     assert len(token) >= 43  # 256 bits, URL-safe
     assert stored == hashlib.sha256(token.encode()).hexdigest() and chat_id == body["chat_id"]
-    key, params = _one(clean_db, "select message_key, params from whatsapp_outbox "
-                                 "where request_id = %s", request_id)
-    assert key == "request_accepted"
-    assert params["chat_id"] == chat_id and params["freelancer_name"] == "محمد الغامدي"
-    assert "chat_url" not in params and token not in json.dumps(params)
+    # The client's notice waits in the client's inbox for the bot, as an event
+    # naming the chat (the link is derived as the message leaves, never stored).
+    notice = _one(clean_db, INBOX, request_id)
+    assert notice[0] == "request_accepted" and str(notice[1]) == chat_id
+    assert token not in json.dumps([str(v) for v in notice])
+    assert _one(clean_db, "select count(*) from whatsapp_outbox") == (0,)  # the bot writes it
     assert _one(clean_db, "select count(*) from email_outbox where request_id = %s",
                 request_id) == (2,)
     assert _one(clean_db, "select event_type, actor from request_events where request_id = %s",
@@ -69,16 +75,15 @@ async def test_accept_creates_one_chat_and_queues_the_notices(clean_db: str) -> 
 
 async def test_reject_keeps_the_reason_and_tells_the_client(clean_db: str) -> None:
     request_id = _new_request(clean_db)
-    async with local_client(clean_db) as client:
+    async with local_client(clean_db, workers=False) as client:
         res = await client.post(URL, headers=bearer(MOHAMMED), json={
             "request_id": str(request_id), "action": "reject",
             "message": "  جدولي ممتلئ هذا الشهر  "})
     assert res.status_code == 200, res.text
     assert res.json()["request"]["status"] == "rejected"
     assert res.json()["request"]["response_message"] == "جدولي ممتلئ هذا الشهر"
-    key, params = _one(clean_db, "select message_key, params from whatsapp_outbox "
-                                 "where request_id = %s", request_id)
-    assert key == "request_rejected" and params["reason"] == "جدولي ممتلئ هذا الشهر"
+    assert _one(clean_db, INBOX, request_id) == ("request_rejected", None,
+                                                 "جدولي ممتلئ هذا الشهر")
     assert _one(clean_db, "select count(*) from private_chats") == (0,)
     assert _one(clean_db, "select action from activity_log where subject_id = %s",
                 str(request_id)) == ("request.rejected",)
@@ -86,16 +91,16 @@ async def test_reject_keeps_the_reason_and_tells_the_client(clean_db: str) -> No
 
 async def test_reject_without_a_reason(clean_db: str) -> None:
     request_id = _new_request(clean_db)
-    async with local_client(clean_db) as client:
+    async with local_client(clean_db, workers=False) as client:
         res = await client.post(URL, headers=bearer(MOHAMMED),
                                 json={"request_id": str(request_id), "action": "reject"})
     assert res.status_code == 200
-    assert _one(clean_db, "select params -> 'reason' from whatsapp_outbox") == (None,)
+    assert _one(clean_db, INBOX, request_id) == ("request_rejected", None, None)
 
 
 async def test_asking_for_details_keeps_the_request_pending(clean_db: str) -> None:
     request_id = _new_request(clean_db)
-    async with local_client(clean_db) as client:
+    async with local_client(clean_db, workers=False) as client:
         for question in ("ما هو موعد التسليم؟", "هل لديك شعار جاهز؟"):
             res = await client.post(URL, headers=bearer(MOHAMMED), json={
                 "request_id": str(request_id), "action": "request_details", "message": question})
@@ -104,8 +109,7 @@ async def test_asking_for_details_keeps_the_request_pending(clean_db: str) -> No
     with psycopg.connect(clean_db) as conn:
         events = conn.execute("select event_type, message from request_events "
                               "where request_id = %s order by id", (request_id,)).fetchall()
-        outbox = conn.execute("select message_key, params ->> 'question' from whatsapp_outbox "
-                              "order by created_at", ()).fetchall()
+        outbox = [row[::2] for row in conn.execute(INBOX_ALL, (request_id,)).fetchall()]
         logged = conn.execute("select count(*) from activity_log where action = "
                               "'request.details_requested'").fetchone()
     assert events == [("details_requested", "ما هو موعد التسليم؟"),

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 import respx
 
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database, act_as
 from khadum.devstack.app import create_app
 from khadum.email.resend_provider import ResendProvider
@@ -179,8 +180,9 @@ async def test_the_hash_does_not_open_the_chat_but_the_link_the_client_receives_
         refused = await client.post(f"{CHAT}/session", json={"token": stored[0]})
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "unknown_link"
 
-        # WhatsApp: the outbox holds a placeholder; Meta receives the real link.
+        # WhatsApp: the bot's outbox row holds a placeholder; Meta receives the real link.
         settings = bot_settings(clean_db)
+        assert await InboundProcessor(db, settings).process_phone(PHONE) == 1
         with respx.mock(assert_all_called=False) as router:
             meta = FakeMeta(router, settings)
             await drain_whatsapp(db, settings)

@@ -15,9 +15,10 @@ import psycopg
 import pytest
 from svix.webhooks import Webhook
 
+from khadum.bot.router import router
 from khadum.db import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET
-from khadum.whatsapp.router import PATH, router
+from khadum.whatsapp.router import PATH
 from tests.http import function_factory
 from tests.security.conftest import function_client, meta_signed, settings_for
 from tests.whatsapp.meta import fixture

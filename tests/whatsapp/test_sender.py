@@ -1,6 +1,7 @@
 """The outbox sender against Meta's Graph API (mocked with respx, recorded
 answers): bearer token and URL, order per phone, retries with backoff for
-transient errors, none for permanent ones, and the template fallback (131047)."""
+transient errors, none for permanent ones, and the template alternative (the
+24-hour window closed, or 131047)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import respx
 
 from khadum.db import Database
 from khadum.whatsapp import messages
-from khadum.whatsapp.sender import backoff_seconds, drain_whatsapp
+from khadum.whatsapp.sender import drain_whatsapp
 from tests.whatsapp.meta import FakeMeta, bot_settings
 
 PHONE = "+966501234567"
@@ -83,7 +84,7 @@ async def test_transient_errors_back_off_then_succeed(
         meta = FakeMeta(router, settings)
         meta.fail_next(status, fixture_name)
         report = await drain_whatsapp(db, settings)
-        assert (report.sent, report.retrying) == (0, 1)
+        assert (report.sent, report.retried) == (0, 1)
         assert rows(clean_db) == [("queued", 1, code), ("queued", 0, None)]  # order kept
         assert (await drain_whatsapp(db, settings)).sent == 0  # backing off
         due_now(clean_db)
@@ -101,7 +102,7 @@ async def test_timeouts_are_transient(clean_db: str, db: Database) -> None:
         )
         report = await drain_whatsapp(db, settings)
     # Never connected: nothing reached Meta, so it is simply retried.
-    assert report.retrying == 1 and rows(clean_db) == [("queued", 1, "")]
+    assert report.retried == 1 and rows(clean_db) == [("queued", 1, "")]
 
 
 async def test_a_send_whose_answer_was_lost_is_not_sent_again_blindly(
@@ -114,7 +115,7 @@ async def test_a_send_whose_answer_was_lost_is_not_sent_again_blindly(
             side_effect=httpx.ReadTimeout("timed out")
         )
         report = await drain_whatsapp(db, settings)
-        assert report.retrying == 1 and route.call_count == 1
+        assert report.retried == 1 and route.call_count == 1
         # The answer may be lost while Meta took it: the row waits (the later one
         # behind it, in order) instead of going out a second time.
         assert rows(clean_db) == [("sending", 0, "unknown"), ("queued", 0, None)]
@@ -170,47 +171,76 @@ async def test_permanent_errors_fail_without_retry_and_give_up_after_max(
         report = await drain_whatsapp(db, settings)
         assert report.failed == 1 and meta.route.call_count == 1
         assert rows(clean_db) == [("failed", 1, "131026")]
-        for _ in range(6):
+        limit = attempt_limit(clean_db)
+        for _ in range(limit + 1):
             meta.fail_next(503, "graph_error_500")
         queue(clean_db, messages.text(PHONE, "ثانية"))
-        for _ in range(6):
+        for _ in range(limit + 1):
             due_now(clean_db)
             await drain_whatsapp(db, settings)
-        assert rows(clean_db)[1] == ("failed", 6, "1")
-    assert backoff_seconds(1) == 2 and backoff_seconds(20) == 300
+        assert meta.route.call_count == 1 + limit  # never past the limit
+        assert rows(clean_db)[1] == ("failed", limit, "1")
+    with psycopg.connect(clean_db) as conn:
+        # One backoff for every queue (both outboxes, inbound processing).
+        assert conn.execute(
+            "select extract(epoch from retry_delay(1))::int, "
+            "extract(epoch from retry_delay(20))::int"
+        ).fetchone() == (2, 300)
+
+
+def attempt_limit(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("select retry_attempt_limit()").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def queue_notice(url: str, body: dict[str, object], template: dict[str, object],
+                 *follow_ons: dict[str, object]) -> None:
+    """A notice as the bot writes it: the free-form body with its approved-template
+    alternative, then free-form follow-ons that need the 24-hour window."""
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into whatsapp_outbox (to_phone, body, template_body) values (%s, %s, %s)",
+            (PHONE, json.dumps(body), json.dumps(template)),
+        )
+        for extra in follow_ons:
+            conn.execute(
+                "insert into whatsapp_outbox (to_phone, body, requires_window) "
+                "values (%s, %s, true)",
+                (PHONE, json.dumps(extra)),
+            )
+
+
+def client_wrote(url: str, ago: str = "1 minute") -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
+            "sent_at) values ('wamid.in1', %s, 'text', '{}', now() - %s::interval)",
+            (PHONE, ago),
+        )
+
+
+ACCEPTED_TEMPLATE = messages.template(
+    PHONE, "khadum_request_accepted", "ar",
+    ["محمد الغامدي", "http://127.0.0.1:8000/chat/tok"], [])
 
 
 async def test_131047_turns_a_follow_up_into_its_approved_template(
     clean_db: str, db: Database
 ) -> None:
     settings = bot_settings(clean_db)
-    with psycopg.connect(clean_db) as conn:
-        # The client wrote recently, so the bot first tries a free-form message.
-        conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "sent_at) values ('wamid.in1', %s, 'text', '{}', now())",
-            (PHONE,),
-        )
-        conn.execute(
-            "insert into whatsapp_outbox (to_phone, message_key, params, locale) "
-            "values (%s, 'request_accepted', %s, 'ar')",
-            (
-                PHONE,
-                json.dumps(
-                    {
-                        "freelancer_name": "محمد الغامدي",
-                        "chat_url": "http://127.0.0.1:8000/chat/tok",
-                    }
-                ),
-            ),
-        )
+    # The client wrote recently, so the free-form message goes first.
+    client_wrote(clean_db)
+    queue_notice(clean_db, messages.text(PHONE, "تم قبول طلبك"), ACCEPTED_TEMPLATE)
     with respx.mock as router:
         meta = FakeMeta(router, settings)
         meta.fail_next(400, "graph_error_131047")
         first = await drain_whatsapp(db, settings)
-        assert (first.rendered, first.retrying) == (1, 1)
+        assert (first.sent, first.retried, first.failed) == (0, 1, 0)
         second = await drain_whatsapp(db, settings)
-        assert (second.rendered, second.sent) == (1, 1)
+        assert second.sent == 1
+        assert meta.route.call_count == 2
         template = meta.to(PHONE)[0]
         assert template["type"] == "template"
         assert template["template"]["name"] == "khadum_request_accepted"
@@ -218,3 +248,36 @@ async def test_131047_turns_a_follow_up_into_its_approved_template(
             "محمد الغامدي",
             "http://127.0.0.1:8000/chat/tok",
         ]
+        # One row: the same notice, sent once, as its template.
+        with psycopg.connect(clean_db) as conn:
+            assert conn.execute(
+                "select status, sent_as_template, attempts from whatsapp_outbox"
+            ).fetchall() == [("sent", True, 2)]
+
+
+async def test_a_closed_window_sends_the_template_and_holds_back_free_form_follow_ons(
+    clean_db: str, db: Database
+) -> None:
+    settings = bot_settings(clean_db)
+    client_wrote(clean_db, "25 hours")
+    queue_notice(clean_db, messages.text(PHONE, "نعتذر منك"), ACCEPTED_TEMPLATE,
+                 messages.text(PHONE, "قائمة مستقلين آخرين"))
+    with respx.mock as router:
+        meta = FakeMeta(router, settings)
+        report = await drain_whatsapp(db, settings)
+        assert report.sent == 1 and meta.route.call_count == 1
+        assert meta.to(PHONE)[0]["type"] == "template"
+    with psycopg.connect(clean_db) as conn:
+        assert conn.execute(
+            "select status, sent_as_template, error_code from whatsapp_outbox order by seq"
+        ).fetchall() == [("sent", True, None), ("failed", False, "131047")]
+    # Within the window the same notice goes free-form, follow-ons included.
+    with psycopg.connect(clean_db) as conn:
+        conn.execute("delete from whatsapp_outbox")
+        conn.execute("update whatsapp_inbound set sent_at = now()")
+    queue_notice(clean_db, messages.text(PHONE, "نعتذر منك"), ACCEPTED_TEMPLATE,
+                 messages.text(PHONE, "قائمة مستقلين آخرين"))
+    with respx.mock as router:
+        meta = FakeMeta(router, settings)
+        assert (await drain_whatsapp(db, settings)).sent == 2
+        assert [b["text"]["body"] for b in meta.to(PHONE)] == ["نعتذر منك", "قائمة مستقلين آخرين"]

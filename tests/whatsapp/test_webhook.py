@@ -14,9 +14,10 @@ import pytest
 from khadum.analysis.local import LocalAnalyser
 from khadum.analysis.models import Analysis
 from khadum.apps import create_app
+from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.devstack.inline import inline_webhook_router
-from khadum.whatsapp.processor import InboundProcessor
+from khadum.whatsapp import messages
 from khadum.whatsapp.router import PATH, router
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.whatsapp.meta import (
@@ -117,7 +118,7 @@ async def test_a_crash_after_storing_is_finished_by_the_sweeper(clean_db: str) -
         # The process "dies" right after answering 200: nothing runs after the ack.
         app = create_app("whatsapp_webhook", db=db, settings=settings)
         app.router.routes.clear()
-        app.include_router(router(db, settings))
+        app.include_router(router(db, settings, processor=InboundProcessor(db, settings)))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:
             for text in ("السلام عليكم", "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"):
@@ -236,17 +237,16 @@ async def test_a_failed_status_131047_on_a_follow_up_queues_its_template(clean_d
     async with webhook_client(bot_settings(clean_db)) as (http, meta):
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         with psycopg.connect(clean_db) as conn:
+            # A notice as the bot writes it, sent free-form while the window looked open.
             conn.execute(
-                "insert into whatsapp_outbox (to_phone, message_key, params, locale, status, "
-                "wamid) values (%s, 'request_accepted', %s, 'ar', 'sent', 'wamid.OUT-131047')",
+                "insert into whatsapp_outbox (to_phone, body, template_body, status, wamid) "
+                "values (%s, %s, %s, 'sent', 'wamid.OUT-131047')",
                 (
                     PHONE,
-                    json.dumps(
-                        {
-                            "freelancer_name": "محمد الغامدي",
-                            "chat_url": "http://127.0.0.1:8000/chat/abc",
-                        }
-                    ),
+                    json.dumps(messages.text(PHONE, "تم قبول طلبك من محمد الغامدي")),
+                    json.dumps(messages.template(
+                        PHONE, "khadum_request_accepted", "ar",
+                        ["محمد الغامدي", "http://127.0.0.1:8000/chat/abc"], [])),
                 ),
             )
         await user.post(_status("status_failed_131047", "wamid.OUT-131047"))
@@ -256,11 +256,11 @@ async def test_a_failed_status_131047_on_a_follow_up_queues_its_template(clean_d
             report = await drain_whatsapp(db, bot_settings(clean_db))
         finally:
             await db.close()
-        assert report.as_dict() == {"rendered": 1, "sent": 1, "retrying": 0, "failed": 0}
+        assert report.as_json() == {"sent": 1, "retried": 0, "failed": 0}
         assert text_of(meta.to(PHONE)[-1]).find("khadum_request_accepted") >= 0
     with psycopg.connect(clean_db) as conn:
         rows = conn.execute(
-            "select status, error_code, params ? '_template' from whatsapp_outbox order by seq"
+            "select status, error_code, sent_as_template from whatsapp_outbox order by seq"
         ).fetchall()
         assert rows == [("failed", "131047", False), ("sent", None, True)]
 

@@ -8,8 +8,10 @@ run, on the same messages: `select length($1)` (the cost of a call and a
 clock read), a trivial PL/pgSQL function (not inlined), and one regexp_replace
 pass over the message (one round trip of the regular-expression engine), so
 each figure is also a ratio. The load average is printed too, since on a
-shared machine the upper percentiles are mostly time spent waiting for a CPU.
-Prints one JSON document.
+shared machine the upper percentiles are mostly time spent waiting for a CPU,
+and so is the CPU time of the backend per call (cpu_ms_per_call, read from
+/proc when the server runs on this machine), which that waiting does not
+inflate. Prints one JSON document.
 
     .venv/bin/python -m bench.masking [--iterations 300]
 """
@@ -114,6 +116,18 @@ $$;
 """
 
 
+def backend_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a local backend (None when it is not on this
+    machine): on a loaded machine the wall clock counts the time spent waiting
+    for a CPU, this does not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def summary(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
@@ -132,18 +146,26 @@ def measure(url: str, iterations: int) -> dict[str, object]:
         codes = {"select_length": 4, "trivial_plpgsql_function": 1,
                  "one_regexp_replace_pass": 3, "one_regexp_count_pass": 2}
         load_before = os.getloadavg()[0]
+        pid = conn.execute("select pg_backend_pid()").fetchone()[0]
+        cpu_of: dict[str, float | None] = {}
         for name, text in MESSAGES.items():
             assert len(text) == 1000, (name, len(text))
             conn.execute("select pg_temp.time_calls(%s, 20, 0)", (text,))  # warm the cache
+            cpu_before = backend_cpu_seconds(pid)
             samples = conn.execute("select pg_temp.time_calls(%s, %s, 0)",
                                    (text, iterations)).fetchone()[0]
+            cpu_after = backend_cpu_seconds(pid)
+            cpu_of[name] = (None if cpu_before is None or cpu_after is None
+                            else (cpu_after - cpu_before) * 1000 / iterations)
             for floor_name, code in codes.items():
                 floors[floor_name] += conn.execute("select pg_temp.time_calls(%s, %s, %s)",
                                                    (text, iterations, code)).fetchone()[0]
             masked, hits = conn.execute("select * from public.mask_contact_details(%s)",
                                         (text,)).fetchone()
             samples_of[name] = samples
-            per_message[name] = {**summary(samples), "hits": hits, "changed": masked != text}
+            per_message[name] = {**summary(samples), "hits": hits, "changed": masked != text,
+                                 "cpu_ms_per_call": None if cpu_of[name] is None
+                                 else round(cpu_of[name], 2)}
         every = [x for s in samples_of.values() for x in s]
         overall = summary(every)
         floor_s = {k: summary(v) for k, v in floors.items()}
@@ -151,7 +173,10 @@ def measure(url: str, iterations: int) -> dict[str, object]:
         per_kind = {}
         for kind, names in KINDS.items():
             k = summary([x for n in names for x in samples_of[n]])
+            cpus = [cpu_of[n] for n in names]
             per_kind[kind] = {**k, "messages": names,
+                              "cpu_ms_per_call": None if None in cpus else round(
+                                  sum(c for c in cpus if c is not None) / len(cpus), 2),
                               "p95_in_regexp_replace_passes": round(
                                   k["p95_ms"] / max(replace_pass["p95_ms"], 1e-6), 1)}
     return {

@@ -314,6 +314,10 @@ public.mask_number_words_to_digits(p_text text);
 
 -- security invoker
 -- execute: service_role
+public.mask_phone_shape(p_lead text, p_digits text, p_tight boolean, p_context boolean);
+
+-- security invoker
+-- execute: service_role
 public.mask_phrase_digits(p_phrase text);
 
 -- security invoker

@@ -105,3 +105,20 @@ def test_flags_are_for_the_service_role_only(conn: psycopg.Connection, chat) -> 
         "select relrowsecurity from pg_class where oid = 'public.chat_message_flags'::regclass"
     ).fetchone()
     assert rls == (True,)
+
+
+def test_a_send_scans_its_text_once_and_the_window_reads_that_scan(
+    conn: psycopg.Connection, chat
+) -> None:
+    # nothing masked: the window trigger reads the scan the moderation made
+    send(conn, chat, "client", "رقم الطلب 12 و 34")
+    scan = conn.execute("select current_setting('khadum.mask_scan', true)::jsonb").fetchone()[0]
+    assert scan["text"] == "رقم الطلب 12 و 34"
+    expected = conn.execute(
+        "select suspects, loose_digits from mask_contact_scan(%s)", (scan["text"],)).fetchone()
+    assert (scan["suspects"], scan["loose"]) == (expected[0], expected[1]) and scan["loose"]
+    # a masked text is not the text that was scanned: the window scans what it sees
+    masked = send(conn, chat, "client", "جوالي 0551234567")
+    scan = conn.execute("select current_setting('khadum.mask_scan', true)::jsonb").fetchone()[0]
+    assert masked["masked"] and scan["text"] == "جوالي 0551234567" != masked["content"]
+    assert [f[0] for f in flags(conn, chat)] == []

@@ -51,7 +51,7 @@ def sign_in(browser: Browser, base: str, key: str) -> Page:
 def riyadh(value: datetime) -> str:
     local = value.astimezone(timezone(timedelta(hours=3)))
     hour = local.hour % 12 or 12
-    period = "صباحاً" if local.hour < 12 else "مساءً"
+    period = "صباحًا" if local.hour < 12 else "مساءً"
     day = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     return f"{day} - {hour}:{local.minute:02d} {period}"
 
@@ -86,7 +86,7 @@ def test_a_new_request_arrives_live_and_is_accepted(
         "description": "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
         "budget": "300 ريال",
         "datetime": riyadh(created),
-        "reason": '"اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5"',
+        "reason": "«اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5»",
     }
     for name, value in fields.items():
         expect(card.locator(f"#field-{name} dd")).to_have_text(value)

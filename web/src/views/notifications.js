@@ -1,5 +1,5 @@
 import { api } from '../api.js'
-import { h, mount } from '../dom.js'
+import { h, mount, skeleton } from '../dom.js'
 import { riyadhDateTime } from '../format.js'
 import { t } from '../i18n.js'
 import { onLive } from '../live.js'
@@ -34,8 +34,8 @@ export function notificationsView(app) {
       setUnread(result.unread)
     }
     const li = h('li', { class: `notification${n.is_read ? '' : ' unread'}${fresh ? ' fresh' : ''}`, dataset: { id: n.id, request: n.request_id || '' } },
-      h('div', { class: 'title' }, n.title),
-      h('div', { class: 'message' }, n.message),
+      h('div', { class: 'title', dir: 'auto' }, n.title),
+      h('div', { class: 'message', dir: 'auto' }, n.message),
       h('div', { class: 'meta' },
         h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
         n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
@@ -44,7 +44,7 @@ export function notificationsView(app) {
   }
 
   async function load() {
-    mount(list, h('li', { class: 'muted' }, t('loading')))
+    mount(list, skeleton(4))
     try {
       const data = await api.notifications()
       mount(list, data.items.length ? data.items.map((n) => item(n)) : [h('li', { class: 'muted empty' }, t('no_notifications'))])

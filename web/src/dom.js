@@ -28,9 +28,10 @@ export function bdi(value, attrs = {}) {
   return h('bdi', { dir: 'auto', ...attrs }, value)
 }
 
-// «…» around a quoted value, the value itself direction-isolated.
+// «…» around a quoted value, the value itself direction-isolated (a span, not
+// <q>, whose own quote marks would be the browser's “…”).
 export function quoted(value, attrs = {}) {
-  return h('q', { class: 'quoted', ...attrs }, '«', bdi(value), '»')
+  return h('span', { class: 'quoted', ...attrs }, '«', bdi(value), '»')
 }
 
 // Grey placeholder rows while a list loads (the word is there for screen readers).

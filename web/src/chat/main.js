@@ -4,7 +4,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { api as dashboardApi } from '../api.js'
 import { SUPABASE_ANON_KEY, SUPABASE_URL } from '../config.js'
-import { bdi, mount } from '../dom.js'
+import { bdi, mount, quoted } from '../dom.js'
 import { dayLabel } from '../format.js'
 import { applyLang } from '../i18n.js'
 import { icon } from '../icons.js'
@@ -137,7 +137,7 @@ function render() {
   document.getElementById('banner-slot').replaceChildren(
     s.status === 'cancelled'
       ? h('div', { className: 'banner cancelled', id: 'cancelled-banner', role: 'status' },
-        t('cancelled_banner'), s.cancel_reason ? [' ', h('q', {}, '«', bdi(s.cancel_reason), '»')] : null)
+        t('cancelled_banner'), s.cancel_reason ? [' ', quoted(s.cancel_reason)] : null)
       : '')
   const list = document.getElementById('messages')
   const atEnd = state.stick

@@ -157,6 +157,13 @@ def test_layout_header_panel_list_and_way_back(
         expect(pane.locator(f'a[href="/chats/{chat_id}"]')).to_have_attribute("aria-current", "page")
         expect(pane).to_contain_text("أحمد محمد")
     page.screenshot(path=str(artifacts / f"chat-freelancer-{size}.png"))
+    page.click("#lang-toggle")  # English, left to right, the same layout
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("#chat-status")).to_have_text("Active")
+    expect(page.locator("#peer-name")).to_have_attribute("dir", "auto")
+    page.screenshot(path=str(artifacts / f"chat-freelancer-en-{size}.png"))
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     back = page.locator("#back")
     expect(back).to_be_visible()
     back.click()

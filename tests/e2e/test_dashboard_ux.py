@@ -100,7 +100,7 @@ def test_every_page_at_both_sizes(browser: Browser, base: str, clean_db: str, ar
     expect(card.locator(".field dt svg.icon")).to_have_count(10)
     assert not EMOJI.search(card.inner_text()), card.inner_text()  # icons, not emoji
     for name in ("client_name", "description", "budget", "reason"):
-        expect(card.locator(f"#field-{name} dd")).to_have_attribute("dir", "auto")
+        expect(card.locator(f"#field-{name} dd bdi").first).to_have_attribute("dir", "auto")
     expect(card.locator("#field-reason dd")).to_have_text(re.compile("^«.*»$"))
     when = card.locator("#field-datetime dd").inner_text()
     assert ("صباحًا" in when or "مساءً" in when) if lang == "ar" else ("AM" in when or "PM" in when)

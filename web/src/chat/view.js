@@ -79,7 +79,7 @@ export function header(summary, online, onToggle, { backHref = null, wide = fals
         icon(getLang() === 'ar' ? 'arrow-right' : 'arrow-left', { size: 22 })) : null,
       h('div', { className: 'avatar', 'aria-hidden': 'true' }, (name || '؟').trim().charAt(0)),
       h('div', { className: 'who' },
-        h('bdi', { className: 'name', id: 'peer-name', dir: 'auto' }, name || ''),
+        h('div', { className: 'name' }, h('bdi', { id: 'peer-name', dir: 'auto' }, name || '')),
         h('div', { className: 'sub' },
           isClient
             ? [t('with_freelancer'), ' · ', icon('star', { size: 12, className: 'star-icon' }), ' ',

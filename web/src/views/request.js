@@ -45,7 +45,7 @@ const FIELD_ICONS = {
 function field(id, label, value, attrs = {}) {
   return h('div', { class: 'field', id: `field-${id}` },
     h('dt', {}, icon(FIELD_ICONS[id] || 'pin', { size: 16 }), ' ', label),
-    h('dd', { dir: 'auto', ...attrs }, value || t('none')))
+    h('dd', attrs, typeof value === 'string' && value ? bdi(value) : value || t('none')))
 }
 
 function errorText(err) {
@@ -170,7 +170,7 @@ export function requestView(app, requestId) {
           field('category', t('category'), app.lang() === 'en' ? r.category_en : r.category_ar),
           field('budget', t('budget'), r.budget_range),
           field('datetime', t('datetime'), riyadhDateTime(r.created_at)),
-          field('reason', t('reason'), r.reason_for_choice ? `«${r.reason_for_choice}»` : null),
+          field('reason', t('reason'), r.reason_for_choice ? quoted(r.reason_for_choice) : null),
           field('details', t('details'), extraDetails(r.project_details, app.lang()))),
         countdown, actions, message),
       h('section', { class: 'card' }, h('h2', {}, t('thread')), thread),

@@ -29,14 +29,17 @@ class GraphRecorder:
         wamid = "wamid.HBgM" + secrets.token_hex(16).upper()
         with self._lock:
             self.records.append(
-                {"id": wamid, "to": _digits(str(body.get("to", ""))), "body": body, "direction": "out"}
+                {"id": wamid, "to": _digits(str(body.get("to", ""))), "body": body,
+                 "direction": "out"}
             )
         return wamid
 
     def add_inbound(self, phone: str, message: dict[str, Any]) -> None:
         """What the person typed or tapped in the simulator (never sent to Meta)."""
         with self._lock:
-            self.records.append({"id": None, "to": _digits(phone), "message": message, "direction": "in"})
+            self.records.append(
+                {"id": None, "to": _digits(phone), "message": message, "direction": "in"}
+            )
 
     def bodies(self, to: str | None) -> list[dict[str, Any]]:
         want = _digits(to or "")

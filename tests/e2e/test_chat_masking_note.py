@@ -44,7 +44,8 @@ def test_one_kind_note_for_several_masked_messages(browser: Browser,  # noqa: F8
     expect(theirs.nth(2).locator(".text")).to_have_text("الميزانية 1500 ريال والتسليم 2025-09-15")
     expect(freelancer.locator(".bubble.theirs .masked-note")).to_have_count(2)
     expect(theirs.nth(0).locator(".masked-note")).to_have_text("أخفينا بيانات التواصل")
-    expect(theirs.nth(0).locator(".masked-note svg.icon-lock")).to_have_count(1)  # an icon, not an emoji
+    # an icon, not an emoji
+    expect(theirs.nth(0).locator(".masked-note svg.icon-lock")).to_have_count(1)
     expect(theirs.nth(2).locator(".masked-note")).to_have_count(0)
     notes = freelancer.locator(".system")
     expect(notes).to_have_count(1)

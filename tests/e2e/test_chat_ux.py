@@ -61,8 +61,8 @@ def history(url: str, chat_id: str, n: int) -> None:
                          "where chat_id = %s", (chat_id,))
 
 
-def sign_in(browser: Browser, base: str, viewport: dict[str, int], lang: str = "ar",
-            path: str = "/") -> Page:  # noqa: F811
+def sign_in(browser: Browser, base: str, viewport: dict[str, int],  # noqa: F811
+            lang: str = "ar", path: str = "/") -> Page:
     context = browser.new_context(locale="ar-SA", viewport=viewport)
     if lang == "en":
         context.add_init_script("localStorage.setItem('khadum.lang', 'en')")
@@ -95,15 +95,16 @@ def test_opens_at_the_newest_even_after_an_image_and_shows_a_pill(
     chat_id = accept_a_request(base, settings, clean_db)
     history(clean_db, chat_id, 40)
     api, _ = client_api(base, client_link(settings, clean_db, chat_id))
-    res = api.post("/attachments", files={"file": ("شعار.png", png(600, 900, (15, 122, 92)), "image/png")},
-                   data={"caption": ""})
+    image = ("شعار.png", png(600, 900, (15, 122, 92)), "image/png")
+    res = api.post("/attachments", files={"file": image}, data={"caption": ""})
     assert res.status_code == 201, res.text
 
     page = sign_in(browser, base, SIZES[size], path=f"/?next=/chats/{chat_id}")
     expect(page.locator("#peer-name")).to_have_text("أحمد محمد")
     expect(page.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED", timeout=10000)
     page.wait_for_function(
-        "() => { const i = document.querySelector('.bubble img'); return i && i.complete && i.naturalWidth === 600 }")
+        "() => { const i = document.querySelector('.bubble img');"
+        " return i && i.complete && i.naturalWidth === 600 }")
     wait_at_bottom(page)
     image = page.locator(".bubble[data-type=image]").last
     expect(image).to_be_in_viewport()
@@ -154,7 +155,8 @@ def test_layout_header_panel_list_and_way_back(
         assert panel.get_attribute("open") is not None
         pane = page.locator("#chat-list-pane")
         expect(pane).to_be_visible()
-        expect(pane.locator(f'a[href="/chats/{chat_id}"]')).to_have_attribute("aria-current", "page")
+        current = pane.locator(f'a[href="/chats/{chat_id}"]')
+        expect(current).to_have_attribute("aria-current", "page")
         expect(pane).to_contain_text("أحمد محمد")
     page.screenshot(path=str(artifacts / f"chat-freelancer-{size}.png"))
     page.click("#lang-toggle")  # English, left to right, the same layout

@@ -80,14 +80,15 @@ def test_every_page_at_both_sizes(browser: Browser, base: str, clean_db: str, ar
     for control in ("#unread-badge >> xpath=..", "a[href='#/requests']", "a[href='#/chats']",
                     "#lang-toggle", "#signout"):
         box = page.locator(control).first.bounding_box()
-        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width, control
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, control
         assert box["y"] + box["height"] <= bar["y"] + bar["height"] + 1, control
     expect(page.locator("header.topbar svg.icon")).to_have_count(5)
     notification = page.locator(f'.notification[data-request="{request_id}"]')
     expect(notification).to_be_visible()
     expect(notification.locator("time")).to_have_text(
         re.compile(r"^\d{1,2} [^\d\s]+ \d{4} - \d{1,2}:\d\d (صباحًا|مساءً|AM|PM)$"))
-    page.screenshot(path=str(artifacts / f"dashboard-notifications-{lang}-{size}.png"), full_page=True)
+    shot = f"{lang}-{size}.png"
+    page.screenshot(path=str(artifacts / f"dashboard-notifications-{shot}"), full_page=True)
 
     page.goto(f"{base}/#/requests")
     expect(page.locator("#request-list li.request")).to_have_count(1)
@@ -105,11 +106,11 @@ def test_every_page_at_both_sizes(browser: Browser, base: str, clean_db: str, ar
     when = card.locator("#field-datetime dd").inner_text()
     assert ("صباحًا" in when or "مساءً" in when) if lang == "ar" else ("AM" in when or "PM" in when)
     assert "صباحاً" not in when
-    page.screenshot(path=str(artifacts / f"dashboard-request-card-{lang}-{size}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"dashboard-request-card-{shot}"), full_page=True)
 
     page.goto(f"{base}/#/chats")
     expect(page.locator("#chat-list .empty")).to_be_visible()
-    page.screenshot(path=str(artifacts / f"dashboard-chats-empty-{lang}-{size}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"dashboard-chats-empty-{shot}"), full_page=True)
 
     # A malformed link: «not found», not «an error happened».
     page.goto(f"{base}/#/requests/not-a-uuid")

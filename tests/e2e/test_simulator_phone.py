@@ -73,7 +73,8 @@ def test_the_simulator_fits_a_phone_and_survives_a_reload(clean_db: str, artifac
 
         history = httpx.get(f"{base}/dev/graph/history", params={"to": "+966501234568"}).json()
         assert [e["direction"] for e in history][:2] == ["in", "out"]
-        assert history[0]["message"] == {"kind": "text", "text": "السلام عليكم", "id": "", "title": ""}
+        first = {"kind": "text", "text": "السلام عليكم", "id": "", "title": ""}
+        assert history[0]["message"] == first
         # The Graph stand-in's own list stays what Meta received: the bot's messages only.
         sent = httpx.get(f"{base}/dev/graph/messages", params={"to": "+966501234568"}).json()
         assert len(sent) == before[1] and all(b["messaging_product"] == "whatsapp" for b in sent)

@@ -217,6 +217,10 @@ def test_deliver_and_complete_take_a_confirmation_and_stars_are_tappable(
 
     freelancer.click("#deliver")
     expect(freelancer.locator("#deliver-question")).to_be_visible()
+    api, _ = client_api(base, token)  # a message arriving does not close the question
+    assert api.post("/messages", json={"text": "هل انتهيت؟"}).status_code == 201
+    expect(freelancer.locator(".bubble.theirs .text").last).to_have_text("هل انتهيت؟")
+    expect(freelancer.locator("#deliver-question")).to_be_visible()
     freelancer.screenshot(path=str(artifacts / f"chat-confirm-deliver-{size}.png"))
     freelancer.click("#deliver-cancel")  # «not yet»: nothing happened
     expect(freelancer.locator("#deliver")).to_be_visible()

@@ -6,7 +6,7 @@ import { api as dashboardApi } from '../api.js'
 import { SUPABASE_ANON_KEY, SUPABASE_URL } from '../config.js'
 import { bdi, mount, quoted } from '../dom.js'
 import { dayLabel } from '../format.js'
-import { applyLang } from '../i18n.js'
+import { applyLang, getLang } from '../i18n.js'
 import { icon } from '../icons.js'
 import { supabase as dashboardClient } from '../session.js'
 import { ApiError, chatApi, openClientSession } from './api.js'
@@ -152,7 +152,14 @@ function render() {
   }
   if (atEnd) scrollToEnd()
   else list.scrollTop = top
-  document.getElementById('actions-slot').replaceChildren(actions(s))
+  // The actions are drawn again only when what they depend on changes, so a message
+  // arriving never closes an open confirmation, the stars chosen or a typed reason.
+  const actionsKey = JSON.stringify([s.status, s.side, Boolean(s.delivered_at), s.rating?.rating ?? null, getLang()])
+  const actionsSlot = document.getElementById('actions-slot')
+  if (actionsSlot.dataset.key !== actionsKey) {
+    actionsSlot.dataset.key = actionsKey
+    actionsSlot.replaceChildren(actions(s))
+  }
   const slot = document.getElementById('composer-slot')
   const open = s.status === 'active'
   if (open && !slot.querySelector('#composer')) slot.replaceChildren(composer())

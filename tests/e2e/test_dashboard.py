@@ -70,7 +70,8 @@ def test_a_new_request_arrives_live_and_is_accepted(
     fresh = page.locator(f'.notification[data-request="{request_id}"]')
     expect(fresh).to_be_visible(timeout=5000)
     expect(fresh).to_have_class(re.compile("unread"))
-    expect(fresh.locator(".title")).to_have_text("🔔 طلب جديد من عميل")
+    expect(fresh.locator(".title")).to_have_text("طلب جديد من عميل")  # the 🔔 is an SVG icon
+    expect(fresh.locator(".title svg.icon-bell-ring")).to_have_count(1)
     expect(page.locator("#live-alert")).to_contain_text("طلب جديد من عميل")
     expect(page.locator("#unread-badge")).to_have_text("1")
     page.screenshot(path=str(artifacts / "dashboard-notifications.png"), full_page=True)

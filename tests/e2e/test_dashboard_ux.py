@@ -85,6 +85,8 @@ def test_every_page_at_both_sizes(browser: Browser, base: str, clean_db: str, ar
     expect(page.locator("header.topbar svg.icon")).to_have_count(5)
     notification = page.locator(f'.notification[data-request="{request_id}"]')
     expect(notification).to_be_visible()
+    assert not EMOJI.search(notification.inner_text()), notification.inner_text()
+    expect(notification.locator(".title svg.icon")).to_have_count(1)
     expect(notification.locator("time")).to_have_text(
         re.compile(r"^\d{1,2} [^\d\s]+ \d{4} - \d{1,2}:\d\d (صباحًا|مساءً|AM|PM)$"))
     shot = f"{lang}-{size}.png"

@@ -34,6 +34,14 @@ export function quoted(value, attrs = {}) {
   return h('span', { class: 'quoted', ...attrs }, '«', bdi(value), '»')
 }
 
+// Text written by the server with emoji as icons («🔔 طلب جديد»): the emoji go
+// (where no emoji font exists they show as empty boxes) and the page draws an SVG
+// icon instead.
+const PICTOGRAPHS = /\p{Extended_Pictographic}\uFE0F?\u200D?\s*/gu
+export function withoutEmoji(text) {
+  return String(text ?? '').replace(PICTOGRAPHS, '').trim()
+}
+
 // Grey placeholder rows while a list loads (the word is there for screen readers).
 export function skeleton(rows = 3, tag = 'li') {
   return Array.from({ length: rows }, (_, i) => h(tag, { class: 'skeleton', 'aria-busy': 'true', dataset: { row: i } },

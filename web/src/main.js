@@ -1,7 +1,7 @@
 // The dashboard shell: sign-in, the session, the live channel, navigation.
 import './style.css'
 import { api, whenSessionLost } from './api.js'
-import { bdi, h, mount } from './dom.js'
+import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
 import { icon } from './icons.js'
 import { connectLive, disconnectLive, onLive, refreshLiveToken } from './live.js'
@@ -35,7 +35,7 @@ function alertNewRequest(payload) {
   const banner = h('div', { class: 'alert', role: 'alert', id: 'live-alert' },
     h('a', { href: payload.request_id ? `#/requests/${payload.request_id}` : '#/notifications' },
       icon('bell-ring', { size: 16 }), ' ',
-      t('new_request_alert', { name: payload.message?.split(':')[0]?.replace('👤', '').trim() || '' })))
+      t('new_request_alert', { name: withoutEmoji(payload.message?.split(':')[0]) })))
   document.getElementById('live-alert')?.remove()
   document.body.append(banner)
   document.getElementById('unread-badge')?.classList.add('pulse')

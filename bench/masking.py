@@ -1,10 +1,15 @@
 """Cost of masking contact details in the database (issue 11): the real
-public.mask_contact_details() on 1,000-character messages (Arabic, English,
-mixed; benign and with contact details), timed inside PostgreSQL so that the
-client round trip is not counted. The floor is the same loop calling a
-trivial PL/pgSQL function (not inlined), measured in the same run; the load
-average is printed too, since on a shared machine the upper percentiles are
-mostly time spent waiting for a CPU. Prints one JSON document.
+public.mask_contact_details() on 1,000-character messages of several kinds —
+business briefs (Arabic, English, numbers and lists), the benign messages of
+the project's table, a chat with contact details, the table's evasions, and a
+worst case (evasions of every kind packed together) — timed inside PostgreSQL
+so that the client round trip is not counted. Floors measured in the same
+run, on the same messages: `select length($1)` (the cost of a call and a
+clock read), a trivial PL/pgSQL function (not inlined), and one regexp_replace
+pass over the message (one round trip of the regular-expression engine), so
+each figure is also a ratio. The load average is printed too, since on a
+shared machine the upper percentiles are mostly time spent waiting for a CPU.
+Prints one JSON document.
 
     .venv/bin/python -m bench.masking [--iterations 300]
 """
@@ -19,6 +24,7 @@ import statistics
 import psycopg
 
 from bench.common import scratch_database
+from tests.chat.masking_cases import BENIGN, EVASIONS
 
 AR_BRIEF = (
     "السلام عليكم، نحتاج حملة تسويقية لمتجر عطور في الرياض تبدأ يوم 2025-09-15 وتستمر 30 يوم. "
@@ -46,11 +52,29 @@ def thousand(text: str) -> str:
     return (text * (1000 // len(text) + 1))[:1000]
 
 
+def packed(texts: list[str], sep: str = "\n") -> str:
+    """Messages of the table, one after another, cut at 1,000 characters."""
+    return thousand(sep.join(texts) + sep)
+
+
+# the worst case: the kinds that take the longest paths (spelled and bracketed
+# at/dot, number words, platforms and handles, links), every kind in turn
+WORST = [t for kind in ("email", "phone", "handle", "link")
+         for _, t, _ in [e for e in EVASIONS if e[0] == kind][:6]]
+
 MESSAGES = {
     "arabic_brief": thousand(AR_BRIEF),
     "english_brief": thousand(EN_BRIEF),
-    "mixed_with_contacts": thousand(MIXED_WITH_CONTACTS),
     "numbers_and_lists": thousand(NUMBERS),
+    "benign_table": packed(BENIGN),
+    "mixed_with_contacts": thousand(MIXED_WITH_CONTACTS),
+    "evasions_table": packed([t for _, t, _ in EVASIONS][::3], " "),
+    "worst_case": packed(WORST, " "),
+}
+KINDS = {
+    "benign": ["arabic_brief", "english_brief", "numbers_and_lists", "benign_table"],
+    "with_evasions": ["mixed_with_contacts", "evasions_table"],
+    "worst_case": ["worst_case"],
 }
 
 TIMING_LOOP = """
@@ -59,6 +83,9 @@ language plpgsql immutable as 'begin return p; end';
 create or replace function pg_temp.regex_pass(p text) returns integer
 language plpgsql immutable as
   'begin return regexp_count(p, ''[a-z0-9\u0621-\u064A]+'', 1, ''i''); end';
+create or replace function pg_temp.replace_pass(p text) returns text
+language plpgsql immutable as
+  'begin return regexp_replace(p, ''[0-9]+'', ''#'', ''g''); end';
 create or replace function pg_temp.time_calls(p text, n integer, floor integer)
 returns double precision[] language plpgsql as $$
 declare
@@ -72,6 +99,10 @@ begin
       r := pg_temp.floor_fn(p);
     elsif floor = 2 then
       r := pg_temp.regex_pass(p);
+    elsif floor = 3 then
+      r := pg_temp.replace_pass(p);
+    elsif floor = 4 then
+      select length(p) into r;
     else
       select masked into r from public.mask_contact_details(p);
     end if;
@@ -94,41 +125,54 @@ def measure(url: str, iterations: int) -> dict[str, object]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(TIMING_LOOP)
         per_message: dict[str, object] = {}
-        every: list[float] = []
-        floor: list[float] = []
-        one_pass: list[float] = []
+        samples_of: dict[str, list[float]] = {}
+        floors: dict[str, list[float]] = {"select_length": [], "trivial_plpgsql_function": [],
+                                          "one_regexp_replace_pass": [],
+                                          "one_regexp_count_pass": []}
+        codes = {"select_length": 4, "trivial_plpgsql_function": 1,
+                 "one_regexp_replace_pass": 3, "one_regexp_count_pass": 2}
+        load_before = os.getloadavg()[0]
         for name, text in MESSAGES.items():
-            assert len(text) == 1000
+            assert len(text) == 1000, (name, len(text))
             conn.execute("select pg_temp.time_calls(%s, 20, 0)", (text,))  # warm the cache
             samples = conn.execute("select pg_temp.time_calls(%s, %s, 0)",
                                    (text, iterations)).fetchone()[0]
-            floor += conn.execute("select pg_temp.time_calls(%s, %s, 1)",
-                                  (text, iterations)).fetchone()[0]
-            one_pass += conn.execute("select pg_temp.time_calls(%s, %s, 2)",
-                                     (text, iterations)).fetchone()[0]
+            for floor_name, code in codes.items():
+                floors[floor_name] += conn.execute("select pg_temp.time_calls(%s, %s, %s)",
+                                                   (text, iterations, code)).fetchone()[0]
             masked, hits = conn.execute("select * from public.mask_contact_details(%s)",
                                         (text,)).fetchone()
-            every += samples
+            samples_of[name] = samples
             per_message[name] = {**summary(samples), "hits": hits, "changed": masked != text}
+        every = [x for s in samples_of.values() for x in s]
         overall = summary(every)
-        floor_s = summary(floor)
-        pass_s = summary(one_pass)
+        floor_s = {k: summary(v) for k, v in floors.items()}
+        replace_pass = floor_s["one_regexp_replace_pass"]
+        per_kind = {}
+        for kind, names in KINDS.items():
+            k = summary([x for n in names for x in samples_of[n]])
+            per_kind[kind] = {**k, "messages": names,
+                              "p95_in_regexp_replace_passes": round(
+                                  k["p95_ms"] / max(replace_pass["p95_ms"], 1e-6), 1)}
     return {
         "benchmark": "masking",
         "message_chars": 1000,
         "iterations_per_message": iterations,
         "overall": overall,
-        "floor_trivial_plpgsql_function": floor_s,
-        "p95_over_floor_p95": round(overall["p95_ms"] / max(floor_s["p95_ms"], 1e-6), 1),
-        "p50_over_floor_p50": round(overall["p50_ms"] / max(floor_s["p50_ms"], 1e-6), 1),
-        # one regex pass over the same message (tokens): how fast the machine is right now
-        "one_regex_pass": pass_s,
-        "p50_in_regex_passes": round(overall["p50_ms"] / max(pass_s["p50_ms"], 1e-6), 1),
+        "per_kind": per_kind,
+        "floors": floor_s,
+        "p95_over_select_length_p95": round(
+            overall["p95_ms"] / max(floor_s["select_length"]["p95_ms"], 1e-6), 1),
+        "p50_in_regexp_replace_passes": round(
+            overall["p50_ms"] / max(replace_pass["p50_ms"], 1e-6), 1),
+        "p95_in_regexp_replace_passes": round(
+            overall["p95_ms"] / max(replace_pass["p95_ms"], 1e-6), 1),
         "target_p95_ms": 2.0,
         "meets_target": overall["p95_ms"] <= 2.0,
         "per_message": per_message,
         "server": None,
-        "load_average_1m": round(os.getloadavg()[0], 2),
+        "load_average_1m": {"before": round(load_before, 2),
+                            "after": round(os.getloadavg()[0], 2)},
         "cpus": os.cpu_count(),
     }
 

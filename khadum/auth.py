@@ -212,20 +212,36 @@ def is_publishable_key(settings: Settings, presented: str) -> bool:
     return _matches_any(presented, settings.publishable_api_keys)
 
 
-async def require_service_role(settings: Settings, authorization: str | None) -> None:
-    """Server-to-server calls: a secret API key (`sb_secret_…` or the legacy
-    service_role key), or a verified JWT whose role is service_role."""
-    token = bearer_token(authorization)
+class NotServiceRole(Unauthorized):
+    """A valid token, but not one that may act as the server."""
+
+    code = "not_service_role"
+
+
+async def verify_service_key(
+    settings: Settings, token: str, *, roles: tuple[str, ...] = ("service_role",)
+) -> None:
+    """The one service-key check: a secret API key (`sb_secret_…` or the legacy
+    service_role key), or a verified JWT whose role is one of `roles`.
+    `Unauthorized` for a bad token, `NotServiceRole` for another role's."""
     if is_secret_key(settings, token):
         return
+    claims = await verify_token(settings, token, require=("exp", "role"), audience=None)
+    if claims.get("role") not in roles:
+        raise NotServiceRole("this endpoint needs the secret (service) key")
+
+
+async def require_service_role(settings: Settings, authorization: str | None) -> None:
+    """Server-to-server calls (the functions' `ServiceCaller`): 401 unless the
+    `Authorization: Bearer` value passes `verify_service_key`."""
+    token = bearer_token(authorization)
     try:
-        claims = await verify_token(settings, token, require=("exp", "role"), audience=None)
+        await verify_service_key(settings, token)
+    except NotServiceRole:
+        raise
     except Unauthorized as exc:
         raise Unauthorized("this endpoint needs the secret (service) key",
                            code="invalid_token") from exc
-    if claims.get("role") != "service_role":
-        raise Unauthorized("this endpoint needs the secret (service) key",
-                           code="not_service_role")
 
 
 # -- signing ----------------------------------------------------------------------

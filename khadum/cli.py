@@ -11,9 +11,14 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from khadum import apps
 from khadum.paths import POLICIES_DIR
 from khadum.settings import SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from khadum.devstack.embedded import EmbeddedPostgres
 
 DEFAULT_DATA_DIR = ".khadum"
 
@@ -22,7 +27,7 @@ def say(message: str) -> None:
     print(f"• {message}", file=sys.stderr, flush=True)
 
 
-def _embedded(data_dir: str):  # type: ignore[no-untyped-def]
+def _embedded(data_dir: str) -> EmbeddedPostgres:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     from khadum.devstack.embedded import EmbeddedPostgres
 
@@ -322,7 +327,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-FUNCTIONS = ("whatsapp_webhook", "respond_request", "dashboard_api", "chat", "send_emails")
+FUNCTIONS = apps.FUNCTIONS
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -340,10 +345,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_web_config(args: argparse.Namespace) -> int:
-    from khadum.devstack.web import production_config
+    from khadum.webconfig import deployed_config
 
     # Static deployments put this next to index.html: web/dist/config.js.
-    print(production_config(get_settings()), end="")
+    print(deployed_config(get_settings()), end="")
     return 0
 
 

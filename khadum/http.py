@@ -1,4 +1,5 @@
-"""What every HTTP function shares: JSON errors, guards, the caller.
+"""What every HTTP function shares: JSON errors, guards, and the caller as FastAPI
+`Annotated` dependencies (`Claims`, `ServiceCaller`, `CallerCursor`).
 
 The pool is `khadum.db.Database`.
 
@@ -14,17 +15,18 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import psycopg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 
-from khadum.auth import bearer_token, verify_token
-from khadum.db import Database
+from khadum import sqlerrors
+from khadum.auth import bearer_token, require_service_role, verify_token
+from khadum.db import Database, atransaction_as
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
 from khadum.settings import Settings, get_settings
@@ -168,3 +170,55 @@ async def caller_claims(request: Request) -> dict[str, Any]:
     if claims.get("role") != "authenticated":
         raise Forbidden("this endpoint needs a signed-in user's token", code="wrong_role")
     return claims
+
+
+async def service_caller(request: Request) -> None:
+    """Server-to-server calls only: a secret key (`sb_secret_…`, the legacy
+    service_role key) or a verified service_role JWT; 401 otherwise."""
+    settings: Settings = request.app.state.settings
+    await require_service_role(settings, request.headers.get("authorization"))
+
+
+# -- the dependencies every router declares its caller with ----------------------
+# `function_app` and the local server put the pool and the settings on `app.state`.
+Claims = Annotated[dict[str, Any], Depends(caller_claims)]
+"""A signed-in user's verified claims (401 / 403 otherwise)."""
+
+ServiceCaller = Annotated[None, Depends(service_caller)]
+"""The secret (service) key or a service_role JWT (401 otherwise)."""
+
+Translate = Callable[[psycopg.Error], KhadumError | None]
+Cursor = psycopg.AsyncCursor[dict[str, Any]]
+
+
+@contextlib.asynccontextmanager
+async def caller_transaction(
+    db: Database, claims: dict[str, Any], translate: Translate = sqlerrors.translate
+) -> AsyncIterator[Cursor]:
+    """One transaction run as the caller (their role and JWT claims, through
+    `khadum.db.atransaction_as`), so RLS and the SQL functions decide; a deliberate
+    SQL refusal becomes its 4xx (`translate`), anything else propagates."""
+    try:
+        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
+            yield cur
+    except psycopg.Error as exc:
+        mapped = translate(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def caller_cursor(translate: Translate = sqlerrors.translate) -> Any:
+    """`Depends(...)`: the route runs inside `caller_transaction` as the signed-in
+    caller. It commits when the route returns, before the answer is sent
+    (`scope="function"`), and rolls back when the route raises."""
+
+    async def cursor(request: Request, claims: Claims) -> AsyncIterator[Cursor]:
+        async with caller_transaction(request.app.state.db, claims, translate) as cur:
+            yield cur
+
+    return Depends(cursor, scope="function")
+
+
+CallerCursor = Annotated[Cursor, caller_cursor()]
+"""A cursor in a transaction run as the signed-in caller (see `caller_cursor`)."""

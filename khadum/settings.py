@@ -74,6 +74,7 @@ FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
                          "supabase_service_role_key", *_SENDS_WHATSAPP),
     "respond_request": _JWT,
     "dashboard_api": _JWT,
+    "admin_api": _JWT,
     "chat": (*_JWT, "supabase_service_role_key"),
     "send_emails": ("database_url", "supabase_service_role_key", "supabase_jwt_secret",
                     "resend_webhook_secret", *_SENDS_EMAIL),
@@ -249,6 +250,9 @@ class Settings(BaseSettings):
         if urls:
             problems.append("set public (not local or placeholder) addresses for "
                             + ", ".join(urls))
+        if self.chat_storage == "local":
+            problems.append("use CHAT_STORAGE=supabase (local chat files are served only by "
+                            "`khadum dev`)")
         if weak:
             problems.append(
                 f"use long random values (at least {MIN_SECRET_LENGTH} characters, "

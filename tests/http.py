@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 
 import httpx
+from fastapi import FastAPI
 
+from khadum import apps
 from khadum.auth import mint_freelancer_token, mint_token
 from khadum.devstack.app import create_app
 from khadum.seed.load import user_id
 from khadum.settings import Settings, get_settings
+
+
+def function_factory(name: str) -> Callable[..., FastAPI]:
+    """`factory(db=None, settings=None)`: the function `name` as deployed (khadum.apps)."""
+    return partial(apps.create_app, name)
 
 
 def token_for(key: str, ttl: int = 3600, settings: Settings | None = None) -> str:

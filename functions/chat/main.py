@@ -1,6 +1,7 @@
-"""The private chat function: sessions from chat links, messages, files, completion."""
+"""chat: the private chat (sessions from chat links, messages, files, completion).
 
-from khadum.chat.api import router
-from khadum.http import function_app
+Deploy: `uvicorn functions.chat.main:app`; the routes: khadum.apps.ROUTERS["chat"]."""
 
-app = function_app("Khadum chat", db=None, router=router, name="chat")
+from khadum.apps import create_app
+
+app = create_app("chat")

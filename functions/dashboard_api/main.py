@@ -1,27 +1,8 @@
-"""dashboard_api: the freelancer dashboard's reads (and marking notifications read),
-all through RLS as the signed-in freelancer.
+"""dashboard_api: the freelancer dashboard's reads, through RLS as the signed-in freelancer.
 
-Deploy: `uvicorn functions.dashboard_api.main:app`.
-"""
+Deploy: `uvicorn functions.dashboard_api.main:app`;
+the routes: khadum.apps.ROUTERS["dashboard_api"]."""
 
-from __future__ import annotations
+from khadum.apps import create_app
 
-from typing import Any
-
-from fastapi import FastAPI
-
-from khadum.dashboard.router import router
-from khadum.db import Database
-from khadum.http import function_app
-from khadum.settings import Settings
-
-
-def create_app(db: Database | None = None, settings: Settings | None = None) -> FastAPI:
-    return function_app("dashboard_api", db=db, settings=settings, router=router)
-
-
-def __getattr__(name: str) -> Any:
-    # `app` is built on first use, so importing this module needs no configuration.
-    if name == "app":
-        return create_app()
-    raise AttributeError(name)
+app = create_app("dashboard_api")

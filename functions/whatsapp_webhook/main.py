@@ -1,8 +1,8 @@
-"""WhatsApp webhook (Meta Cloud API).
+"""WhatsApp webhook (Meta Cloud API): signed deliveries stored and acked; the handshake; the sweep.
 
-Deployed alone: `uvicorn functions.whatsapp_webhook.main:app`.
-"""
+Deploy: `uvicorn functions.whatsapp_webhook.main:app`;
+the routes: khadum.apps.ROUTERS["whatsapp_webhook"]."""
 
-from khadum.whatsapp.webhook import create_app
+from khadum.apps import create_app
 
-app = create_app()
+app = create_app("whatsapp_webhook")

@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-import psycopg
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from khadum.db import Database, atransaction_as
+from khadum.db import Database
 from khadum.errors import Invalid
-from khadum.http import caller_claims
+from khadum.http import Claims, Cursor, caller_cursor
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 
@@ -46,6 +45,10 @@ _MESSAGES: dict[str, str] = {
 }
 
 
+# Every route: one transaction as the caller; the staff functions' refusals become 4xx.
+StaffCursor = Annotated[Cursor, caller_cursor(lambda exc: translate(exc, _MESSAGES))]
+
+
 def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """Default: the last 30 days in Riyadh, today included."""
     today = datetime.now(RIYADH).date()
@@ -58,75 +61,66 @@ def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
 
 def router(db: Database, settings: Settings) -> APIRouter:
     api = APIRouter(prefix=BASE)
-    Claims = Depends(caller_claims)
-
-    async def call(claims: dict[str, Any], sql: str, params: dict[str, Any]) -> list[Any]:
-        """One staff SQL function, run as the caller; its refusals become 4xx."""
-        async with db.connection() as conn:
-            try:
-                async with atransaction_as(conn, claims) as cur:
-                    await cur.execute(sql, params)
-                    return list(await cur.fetchall())
-            except psycopg.Error as exc:
-                mapped = translate(exc, _MESSAGES)
-                if mapped is None:
-                    raise
-                raise mapped from exc
-
-    async def one(claims: dict[str, Any], function: str, params: dict[str, Any]) -> Any:
+    async def one(cur: Cursor, function: str, params: dict[str, Any]) -> Any:
+        """One staff SQL function, run as the caller."""
         named = ", ".join(f"{k} => %({k})s" for k in params)
-        rows = await call(claims, f"select public.{function}({named}) as result", params)
-        return rows[0]["result"]
+        await cur.execute(f"select public.{function}({named}) as result", params)
+        row = await cur.fetchone()
+        return row["result"] if row else None
+
+    async def rows(cur: Cursor, sql: str, params: dict[str, Any]) -> list[Any]:
+        await cur.execute(sql, params)
+        return list(await cur.fetchall())
 
     @api.get("/me")
-    async def me(claims: dict[str, Any] = Claims) -> dict[str, Any]:
-        await one(claims, "require_staff", {})
+    async def me(cur: StaffCursor, claims: Claims) -> dict[str, Any]:
+        await one(cur, "require_staff", {})
         return {"staff": True, "email": claims.get("email")}
 
     @api.get("/kpis")
     async def kpis(
-        claims: dict[str, Any] = Claims,
+        cur: StaffCursor,
         date_from: FromDay = None,
         date_to: ToDay = None,
     ) -> dict[str, Any]:
         start, end = _period(date_from, date_to)
         params = {"p_from": start, "p_to": end}
-        summary = await one(claims, "kpi_summary", params)
-        funnel = await one(claims, "kpi_funnel", params)
+        summary = await one(cur, "kpi_summary", params)
+        funnel = await one(cur, "kpi_funnel", params)
         # The same KPIs over the period just before, for the tiles' trend arrows.
         span = end - start
         before = {"p_from": start - span - timedelta(days=1), "p_to": start - timedelta(days=1)}
-        previous = await one(claims, "kpi_summary", before)
+        previous = await one(cur, "kpi_summary", before)
         return {"summary": summary, "funnel": funnel, "previous": previous}
 
     @api.get("/series")
     async def series(
-        claims: dict[str, Any] = Claims,
+        cur: StaffCursor,
         date_from: FromDay = None,
         date_to: ToDay = None,
         bucket: Bucket = "day",
     ) -> dict[str, Any]:
         start, end = _period(date_from, date_to)
-        rows = await call(
-            claims,
+        found = await rows(
+            cur,
             "select * from public.kpi_series(%(p_from)s, %(p_to)s, %(p_bucket)s)",
             {"p_from": start, "p_to": end, "p_bucket": bucket},
         )
-        return {"items": rows}
+        return {"items": found}
 
     @api.get("/freelancers")
     async def freelancers(
-        claims: dict[str, Any] = Claims,
+        cur: StaffCursor,
         date_from: FromDay = None,
         date_to: ToDay = None,
     ) -> dict[str, Any]:
         start, end = _period(date_from, date_to)
-        rows = await call(
-            claims,
+        found = await rows(
+            cur,
             "select * from public.kpi_freelancers(%(p_from)s, %(p_to)s)",
             {"p_from": start, "p_to": end},
         )
-        return {"items": rows}
+        return {"items": found}
 
     def activity_params(
         actor_type: ActorType | None = None,
@@ -145,17 +139,17 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/activity")
     async def activity(
-        claims: dict[str, Any] = Claims,
+        cur: StaffCursor,
         filters: dict[str, Any] = Filters,
         limit: int = Query(50, ge=1, le=200),
         offset: int = Query(0, ge=0, le=1_000_000),
     ) -> Any:
         page = {"p_limit": limit, "p_offset": offset}
-        return await one(claims, "staff_activity", {**filters, **page})
+        return await one(cur, "staff_activity", {**filters, **page})
 
     @api.get("/activity.csv")
     async def activity_csv(
-        claims: dict[str, Any] = Claims, filters: dict[str, Any] = Filters
+        cur: StaffCursor, filters: dict[str, Any] = Filters
     ) -> Response:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -166,7 +160,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
         offset = 0
         while offset < CSV_LIMIT:
             page = await one(
-                claims, "staff_activity", {**filters, "p_limit": 200, "p_offset": offset}
+                cur, "staff_activity", {**filters, "p_limit": 200, "p_offset": offset}
             )
             for item in page["items"]:
                 writer.writerow(
@@ -192,43 +186,43 @@ def router(db: Database, settings: Settings) -> APIRouter:
     Page = Depends(page_params)
 
     @api.get("/masked")
-    async def masked(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
-        return await one(claims, "staff_masked_messages", page)
+    async def masked(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
+        return await one(cur, "staff_masked_messages", page)
 
     @api.get("/flagged")
-    async def flagged(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
-        return await one(claims, "staff_flagged_messages", page)
+    async def flagged(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
+        return await one(cur, "staff_flagged_messages", page)
 
     @api.post("/flagged/{flag_id}/{decision}")
     async def review_flag(
-        flag_id: int, decision: Literal["dismissed", "confirmed"], claims: dict[str, Any] = Claims
+        flag_id: int, decision: Literal["dismissed", "confirmed"], cur: StaffCursor
     ) -> Any:
-        return await one(claims, "staff_review_flag", {"p_id": flag_id, "p_status": decision})
+        return await one(cur, "staff_review_flag", {"p_id": flag_id, "p_status": decision})
 
     @api.get("/dead-letters")
-    async def dead_letters(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
-        return await one(claims, "staff_dead_letters", page)
+    async def dead_letters(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
+        return await one(cur, "staff_dead_letters", page)
 
     @api.post("/dead-letters/{message_id}/retry")
-    async def retry(message_id: uuid.UUID, claims: dict[str, Any] = Claims) -> Any:
-        return await one(claims, "staff_retry_dead_letter", {"p_id": message_id})
+    async def retry(message_id: uuid.UUID, cur: StaffCursor) -> Any:
+        return await one(cur, "staff_retry_dead_letter", {"p_id": message_id})
 
     @api.get("/emails/failed")
-    async def failed_emails(claims: dict[str, Any] = Claims, page: dict[str, Any] = Page) -> Any:
-        return await one(claims, "staff_failed_emails", page)
+    async def failed_emails(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
+        return await one(cur, "staff_failed_emails", page)
 
     @api.post("/emails/{email_id}/resend")
-    async def resend(email_id: uuid.UUID, claims: dict[str, Any] = Claims) -> Any:
-        return await one(claims, "staff_resend_email", {"p_id": email_id})
+    async def resend(email_id: uuid.UUID, cur: StaffCursor) -> Any:
+        return await one(cur, "staff_resend_email", {"p_id": email_id})
 
     @api.get("/expiring")
     async def expiring(
-        claims: dict[str, Any] = Claims,
+        cur: StaffCursor,
         page: dict[str, Any] = Page,
         within_hours: int = Query(6, ge=1, le=24),
     ) -> Any:
         return await one(
-            claims, "staff_unopened_expiring",
+            cur, "staff_unopened_expiring",
             {"p_within": timedelta(hours=within_hours), **page},
         )
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from khadum.dashboard import queries
-from khadum.db import Database, atransaction_as
+from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
-from khadum.http import caller_claims
+from khadum.http import CallerCursor
 from khadum.limits import storable
 from khadum.settings import Settings
 
@@ -28,34 +28,30 @@ class MarkRead(BaseModel):
 
 def router(db: Database, settings: Settings) -> APIRouter:
     api = APIRouter(prefix=BASE)
-    Claims = Depends(caller_claims)
 
     @api.get("/me")
-    async def me(claims: dict[str, Any] = Claims) -> dict[str, Any]:
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            profile = await queries.me(cur)
+    async def me(cur: CallerCursor) -> dict[str, Any]:
+        profile = await queries.me(cur)
         if profile is None:
             raise Forbidden("this account has no freelancer profile", code="not_a_freelancer")
         return {"freelancer": profile, "topic": f"freelancer:{profile['id']}"}
 
     @api.get("/notifications")
     async def notifications(
-        claims: dict[str, Any] = Claims,
+        cur: CallerCursor,
         limit: int = Query(50, ge=1, le=200),
         offset: int = Query(0, ge=0, le=1_000_000),
     ) -> dict[str, Any]:
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            return await queries.notifications(cur, limit, offset)
+        return await queries.notifications(cur, limit, offset)
 
     @api.post("/notifications/read")
-    async def mark_read(body: MarkRead, claims: dict[str, Any] = Claims) -> dict[str, Any]:
+    async def mark_read(body: MarkRead, cur: CallerCursor) -> dict[str, Any]:
         ids = None if body.all else (body.ids or [])
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            return await queries.mark_read(cur, ids)
+        return await queries.mark_read(cur, ids)
 
     @api.get("/requests")
     async def requests(
-        claims: dict[str, Any] = Claims,
+        cur: CallerCursor,
         status: Status | None = None,
         q: str | None = Query(None, max_length=200),
         page: int = Query(1, ge=1, le=10_000),
@@ -65,28 +61,22 @@ def router(db: Database, settings: Settings) -> APIRouter:
             raise Invalid("the search text contains a NUL character or invalid Unicode",
                           code="bad_query")
         query = (q or "").strip() or None
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            return await queries.requests(cur, status, query, page, page_size)
+        return await queries.requests(cur, status, query, page, page_size)
 
     @api.get("/requests/{request_id}")
-    async def request_detail(
-        request_id: uuid.UUID, claims: dict[str, Any] = Claims
-    ) -> dict[str, Any]:
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            detail = await queries.request_detail(cur, request_id)
+    async def request_detail(request_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
+        detail = await queries.request_detail(cur, request_id)
         if detail is None:
             raise NotFound("no request with this id", code="request_not_found")
         return detail
 
     @api.get("/chats")
-    async def chats(claims: dict[str, Any] = Claims) -> dict[str, Any]:
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            return {"items": await queries.chats(cur)}
+    async def chats(cur: CallerCursor) -> dict[str, Any]:
+        return {"items": await queries.chats(cur)}
 
     @api.get("/chats/{chat_id}")
-    async def chat(chat_id: uuid.UUID, claims: dict[str, Any] = Claims) -> dict[str, Any]:
-        async with db.connection() as conn, atransaction_as(conn, claims) as cur:
-            found = await queries.chats(cur, chat_id)
+    async def chat(chat_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
+        found = await queries.chats(cur, chat_id)
         if not found:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}

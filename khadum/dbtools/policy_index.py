@@ -40,11 +40,12 @@ HEADER = (
 _PRIVILEGE_ORDER = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
 
-def _rows(conn: psycopg.Connection[Any], sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
+def _rows(conn: psycopg.Connection[Any], sql: str, params: tuple[Any, ...] = ()
+          ) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple]]:
+def snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple[Any, ...]]]:
     """The security-relevant catalogue facts, in a stable order. Expressions are
     deparsed with an empty search_path, so every name in them is qualified."""
     with conn.transaction():
@@ -52,7 +53,7 @@ def snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple]]:
         return _snapshot(conn)
 
 
-def _snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple]]:
+def _snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple[Any, ...]]]:
     roles = list(API_ROLES)
     return {
         "tables": _rows(
@@ -143,7 +144,7 @@ def _snapshot(conn: psycopg.Connection[Any]) -> dict[str, list[tuple]]:
     }
 
 
-def callable_functions(snap: dict[str, list[tuple]], role: str) -> dict[str, str]:
+def callable_functions(snap: dict[str, list[tuple[Any, ...]]], role: str) -> dict[str, str]:
     """`name(args)` → comment, for each public function `role` may execute."""
     return {
         f"{name}({args})": comment
@@ -155,7 +156,7 @@ def callable_functions(snap: dict[str, list[tuple]], role: str) -> dict[str, str
 # -- the index ---------------------------------------------------------------
 
 
-def _grant_lines(schema: str, table: str, snap: dict[str, list[tuple]]) -> list[str]:
+def _grant_lines(schema: str, table: str, snap: dict[str, list[tuple[Any, ...]]]) -> list[str]:
     by_role: dict[str, set[str]] = {}
     for s, t, _kind, grantee, privilege in snap["table_grants"]:
         if (s, t) == (schema, table):
@@ -177,7 +178,7 @@ def _grant_lines(schema: str, table: str, snap: dict[str, list[tuple]]) -> list[
     return lines
 
 
-def _policy_text(row: tuple) -> str:
+def _policy_text(row: tuple[Any, ...]) -> str:
     schema, table, name, permissive, roles, cmd, qual, check = row
     text = f'create policy "{name}" on {schema}.{table}\n  as {permissive.lower()}\n'
     text += f"  for {cmd.lower()}\n  to {', '.join(roles)}"

@@ -1,5 +1,6 @@
-"""The local server: every function, the start page, and (as they land) the
-dashboard, the simulators and the stand-ins for Meta, Resend and Realtime."""
+"""The local server: every function (`khadum.apps`), the start page, the
+dashboard, the simulators, the stand-ins for Meta, Resend, Auth and Realtime,
+and the local-only pieces the functions leave out (chat files on disk)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from psycopg.rows import dict_row
 
-from khadum.dashboard.router import router as dashboard_router
+from khadum import apps
+from khadum.chat.storage import file_store
 from khadum.db import Database
 from khadum.devstack import gotrue, web
 from khadum.devstack.messages import text
@@ -29,13 +31,11 @@ from khadum.limits import (
     page_csp,
 )
 from khadum.paths import PACKAGE_DIR
-from khadum.requests.router import router as respond_router
 from khadum.seed.load import DEMO_PASSWORD, SPEC_FREELANCER_EMAIL
 from khadum.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("khadum.dev")
 EXPIRY_INTERVAL_SECONDS = 60.0
-FUNCTION_NAMES = ("whatsapp_webhook", "respond_request", "send_emails", "dashboard_api", "chat")
 
 ENDPOINTS: list[tuple[str, str]] = [
     ("/", "the freelancer dashboard (sign in with a demo account)"),
@@ -58,32 +58,20 @@ ENDPOINTS: list[tuple[str, str]] = [
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
 
 
-def function_routers(db: Database, settings: Settings) -> list[APIRouter]:
-    """Every HTTP function's routes (full `/functions/v1/...` paths)."""
-    from functions.send_emails.routes import router as send_emails
-    from khadum.admin.router import router as admin_router
-    from khadum.chat.api import router as chat_router
-    from khadum.whatsapp import webhook
-
-    return [
-        respond_router(db, settings),
-        dashboard_router(db, settings),
-        send_emails(db, settings),
-        chat_router(db, settings),
-        webhook.router(db, settings),
-        admin_router(db, settings),
-    ]
-
-
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
-    from khadum.devstack import graph_standin, simulator
+    from khadum.devstack import files, graph_standin, simulator
     from khadum.devstack.mailbox import mailbox_router
     from khadum.devstack.resend_standin import ResendStandin
 
     resend = ResendStandin(webhook_secret=settings.resend_webhook_secret, play_events=True)
     graph = graph_standin.GraphRecorder()  # one conversation log for the stand-in and the simulator
+    local = []
+    store = file_store(settings)
+    if isinstance(store, files.LocalFileStore):  # chat files on disk: served here
+        local.append(files.router(store))
     return [
+        *local,
         gotrue.router(db, settings),
         resend.router(),
         mailbox_router(db, resend),
@@ -151,9 +139,10 @@ def create_app(
     app.state.settings = settings
     app.state.realtime = hub
     install_error_handlers(app)
-    for name in FUNCTION_NAMES:
+    for name in apps.FUNCTIONS:
         app.include_router(health_router(name, db))
-    for router in (*function_routers(db, settings), *local_routers(db, settings)):
+    # The local routes first: /functions/v1/chat/files before the chat's /{chat_id}.
+    for router in (*local_routers(db, settings), *apps.routers(db, settings)):
         app.include_router(router)
     app.include_router(realtime_router(hub, settings))
     app.mount("/assets", web.assets(), name="assets")

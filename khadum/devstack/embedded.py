@@ -5,6 +5,10 @@ Layout of `--data-dir` (default `.khadum/`):
   pgdata/server.log
   db.json        the TCP port chosen when the cluster was created, and the layout
 
+The port is searched from a place derived from the data directory's path
+(`preferred_port`, within 54329-55328), so checkouts side by side — each with its
+own `.khadum/`, `.khadum/test`, `.khadum/bench` — do not race for one port.
+
 The cluster is shaped like Supabase's (khadum/devstack/platform.py): its
 superuser is `supabase_admin` (initdb's user), and `url()` is the `postgres`
 role, which is not a superuser. Data directories made before this layout (where
@@ -17,6 +21,7 @@ machine-local database, never a production one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pwd
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_PORT = 54329
+PORT_SPAN = 1000  # data directories' preferred ports spread over 54329..55328
 DATABASE_NAME = "khadum"
 SYSTEM_USER = "embedded_postgres"
 LAYOUT = 2  # 2: superuser supabase_admin + the local platform; 1 (absent): postgres superuser
@@ -81,7 +87,7 @@ class EmbeddedPostgres:
         self.config_file.write_text(json.dumps({**self._config(), **changes}))
 
     def port(self) -> int:
-        return int(self._config().get("port", DEFAULT_PORT))
+        return int(self._config().get("port", preferred_port(self.data_dir)))
 
     def is_legacy(self) -> bool:
         """Made by an older Khadum, whose `postgres` role was the superuser."""
@@ -119,7 +125,7 @@ class EmbeddedPostgres:
             port = self.port()
             if not _port_is_free(port):
                 # Another program took our port while we were stopped: move, and remember.
-                port = _choose_port()
+                port = self._choose_port()
                 self._save_config(port=port)
             result = self._launch(port)
             if result.returncode == 0:
@@ -128,7 +134,7 @@ class EmbeddedPostgres:
                 said = (result.stderr or result.stdout).strip()
                 raise EmbeddedError(f"PostgreSQL did not start: {said}\n{self._log_tail()}")
             # Lost a race for the port with another program starting at the same moment.
-            self._save_config(port=_choose_port(after=port))
+            self._save_config(port=self._choose_port(after=port))
         else:
             raise EmbeddedError(f"PostgreSQL found no free port to listen on:\n{self._log_tail()}")
         self._ensure_database()
@@ -160,11 +166,23 @@ class EmbeddedPostgres:
             self.config_file.write_text(json.dumps({"port": port}))
 
     # -- internals -----------------------------------------------------------
+    def _choose_port(self, after: int | None = None) -> int:
+        """The first free port from this data directory's preferred one (or `after`
+        the one just lost), wrapping around within PORT_SPAN."""
+        start = preferred_port(self.data_dir)
+        first = start if after is None else after + 1
+        for step in range(PORT_SPAN):
+            port = DEFAULT_PORT + (first - DEFAULT_PORT + step) % PORT_SPAN
+            if _port_is_free(port):
+                return port
+        raise EmbeddedError(
+            f"no free TCP port between {DEFAULT_PORT} and {DEFAULT_PORT + PORT_SPAN - 1}")
+
     def _initdb(self) -> None:
         self.pgdata.mkdir(parents=True, exist_ok=True)
         user = self._prepare_permissions()
         wanted = self._config().get("port")
-        port = wanted if wanted is not None and _port_is_free(wanted) else _choose_port()
+        port = wanted if wanted is not None and _port_is_free(wanted) else self._choose_port()
         self.config_file.write_text(json.dumps({"port": port, "layout": LAYOUT}))
         result = subprocess.run(
             [
@@ -240,9 +258,8 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
-def _choose_port(after: int | None = None) -> int:
-    first = DEFAULT_PORT if after is None else after + 1
-    for port in range(first, DEFAULT_PORT + 100):
-        if _port_is_free(port):
-            return port
-    raise EmbeddedError(f"no free TCP port between {DEFAULT_PORT} and {DEFAULT_PORT + 99}")
+def preferred_port(data_dir: Path) -> int:
+    """Where this data directory's port search starts: stable for one path,
+    different (almost always) for two, so parallel checkouts do not collide."""
+    digest = hashlib.sha256(str(Path(data_dir).resolve()).encode()).digest()
+    return DEFAULT_PORT + int.from_bytes(digest[:4], "big") % PORT_SPAN

@@ -39,11 +39,12 @@ from psycopg.types.json import Jsonb
 
 from khadum.auth import (
     FREELANCER_TOKEN_TTL,
+    NotServiceRole,
     bearer_token,
-    is_secret_key,
     local_auth_signing_key,
     mint_token,
     session_signing_key,
+    verify_service_key,
     verify_token,
 )
 from khadum.db import Database
@@ -309,14 +310,12 @@ def router(db: Database, settings: Settings) -> APIRouter:
             token = bearer_token(presented)
         except Unauthorized:
             return _error(401, "no_authorization", "This endpoint requires a Bearer token")
-        if is_secret_key(settings, token):
-            return None
         try:
-            claims = await verify_token(settings, token, require=("exp", "role"), audience=None)
+            await verify_service_key(settings, token, roles=("service_role", "supabase_admin"))
+        except NotServiceRole:
+            return _error(403, "not_admin", "User not allowed")
         except Unauthorized as exc:
             return _error(401, "bad_jwt", exc.message)
-        if claims.get("role") not in {"service_role", "supabase_admin"}:
-            return _error(403, "not_admin", "User not allowed")
         return None
 
     def user_attributes(body: dict[str, Any], *, creating: bool) -> dict[str, Any] | JSONResponse:

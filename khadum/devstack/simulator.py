@@ -24,8 +24,8 @@ from khadum.devstack.graph_standin import GraphRecorder
 from khadum.devstack.messages import SIMULATOR, simulator_text
 from khadum.paths import PACKAGE_DIR
 from khadum.settings import Settings
+from khadum.whatsapp.router import PATH as WEBHOOK_PATH
 from khadum.whatsapp.signature import sign
-from khadum.whatsapp.webhook import PATH as WEBHOOK_PATH
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
 

@@ -1,13 +1,12 @@
-"""Serves the built dashboard (web/dist) and its runtime configuration.
+"""Local only: serves the built dashboard (web/dist) and its runtime configuration.
 
 The page reads `config.js` (window.KHADUM_CONFIG) before it starts. Locally the
 dev server is the Supabase stand-in, so its own origin is the Supabase URL; for
-a static deployment `khadum web-config` writes the same file from the settings.
+a static deployment `khadum web-config` writes the same file from the settings
+(`khadum.webconfig`).
 """
 
 from __future__ import annotations
-
-import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -15,27 +14,13 @@ from fastapi.staticfiles import StaticFiles
 
 from khadum.paths import WEB_DIST_DIR
 from khadum.settings import Settings
+from khadum.webconfig import config_script
 
 NOT_BUILT = """<!doctype html><html lang="ar" dir="rtl"><meta charset="utf-8">
 <title>خدوم</title><body style="font-family:sans-serif;padding:2rem">
 <h1>لوحة التحكم غير مبنية بعد · The dashboard is not built yet</h1>
 <p><code>make bootstrap</code> (npm ci + npm run build in web/)</p>
 <p><a href="/dev">/dev</a></p></body></html>"""
-
-
-def config_script(supabase_url: str, anon_key: str, functions_url: str) -> str:
-    config = {
-        "supabaseUrl": supabase_url.rstrip("/"),
-        "supabaseAnonKey": anon_key,
-        "functionsUrl": functions_url.rstrip("/"),
-    }
-    return f"window.KHADUM_CONFIG = {json.dumps(config)};\n"
-
-
-def production_config(settings: Settings) -> str:
-    return config_script(
-        settings.supabase_url, settings.browser_api_key, settings.functions_base_url
-    )
 
 
 def router(settings: Settings) -> APIRouter:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from khadum.db import Database
-from khadum.http import caller_claims
+from khadum.http import Claims
 from khadum.requests.respond import RespondBody, respond
 from khadum.settings import Settings
 
@@ -16,9 +16,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
     api = APIRouter()
 
     @api.post("/functions/v1/respond_request")
-    async def respond_request(
-        body: RespondBody, claims: Annotated[dict[str, Any], Depends(caller_claims)]
-    ) -> dict[str, Any]:
+    async def respond_request(body: RespondBody, claims: Claims) -> dict[str, Any]:
         return await respond(db, settings, claims, body)
 
     return api

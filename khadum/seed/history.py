@@ -62,7 +62,7 @@ def seed_history(
     report = HistoryReport()
     say = progress or (lambda _: None)
     rng = random.Random(seed)
-    freelancers = [d["key"] for d in DEMO_FREELANCERS]
+    freelancers = [d.key for d in DEMO_FREELANCERS]
     with psycopg.connect(url) as conn:
         if conn.execute(
             "select 1 from public.activity_log where action = 'seed.history' limit 1"

@@ -49,20 +49,20 @@ def seed(url: str, settings: Settings | None = None) -> SeedReport:
     with psycopg.connect(url) as conn:
         existing = {row[0] for row in conn.execute(
             "select id from auth.users where id = any(%s)",
-            ([user_id(d["key"]) for d in DEMO_FREELANCERS],),
+            ([user_id(d.key) for d in DEMO_FREELANCERS],),
         )}
         if not settings.is_production:
             _repair_local_users(conn, existing)
-    missing = [d for d in DEMO_FREELANCERS if user_id(d["key"]) not in existing]
+    missing = [d for d in DEMO_FREELANCERS if user_id(d.key) not in existing]
     if missing:
         report.users_created = run_sync(lambda: _create_users(settings, url, missing))
     with psycopg.connect(url) as conn, conn.transaction():
         ids: dict[str, uuid.UUID] = dict(conn.execute(
             "select lower(email), id from auth.users where lower(email) = any(%s)",
-            ([d["email"].lower() for d in DEMO_FREELANCERS],),
+            ([d.email.lower() for d in DEMO_FREELANCERS],),
         ).fetchall())
         for demo in DEMO_FREELANCERS:
-            uid = ids.get(demo["email"].lower(), user_id(demo["key"]))
+            uid = ids.get(demo.email.lower(), user_id(demo.key))
             outcome = _upsert_freelancer(conn, demo, uid)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
@@ -75,8 +75,8 @@ async def _create_users(settings: Settings, url: str, demos: list[DemoFreelancer
     async with admin_client(settings, url) as client:
         for demo in demos:
             try:
-                await ensure_auth_user(client, demo["email"], name=demo["display_name"],
-                                       password_hash=password_hash, user_id=user_id(demo["key"]))
+                await ensure_auth_user(client, demo.email, name=demo.display_name,
+                                       password_hash=password_hash, user_id=user_id(demo.key))
                 created += 1
             except AccountError as exc:  # e.g. the email already signs in with another id
                 log.warning("%s", exc)
@@ -139,8 +139,10 @@ _FIELDS = (
 
 
 def _upsert_freelancer(conn: psycopg.Connection, demo: DemoFreelancer, uid: uuid.UUID) -> str:
-    fid = freelancer_id(demo["key"])
-    values = [demo[f] for f in _FIELDS]  # type: ignore[literal-required]
+    fid = freelancer_id(demo.key)
+    # Arrays go to PostgreSQL as lists (psycopg adapts lists, not tuples).
+    values = [list(v) if isinstance(v, tuple) else v
+              for v in (getattr(demo, f) for f in _FIELDS)]
     columns = ", ".join(_FIELDS)
     placeholders = ", ".join(["%s"] * len(_FIELDS))
     assignments = ", ".join(f"{f} = excluded.{f}" for f in _FIELDS)

@@ -262,6 +262,10 @@ public.mask_number_word_pattern();
 
 -- security invoker
 -- execute: service_role
+public.mask_number_word_screen();
+
+-- security invoker
+-- execute: service_role
 public.mask_number_words();
 
 -- security invoker

@@ -231,6 +231,12 @@ EVASIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("handle","my ig: sarak.design",("sara",)),
     ("handle","ضيفني سناب sarakk",("sarakk",)),
     ("handle","تليجرام @sarak",("sarak",)),
+    # --- a third batch: digits of other scripts, mixed scripts -----------------
+    ("phone", "०५५१२३४५६७", ()),
+    ("phone", "رقمي ০৫৫১২৩৪৫৬৭", ()),
+    ("phone", "⓿❺❺❶❷❸❹❺❻❼", ()),
+    ("phone", "whatsapp ๐๕๕๑๒๓๔๕๖๗", ()),
+    ("phone", "٠٥٥۱۲۳۴۵۶۷", ()),
 ]
 
 # Ordinary business talk: must come back exactly as it went in.
@@ -352,4 +358,9 @@ BENIGN: list[str] = [
     "Deadline: 30/11/2025, review on 25/11",
     "Version 3.2.14 fixes the login bug",
     "أبغى فيديو موشن جرافيك مدته 60 ثانية",
+    # a third batch: Arabic-Indic digits with their own separators
+    "السعر ١٬٢٠٠ ريال والتسليم ١٥/٩",
+    "الخصم ٢٠٪ على ٣ باقات",
+    "المقاس ١٠٨٠×١٩٢٠ بكسل",
+    "Budget: ١٢٠٠ SAR, deadline ٢٠٢٥-١٠-٠١",
 ]

@@ -11,7 +11,8 @@ import pytest
 import respx
 
 from khadum.chat.files import safe_name, sniff
-from khadum.chat.storage import LocalFileStore, SupabaseFileStore, file_store
+from khadum.chat.storage import SupabaseFileStore, file_store
+from khadum.devstack.files import LocalFileStore
 from khadum.errors import Forbidden, Invalid
 from khadum.settings import Settings
 
@@ -69,6 +70,15 @@ async def test_supabase_storage_upload_and_signed_link() -> None:
 def test_production_defaults_to_supabase_storage() -> None:
     assert Settings(khadum_env="local").effective_chat_storage == "local"
     assert Settings.model_construct(khadum_env="production").effective_chat_storage == "supabase"
+
+
+def test_production_refuses_local_chat_files() -> None:
+    """Local files are served by the local server only (khadum.devstack.files)."""
+    live = Settings.model_construct(khadum_env="production", chat_storage="local")
+    with pytest.raises(ValueError, match="CHAT_STORAGE=supabase"):
+        Settings.model_validate(live.model_dump())
+    local = file_store(Settings(khadum_env="local", chat_storage="local"))
+    assert type(local).__module__ == "khadum.devstack.files"
 
 
 def test_types_come_from_the_bytes() -> None:

@@ -70,6 +70,12 @@ def test_many_loose_digits_without_a_phone_are_only_flagged(conn: psycopg.Connec
     assert [(r, side) for r, side, _ in flags(conn, chat)] == [("digit_budget", "client")]
 
 
+def test_digits_next_to_a_phone_word_are_flagged_not_masked(conn: psycopg.Connection, chat) -> None:
+    sent = send(conn, chat, "client", "رقمي 123 4567")
+    assert sent["content"] == "رقمي 123 4567" and not sent["masked"]
+    assert [(r, side) for r, side, _ in flags(conn, chat)] == [("digits_with_phone_cue", "client")]
+
+
 def test_a_request_to_talk_on_a_platform_is_flagged_not_masked(
     conn: psycopg.Connection, chat
 ) -> None:

@@ -100,6 +100,20 @@ def test_a_masked_message_is_stored_masked_with_a_note_to_both(
     assert "phone" in next(d for a, d in log if a == "chat.message_moderated")["contact_details"]
 
 
+def test_one_short_note_for_several_masked_messages(conn: psycopg.Connection, chat) -> None:
+    first = send(conn, chat, "client", "رقمي +966 55 123 4567")
+    second = send(conn, chat, "client", "وإيميلي ahmed at gmail dot com")
+    assert first["masked"] and second["masked"]
+    assert "+" not in first["content"] and "[🔒]" in first["content"]
+    notes = conn.execute(
+        "select message_content from chat_messages where chat_id = %s and message_type = 'system'",
+        (chat,),
+    ).fetchall()
+    assert len(notes) == 1
+    note = notes[0][0]
+    assert note.startswith("🔒") and len(note) < 120 and "+" not in note
+
+
 def test_banned_words_are_starred(conn: psycopg.Connection, chat) -> None:
     conn.execute("insert into moderation_banned_words (word) values ('كلمة_ممنوعة')")
     sent = send(conn, chat, "freelancer", "هذه كلمة_ممنوعة هنا")

@@ -9,11 +9,13 @@ import httpx
 import jwt
 import psycopg
 
-from functions.send_emails.main import create_app
 from khadum.auth import mint_freelancer_token
 from khadum.db import Database
 from khadum.settings import Settings
 from tests.email.support import outbox_row, queue_email, standin_server
+from tests.http import function_factory
+
+create_app = function_factory("send_emails")
 
 URL = "/functions/v1/send_emails"
 

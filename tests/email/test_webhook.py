@@ -14,10 +14,12 @@ import psycopg
 import pytest
 from svix.webhooks import Webhook
 
-from functions.send_emails.main import create_app
 from khadum.db import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET, Settings
 from tests.email.support import fixture, outbox_row, queue_email
+from tests.http import function_factory
+
+create_app = function_factory("send_emails")
 
 URL = "/functions/v1/send_emails/webhook"
 

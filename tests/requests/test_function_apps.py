@@ -5,11 +5,12 @@ from __future__ import annotations
 import httpx
 import psycopg
 
-from functions.dashboard_api.main import create_app as dashboard_app
-from functions.respond_request.main import create_app as respond_app
 from khadum.settings import Settings
 from tests.factories import MOHAMMED, make_request
-from tests.http import bearer
+from tests.http import bearer, function_factory
+
+dashboard_app = function_factory("dashboard_api")
+respond_app = function_factory("respond_request")
 
 
 async def test_the_functions_run_on_their_own(clean_db: str) -> None:

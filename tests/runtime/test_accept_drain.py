@@ -11,11 +11,12 @@ import httpx
 import psycopg
 import pytest
 
-from functions.respond_request.main import create_app as respond_app
 from khadum.settings import Settings
 from tests.factories import MOHAMMED, make_request
-from tests.http import bearer
+from tests.http import bearer, function_factory
 from tests.runtime.support import Processes, wait_for
+
+respond_app = function_factory("respond_request")
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ import httpx
 import pytest
 from dockerfile_parse import DockerfileParser
 
+from khadum.apps import ROUTERS, create_app
 from khadum.cli import FUNCTIONS, build_parser
 from khadum.db import Database
-from khadum.settings import Settings, reset_settings_cache
+from khadum.settings import FUNCTION_NEEDS, Settings, reset_settings_cache
 from tests.runtime.support import BIN, ROOT, Processes, free_port, wait_for
 
 PINNED = re.compile(r"^[\w./-]+(:\d+\.\d+\.\d+[\w.-]*|@sha256:[0-9a-f]{64})$")
@@ -45,6 +46,19 @@ def test_the_dockerfile_pins_its_base_and_runs_as_a_non_root_user() -> None:
     assert ".venv" in ignored and ".env" in ignored and ".git" in ignored
 
 
+def test_every_function_is_one_folder_of_two_lines_and_one_registry_entry() -> None:
+    folders = sorted(p.parent.name for p in (ROOT / "functions").glob("*/main.py"))
+    assert folders == sorted(FUNCTIONS) == sorted(ROUTERS)
+    assert set(FUNCTIONS) <= set(FUNCTION_NEEDS)  # production checks each one's settings
+    for name in FUNCTIONS:
+        source = (ROOT / "functions" / name / "main.py").read_text()
+        code = [line for line in source.split('"""')[-1].splitlines() if line.strip()]
+        assert code == ["from khadum.apps import create_app", f'app = create_app("{name}")']
+        assert not list((ROOT / "functions" / name).glob("*.py"))[2:]  # main + __init__ only
+        module = importlib.import_module(ROUTERS[name])
+        assert module.__name__.endswith(".router") and callable(module.router)
+
+
 def test_the_commands_the_image_runs_exist() -> None:
     parser = build_parser()
     for function in FUNCTIONS:
@@ -68,14 +82,13 @@ async def test_every_function_has_a_health_route_that_checks_the_database(
             ok = await http.get(f"/functions/v1/{function}/health")
         assert ok.status_code == 200
         assert ok.json()["database"] == "ok" and ok.json()["function"] == function
-        if hasattr(module, "create_app"):
-            # The same function with its database gone: 503, not a hang or a 500.
-            down = Database(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
-            broken = module.create_app(db=down, settings=Settings(database_url="x"))
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=broken),
-                                         base_url="http://fn") as http:
-                answer = await http.get(f"/functions/v1/{function}/health", timeout=10)
-            assert answer.status_code == 503 and answer.json()["status"] == "unavailable"
+        # The same function with its database gone: 503, not a hang or a 500.
+        down = Database(f"postgresql://nobody@127.0.0.1:{free_port()}/none")
+        broken = create_app(function, db=down, settings=Settings(database_url="x"))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=broken),
+                                     base_url="http://fn") as http:
+            answer = await http.get(f"/functions/v1/{function}/health", timeout=10)
+        assert answer.status_code == 503 and answer.json()["status"] == "unavailable"
     finally:
         reset_settings_cache()
 

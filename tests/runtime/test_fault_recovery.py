@@ -17,12 +17,13 @@ import httpx
 import psycopg
 import pytest
 
-from functions.respond_request.main import create_app as respond_app
 from khadum.settings import Settings
 from tests.factories import MOHAMMED, make_request
-from tests.http import bearer
+from tests.http import bearer, function_factory
 from tests.runtime.support import WEBHOOK_PATH, Processes, all_done, free_port, greeting
 from tests.runtime.test_worker import assert_sent_once
+
+respond_app = function_factory("respond_request")
 
 PHONES = [f"+9665055{i:05d}" for i in range(80)]
 ACCEPTS = 6

@@ -49,6 +49,10 @@ def test_the_built_wheel_migrates_an_empty_database(
     where = run(str(python), "-c", "import khadum.paths as p; print(p.MIGRATIONS_DIR)",
                 cwd=tmp_path).strip()
     assert where.startswith(str(site)), where  # the wheel's copy, not the checkout's
+    # The demo data is a JSON file in the package: the wheel carries it.
+    demo = run(str(python), "-c", "import khadum.seed.freelancers as f; "
+               "print(f.DATA_FILE, len(f.DEMO_FREELANCERS))", cwd=tmp_path).split()
+    assert demo[0].startswith(str(site)) and int(demo[1]) >= 64, demo
     out = run(str(venv / "bin" / "khadum"), "db", "migrate", "--database-url", empty_database,
               cwd=tmp_path)
     assert "applied" in out

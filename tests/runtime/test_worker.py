@@ -15,7 +15,8 @@ import httpx
 import psycopg
 import pytest
 
-from khadum.whatsapp.webhook import PATH, create_app
+from khadum.apps import create_app
+from khadum.whatsapp.router import PATH
 from tests.runtime.support import Processes, all_done, counts, free_port, greeting, wait_for
 from tests.whatsapp.meta import bot_settings
 
@@ -32,7 +33,7 @@ def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
 @pytest.fixture
 async def store_only(clean_db: str) -> AsyncIterator[httpx.AsyncClient]:
     """The webhook function as deployed: it stores and answers, nothing more."""
-    app = create_app(settings=bot_settings(clean_db))
+    app = create_app("whatsapp_webhook", settings=bot_settings(clean_db))
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fn") as http,

@@ -10,17 +10,18 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from functions.dashboard_api.main import create_app as dashboard_app
-from functions.respond_request.main import create_app as respond_app
-from functions.send_emails.main import create_app as send_emails_app
-from khadum.chat.api import router as chat_router
+from khadum.chat.router import router as chat_router
 from khadum.db import Database
 from khadum.http import function_app
 from khadum.limits import JSON_LIMIT, UPLOAD_LIMIT
 from khadum.settings import Settings
-from khadum.whatsapp.webhook import create_app as webhook_app
-from tests.http import local_client
+from tests.http import function_factory, local_client
 from tests.security.conftest import CountingBody, function_client
+
+dashboard_app = function_factory("dashboard_api")
+respond_app = function_factory("respond_request")
+send_emails_app = function_factory("send_emails")
+webhook_app = function_factory("whatsapp_webhook")
 
 HUNDRED_MB = str(300 * 1024 * 1024)
 

@@ -19,15 +19,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from svix.webhooks import Webhook
 
-from functions.send_emails.main import create_app as send_emails_app
 from khadum.db import Database
 from khadum.devstack.app import create_app as local_app
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET, Settings
-from khadum.whatsapp.webhook import PATH
+from khadum.whatsapp.router import PATH
 from tests.factories import MOHAMMED, make_chat, make_request
-from tests.http import bearer
+from tests.http import bearer, function_factory
 from tests.security.conftest import meta_signed, settings_for
 from tests.security.test_webhooks_total import quiet_webhook
+
+send_emails_app = function_factory("send_emails")
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

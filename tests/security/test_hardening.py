@@ -14,18 +14,19 @@ from typing import Any
 import httpx
 import pytest
 
-from functions.dashboard_api.main import create_app as dashboard_app
-from functions.respond_request.main import create_app as respond_app
-from functions.send_emails.main import create_app as send_emails_app
-from khadum.chat.storage import LocalFileStore
 from khadum.devstack.app import create_app as local_app
+from khadum.devstack.files import LocalFileStore
 from khadum.settings import STRONG_SECRETS, Settings, SettingsError
-from khadum.whatsapp.webhook import create_app as webhook_app
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401  (fixtures)
 from tests.chat.test_chat_api import PNG
-from tests.http import local_client
+from tests.http import function_factory, local_client
 from tests.security.conftest import function_client, settings_for
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
+
+dashboard_app = function_factory("dashboard_api")
+respond_app = function_factory("respond_request")
+send_emails_app = function_factory("send_emails")
+webhook_app = function_factory("whatsapp_webhook")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,7 +116,7 @@ async def test_the_verify_token_handshake(clean_db: str) -> None:
         near = settings.whatsapp_verify_token[:-1] + "x"
         assert (await ask(near)).status_code == 403
         assert (await ask("تحقق")).status_code == 403  # non-ASCII: refused, not a 500
-    source = (ROOT / "khadum" / "whatsapp" / "webhook.py").read_text()
+    source = (ROOT / "khadum" / "whatsapp" / "router.py").read_text()
     assert "== settings.whatsapp_verify_token" not in source  # compared with hmac.compare_digest
 
 

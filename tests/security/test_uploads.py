@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from khadum.chat.api import router as chat_router
-from khadum.chat.storage import LocalFileStore
+from khadum.chat.router import router as chat_router
+from khadum.devstack.files import LocalFileStore
 from khadum.http import function_app
 from khadum.settings import Settings
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401  (fixtures)

@@ -15,12 +15,14 @@ import psycopg
 import pytest
 from svix.webhooks import Webhook
 
-from functions.send_emails.main import create_app as send_emails_app
 from khadum.db import Database
 from khadum.settings import LOCAL_RESEND_WEBHOOK_SECRET
-from khadum.whatsapp.webhook import PATH, WebhookOptions, router
+from khadum.whatsapp.router import PATH, router
+from tests.http import function_factory
 from tests.security.conftest import function_client, meta_signed, settings_for
 from tests.whatsapp.meta import fixture
+
+send_emails_app = function_factory("send_emails")
 
 RESEND = "/functions/v1/send_emails/webhook"
 
@@ -128,8 +130,7 @@ def stored_wamids(url: str) -> set[str]:
 def quiet_webhook(db: Database, settings: Any) -> Any:
     from khadum.http import function_app
 
-    return function_app("whatsapp_webhook", db=db, settings=settings, router=lambda d, s: router(
-        d, s, WebhookOptions(process_after_ack=False, send_after_processing=False)))
+    return function_app("whatsapp_webhook", db=db, settings=settings, router=router)
 
 
 @pytest.mark.parametrize(("name", "body", "reason"), ODD_BATCHES, ids=[b[0] for b in ODD_BATCHES])

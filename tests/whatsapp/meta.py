@@ -19,9 +19,10 @@ from typing import Any
 import httpx
 import respx
 
+from khadum.devstack.inline import inline_webhook_app
 from khadum.settings import Settings
+from khadum.whatsapp.router import PATH
 from khadum.whatsapp.signature import sign
-from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 GRAPH = "https://graph.facebook.com"
@@ -144,7 +145,7 @@ class WhatsAppUser:
 async def webhook_client(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, FakeMeta]]:
     """The webhook function's own ASGI app (its own pool), with Meta mocked; the
     worker's processing runs inline after each ack, so a reply is there on return."""
-    app = create_app(settings=settings, options=WebhookOptions(process_after_ack=True))
+    app = inline_webhook_app(settings=settings)
     with respx.mock(assert_all_called=False) as router:
         meta = FakeMeta(router, settings)
         async with app.router.lifespan_context(app):

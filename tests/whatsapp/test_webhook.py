@@ -13,10 +13,12 @@ import pytest
 
 from khadum.analysis.local import LocalAnalyser
 from khadum.analysis.models import Analysis
+from khadum.apps import create_app
 from khadum.db import Database
+from khadum.devstack.inline import inline_webhook_router
 from khadum.whatsapp.processor import InboundProcessor
+from khadum.whatsapp.router import PATH, router
 from khadum.whatsapp.sender import drain_whatsapp
-from khadum.whatsapp.webhook import PATH, WebhookOptions, create_app, router
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -29,7 +31,6 @@ from tests.whatsapp.meta import (
 
 PHONE = "+966501234567"
 # Processing after the ack in this process (the worker's code, inline), no sending.
-INLINE_NO_SEND = WebhookOptions(process_after_ack=True, send_after_processing=False)
 
 
 async def test_the_verification_handshake(clean_db: str) -> None:
@@ -114,9 +115,9 @@ async def test_a_crash_after_storing_is_finished_by_the_sweeper(clean_db: str) -
     await db.open()
     try:
         # The process "dies" right after answering 200: nothing runs after the ack.
-        app = create_app(db=db, settings=settings)
+        app = create_app("whatsapp_webhook", db=db, settings=settings)
         app.router.routes.clear()
-        app.include_router(router(db, settings, WebhookOptions(process_after_ack=False)))
+        app.include_router(router(db, settings))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:
             for text in ("السلام عليكم", "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"):
@@ -159,10 +160,10 @@ async def test_a_failure_mid_processing_commits_nothing_and_is_retried(clean_db:
     await db.open()
     processor = InboundProcessor(db, settings, analyser=BrokenOnce())
     try:
-        app = create_app(db=db, settings=settings)
+        app = create_app("whatsapp_webhook", db=db, settings=settings)
         app.router.routes.clear()
         app.include_router(
-            router(db, settings, INLINE_NO_SEND, processor=processor)
+            inline_webhook_router(db, settings, processor=processor, send=False)
         )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:
@@ -294,10 +295,10 @@ async def test_a_poison_message_becomes_a_dead_letter_and_stops_blocking(clean_d
     await db.open()
     processor = InboundProcessor(db, settings, analyser=BrokenOn("سم"))
     try:
-        app = create_app(db=db, settings=settings)
+        app = create_app("whatsapp_webhook", db=db, settings=settings)
         app.router.routes.clear()
         app.include_router(
-            router(db, settings, INLINE_NO_SEND, processor=processor)
+            inline_webhook_router(db, settings, processor=processor, send=False)
         )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://f") as http:

@@ -4,24 +4,23 @@ Signature on the raw bytes first (401 missing, 403 wrong), then parsing (400
 malformed), then every message and status stored and deduplicated, then 200.
 That is all the request does: the insert NOTIFYs the workers (`khadum worker`,
 other processes) at commit and they process and reply, so acks never wait for
-the bot. `WebhookOptions(process_after_ack=True)` runs the same processing in
-this process after the ack instead (tests and single-process demos only)."""
+the bot. `after_ack` lets the local server and tests run the same processing in
+this process after the ack instead (`khadum.devstack.inline`)."""
 
 from __future__ import annotations
 
 import hmac
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import PlainTextResponse
 
-from khadum.auth import require_service_role
 from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden
-from khadum.http import function_app
+from khadum.http import ServiceCaller
 from khadum.settings import Settings
 from khadum.whatsapp import signature
 from khadum.whatsapp.payloads import parse_body, read_batch
@@ -31,53 +30,19 @@ from khadum.whatsapp.store import store_batch
 
 log = logging.getLogger("khadum.whatsapp.webhook")
 PATH = "/functions/v1/whatsapp_webhook"
-
-
-@dataclass
-class WebhookOptions:
-    process_after_ack: bool = False  # True: process here, after the ack (tests, demos)
-    send_after_processing: bool = True  # drain the outbox once the replies are queued
-
-
-class CoalescedDrain:
-    """One outbox drain at a time per process: a burst of webhooks asks for many
-    drains; those asked while one runs are served by a single follow-up drain."""
-
-    def __init__(self, db: Database, settings: Settings) -> None:
-        self.db, self.settings = db, settings
-        self.running = False
-        self.again = False
-
-    async def run(self) -> None:
-        if self.running:
-            self.again = True
-            return
-        self.running = True
-        try:
-            self.again = True
-            while self.again:
-                self.again = False
-                await drain_whatsapp(self.db, self.settings)
-        finally:
-            self.running = False
+AfterAck = Callable[[list[str]], Awaitable[None]]
+"""Given the phones with new messages, once the ack is sent (local runs only)."""
 
 
 def router(
     db: Database,
     settings: Settings,
-    options: WebhookOptions | None = None,
+    *,
     processor: InboundProcessor | None = None,
+    after_ack: AfterAck | None = None,
 ) -> APIRouter:
-    opts = options or WebhookOptions()
     worker = processor or InboundProcessor(db, settings)
-    sender = CoalescedDrain(db, settings)
     api = APIRouter()
-
-    async def after_ack(phones: list[str]) -> None:
-        for phone in phones:
-            await worker.process_phone(phone)
-        if opts.send_after_processing:
-            await sender.run()
 
     @api.get(PATH, response_class=PlainTextResponse)
     async def handshake(request: Request) -> PlainTextResponse:
@@ -106,7 +71,7 @@ def router(
             raise
         batch = read_batch(data)
         phones = await store_batch(db, batch)
-        if phones and opts.process_after_ack:
+        if phones and after_ack is not None:
             background.add_task(after_ack, phones)
         return {
             "received": len(batch.messages),
@@ -116,21 +81,10 @@ def router(
         }
 
     @api.post(PATH + "/sweep")
-    async def sweep(request: Request) -> dict[str, Any]:
+    async def sweep(_: ServiceCaller) -> dict[str, Any]:
         """For a scheduler (pg_cron + pg_net, Cloud Scheduler…): service key required."""
-        await require_service_role(settings, request.headers.get("authorization"))
         processed = await worker.sweep(older_than_seconds=0, wait=False)
         report = await drain_whatsapp(db, settings)
         return {"processed": processed, "outbox": report.as_dict()}
 
     return api
-
-
-def create_app(
-    db: Database | None = None, settings: Settings | None = None,
-    options: WebhookOptions | None = None,
-) -> FastAPI:
-    def routes(database: Database, conf: Settings) -> APIRouter:
-        return router(database, conf, options)
-
-    return function_app("whatsapp_webhook", db=db, settings=settings, router=routes)

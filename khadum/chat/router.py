@@ -1,4 +1,8 @@
-"""HTTP routes of the chat function (`/functions/v1/chat/...`)."""
+"""HTTP routes of the chat function (`/functions/v1/chat/...`): each runs as the
+caller, in one transaction (`ChatCursor`), except the upload, which checks and
+records in two short ones around storing the file.
+
+Locally, chat files are served by the local server (`khadum.devstack.files`)."""
 
 from __future__ import annotations
 
@@ -6,27 +10,28 @@ import contextlib
 import logging
 import uuid
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from khadum.chat import files, service
 from khadum.chat.session import open_session
-from khadum.chat.storage import FileStore, LocalFileStore, file_store
+from khadum.chat.sqlerrors import translate
+from khadum.chat.storage import FileStore, file_store
 from khadum.db import Database
 from khadum.errors import Invalid, NotFound, TransientError
-from khadum.http import caller_claims, client_address
+from khadum.http import Claims, Cursor, caller_cursor, caller_transaction, client_address
 from khadum.limits import SafeText
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.chat")
 BASE = "/functions/v1/chat"
 MAX_TEXT = 4000
+# The caller's transaction; RLS denials and the chat functions' refusals become 4xx.
+ChatCursor = Annotated[Cursor, caller_cursor(translate)]
 
 
 class SessionBody(BaseModel):
@@ -85,57 +90,39 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     async def session(body: SessionBody, request: Request) -> dict[str, Any]:
         return await open_session(db, settings, body.token.strip(), client_address(request))
 
-    @api.get(f"{BASE}/files")
-    async def local_file(path: str, expires: int, sig: str) -> FileResponse:
-        if not isinstance(store, LocalFileStore):
-            raise NotFound("files are served by Supabase Storage here")
-        target: Path = store.open_signed(path, expires, sig)
-        # The type comes from the file's first bytes, never from its name.
-        with target.open("rb") as fh:
-            head = fh.read(4096)
-        try:
-            mime, _ = files.sniff(head, target.name)
-        except Invalid:
-            mime = "application/octet-stream"
-        return FileResponse(
-            target, filename=target.name, media_type=mime,
-            headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"},
-        )
-
     @api.get(BASE + "/{chat_id}")
-    async def chat_summary(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await service.summary(db, await caller_claims(request), chat_id)
+    async def chat_summary(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
+        return await service.summary(cur, chat_id)
 
     @api.get(BASE + "/{chat_id}/messages")
     async def list_messages(
-        chat_id: uuid.UUID, request: Request, before: datetime | None = None, limit: int = 50
+        chat_id: uuid.UUID, cur: ChatCursor, before: datetime | None = None, limit: int = 50
     ) -> dict[str, Any]:
-        rows = await service.messages(
-            db, await caller_claims(request), chat_id, before=before, limit=limit
-        )
+        rows = await service.messages(cur, chat_id, before=before, limit=limit)
         return {
             "messages": [await public_message(r) for r in rows],
             "has_more": len(rows) == min(max(limit, 1), 200),
         }
 
     @api.post(BASE + "/{chat_id}/messages", status_code=201)
-    async def send_text(chat_id: uuid.UUID, body: TextBody, request: Request) -> dict[str, Any]:
-        claims = await caller_claims(request)
+    async def send_text(
+        chat_id: uuid.UUID, body: TextBody, claims: Claims, cur: ChatCursor
+    ) -> dict[str, Any]:
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
-        row = await service.send(db, claims, chat_id, side_of(claims), text)
+        row = await service.send(cur, chat_id, side_of(claims), text)
         return await public_message(row)
 
     @api.post(BASE + "/{chat_id}/attachments", status_code=201)
-    async def send_file(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
+    async def send_file(chat_id: uuid.UUID, request: Request, claims: Claims) -> dict[str, Any]:
         """multipart/form-data: `file` and an optional `caption`.
 
         Who, where and how often are checked before the body is read (the body
         limit already capped it); the file is stored only once it passed its own
         checks, and removed again if its message cannot be written."""
-        claims = await caller_claims(request)
-        side = await service.call(db, claims, "chat_upload_check", chat_id)
+        async with caller_transaction(db, claims, translate) as cur:
+            side = await service.call(cur, "chat_upload_check", chat_id)
         data, filename, caption = await read_upload(request)
         mime, kind = files.sniff(data, filename)
         files.check_size(len(data), kind)
@@ -152,10 +139,11 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
                 code="storage_unavailable",
             ) from exc
         try:
-            row = await service.send(
-                db, claims, chat_id, side, caption or name,
-                kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
-            )
+            async with caller_transaction(db, claims, translate) as cur:
+                row = await service.send(
+                    cur, chat_id, side, caption or name,
+                    kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
+                )
         except BaseException:
             with contextlib.suppress(Exception):
                 await store.remove(path)
@@ -164,9 +152,9 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.get(BASE + "/{chat_id}/attachments/{message_id}")
     async def attachment_link(
-        chat_id: uuid.UUID, message_id: uuid.UUID, request: Request
+        chat_id: uuid.UUID, message_id: uuid.UUID, cur: ChatCursor
     ) -> dict[str, Any]:
-        found = await service.message_file(db, await caller_claims(request), message_id)
+        found = await service.message_file(cur, message_id)
         if not found:
             raise NotFound("no such attachment in this chat")
         return {
@@ -175,32 +163,31 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
             "mime": found["file_mime"],
         }
 
-    async def act(request: Request, function: str, *args: Any) -> dict[str, Any]:
-        result = await service.call(db, await caller_claims(request), function, *args)
-        return {"result": result}
+    async def act(cur: Cursor, function: str, *args: Any) -> dict[str, Any]:
+        return {"result": await service.call(cur, function, *args)}
 
     @api.post(BASE + "/{chat_id}/received")
-    async def received(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_ack_received", chat_id)
+    async def received(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_ack_received", chat_id)
 
     @api.post(BASE + "/{chat_id}/read")
-    async def read(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_mark_read", chat_id)
+    async def read(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_mark_read", chat_id)
 
     @api.post(BASE + "/{chat_id}/deliver")
-    async def deliver(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_mark_delivered", chat_id)
+    async def deliver(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_mark_delivered", chat_id)
 
     @api.post(BASE + "/{chat_id}/complete")
-    async def complete(chat_id: uuid.UUID, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_confirm_completion", chat_id)
+    async def complete(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_confirm_completion", chat_id)
 
     @api.post(BASE + "/{chat_id}/rate")
-    async def rate(chat_id: uuid.UUID, body: RatingBody, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_rate", chat_id, body.rating, body.comment)
+    async def rate(chat_id: uuid.UUID, body: RatingBody, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_rate", chat_id, body.rating, body.comment)
 
     @api.post(BASE + "/{chat_id}/cancel")
-    async def cancel(chat_id: uuid.UUID, body: CancelBody, request: Request) -> dict[str, Any]:
-        return await act(request, "chat_cancel", chat_id, body.reason)
+    async def cancel(chat_id: uuid.UUID, body: CancelBody, cur: ChatCursor) -> dict[str, Any]:
+        return await act(cur, "chat_cancel", chat_id, body.reason)
 
     return api

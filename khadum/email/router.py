@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from khadum.auth import require_service_role
 from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.email import webhook
 from khadum.email.providers import EmailProvider, provider_from_settings
 from khadum.email.sender import Sender
+from khadum.http import ServiceCaller
 from khadum.settings import Settings
 
 PATH = "/functions/v1/send_emails"
@@ -24,8 +24,7 @@ def router(db: Database, settings: Settings, provider: EmailProvider | None = No
     sender = Sender.from_settings(db, settings, provider or provider_from_settings(settings))
 
     @routes.post(PATH)
-    async def send_emails(request: Request) -> dict[str, Any]:
-        await require_service_role(settings, request.headers.get("authorization"))
+    async def send_emails(_: ServiceCaller) -> dict[str, Any]:
         report = await sender.drain()
         return report.as_json()
 

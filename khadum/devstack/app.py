@@ -65,6 +65,7 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     from khadum.devstack.resend_standin import ResendStandin
 
     resend = ResendStandin(webhook_secret=settings.resend_webhook_secret, play_events=True)
+    graph = graph_standin.GraphRecorder()  # one conversation log for the stand-in and the simulator
     local = []
     store = file_store(settings)
     if isinstance(store, files.LocalFileStore):  # chat files on disk: served here
@@ -74,8 +75,8 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
         gotrue.router(db, settings),
         resend.router(),
         mailbox_router(db, resend),
-        graph_standin.router(db, settings),
-        simulator.router(db, settings),
+        graph_standin.router(db, settings, graph),
+        simulator.router(db, settings, graph),
         web.router(settings),
     ]
 

@@ -3,7 +3,9 @@
 Records every message exactly as Meta would receive it and answers as Meta
 does (`messaging_product`, `contacts`, `messages[0].id`), with Meta-shaped
 errors for a bad token, phone number id or body. `GET /dev/graph/messages?to=`
-lists the recorded bodies, oldest first."""
+lists the recorded bodies, oldest first. The WhatsApp simulator also records what
+the person sent (`add_inbound`), so `GET /dev/graph/history?to=` is the whole
+conversation in order, both ways, and the simulator page survives a reload."""
 
 from __future__ import annotations
 
@@ -26,13 +28,38 @@ class GraphRecorder:
     def add(self, body: dict[str, Any]) -> str:
         wamid = "wamid.HBgM" + secrets.token_hex(16).upper()
         with self._lock:
-            self.records.append({"id": wamid, "to": _digits(str(body.get("to", ""))), "body": body})
+            self.records.append(
+                {"id": wamid, "to": _digits(str(body.get("to", ""))), "body": body,
+                 "direction": "out"}
+            )
         return wamid
+
+    def add_inbound(self, phone: str, message: dict[str, Any]) -> None:
+        """What the person typed or tapped in the simulator (never sent to Meta)."""
+        with self._lock:
+            self.records.append(
+                {"id": None, "to": _digits(phone), "message": message, "direction": "in"}
+            )
 
     def bodies(self, to: str | None) -> list[dict[str, Any]]:
         want = _digits(to or "")
         with self._lock:
-            return [r["body"] for r in self.records if not want or r["to"] == want]
+            return [
+                r["body"]
+                for r in self.records
+                if r["direction"] == "out" and (not want or r["to"] == want)
+            ]
+
+    def history(self, to: str) -> list[dict[str, Any]]:
+        want = _digits(to)
+        with self._lock:
+            return [
+                {"direction": "out", "body": r["body"]}
+                if r["direction"] == "out"
+                else {"direction": "in", "message": r["message"]}
+                for r in self.records
+                if want and r["to"] == want
+            ]
 
 
 def _digits(phone: str) -> str:
@@ -96,5 +123,9 @@ def router(db: Database, settings: Settings, recorder: GraphRecorder | None = No
     @api.get("/dev/graph/messages")
     async def recorded(to: str | None = None) -> list[dict[str, Any]]:
         return store.bodies(to)
+
+    @api.get("/dev/graph/history")
+    async def history(to: str = "") -> list[dict[str, Any]]:
+        return store.history(to)
 
     return api

@@ -3,9 +3,11 @@
 START_PAGE: dict[str, dict[str, str]] = {
     "title": {"ar": "خدوم — البيئة المحلية", "en": "Khadum — local stack"},
     "intro": {
-        "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، لوحة التحكم والمحاكيات.",
-        "en": "Every part of Khadum runs on this machine: the database, the functions, "
-        "the dashboard and the simulators.",
+        "ar": "كل أجزاء منصة خدوم تعمل على جهازك: قاعدة البيانات، الدوال، لوحة المستقل، "
+        "المحادثة الخاصة، لوحة المشغّل، محاكي واتساب وصندوق البريد.",
+        "en": "Every part of Khadum runs on this machine: the database, the functions, the "
+        "freelancer dashboard, the private chat, the operator console, the WhatsApp "
+        "simulator and the mailbox.",
     },
     "running": {"ar": "ما يعمل الآن", "en": "What is running"},
     "database": {"ar": "قاعدة البيانات", "en": "Database"},

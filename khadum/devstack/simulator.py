@@ -2,8 +2,9 @@
 
 The page posts what the person types or taps to `/dev/whatsapp/send`, which
 builds the webhook call Meta would make (same envelope, a fresh wamid, signed
-with the app secret) and POSTs it to the webhook over real HTTP. The page polls
-the Graph API stand-in for the bot's messages."""
+with the app secret) and POSTs it to the webhook over real HTTP. What the person
+sent is recorded beside the bot's messages in the Graph API stand-in, and the page
+polls that history, so a reload shows the whole conversation."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from khadum.db import Database
+from khadum.devstack.graph_standin import GraphRecorder
 from khadum.devstack.messages import SIMULATOR, simulator_text
 from khadum.paths import PACKAGE_DIR
 from khadum.settings import Settings
@@ -107,7 +109,7 @@ def webhook_envelope(settings: Settings, msg: SimulatedMessage) -> dict[str, Any
     }
 
 
-def router(db: Database, settings: Settings) -> APIRouter:
+def router(db: Database, settings: Settings, recorder: GraphRecorder | None = None) -> APIRouter:
     api = APIRouter()
 
     @api.get("/dev/whatsapp", response_class=HTMLResponse)
@@ -120,6 +122,8 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.post("/dev/whatsapp/send")
     async def send(msg: SimulatedMessage, request: Request) -> dict[str, Any]:
+        if recorder is not None:  # before the webhook runs, so it precedes the bot's reply
+            recorder.add_inbound(msg.phone, msg.model_dump(include={"kind", "text", "id", "title"}))
         raw = json.dumps(webhook_envelope(settings, msg), ensure_ascii=False).encode()
         base = str(request.base_url).rstrip("/")
         async with httpx.AsyncClient(timeout=30) as client:

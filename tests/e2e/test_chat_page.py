@@ -106,8 +106,10 @@ def test_client_and_freelancer_chat_live(browser: Browser, stack: tuple[str, Set
     chat_id = accept_a_request(base, settings, clean_db)
     client = open_from_mailbox(browser, base)
     freelancer = freelancer_page(browser, base, chat_id)
-    for page in (client, freelancer):
-        expect(page.locator("#presence")).to_have_class("online", timeout=10000)
+    for page in (client, freelancer):  # each one's own connection, never shown as the other's
+        expect(page.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED", timeout=10000)
+        expect(page.locator("#presence")).to_be_hidden()
+        expect(page.locator(".chat-header .sub")).not_to_contain_text("متصل", use_inner_text=True)
     expect(client.locator("#peer-name")).to_have_text("محمد الغامدي")
     expect(freelancer.locator("#peer-name")).to_have_text("أحمد محمد")
     expect(client.locator("html")).to_have_attribute("dir", "rtl")
@@ -148,12 +150,17 @@ def test_client_and_freelancer_chat_live(browser: Browser, stack: tuple[str, Set
     freelancer.screenshot(path=str(artifacts / "chat-freelancer.png"), full_page=True)
 
     # delivered, confirmed, rated
-    freelancer.click("#deliver")
+    freelancer.click("#deliver")  # two taps: the button, then «yes»
+    expect(freelancer.locator("#deliver-question")).to_be_visible()
+    freelancer.click("#deliver-confirm")
     client.click("#complete")
+    expect(client.locator("#complete-question")).to_be_visible()
+    client.click("#complete-confirm")
     expect(client.locator("#chat-status")).to_have_text("مكتملة")
     expect(freelancer.locator("#chat-status")).to_have_text("مكتملة")
     expect(freelancer.locator("#closed")).to_be_visible()
-    client.check("#rating input[value='5']")
+    client.click("#rating .star[data-value='5']")
+    expect(client.locator("#rating .star.on")).to_have_count(5)
     client.fill("#rating input[name=comment]", "عمل ممتاز وسريع")
     client.click("#rating button[type=submit]")
     expect(client.locator("#rated")).to_contain_text("5/5")

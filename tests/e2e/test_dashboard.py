@@ -51,7 +51,7 @@ def sign_in(browser: Browser, base: str, key: str) -> Page:
 def riyadh(value: datetime) -> str:
     local = value.astimezone(timezone(timedelta(hours=3)))
     hour = local.hour % 12 or 12
-    period = "صباحاً" if local.hour < 12 else "مساءً"
+    period = "صباحًا" if local.hour < 12 else "مساءً"
     day = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     return f"{day} - {hour}:{local.minute:02d} {period}"
 
@@ -70,7 +70,8 @@ def test_a_new_request_arrives_live_and_is_accepted(
     fresh = page.locator(f'.notification[data-request="{request_id}"]')
     expect(fresh).to_be_visible(timeout=5000)
     expect(fresh).to_have_class(re.compile("unread"))
-    expect(fresh.locator(".title")).to_have_text("🔔 طلب جديد من عميل")
+    expect(fresh.locator(".title")).to_have_text("طلب جديد من عميل")  # the 🔔 is an SVG icon
+    expect(fresh.locator(".title svg.icon-bell-ring")).to_have_count(1)
     expect(page.locator("#live-alert")).to_contain_text("طلب جديد من عميل")
     expect(page.locator("#unread-badge")).to_have_text("1")
     page.screenshot(path=str(artifacts / "dashboard-notifications.png"), full_page=True)
@@ -86,7 +87,7 @@ def test_a_new_request_arrives_live_and_is_accepted(
         "description": "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
         "budget": "300 ريال",
         "datetime": riyadh(created),
-        "reason": '"اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5"',
+        "reason": "«اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5»",
     }
     for name, value in fields.items():
         expect(card.locator(f"#field-{name} dd")).to_have_text(value)

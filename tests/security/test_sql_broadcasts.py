@@ -126,7 +126,8 @@ def test_the_chat_page_shows_nothing_a_broadcast_claims(
     with chromium() as browser:
         page = _client_page(browser, base, token)
         expect(page.locator("#composer")).to_be_visible(timeout=10000)
-        expect(page.locator("#presence")).to_have_class("online", timeout=10000)
+        expect(page.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED",
+                                                   timeout=10000)
 
         def broadcast(event: str, payload: dict[str, Any]) -> None:
             with psycopg.connect(clean_db) as conn:

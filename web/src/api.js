@@ -1,14 +1,43 @@
-// Calls to the HTTP functions with the freelancer's access token. A 401 gets one
-// refresh-and-retry; after that the session is over and the app signs out.
+// The one HTTP client of every page: JSON in and out, and one error type that
+// carries the server's stable code ({"error": {"code", "message"}}).
+// Dashboard and console calls use the signed-in user's access token (a 401 gets one
+// refresh-and-retry; after that the session is over); the chat page passes its own.
 import { FUNCTIONS_URL } from './config.js'
 import { currentSession, refresh } from './session.js'
 
 export class ApiError extends Error {
   constructor(status, code, message) {
-    super(message)
+    super(message || code)
     this.status = status
     this.code = code
   }
+}
+
+// One request to a function. `token`: a bearer token (or nothing); `json` or
+// `form` for a body; `raw` returns the body as text.
+export async function request(path, { method = 'GET', json, form, token, raw = false } = {}) {
+  const headers = {}
+  if (token) headers.Authorization = `Bearer ${token}`
+  let body
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(json)
+  } else if (form) {
+    body = form
+  }
+  let response
+  try {
+    response = await fetch(`${FUNCTIONS_URL}${path}`, { method, headers, body })
+  } catch {
+    throw new ApiError(0, 'network', 'network')
+  }
+  if (raw && response.ok) return response.text()
+  const data = await response.json().catch(() => ({}))
+  if (!response.ok) {
+    const error = data?.error || {}
+    throw new ApiError(response.status, error.code || 'generic', error.message || response.statusText)
+  }
+  return data
 }
 
 let onSessionLost = () => {}
@@ -22,25 +51,15 @@ export async function call(path, { method = 'GET', body, raw = false } = {}, ret
     onSessionLost()
     throw new ApiError(401, 'missing_token', 'not signed in')
   }
-  const response = await fetch(`${FUNCTIONS_URL}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${session.access_token}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  })
-  if (response.status === 401 && !retried) {
-    if (await refresh()) return call(path, { method, body, raw }, true)
-    onSessionLost()
+  try {
+    return await request(path, { method, json: body, raw, token: session.access_token })
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && !retried) {
+      if (await refresh()) return call(path, { method, body, raw }, true)
+      onSessionLost()
+    }
+    throw err
   }
-  if (raw && response.ok) return response.text()
-  const data = await response.json().catch(() => ({}))
-  if (!response.ok) {
-    const error = data.error || {}
-    throw new ApiError(response.status, error.code || 'error', error.message || response.statusText)
-  }
-  return data
 }
 
 const dash = '/dashboard_api'

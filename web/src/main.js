@@ -1,8 +1,9 @@
 // The dashboard shell: sign-in, the session, the live channel, navigation.
 import './style.css'
 import { api, whenSessionLost } from './api.js'
-import { h, mount } from './dom.js'
+import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
+import { icon } from './icons.js'
 import { connectLive, disconnectLive, onLive, refreshLiveToken } from './live.js'
 import { currentSession, signOut, supabase } from './session.js'
 import { chatsView } from './views/chats.js'
@@ -33,7 +34,8 @@ const app = {
 function alertNewRequest(payload) {
   const banner = h('div', { class: 'alert', role: 'alert', id: 'live-alert' },
     h('a', { href: payload.request_id ? `#/requests/${payload.request_id}` : '#/notifications' },
-      t('new_request_alert', { name: payload.message?.split(':')[0]?.replace('👤', '').trim() || '' })))
+      icon('bell-ring', { size: 16 }), ' ',
+      t('new_request_alert', { name: withoutEmoji(payload.message?.split(':')[0]) })))
   document.getElementById('live-alert')?.remove()
   document.body.append(banner)
   document.getElementById('unread-badge')?.classList.add('pulse')
@@ -48,21 +50,26 @@ onLive((event, payload) => {
 })
 
 function shell(content) {
-  const liveDot = h('span', { class: `live ${app.live === 'SUBSCRIBED' ? 'on' : 'off'}`, id: 'live-state' },
-    app.live === 'SUBSCRIBED' ? t('live_on') : t('live_off'))
-  const route = window.location.hash
-  const link = (href, label, extra) => h('a', { href, class: route.startsWith(href) ? 'active' : '' }, label, extra)
+  const liveDot = h('span', { class: `live ${app.live === 'SUBSCRIBED' ? 'on' : 'off'}`, id: 'live-state', role: 'status' },
+    h('span', { class: 'nav-label' }, app.live === 'SUBSCRIBED' ? t('live_on') : t('live_off')))
+  const route = window.location.hash || '#/notifications'
+  // One row on a phone: icons with their words beside them on wider screens
+  // (on a phone the words stay for screen readers and as tooltips).
+  const link = (href, iconName, label, extra) => h('a', { href, title: label, class: route.startsWith(href) ? 'active' : '' },
+    icon(iconName), h('span', { class: 'nav-label' }, label), extra)
   return [
     h('header', { class: 'topbar' },
       h('strong', { class: 'brand' }, t('brand')),
       h('nav', {},
-        link('#/notifications', t('nav_notifications'), h('span', { class: 'badge-count', id: 'unread-badge', hidden: app.unread === 0 }, String(app.unread))),
-        link('#/requests', t('nav_requests')),
-        link('#/chats', t('nav_chats'))),
-      h('span', { class: 'me', id: 'me' }, app.me ? (getLang() === 'en' && app.me.display_name_en) || app.me.display_name : ''),
+        link('#/notifications', 'bell', t('nav_notifications'), h('span', { class: 'badge-count', id: 'unread-badge', hidden: app.unread === 0 }, String(app.unread))),
+        link('#/requests', 'details', t('nav_requests')),
+        link('#/chats', 'chats', t('nav_chats'))),
+      h('span', { class: 'me', id: 'me' }, app.me ? bdi((getLang() === 'en' && app.me.display_name_en) || app.me.display_name) : ''),
       liveDot,
-      h('button', { type: 'button', id: 'lang-toggle', class: 'link', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } }, t('toggle')),
-      h('button', { type: 'button', id: 'signout', class: 'link', onclick: () => { app.leaving = true; signOut() } }, t('signout'))),
+      h('button', { type: 'button', id: 'lang-toggle', class: 'link', title: t('toggle'), lang: getLang() === 'ar' ? 'en' : 'ar', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } },
+        icon('languages'), h('span', { class: 'nav-label' }, t('toggle'))),
+      h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: () => { app.leaving = true; signOut() } },
+        icon('log-out'), h('span', { class: 'nav-label' }, t('signout')))),
     h('main', {}, content),
   ]
 }
@@ -90,8 +97,9 @@ function showSignIn(notice) {
   app.view = null
   applyLang()
   mount(root, h('header', { class: 'topbar' }, h('strong', { class: 'brand' }, t('brand')),
-    h('button', { type: 'button', id: 'lang-toggle', class: 'link', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); showSignIn(notice) } }, t('toggle'))),
-  h('main', {}, signInView({ notice, onSignedIn: enter })))
+    h('button', { type: 'button', id: 'lang-toggle', class: 'link', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); showSignIn(notice) } },
+      icon('languages'), ' ', t('toggle'))),
+  h('main', {}, signInView({ notice: notice || (returnTo() ? t('signin_for_chat') : undefined), onSignedIn: enter })))
 }
 
 async function enter(session) {
@@ -106,14 +114,22 @@ async function enter(session) {
       const dot = document.getElementById('live-state')
       if (dot) {
         dot.className = `live ${status === 'SUBSCRIBED' ? 'on' : 'off'}`
-        dot.textContent = status === 'SUBSCRIBED' ? t('live_on') : t('live_off')
+        dot.replaceChildren(h('span', { class: 'nav-label' }, status === 'SUBSCRIBED' ? t('live_on') : t('live_off')))
       }
     })
+    if (returnTo()) return window.location.replace(returnTo())
     render()
   } catch (err) {
     await signOut()
     showSignIn(err.status === 403 ? t('not_freelancer') : t('session_expired'))
   }
+}
+
+// A signed-out visit to a chat (/chats/{id}) comes here as /?next=/chats/{id} and
+// goes back there once signed in; only that one kind of path is followed.
+function returnTo() {
+  const next = new URLSearchParams(window.location.search).get('next') || ''
+  return /^\/chats\/[0-9a-f-]{36}$/i.test(next) ? next : null
 }
 
 let signingOut = false

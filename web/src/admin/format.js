@@ -1,8 +1,10 @@
 // Numbers, percentages, durations and times for the console, in the viewer's
 // language and in Riyadh time, through Intl.
-import { getLang, t } from '../i18n.js'
+import { locale as sharedLocale, TIME_ZONE } from '../format.js'
+import { t } from '../i18n.js'
 
-const locale = () => (getLang() === 'ar' ? 'ar-SA-u-nu-arab' : 'en-GB')
+// The console reads its figures in Arabic-Indic digits; the calendar is Gregorian.
+const locale = () => sharedLocale({ arabicDigits: true })
 
 export const number = (n) => new Intl.NumberFormat(locale()).format(n)
 
@@ -25,7 +27,7 @@ export function rating(value) {
 
 export function dateTime(iso) {
   return new Intl.DateTimeFormat(locale(), {
-    timeZone: 'Asia/Riyadh', dateStyle: 'medium', timeStyle: 'short',
+    timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short',
   }).format(new Date(iso))
 }
 
@@ -36,7 +38,7 @@ export function day(iso) {
 
 // Today in Riyadh as YYYY-MM-DD, and n days before it.
 export function riyadhDay(offsetDays = 0) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Riyadh', year: 'numeric', month: '2-digit', day: '2-digit' })
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
     .format(new Date(Date.now() - offsetDays * 86400000))
   return parts
 }

@@ -1,38 +1,11 @@
-// The chat function over HTTP. Errors carry the server's stable code.
-import { FUNCTIONS_URL } from '../config.js'
+// The chat function over HTTP, through the shared client and its error type.
+import { ApiError, request } from '../api.js'
 
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export { ApiError }
 
 export function chatApi(getToken) {
-  const base = `${FUNCTIONS_URL}/chat`
-
-  async function call(path, { method = 'GET', json, form } = {}) {
-    const headers = {}
-    const token = await getToken()
-    if (token) headers.Authorization = `Bearer ${token}`
-    let body
-    if (json !== undefined) {
-      headers['Content-Type'] = 'application/json'
-      body = JSON.stringify(json)
-    } else if (form) {
-      body = form
-    }
-    let res
-    try {
-      res = await fetch(base + path, { method, headers, body })
-    } catch {
-      throw new ApiError(0, 'network', 'network')
-    }
-    const data = await res.json().catch(() => ({}))
-    if (!res.ok) throw new ApiError(res.status, data?.error?.code || 'generic', data?.error?.message)
-    return data
-  }
+  const base = '/chat'
+  const call = async (path, options = {}) => request(base + path, { ...options, token: await getToken() })
 
   return {
     summary: (chatId) => call(`/${chatId}`),
@@ -56,18 +29,6 @@ export function chatApi(getToken) {
   }
 }
 
-export async function openClientSession(token) {
-  let res
-  try {
-    res = await fetch(`${FUNCTIONS_URL}/chat/session`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token }),
-    })
-  } catch {
-    throw new ApiError(0, 'network', 'network')
-  }
-  const data = await res.json().catch(() => ({}))
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code || 'generic', data?.error?.message)
-  return data
+export function openClientSession(token) {
+  return request('/chat/session', { method: 'POST', json: { token } })
 }

@@ -1,10 +1,13 @@
-// Every word the chat page shows, Arabic first, English beside it.
-const catalogue = {
+// Every word the chat page shows, Arabic first, English beside it: a part of the
+// one catalogue (web/src/i18n.js) under the `chat.` prefix.
+import { extend, getLang, has, setLang, t as shared } from '../i18n.js'
+
+const chatCatalogue = {
   ar: {
     title: 'خدوم · المحادثة الخاصة',
     toggle: 'English',
     loading: 'جارٍ فتح المحادثة…',
-    secure: '🔒 محادثة خاصة وآمنة داخل منصة خدوم — لا تشارك أرقام التواصل خارج المنصة.',
+    secure: 'محادثة خاصة وآمنة داخل خدوم؛ أرقام التواصل تُخفى تلقائيًا.',
     with_freelancer: 'المستقل',
     with_client: 'العميل',
     request: 'الطلب',
@@ -16,21 +19,27 @@ const catalogue = {
     attach: 'إرفاق صورة أو ملف',
     uploading: 'جارٍ رفع الملف…',
     typing: 'يكتب الآن…',
-    online: 'متصل',
-    offline: 'غير متصل — نعيد المحاولة…',
+    offline: 'أنت غير متصل — نعيد المحاولة…',
     older: 'تحميل الرسائل الأقدم',
     no_older: 'بداية المحادثة',
-    today: 'اليوم',
-    yesterday: 'أمس',
-    months: 'يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر',
-    am: 'صباحًا',
-    pm: 'مساءً',
     sent: 'أُرسلت',
     received: 'وصلت',
     read: 'قُرئت',
     open_file: 'فتح الملف',
-    mark_delivered: '📦 تم تسليم المشروع',
-    confirm_completion: '✅ تأكيد الاستلام',
+    mark_delivered: 'تم تسليم المشروع',
+    confirm_completion: 'تأكيد الاستلام',
+    confirm_deliver_q: 'هل سلّمت المشروع كاملًا؟ سيُطلب من العميل تأكيد الاستلام، ولا يمكن التراجع.',
+    confirm_deliver_yes: 'نعم، سلّمته',
+    confirm_complete_q: 'هل استلمت المشروع كاملًا؟ ستُغلق المحادثة بعد التأكيد، ولا يمكن التراجع.',
+    confirm_complete_yes: 'نعم، استلمته',
+    not_yet: 'ليس بعد',
+    star_n: '{n} من 5',
+    err_rate_pick: 'اختر عدد النجوم أولًا.',
+    new_below: 'رسائل جديدة',
+    cancelled_banner: 'أُلغيت هذه المحادثة. السجل أدناه للقراءة فقط.',
+    back_to_chats: 'المحادثات',
+    your_chats: 'محادثاتك',
+    no_chats: 'لا محادثات أخرى.',
     cancel_chat: 'إلغاء المحادثة',
     cancel_reason: 'سبب الإلغاء (مطلوب)',
     cancel_confirm: 'تأكيد الإلغاء',
@@ -45,34 +54,32 @@ const catalogue = {
     delivered_note: 'سلّم المستقل المشروع — بانتظار تأكيد العميل.',
     chat_closed: 'المحادثة مغلقة ولا تستقبل رسائل جديدة.',
     new_messages: '({n}) رسالة جديدة',
-    masked_note: '🔒 أخفينا بيانات التواصل',
+    masked_note: 'أخفينا بيانات التواصل',
     masked_hint: 'حفاظًا على حقكما، يبقى التواصل داخل خدوم.',
-    errors: {
-      unknown_link: 'رابط المحادثة غير صالح. تأكد من الرابط في الإيميل أو رسالة الواتساب.',
-      chat_cancelled: 'أُلغيت هذه المحادثة.',
-      too_many_attempts: 'محاولات كثيرة بروابط خاطئة. انتظر بضع دقائق ثم حاول مجددًا.',
-      rate_limited: 'أرسلت رسائل كثيرة بسرعة. انتظر لحظات ثم أكمل.',
-      not_a_party: 'ليس لديك صلاحية على هذه المحادثة.',
-      forbidden: 'ليس لديك صلاحية على هذه المحادثة.',
-      unauthorized: 'انتهت الجلسة. افتح الرابط من جديد.',
-      token_expired: 'انتهت الجلسة. افتح الرابط من جديد.',
-      file_type_not_allowed: 'نوع الملف غير مسموح: أرسل صورًا أو PDF أو ملفات أوفيس أو ZIP أو نصوصًا.',
-      file_too_large: 'الملف أكبر من الحد المسموح (10 ميجا للصور و20 ميجا للملفات).',
-      chat_not_active: 'المحادثة مغلقة.',
-      chat_not_completable: 'لا يمكن التأكيد قبل أن يعلن المستقل التسليم.',
-      chat_not_deliverable: 'سبق إعلان التسليم أو المحادثة مغلقة.',
-      already_rated: 'سبق لك التقييم.',
-      reason_required: 'اكتب سبب الإلغاء.',
-      signin_needed: 'سجّل الدخول إلى لوحة المستقل أولًا ثم افتح المحادثة.',
-      network: 'تعذّر الاتصال. تحقق من الإنترنت وحاول مجددًا.',
-      generic: 'حدث خطأ غير متوقع. حاول مرة أخرى.',
-    },
+    err_unknown_link: 'رابط المحادثة غير صالح. تأكد من الرابط في الإيميل أو رسالة الواتساب.',
+    err_chat_cancelled: 'أُلغيت هذه المحادثة.',
+    err_too_many_attempts: 'محاولات كثيرة بروابط خاطئة. انتظر بضع دقائق ثم حاول مجددًا.',
+    err_rate_limited: 'أرسلت رسائل كثيرة بسرعة. انتظر لحظات ثم أكمل.',
+    err_not_a_party: 'ليس لديك صلاحية على هذه المحادثة.',
+    err_forbidden: 'ليس لديك صلاحية على هذه المحادثة.',
+    err_unauthorized: 'انتهت الجلسة. افتح الرابط من جديد.',
+    err_token_expired: 'انتهت الجلسة. افتح الرابط من جديد.',
+    err_file_type_not_allowed: 'نوع الملف غير مسموح: أرسل صورًا أو PDF أو ملفات أوفيس أو ZIP أو نصوصًا.',
+    err_file_too_large: 'الملف أكبر من الحد المسموح (10 ميجا للصور و20 ميجا للملفات).',
+    err_chat_not_active: 'المحادثة مغلقة.',
+    err_chat_not_completable: 'لا يمكن التأكيد قبل أن يعلن المستقل التسليم.',
+    err_chat_not_deliverable: 'سبق إعلان التسليم أو المحادثة مغلقة.',
+    err_already_rated: 'سبق لك التقييم.',
+    err_reason_required: 'اكتب سبب الإلغاء.',
+    err_signin_needed: 'سجّل الدخول إلى لوحة المستقل أولًا ثم افتح المحادثة.',
+    err_network: 'تعذّر الاتصال. تحقق من الإنترنت وحاول مجددًا.',
+    err_generic: 'حدث خطأ غير متوقع. حاول مرة أخرى.',
   },
   en: {
     title: 'Khadum · Private chat',
     toggle: 'العربية',
     loading: 'Opening the chat…',
-    secure: '🔒 A private, secure chat inside Khadum — do not share contact details outside the platform.',
+    secure: 'A private, secure chat inside Khadum; contact details are hidden automatically.',
     with_freelancer: 'Freelancer',
     with_client: 'Client',
     request: 'Request',
@@ -84,21 +91,27 @@ const catalogue = {
     attach: 'Attach an image or file',
     uploading: 'Uploading…',
     typing: 'typing…',
-    online: 'Online',
-    offline: 'Offline — reconnecting…',
+    offline: 'You are offline — reconnecting…',
     older: 'Load older messages',
     no_older: 'Start of the chat',
-    today: 'Today',
-    yesterday: 'Yesterday',
-    months: 'January February March April May June July August September October November December',
-    am: 'AM',
-    pm: 'PM',
     sent: 'Sent',
     received: 'Delivered',
     read: 'Read',
     open_file: 'Open file',
-    mark_delivered: '📦 Project delivered',
-    confirm_completion: '✅ Confirm delivery',
+    mark_delivered: 'Project delivered',
+    confirm_completion: 'Confirm delivery',
+    confirm_deliver_q: 'Did you deliver the whole project? The client will be asked to confirm; this cannot be undone.',
+    confirm_deliver_yes: 'Yes, delivered',
+    confirm_complete_q: 'Did you receive the whole project? The chat closes once you confirm; this cannot be undone.',
+    confirm_complete_yes: 'Yes, received',
+    not_yet: 'Not yet',
+    star_n: '{n} of 5',
+    err_rate_pick: 'Pick a number of stars first.',
+    new_below: 'New messages',
+    cancelled_banner: 'This chat was cancelled. The history below is read-only.',
+    back_to_chats: 'Chats',
+    your_chats: 'Your chats',
+    no_chats: 'No other chats.',
     cancel_chat: 'Cancel chat',
     cancel_reason: 'Reason (required)',
     cancel_confirm: 'Confirm cancellation',
@@ -113,50 +126,43 @@ const catalogue = {
     delivered_note: 'The freelancer delivered — waiting for the client to confirm.',
     chat_closed: 'This chat is closed to new messages.',
     new_messages: '({n}) new messages',
-    masked_note: '🔒 Contact details hidden',
+    masked_note: 'Contact details hidden',
     masked_hint: 'To protect you both, the conversation stays on Khadum.',
-    errors: {
-      unknown_link: 'This chat link is not valid. Check the link in the email or WhatsApp message.',
-      chat_cancelled: 'This chat was cancelled.',
-      too_many_attempts: 'Too many wrong links. Wait a few minutes and try again.',
-      rate_limited: 'You are sending messages very fast. Wait a moment.',
-      not_a_party: 'You do not have access to this chat.',
-      forbidden: 'You do not have access to this chat.',
-      unauthorized: 'Your session ended. Open the link again.',
-      token_expired: 'Your session ended. Open the link again.',
-      file_type_not_allowed: 'File type not allowed: send images, PDF, Office files, ZIP or text.',
-      file_too_large: 'The file is too large (10 MB for images, 20 MB for files).',
-      chat_not_active: 'The chat is closed.',
-      chat_not_completable: 'You can confirm once the freelancer marks the project delivered.',
-      chat_not_deliverable: 'Already marked delivered, or the chat is closed.',
-      already_rated: 'You have already rated.',
-      reason_required: 'Write a reason for cancelling.',
-      signin_needed: 'Sign in to the freelancer dashboard first, then open the chat.',
-      network: 'Could not connect. Check your connection and try again.',
-      generic: 'Something went wrong. Please try again.',
-    },
+    err_unknown_link: 'This chat link is not valid. Check the link in the email or WhatsApp message.',
+    err_chat_cancelled: 'This chat was cancelled.',
+    err_too_many_attempts: 'Too many wrong links. Wait a few minutes and try again.',
+    err_rate_limited: 'You are sending messages very fast. Wait a moment.',
+    err_not_a_party: 'You do not have access to this chat.',
+    err_forbidden: 'You do not have access to this chat.',
+    err_unauthorized: 'Your session ended. Open the link again.',
+    err_token_expired: 'Your session ended. Open the link again.',
+    err_file_type_not_allowed: 'File type not allowed: send images, PDF, Office files, ZIP or text.',
+    err_file_too_large: 'The file is too large (10 MB for images, 20 MB for files).',
+    err_chat_not_active: 'The chat is closed.',
+    err_chat_not_completable: 'You can confirm once the freelancer marks the project delivered.',
+    err_chat_not_deliverable: 'Already marked delivered, or the chat is closed.',
+    err_already_rated: 'You have already rated.',
+    err_reason_required: 'Write a reason for cancelling.',
+    err_signin_needed: 'Sign in to the freelancer dashboard first, then open the chat.',
+    err_network: 'Could not connect. Check your connection and try again.',
+    err_generic: 'Something went wrong. Please try again.',
   },
 }
 
-let lang = localStorage.getItem('khadum.lang') === 'en' ? 'en' : 'ar'
+extend(chatCatalogue, 'chat.')
 
 export function t(key, params = {}) {
-  const entry = key.split('.').reduce((o, k) => (o ? o[k] : undefined), catalogue[lang])
-  const text = entry ?? key.split('.').reduce((o, k) => (o ? o[k] : undefined), catalogue.ar) ?? key
-  return String(text).replace(/\{(\w+)\}/g, (_, name) => params[name] ?? '')
+  return shared(`chat.${key}`, params)
 }
 
 export function errorText(code) {
-  return catalogue[lang].errors[code] || catalogue[lang].errors.generic
+  return has(`chat.err_${code}`) ? t(`err_${code}`) : t('err_generic')
 }
 
 export function language() {
-  return lang
+  return getLang()
 }
 
 export function toggleLanguage() {
-  lang = lang === 'ar' ? 'en' : 'ar'
-  localStorage.setItem('khadum.lang', lang)
-  document.documentElement.lang = lang
-  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr'
+  setLang(getLang() === 'ar' ? 'en' : 'ar')
 }

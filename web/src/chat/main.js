@@ -1,7 +1,13 @@
 // The private chat page. /chat/{token}: the client, with a chat session minted
-// from the link. /chats/{id}: the freelancer, with their dashboard sign-in.
+// from the link. /chats/{id}: the freelancer, with their dashboard sign-in (signed
+// out, they go through sign-in and come straight back).
 import { createClient } from '@supabase/supabase-js'
+import { api as dashboardApi } from '../api.js'
 import { SUPABASE_ANON_KEY, SUPABASE_URL } from '../config.js'
+import { bdi, mount, quoted } from '../dom.js'
+import { dayLabel } from '../format.js'
+import { applyLang, getLang } from '../i18n.js'
+import { icon } from '../icons.js'
 import { supabase as dashboardClient } from '../session.js'
 import { ApiError, chatApi, openClientSession } from './api.js'
 import { errorText, t, toggleLanguage } from './i18n.js'
@@ -9,10 +15,12 @@ import { h, header, messageList } from './view.js'
 import './chat.css'
 
 const root = document.getElementById('chat-app')
-const state = { chatId: null, summary: null, messages: [], hasMore: false, online: false,
-  unseen: 0, typingTimer: null, typingUntil: 0, lastTypingSent: 0 }
+const state = { chatId: null, summary: null, messages: [], hasMore: false, online: null,
+  unseen: 0, typingTimer: null, typingUntil: 0, lastTypingSent: 0, stick: true, fresh: 0,
+  chats: null }
 let api = null
 let channel = null
+const wide = () => window.matchMedia('(min-width: 1000px)').matches
 
 function fail(error) {
   const code = error instanceof ApiError ? error.code : 'generic'
@@ -30,9 +38,17 @@ function notice(error) {
   setTimeout(() => { bar.hidden = true }, 6000)
 }
 
+function loadingSkeleton() {
+  return h('div', { className: 'chat-skeleton', 'aria-busy': 'true' },
+    h('div', { className: 'sk-header' }),
+    h('p', { className: 'loading' }, t('loading')),
+    ...[0, 1, 2].map((i) => h('div', { className: `sk-bubble ${i % 2 ? 'mine' : ''}` })))
+}
+
 async function boot() {
+  applyLang()
   document.title = t('title')
-  root.replaceChildren(h('p', { className: 'loading' }, t('loading')))
+  root.replaceChildren(loadingSkeleton())
   const [, kind, ident] = window.location.pathname.split('/')
   let realtimeClient
   if (kind === 'chat' && ident) {
@@ -43,11 +59,16 @@ async function boot() {
     realtimeClient = createClient(SUPABASE_URL, SUPABASE_ANON_KEY, { accessToken: async () => token })
   } else if (kind === 'chats' && ident) {
     const { data } = await dashboardClient.auth.getSession()
-    if (!data.session) throw new ApiError(401, 'signin_needed')
+    if (!data.session) {
+      // Through the dashboard's sign-in, then straight back here.
+      window.location.replace(`/?next=${encodeURIComponent(window.location.pathname)}`)
+      return
+    }
     state.chatId = ident
     api = chatApi(async () => (await dashboardClient.auth.getSession()).data.session?.access_token)
     realtimeClient = dashboardClient
     await realtimeClient.realtime.setAuth(data.session.access_token)
+    loadChatList()
   } else {
     throw new ApiError(404, 'unknown_link')
   }
@@ -61,31 +82,84 @@ async function boot() {
   await acknowledge(true)
 }
 
+// The freelancer's other chats, beside the conversation on a wide screen.
+async function loadChatList() {
+  try {
+    const data = await dashboardApi.chats()
+    state.chats = data.items
+    renderChatList()
+  } catch {
+    state.chats = []
+  }
+}
+
+function renderChatList() {
+  const aside = document.getElementById('chat-list-pane')
+  if (!aside || !state.chats) return
+  mount(aside,
+    h('h2', {}, t('your_chats')),
+    state.chats.length
+      ? h('ul', { id: 'chat-list' }, state.chats.map((c) => h('li', { className: c.id === state.chatId ? 'current' : '' },
+        h('a', { href: `/chats/${c.id}`, 'aria-current': c.id === state.chatId ? 'page' : null },
+          h('span', { className: 'who' }, bdi(c.client_name || '—')),
+          h('span', { className: 'when' }, c.last_activity ? dayLabel(c.last_activity) : ''),
+          h('span', { className: 'what', dir: 'auto' }, c.last_message || '')))))
+      : h('p', { className: 'muted' }, t('no_chats')))
+}
+
 // The page is a fixed skeleton whose parts are re-rendered on their own, so a
 // message arriving never wipes the draft being typed or jumps the scroll.
 function render() {
   const s = state.summary
+  const freelancer = s.side === 'freelancer'
   if (!document.getElementById('messages')) {
     root.replaceChildren(
-      h('div', { id: 'header-slot' }),
-      h('div', { id: 'notice', className: 'notice', role: 'alert', hidden: true }),
-      h('section', { id: 'messages', className: 'messages' }),
-      h('div', { id: 'actions-slot' }),
-      h('div', { id: 'composer-slot' }))
+      freelancer ? h('aside', { id: 'chat-list-pane', className: 'chat-list-pane' }) : null,
+      h('div', { className: 'conversation', id: 'conversation' },
+        h('div', { id: 'header-slot' }),
+        h('div', { id: 'notice', className: 'notice', role: 'alert', hidden: true }),
+        h('div', { id: 'banner-slot' }),
+        h('div', { className: 'messages-wrap' },
+          h('section', { id: 'messages', className: 'messages', onscroll: onScroll }),
+          h('button', { type: 'button', id: 'new-pill', className: 'new-pill', hidden: true, onclick: () => scrollToEnd(true) },
+            icon('arrow-down', { size: 16 }), ' ', h('span', { id: 'new-pill-text' }, t('new_below')))),
+        h('div', { id: 'actions-slot' }),
+        h('div', { id: 'composer-slot' })))
+    root.classList.toggle('with-list', freelancer)
+    renderChatList()
   }
+  const panel = document.getElementById('request-panel')
   document.getElementById('header-slot').replaceChildren(
-    header(s, state.online, () => { toggleLanguage(); root.replaceChildren(); render() }))
+    header(s, state.online, () => { toggleLanguage(); root.replaceChildren(); document.title = t('title'); render(); scrollToEnd() },
+      { backHref: freelancer ? '/#/chats' : null, wide: panel ? panel.open : wide() }))
   // A header drawn anew keeps the other party's typing indicator while it lasts.
   if (state.typingUntil > Date.now()) document.getElementById('typing').hidden = false
+  document.getElementById('banner-slot').replaceChildren(
+    s.status === 'cancelled'
+      ? h('div', { className: 'banner cancelled', id: 'cancelled-banner', role: 'status' },
+        t('cancelled_banner'), s.cancel_reason ? [' ', quoted(s.cancel_reason)] : null)
+      : '')
   const list = document.getElementById('messages')
-  const atEnd = nearEnd()
+  const atEnd = state.stick
   const top = list.scrollTop
   list.replaceChildren(
     h('button', { type: 'button', id: 'older', className: 'older', disabled: !state.hasMore,
       onclick: loadOlder }, state.hasMore ? t('older') : t('no_older')),
     ...messageList(state.messages, s))
-  list.scrollTop = atEnd ? list.scrollHeight : top
-  document.getElementById('actions-slot').replaceChildren(actions(s))
+  // An image that loads after the first paint grows the list: stay at the newest.
+  for (const img of list.querySelectorAll('img')) {
+    if (!img.complete) img.addEventListener('load', () => { if (state.stick) scrollToEnd() }, { once: true })
+  }
+  if (atEnd) scrollToEnd()
+  else list.scrollTop = top
+  // The actions are drawn again only when what they depend on changes, so a message
+  // arriving never closes an open confirmation, the stars chosen or a typed reason.
+  const actionsKey = JSON.stringify([s.status, s.side, Boolean(s.delivered_at), s.rating?.rating ?? null, getLang()])
+  const actionsSlot = document.getElementById('actions-slot')
+  if (actionsSlot.dataset.key !== actionsKey) {
+    actionsSlot.dataset.key = actionsKey
+    actionsSlot.replaceChildren(actions(s))
+  }
   const slot = document.getElementById('composer-slot')
   const open = s.status === 'active'
   if (open && !slot.querySelector('#composer')) slot.replaceChildren(composer())
@@ -95,11 +169,13 @@ function render() {
 function actions(s) {
   const row = h('div', { className: 'actions', id: 'actions' })
   if (s.status === 'active' && s.side === 'freelancer' && !s.delivered_at) {
-    row.append(button(t('mark_delivered'), 'deliver', () => api.deliver(state.chatId)))
+    row.append(confirmed(t('mark_delivered'), 'deliver', 'package', t('confirm_deliver_q'), t('confirm_deliver_yes'),
+      () => api.deliver(state.chatId)))
   }
   if (s.status === 'active' && s.delivered_at) {
     row.append(s.side === 'client'
-      ? button(t('confirm_completion'), 'complete', () => api.complete(state.chatId))
+      ? confirmed(t('confirm_completion'), 'complete', 'accept', t('confirm_complete_q'), t('confirm_complete_yes'),
+        () => api.complete(state.chatId))
       : h('span', { className: 'hint' }, t('delivered_note')))
   }
   if (s.status === 'completed' && s.side === 'client') {
@@ -109,38 +185,76 @@ function actions(s) {
   return row
 }
 
-function button(label, id, action) {
-  return h('button', { type: 'button', id, className: 'primary', onclick: async (event) => {
-    event.target.disabled = true
-    try {
-      await action()
-      state.summary = await api.summary(state.chatId)
-      render()
-    } catch (error) {
-      event.target.disabled = false
-      notice(error)
-    }
-  } }, label)
+// An irreversible step takes two taps: the button, then «yes» in a short question.
+function confirmed(label, id, iconName, question, yes, action) {
+  const box = h('div', { className: 'confirm-step', id: `${id}-step` })
+  const first = h('button', { type: 'button', id, className: 'primary', onclick: () => {
+    mount(box, h('div', { className: 'confirm', role: 'group', 'aria-labelledby': `${id}-question` },
+      h('p', { id: `${id}-question` }, question),
+      h('button', { type: 'button', id: `${id}-confirm`, className: 'primary', onclick: async (event) => {
+        event.currentTarget.disabled = true
+        try {
+          await action()
+          state.summary = await api.summary(state.chatId)
+          render()
+        } catch (error) {
+          event.target.disabled = false
+          notice(error)
+        }
+      } }, yes),
+      h('button', { type: 'button', id: `${id}-cancel`, className: 'plain', onclick: () => mount(box, first) }, t('not_yet'))))
+    box.querySelector(`#${id}-confirm`).focus()
+  } }, icon(iconName, { size: 16 }), ' ', label)
+  box.append(first)
+  return box
 }
 
+// Five tappable stars (a radio group: arrows move, space or a tap chooses).
 function ratingForm() {
+  let chosen = 0
+  const value = h('input', { type: 'hidden', name: 'rating', value: '' })
+  const stars = [1, 2, 3, 4, 5].map((n) => h('button', { type: 'button', className: 'star', role: 'radio',
+    'aria-checked': 'false', 'aria-label': t('star_n', { n }), 'data-value': n, tabindex: n === 1 ? '0' : '-1',
+    onclick: () => choose(n),
+    onkeydown: (event) => {
+      const step = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key]
+      if (!step) return
+      event.preventDefault()
+      const rtl = document.documentElement.dir === 'rtl' && event.key.startsWith('Arrow') && ['ArrowLeft', 'ArrowRight'].includes(event.key)
+      const next = Math.min(5, Math.max(1, (chosen || 1) + (rtl ? -step : step)))
+      choose(next)
+      stars[next - 1].focus()
+    } }, icon('star', { size: 30 })))
+  function choose(n) {
+    chosen = n
+    value.value = String(n)
+    stars.forEach((star, i) => {
+      star.classList.toggle('on', i < n)
+      star.setAttribute('aria-checked', String(i + 1 === n))
+      star.tabIndex = i + 1 === n ? 0 : -1
+    })
+    form.dataset.rating = String(n)
+  }
   const form = h('form', { id: 'rating', className: 'rating', onsubmit: async (event) => {
     event.preventDefault()
+    if (!chosen) {
+      notice(new ApiError(400, 'rate_pick'))
+      return
+    }
     const data = new FormData(form)
-    const submit = form.querySelector('button')
+    const submit = form.querySelector('button[type=submit]')
     submit.disabled = true
     try {
-      await api.rate(state.chatId, Number(data.get('rating')), data.get('comment') || null)
+      await api.rate(state.chatId, chosen, data.get('comment') || null)
       state.summary = await api.summary(state.chatId)
       render()
     } catch (error) {
       submit.disabled = false
       notice(error)
     }
-  } }, h('strong', {}, t('rate_title')),
-  h('div', { className: 'stars' }, [5, 4, 3, 2, 1].map((n) => h('label', {},
-    h('input', { type: 'radio', name: 'rating', value: n, required: true }), `${n}★`))),
-  h('input', { name: 'comment', placeholder: t('rate_comment'), maxlength: 2000 }),
+  } }, h('strong', { id: 'rate-title' }, t('rate_title')),
+  h('div', { className: 'stars', role: 'radiogroup', 'aria-labelledby': 'rate-title' }, stars), value,
+  h('input', { name: 'comment', placeholder: t('rate_comment'), maxlength: 2000, dir: 'auto' }),
   h('button', { type: 'submit', className: 'primary' }, t('rate_send')))
   return form
 }
@@ -158,14 +272,14 @@ function cancelForm() {
     } catch (error) {
       notice(error)
     }
-  } }, h('input', { name: 'reason', required: true, minlength: 3, placeholder: t('cancel_reason') }),
+  } }, h('input', { name: 'reason', required: true, minlength: 3, placeholder: t('cancel_reason'), dir: 'auto' }),
   h('button', { type: 'submit' }, t('cancel_confirm')))
   details.append(form)
   return details
 }
 
 function composer() {
-  const input = h('textarea', { id: 'text', rows: 1, placeholder: t('placeholder'), maxlength: 4000,
+  const input = h('textarea', { id: 'text', rows: 1, placeholder: t('placeholder'), maxlength: 4000, dir: 'auto',
     oninput: sendTyping, onkeydown: (event) => {
       if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); form.requestSubmit() }
     } })
@@ -202,11 +316,12 @@ function composer() {
       input.focus()
     }
   } },
-  h('button', { type: 'button', className: 'attach', title: t('attach'), 'aria-label': t('attach'),
-    onclick: () => file.click() }, '📎'),
+  h('button', { type: 'button', className: 'attach', id: 'attach', title: t('attach'), 'aria-label': t('attach'),
+    onclick: () => file.click() }, icon('paperclip', { size: 22 })),
   file, input,
   h('span', { id: 'upload-state', hidden: true }, t('uploading')),
-  h('button', { type: 'submit', id: 'send', className: 'send', 'aria-label': t('send') }, '➤'))
+  h('button', { type: 'submit', id: 'send', className: 'send', title: t('send'), 'aria-label': t('send') },
+    icon('send', { size: 20 })))
   return form
 }
 
@@ -214,8 +329,11 @@ function addMessage(message) {
   if (state.messages.some((m) => m.id === message.id)) return
   state.messages.push(message)
   state.messages.sort((a, b) => a.created_at.localeCompare(b.created_at))
+  const mine = message.sender_type === state.summary.side
+  if (mine) state.stick = true
   render()
-  if (message.sender_type === state.summary.side) scrollToEnd()
+  if (mine) scrollToEnd()
+  else if (!state.stick && message.message_type !== 'system') showPill(1)
 }
 
 // Broadcasts are hints, never content: anyone on the channel could have sent them
@@ -282,11 +400,14 @@ function subscribe(client) {
       refetch()
     })
     .subscribe((status) => {
+      // The viewer's own connection: said only when it is lost, never as the
+      // other party's presence.
       state.online = status === 'SUBSCRIBED'
+      document.body.dataset.realtime = status
       const presence = document.getElementById('presence')
       if (presence) {
-        presence.textContent = state.online ? t('online') : t('offline')
-        presence.className = state.online ? 'online' : 'offline'
+        presence.hidden = state.online
+        presence.className = state.online ? 'connected' : 'offline'
       }
     })
 }
@@ -329,12 +450,34 @@ async function loadOlder() {
 
 function nearEnd() {
   const list = document.getElementById('messages')
-  return !list || list.scrollHeight - list.scrollTop - list.clientHeight < 120
+  return !list || list.scrollHeight - list.scrollTop - list.clientHeight < 80
 }
 
-function scrollToEnd() {
+function onScroll() {
+  state.stick = nearEnd()
+  if (state.stick) hidePill()
+}
+
+function showPill(n) {
+  state.fresh += n
+  const pill = document.getElementById('new-pill')
+  if (!pill) return
+  document.getElementById('new-pill-text').textContent = `${t('new_below')} (${state.fresh})`
+  pill.hidden = false
+}
+
+function hidePill() {
+  state.fresh = 0
+  const pill = document.getElementById('new-pill')
+  if (pill) pill.hidden = true
+}
+
+function scrollToEnd(smooth = false) {
   const list = document.getElementById('messages')
-  if (list) list.scrollTop = list.scrollHeight
+  if (!list) return
+  state.stick = true
+  list.scrollTo({ top: list.scrollHeight, behavior: smooth ? 'smooth' : 'instant' })
+  hidePill()
 }
 
 document.addEventListener('visibilitychange', () => {

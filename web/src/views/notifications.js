@@ -1,7 +1,8 @@
 import { api } from '../api.js'
-import { h, mount } from '../dom.js'
+import { h, mount, skeleton, withoutEmoji } from '../dom.js'
 import { riyadhDateTime } from '../format.js'
 import { t } from '../i18n.js'
+import { icon } from '../icons.js'
 import { onLive } from '../live.js'
 
 export function notificationsView(app) {
@@ -34,8 +35,9 @@ export function notificationsView(app) {
       setUnread(result.unread)
     }
     const li = h('li', { class: `notification${n.is_read ? '' : ' unread'}${fresh ? ' fresh' : ''}`, dataset: { id: n.id, request: n.request_id || '' } },
-      h('div', { class: 'title' }, n.title),
-      h('div', { class: 'message' }, n.message),
+      h('div', { class: 'title' }, icon(n.type === 'client_request' ? 'bell-ring' : n.type === 'chat_message' ? 'chat' : 'bell', { size: 16 }),
+        ' ', h('bdi', { dir: 'auto' }, withoutEmoji(n.title))),
+      h('div', { class: 'message', dir: 'auto' }, withoutEmoji(n.message)),
       h('div', { class: 'meta' },
         h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
         n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
@@ -44,7 +46,7 @@ export function notificationsView(app) {
   }
 
   async function load() {
-    mount(list, h('li', { class: 'muted' }, t('loading')))
+    mount(list, skeleton(4))
     try {
       const data = await api.notifications()
       mount(list, data.items.length ? data.items.map((n) => item(n)) : [h('li', { class: 'muted empty' }, t('no_notifications'))])

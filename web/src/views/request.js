@@ -1,8 +1,11 @@
 import { api } from '../api.js'
-import { h, mount } from '../dom.js'
-import { remaining, riyadhDateTime } from '../format.js'
+import { bdi, h, mount, quoted, skeleton } from '../dom.js'
+import { number, remaining, riyadhDateTime } from '../format.js'
 import { has, t } from '../i18n.js'
+import { icon } from '../icons.js'
 import { onLive } from '../live.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // The client's own extra details as they wrote them, then what the analysis
 // found as labelled lines (audience, budget, skills, language); nothing internal.
@@ -10,16 +13,16 @@ function budgetText(budget, lang) {
   if (!budget || typeof budget !== 'object') return null
   const unit = t('sar')
   const { min, max } = budget
-  if (min != null && max != null && min !== max) return `${min}-${max} ${unit}`
-  if (min == null && max != null) return t('up_to', { amount: `${max} ${unit}` })
+  if (min != null && max != null && min !== max) return `${number(min)}-${number(max)} ${unit}`
+  if (min == null && max != null) return t('up_to', { amount: `${number(max)} ${unit}` })
   const amount = max ?? min
-  return amount == null ? null : `${amount} ${unit}`
+  return amount == null ? null : `${number(amount)} ${unit}`
 }
 
 function extraDetails(details, lang) {
   if (!details || typeof details !== 'object') return t('none')
   const parts = []
-  if (details.extras) parts.push(h('p', { class: 'client-words', id: 'details-extras' }, String(details.extras)))
+  if (details.extras) parts.push(h('p', { class: 'client-words', id: 'details-extras', dir: 'auto' }, String(details.extras)))
   const labelled = [
     ['audience', t('audience'), details.audience],
     ['budget', t('budget_label'), budgetText(details.budget, lang)],
@@ -28,23 +31,46 @@ function extraDetails(details, lang) {
   ].filter(([, , value]) => value)
   if (labelled.length) {
     parts.push(h('ul', { class: 'labelled' }, labelled.map(([id, label, value]) =>
-      h('li', { id: `details-${id}` }, h('span', { class: 'label' }, `${label}: `), h('span', {}, String(value))))))
+      h('li', { id: `details-${id}` }, h('span', { class: 'label' }, `${label}: `), bdi(String(value))))))
   }
   return parts.length ? parts : t('none')
 }
 
+// One line of the card: an icon, the label, the value (direction-isolated: a value
+// is whatever the client typed, Arabic or not).
+const FIELD_ICONS = {
+  client_name: 'user', whatsapp: 'phone', email: 'mail', title: 'pin', description: 'file',
+  category: 'tag', budget: 'wallet', datetime: 'clock', reason: 'target', details: 'details',
+}
 function field(id, label, value, attrs = {}) {
-  return h('div', { class: 'field', id: `field-${id}` }, h('dt', {}, label), h('dd', attrs, value || t('none')))
+  return h('div', { class: 'field', id: `field-${id}` },
+    h('dt', {}, icon(FIELD_ICONS[id] || 'pin', { size: 16 }), ' ', label),
+    h('dd', attrs, typeof value === 'string' && value ? bdi(value) : value || t('none')))
 }
 
 function errorText(err) {
+  // A malformed id is answered 404 or 422 by the API: both mean "no such request".
+  if (err.status === 404 || err.status === 422) return t('err_request_not_found')
   const key = `err_${err.code}`
   return has(key) ? t(key) : t('err_generic')
 }
 
+function notFound(section) {
+  mount(section,
+    h('div', { class: 'card empty-state', id: 'not-found' },
+      h('p', { class: 'error', role: 'alert' }, t('err_request_not_found')),
+      h('p', { class: 'muted' }, t('not_found')),
+      h('a', { href: '#/requests', class: 'button primary' }, t('back_to_requests'))))
+}
+
 export function requestView(app, requestId) {
-  const section = h('section', { class: 'page', id: 'request-page' }, h('p', { class: 'muted' }, t('loading')))
+  const section = h('section', { class: 'page', id: 'request-page' },
+    h('div', { class: 'card' }, skeleton(5, 'div')))
   let ticker = null
+  if (!UUID.test(requestId)) {
+    notFound(section)
+    return { node: section, stop: () => {} }
+  }
 
   function render(detail) {
     const r = detail.request
@@ -65,7 +91,8 @@ export function requestView(app, requestId) {
 
     function busy(on, button) {
       for (const b of actions.querySelectorAll('button')) b.disabled = on
-      if (button) button.textContent = on ? t('sending') : button.dataset.label
+      const label = button?.querySelector('.label') || button
+      if (label) label.textContent = on ? t('sending') : button.dataset.label
       actions.classList.toggle('pending', on)
     }
 
@@ -93,10 +120,11 @@ export function requestView(app, requestId) {
       }
     }
 
-    const button = (id, label, onclick, cls = '') =>
-      h('button', { type: 'button', id, class: cls, dataset: { label }, onclick }, label)
+    const button = (id, label, onclick, cls = '', iconName = null) =>
+      h('button', { type: 'button', id, class: cls, dataset: { label }, onclick },
+        iconName ? icon(iconName, { size: 16 }) : null, h('span', { class: 'label' }, label))
     const form = (id, label, required, submitLabel, action) => {
-      const input = h('textarea', { id: `${id}-text`, maxlength: 1000, rows: 3, required })
+      const input = h('textarea', { id: `${id}-text`, maxlength: 1000, rows: 3, required, dir: 'auto' })
       const submit = button(`${id}-submit`, submitLabel, () => {
         const text = input.value.trim()
         if (required && !text) {
@@ -112,9 +140,9 @@ export function requestView(app, requestId) {
     }
     function showButtons() {
       mount(actions,
-        button('accept', t('accept'), (e) => send('accept', null, e.currentTarget), 'primary'),
-        button('reject', t('reject'), () => mount(actions, form('reject-form', t('reject_reason'), false, t('confirm_reject'), 'reject')), 'danger'),
-        button('ask', t('ask'), () => mount(actions, form('ask-form', t('question'), true, t('send_question'), 'request_details'))))
+        button('accept', t('accept'), (e) => send('accept', null, e.currentTarget), 'primary', 'accept'),
+        button('reject', t('reject'), () => mount(actions, form('reject-form', t('reject_reason'), false, t('confirm_reject'), 'reject')), 'danger', 'reject'),
+        button('ask', t('ask'), () => mount(actions, form('ask-form', t('question'), true, t('send_question'), 'request_details')), '', 'ask'))
     }
     if (r.actionable) showButtons()
     else if (detail.chat) {
@@ -125,14 +153,14 @@ export function requestView(app, requestId) {
     const thread = h('ol', { class: 'thread', id: 'thread' },
       detail.events.length
         ? detail.events.map((e) => h('li', { class: `event ${e.event_type}` },
-          h('strong', {}, t(`ev_${e.event_type}`)), e.message ? h('q', {}, e.message) : null,
+          h('strong', {}, t(`ev_${e.event_type}`)), e.message ? quoted(e.message) : null,
           h('time', { datetime: e.created_at }, riyadhDateTime(e.created_at))))
         : [h('li', { class: 'muted' }, t('no_thread'))])
 
     mount(section,
       h('a', { href: '#/notifications', class: 'back' }, t('back')),
       h('article', { class: `card request-card status-${state}`, id: 'request-card', dataset: { id: r.id, status: state } },
-        h('header', {}, h('h1', {}, t('card_title')), h('span', { class: `badge ${state}`, id: 'request-status' }, t(`status_${state}`))),
+        h('header', {}, h('h1', {}, icon('bell-ring', { size: 20 }), ' ', t('card_title')), h('span', { class: `badge ${state}`, id: 'request-status' }, t(`status_${state}`))),
         h('dl', {},
           field('client_name', t('client_name'), r.client_name),
           field('whatsapp', t('whatsapp'), r.client_whatsapp_phone, { dir: 'ltr' }),
@@ -142,15 +170,15 @@ export function requestView(app, requestId) {
           field('category', t('category'), app.lang() === 'en' ? r.category_en : r.category_ar),
           field('budget', t('budget'), r.budget_range),
           field('datetime', t('datetime'), riyadhDateTime(r.created_at)),
-          field('reason', t('reason'), r.reason_for_choice ? `"${r.reason_for_choice}"` : null),
+          field('reason', t('reason'), r.reason_for_choice ? quoted(r.reason_for_choice) : null),
           field('details', t('details'), extraDetails(r.project_details, app.lang()))),
         countdown, actions, message),
       h('section', { class: 'card' }, h('h2', {}, t('thread')), thread),
-      detail.emails?.length ? h('section', { class: 'card', id: 'emails' }, h('h2', {}, t('emails_title')),
+      detail.emails?.length ? h('section', { class: 'card', id: 'emails' }, h('h2', {}, icon('mail', { size: 18 }), ' ', t('emails_title')),
         h('ul', { class: 'emails' }, detail.emails.map((e) => h('li', { class: `email ${e.status}`, dataset: { status: e.status } },
           h('strong', {}, t(`email_to_${e.recipient}`)), ' · ',
           h('span', { class: 'email-status' }, t(`email_${e.status}`)),
-          e.last_error ? h('q', {}, e.last_error) : null)))) : null)
+          e.last_error ? quoted(e.last_error) : null)))) : null)
     clearInterval(ticker)
     tick()
     if (state === 'pending') ticker = setInterval(tick, 1000)
@@ -163,7 +191,8 @@ export function requestView(app, requestId) {
       if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
       if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
     } catch (err) {
-      if (showLoading) mount(section, h('p', { class: 'error' }, errorText(err)))
+      if (showLoading && (err.status === 404 || err.status === 422)) notFound(section)
+      else if (showLoading) mount(section, h('p', { class: 'error', role: 'alert' }, errorText(err)))
     }
   }
   const stopLive = onLive((event, payload) => {

@@ -1,5 +1,5 @@
 import { api } from '../api.js'
-import { h, mount } from '../dom.js'
+import { bdi, h, mount, skeleton } from '../dom.js'
 import { riyadhDateTime } from '../format.js'
 import { t } from '../i18n.js'
 import { onLive } from '../live.js'
@@ -31,14 +31,14 @@ export function requestsView(app, params) {
     const state = r.effective_status
     return h('li', { class: `request status-${state}`, dataset: { id: r.id } },
       h('a', { href: `#/requests/${r.id}` },
-        h('span', { class: 'who' }, r.client_name || r.client_whatsapp_phone),
+        h('span', { class: 'who' }, bdi(r.client_name || r.client_whatsapp_phone)),
         h('span', { class: `badge ${state}` }, t(`status_${state}`)),
-        h('span', { class: 'what' }, r.service_description),
-        h('span', { class: 'meta' }, `${r.budget_range || t('none')} · `, h('time', { datetime: r.created_at }, riyadhDateTime(r.created_at)))))
+        h('span', { class: 'what', dir: 'auto' }, r.service_description),
+        h('span', { class: 'meta' }, bdi(r.budget_range || t('none')), ' · ', h('time', { datetime: r.created_at }, riyadhDateTime(r.created_at)))))
   }
 
   async function load() {
-    mount(list, h('li', { class: 'muted' }, t('loading')))
+    mount(list, skeleton(4))
     try {
       const data = await api.requests({ status, q, page })
       mount(tabs, STATUSES.map((s) => h('a', {
@@ -52,7 +52,7 @@ export function requestsView(app, params) {
         h('span', { id: 'page-label' }, t('page_of', { page, pages })),
         h('button', { type: 'button', disabled: page >= pages, onclick: () => go({ page: String(page + 1) }) }, t('next')))
     } catch {
-      mount(list, h('li', { class: 'error' }, t('load_failed')))
+      mount(list, h('li', { class: 'error' }, t('load_failed'), ' ', h('button', { type: 'button', onclick: load }, t('retry'))))
     }
   }
   const stop = onLive((event) => {

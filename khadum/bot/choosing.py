@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import psycopg
 from psycopg.rows import dict_row
 
 from khadum import names as freelancer_names
@@ -104,7 +105,9 @@ async def resend_list(turn: Turn) -> None:
     turn.goto("choosing")
 
 
-async def freelancer(conn: Any, freelancer_id: str) -> dict[str, Any] | None:
+async def freelancer(
+    conn: psycopg.AsyncConnection[Any], freelancer_id: str
+) -> dict[str, Any] | None:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select id::text, display_name, display_name_en, headline, headline_en, rating, "

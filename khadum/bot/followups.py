@@ -43,7 +43,7 @@ async def answer_details(turn: Turn, text: str) -> None:
     turn.goto(resume)
 
 
-async def _request(conn: Any, request_id: str) -> dict[str, Any] | None:
+async def _request(conn: psycopg.AsyncConnection[Any], request_id: str) -> dict[str, Any] | None:
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select r.*, f.display_name, f.display_name_en from public.client_requests r "

@@ -43,6 +43,6 @@ class GraphClient:
         if response.status_code >= 400:
             raise error_from_response(response.status_code, data)
         try:
-            return str(data["messages"][0]["id"])  # type: ignore[index]
+            return str(data["messages"][0]["id"])
         except (KeyError, IndexError, TypeError) as exc:
             raise GraphTransientError(f"unexpected Graph API answer: {str(data)[:200]}") from exc

@@ -11,6 +11,7 @@ from typing import Any
 
 from khadum.db import Database
 from khadum.errors import BadRequest
+from khadum.limits import unstorable
 
 MAX_DEPTH = 16  # Meta's and Resend's items nest 4-5 levels; anything deeper is not theirs
 DEAD_LETTER_CHARS = 64 * 1024
@@ -61,12 +62,9 @@ def check_clean(value: Any, depth: int = 0) -> int:
     if depth > MAX_DEPTH:
         raise BadItem("nesting_too_deep")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise BadItem("nul_character")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise BadItem("lone_surrogate") from exc
+        reason = unstorable(value)
+        if reason is not None:
+            raise BadItem(reason)
         return len(value)
     if isinstance(value, float) and not math.isfinite(value):
         raise BadItem("not_a_finite_number")

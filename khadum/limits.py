@@ -127,14 +127,29 @@ def _header(scope: Scope, name: bytes) -> str | None:
 # -- text that arrives over HTTP ---------------------------------------------------------
 
 
-def _storable(value: str) -> str:
-    """PostgreSQL text holds neither NUL nor lone surrogates: refuse them as input."""
+UNSTORABLE = {
+    "nul_character": "contains a NUL character",
+    "lone_surrogate": "is not valid Unicode (a lone surrogate)",
+}
+
+
+def unstorable(value: str) -> str | None:
+    """Why PostgreSQL text cannot hold `value` (a key of UNSTORABLE), or None:
+    it holds neither NUL nor lone surrogates. The one statement of that rule."""
     if "\x00" in value:
-        raise ValueError("contains a NUL character")
+        return "nul_character"
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("is not valid Unicode (a lone surrogate)") from exc
+    except UnicodeEncodeError:
+        return "lone_surrogate"
+    return None
+
+
+def _storable(value: str) -> str:
+    """Refuse, as input, text that PostgreSQL cannot store."""
+    reason = unstorable(value)
+    if reason is not None:
+        raise ValueError(UNSTORABLE[reason])
     return value
 
 
@@ -143,11 +158,7 @@ SafeText = Annotated[str, AfterValidator(_storable)]
 
 
 def storable(value: str) -> bool:
-    try:
-        _storable(value)
-    except ValueError:
-        return False
-    return True
+    return unstorable(value) is None
 
 
 # -- security headers ------------------------------------------------------------------

@@ -354,10 +354,6 @@ public.match_query_words(p_text text);
 
 -- security invoker
 -- execute: service_role
-public.match_word_queries(p_text text);
-
--- security invoker
--- execute: service_role
 public.match_word_terms(p_text text);
 
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches

@@ -183,10 +183,14 @@ def test_fifteen_phones_at_once_put_at_most_ten_requests_on_one_freelancer(
     with psycopg.connect(clean_db) as conn:
         stored = conn.execute("select count(*) from client_requests where freelancer_id = %s",
                               (mohammed,)).fetchone()
-        first = conn.execute("select count(*) from client_requests "
-                             "where client_whatsapp_phone = '+966500001300'").fetchone()
+        most_per_phone = conn.execute(
+            "select max(n) from (select count(*) as n from client_requests "
+            "where freelancer_id = %s group by client_whatsapp_phone) per_phone",
+            (mohammed,)).fetchone()
     assert stored == (10,) and outcomes.count("stored") == 10
-    assert first == (1,)
+    # Six attempts from one phone never make two requests. (Whether that phone got
+    # one of the ten places depends on the race, so it is not asserted.)
+    assert most_per_phone == (1,)
     assert set(outcomes) <= {"stored", "freelancer_busy", "already_pending_with_freelancer"}
 
 

@@ -2,7 +2,8 @@
 
 Every column that holds `khadum.crypto` ciphertext is listed in ENCRYPTED_COLUMNS,
 with the context (authenticated data) its values are sealed with:
-`<table>.<column>`. Rotation re-encrypts, in batches, every value whose key id is not
+`<table>.<column>`, or a shared kind (`client.email`) where SQL copies a value between
+columns. Rotation re-encrypts, in batches, every value whose key id is not
 the active one (the first in KHADUM_DATA_KEYS); readers keep working throughout,
 because every listed key decrypts.
 """
@@ -23,10 +24,13 @@ class EncryptedColumn:
     table: str
     column: str
     key: str = "id"  # the table's primary key column
+    # The authenticated data values are sealed with: `<table>.<column>` unless a kind
+    # of value is shared by several columns that SQL copies between (e.g. `client.email`).
+    kind: str | None = None
 
     @property
     def context(self) -> str:
-        return f"{self.table}.{self.column}"
+        return self.kind or f"{self.table}.{self.column}"
 
 
 # Filled in as columns become encrypted (one line per column, schema public).

@@ -6,16 +6,22 @@
 -- random mixes). A business message holds tens to a hundred and more digit
 -- groups (prices, dates, sizes, lists), and the scanner's cost is the
 -- PL/pgSQL statements it runs for each; here fewer run:
---   * the digit groups and the text between them come from one pass that
---     brackets every group (no regexp_matches query and no second split);
+--   * the digit groups and the text between them come from two splits, no
+--     loop; where each group starts is worked out only when needed (an
+--     order word or a version before a group, a run of groups long enough
+--     for a phone, loose digits to mask);
 --   * the kind of gap between two groups (tight, wide, a break), which
 --     counts the words in it, is worked out after the "not phones" checks
 --     and only where the windows read it: between two groups neither of
 --     which is a price, a quantity, a size, a time or a date; a gap of
 --     separators only is tight at once;
 --   * the unit after a group: the text after it is cut and lowered in one
---     statement, and one test of its first character skips the rest when no
---     unit starts so (most groups are followed by a space, a comma or a word);
+--     statement, one test of its first character skips the rest when no
+--     unit starts so, and the units in Arabic letters and symbols are
+--     compared as words by their length, not matched by the expression
+--     `units` (each run of that large expression cost about 20 µs, once per
+--     digit group followed by an Arabic word);
+--   * unusual spaces are translated only when there is one;
 --   * times, sizes and dates are looked for only after a one-character
 --     separator that can start one (':', 'x', '×', '-', '/', '.');
 --   * a run of groups too short to hold a phone adds its digits to the loose
@@ -44,13 +50,14 @@ declare
   cue constant text := public.mask_cue_pattern('all');
   cue_ar constant text := public.mask_cue_pattern('ar');
   cue_en constant text := public.mask_cue_pattern('en');
-  -- a number followed by one of these is a quantity, a price or a size
-  -- (a unit in Latin letters must end the word: "5 mango" is no unit),
-  -- tested on the start of the text after the number, its decimals
-  -- ("1,500 SAR": both groups) and spaces;
+  -- a number followed by a unit is a quantity, a price or a size (a unit in
+  -- Latin letters must end the word: "5 mango" is no unit), tested on the
+  -- start of the text after the number, its decimals ("1,500 SAR": both
+  -- groups) and spaces: the units in other letters are compared by their
+  -- length (left(c, n) = any ...: the words of the expression `units` of
+  -- 20251201000700, which cost a run of the expression engine per group);
   -- prefix_at: a currency, a version or an order word before a number (one
   -- pass over the text finds them all).
-  units constant text := '^(?:%|٪|بالمي[ةه]|صباح|مساء|ريال|ر\.س|رس|\$|دولار|جنيه|درهم|دينار|€|£|ألف|الف|آلاف|الاف|مليون|ميجا|ميقا|جيجا|قيقا|بكسل|سم|ملم|كيلو|كجم|متر|دقيق[ةه]|دقايق|دقائق|ساع[ةه]|ساعات|يوم|أيام|ايام|اسبوع|أسبوع|أسابيع|اسابيع|شهر|أشهر|اشهر|شهور|سن[ةه]|سنوات|سنين|منشور|منشورات|تصميم|تصاميم|فيديو|فيديوهات|صفح[ةه]|صفحات|كلم[ةه]|كلمات|قطع[ةه]|حب[ةه]|نسخ[ةه]|مر[ةه]|مرات|ثاني[ةه]|ثواني|(?:percent|k|m|am|pm|a\.m\.|p\.m\.|sar|sr|usd|aed|egp|px|cm|mm|kg|km|mb|gb|kb|tb|fps|dpi|hz|gb|words?|pages?|videos?|posts?|designs?|days?|hours?|hrs?|mins?|minutes?|weeks?|months?|years?|pieces?|pcs|items?|units?|sec|seconds?)(?![a-z]))';
   prefix_at constant text := '(?:\$|sar|usd|aed|€|£|ريال|version|الإصدار|الاصدار|إصدار|اصدار|نسخة|#|order|invoice|ref|ticket|sku|طلب|فاتورة|الفاتورة|الطلب|تذكرة|مرجع)[\s\x01:]*(?:رقم|no\.?|number)?[\s\x01:#]*[0-9]';
   -- the first letters of the units, and the last ones of the prefixes: cheap
   -- tests that spare most groups the expressions
@@ -98,8 +105,8 @@ declare
   kinds text[] := '{}';
   sus text[] := '{}';
   -- digit groups
-  gs integer[] := '{}';
-  ge integer[] := '{}';
+  gs integer[];         -- where each group starts and ends: worked out when needed
+  ge integer[];
   gd text[];
   benign boolean[] := '{}';
   prefix_before boolean[];
@@ -149,8 +156,11 @@ begin
   -- combiner, tags and skin tones go; unusual spaces become a space
   m := regexp_replace(m, '[\u00AD\u034F\u061C\u0640\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u20E3\u3164\uFE00-\uFE0F\uFEFF\uFFA0\U000E0001\U000E0020-\U000E007F\U000E0100-\U000E01EF\U0001F3FB-\U0001F3FF]', '', 'g');
   m := replace(m, '🔟', '10');
-  m := translate(m, E'\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\t\r',
-                 '                    ');
+  -- (only when there is one: translate() walks its list for every character)
+  if m ~ '[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\t\r]' then
+    m := translate(m, E'\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\t\r',
+                   '                    ');
+  end if;
   -- digits of every script to ASCII (NFKC already did full-width, mathematical
   -- and circled ones)
   -- (the digits are translated piece by piece: translate() over the whole
@@ -271,47 +281,36 @@ begin
     if not lowered then
       dl := d;
     end if;
-    if strpos(d, chr(4)) = 0 and strpos(d, chr(5)) = 0 then
-      -- one pass brackets every group: parts[1] is the text before the
-      -- first group, parts[k] a group, chr(5) and the text up to the next
-      parts := string_to_array(regexp_replace(d, '[0-9]+', chr(4) || '\&' || chr(5), 'g'), chr(4));
-      ng := cardinality(parts) - 1;
-      c := parts[1];
-      pos := 1 + length(c);
-      for j in 2 .. ng + 1 loop
-        gsep := gsep || c;
-        k := strpos(parts[j], chr(5));
-        hit := left(parts[j], k - 1);
-        gd := gd || hit;
-        gs := gs || pos;
-        pos := pos + length(hit);
-        ge := ge || pos;
-        c := substr(parts[j], k + 1);
-        pos := pos + length(c);
-      end loop;
-      parts_tail := c;
-    else
-      select array_agg(t.x[1] order by t.ord) into gd
-        from regexp_matches(d, '[0-9]+', 'g') with ordinality t(x, ord);
-      parts := regexp_split_to_array(d, '[0-9]+');
-      pos := 1;
-      for j in 1 .. coalesce(array_length(gd, 1), 0) loop
-        b := pos + length(parts[j]);
-        e := b + length(gd[j]);
-        pos := e;
-        ng := ng + 1;
-        gs := gs || b;
-        ge := ge || e;
-        gsep := gsep || parts[j];
-      end loop;
-      parts_tail := coalesce(parts[ng + 1], '');
-    end if;
+    -- the groups and the text before, between and after them: two splits,
+    -- no loop (where each group starts is worked out only when it is
+    -- needed: an order word or a version before a group, a run of groups
+    -- long enough for a phone, loose digits to mask)
+    gd := array_remove(regexp_split_to_array(d, '[^0-9]+'), '');
+    ng := cardinality(gd);
+    parts := regexp_split_to_array(d, '[0-9]+');
+    gsep := parts[1:ng];
+    parts_tail := parts[ng + 1];
     benign := array_fill(false, array[ng]);
     -- not phones: a number followed by a unit or a currency, or after a
     -- currency, a version or an order word; dates, times and sizes
     -- where a prefix ends: one pass (most texts have none)
     prefix_before := array_fill(false, array[ng]);
     select * into f from public.mask_spans(dl, prefix_at, '');
+    -- (the places of the groups: for the prefixes, and for a version, a
+    -- group right after a 'v')
+    if cardinality(f.spans) > 0
+       or strpos(array_to_string(gsep, chr(6)) || chr(6), 'v' || chr(6)) > 0
+       or strpos(array_to_string(gsep, chr(6)) || chr(6), 'V' || chr(6)) > 0 then
+      gs := '{}';
+      ge := '{}';
+      pos := 1;
+      for i in 1 .. ng loop
+        pos := pos + length(gsep[i]);
+        gs := gs || pos;
+        pos := pos + length(gd[i]);
+        ge := ge || pos;
+      end loop;
+    end if;
     foreach r in array f.spans loop
       -- the match ends with the first digit of a group
       k := array_position(gs, upper(r) - 1);
@@ -348,7 +347,12 @@ begin
                  and (length(c) = 4 or strpos('abcdefghijklmnopqrstuvwxyz', substr(c, 5, 1)) = 0)) then
             benign[k] := true;
           end if;
-        elsif c ~ units then
+        elsif left(c, 1) = any (array['%', '٪', '$', '€', '£'])
+              or left(c, 2) = any (array['رس', 'سم'])
+              or left(c, 3) = any (array['ر.س', 'ألف', 'الف', 'ملم', 'كجم', 'متر', 'يوم', 'شهر', 'سنة', 'سنه', 'حبة', 'حبه', 'مرة', 'مره'])
+              or left(c, 4) = any (array['صباح', 'مساء', 'ريال', 'جنيه', 'درهم', 'آلاف', 'الاف', 'ميجا', 'ميقا', 'جيجا', 'قيقا', 'بكسل', 'كيلو', 'ساعة', 'ساعه', 'أيام', 'ايام', 'أشهر', 'اشهر', 'شهور', 'سنين', 'صفحة', 'صفحه', 'كلمة', 'كلمه', 'قطعة', 'قطعه', 'نسخة', 'نسخه', 'مرات'])
+              or left(c, 5) = any (array['دولار', 'دينار', 'مليون', 'دقيقة', 'دقيقه', 'دقايق', 'دقائق', 'ساعات', 'اسبوع', 'أسبوع', 'سنوات', 'منشور', 'تصميم', 'فيديو', 'صفحات', 'كلمات', 'ثانية', 'ثانيه', 'ثواني'])
+              or left(c, 6) = any (array['بالمية', 'بالميه', 'أسابيع', 'اسابيع', 'تصاميم']) then
           benign[k] := true;
         end if;
       end if;
@@ -430,6 +434,17 @@ begin
       end if;
     end loop;
     -- windows of groups
+    if gs is null and p_mask_loose then
+      gs := '{}';
+      ge := '{}';
+      pos := 1;
+      for i in 1 .. ng loop
+        pos := pos + length(gsep[i]);
+        gs := gs || pos;
+        pos := pos + length(gd[i]);
+        ge := ge || pos;
+      end loop;
+    end if;
     a := 1;
     while a <= ng loop
       found := false;
@@ -494,6 +509,17 @@ begin
           a := j + 1;  -- a list is no piece of a number
           continue;
         end if;
+      end if;
+      if gs is null then
+        gs := '{}';
+        ge := '{}';
+        pos := 1;
+        for i in 1 .. ng loop
+          pos := pos + length(gsep[i]);
+          gs := gs || pos;
+          pos := pos + length(gd[i]);
+          ge := ge || pos;
+        end loop;
       end if;
       c := '';
       all_tight := true;

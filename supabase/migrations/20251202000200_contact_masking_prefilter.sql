@@ -26,12 +26,114 @@
 --     separator that can start one (':', 'x', '×', '-', '/', '.');
 --   * a run of groups too short to hold a phone adds its digits to the loose
 --     ones in one statement.
+--   * number words (when the screen finds one): the words are cut by one
+--     bracketing pass and looked up in one loop, one statement for a word
+--     that cannot count, not gathered into arrays and queried;
 -- (Measured slower and left out: one pass for "a group followed by a unit"
 -- — the units' alternation under a look-ahead costs more than the tests it
 -- replaces; screening for number words piece by piece — each test of the
 -- large word pattern has a fixed cost that ten pieces pay ten times.)
 -- The function keeps its signature, owner and grants (create or replace).
 -- =============================================================================
+
+-- Number words to digits: as in 20251201000700, with the words cut by one
+-- bracketing pass and looked up in one loop that spends one statement on
+-- a word that cannot count (no mask_spans arrays, no query over them).
+create or replace function public.mask_number_words_to_digits(p_text text)
+returns text language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  words constant jsonb := public.mask_number_words();
+  tok constant text := '[a-z]+(?:[0-9][a-z]*)?|[\u0621-\u064A\u066E-\u06D3]+';
+  s text := p_text;
+  f record;
+  k integer;
+  t text;
+  b integer;
+  e integer;
+  wb integer[] := '{}';
+  we integer[] := '{}';
+  phrase_b integer[] := '{}';
+  phrase_e integer[] := '{}';
+  n integer;
+  hit text;
+  rep text;
+  rel integer;
+  sub text;
+  parts text[];
+  pos integer;
+begin
+  -- the words by one pass that brackets each: parts[1] is the text before
+  -- the first, parts[k] a word, chr(5) and the text up to the next (a text
+  -- holding chr(4) is cut into the same parts from mask_spans)
+  if strpos(p_text, chr(4)) = 0 then
+    parts := string_to_array(regexp_replace(p_text, tok, chr(4) || '\&' || chr(5), 'gi'), chr(4));
+  else
+    select * into f from public.mask_spans(p_text, tok, 'i');
+    parts := array[left(p_text, coalesce(lower(f.spans[1]), length(p_text) + 1) - 1)];
+    for k in 1 .. cardinality(f.spans) loop
+      parts := parts || (f.texts[k] || chr(5) || substr(p_text, upper(f.spans[k]),
+                          coalesce(lower(f.spans[k + 1]), length(p_text) + 1) - upper(f.spans[k])));
+    end loop;
+  end if;
+  pos := 1 + length(parts[1]);
+  for k in 2 .. cardinality(parts) loop
+    t := lower(left(parts[k], strpos(parts[k], chr(5)) - 1));
+    pos := pos + length(parts[k]) - 1;
+    -- only the words that can count: a number word, «و» and one, or
+    -- letters with digits (one statement for every other word)
+    continue when not (words ? t or (left(t, 1) = 'و' and words ? substr(t, 2))
+                       or translate(t, '0123456789', '') <> t);
+    b := pos - length(parts[k]) + 1;
+    e := b + length(t);
+    if words ? t then
+      wb := wb || b;
+      we := we || e;
+    elsif left(t, 1) = 'و' and words ? substr(t, 2) then
+      wb := wb || b;                            -- «وعشرين»
+      we := we || e;
+    elsif translate(t, '0123456789', '') <> t then
+      -- "five1two" in "05five1two34567": the letter runs one by one
+      rel := 1;
+      foreach sub in array regexp_split_to_array(t, '[0-9]+') loop
+        continue when sub = '';
+        rel := strpos(substr(t, rel), sub) + rel - 1;
+        if words ? sub then
+          wb := wb || (b + rel - 1);
+          we := we || (b + rel - 1 + length(sub));
+        end if;
+        rel := rel + length(sub);
+      end loop;
+    end if;
+  end loop;
+  n := coalesce(array_length(wb, 1), 0);
+  if n = 0 then
+    return s;
+  end if;
+  b := wb[1];
+  e := we[1];
+  for k in 2 .. n + 1 loop
+    if k <= n and length(btrim(substr(p_text, e, wb[k] - e), E' \x01,،-_.*|/:و0123456789')) = 0 then
+      e := we[k];
+    else
+      phrase_b := phrase_b || b;
+      phrase_e := phrase_e || e;
+      if k <= n then
+        b := wb[k];
+        e := we[k];
+      end if;
+    end if;
+  end loop;
+  for k in reverse array_length(phrase_b, 1) .. 1 loop
+    hit := substr(s, phrase_b[k], phrase_e[k] - phrase_b[k]);
+    rep := public.mask_phrase_digits(hit);
+    if rep is not null and length(rep) <= length(hit) then
+      s := overlay(s placing rep || repeat(chr(1), length(hit) - length(rep))
+                   from phrase_b[k] for length(hit));
+    end if;
+  end loop;
+  return s;
+end
+$$;
 
 create or replace function public.mask_contact_scan(
   p_text text, p_mask_loose boolean default false,

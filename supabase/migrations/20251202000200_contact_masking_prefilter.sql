@@ -26,6 +26,9 @@
 --     separator that can start one (':', 'x', '×', '-', '/', '.');
 --   * a run of groups too short to hold a phone adds its digits to the loose
 --     ones in one statement.
+--   * handles: after a Latin platform name with no cue and no "my"/"our"
+--     before it, the window after the name is read by the expression only
+--     when it starts so that a name could count there (':', "is"...);
 --   * number words (when the screen finds one): the words are cut by one
 --     bracketing pass and looked up in one loop, one statement for a word
 --     that cannot count, not gathered into arrays and queried;
@@ -708,16 +711,24 @@ begin
       for j in 1 .. coalesce(array_length(w.spans, 1), 0) loop
         r := w.spans[j];
         win := substr(d, upper(r), 48);
-        -- (a name needs Latin letters; most windows have none)
+        -- (a name needs Latin letters; most windows have none. After a Latin
+        -- platform named with no cue, no "my"/"our" before it, a name counts
+        -- only after ':', '=', '>', '→', '-', "is", «هو», «هي» (or a
+        -- possessive before them): a window that starts with another letter,
+        -- a digit or a mark is not read)
         mt := null;
-        if lower(win) <> upper(win) then
+        arabic := lower(w.texts[j]) = upper(w.texts[j]);
+        if lower(win) <> upper(win)
+           and (arabic or has_cue
+                or rtrim(lower(substr(d, greatest(1, lower(r) - 5), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our'])
+                or strpos('abcdefghjklmnopqrstuvwxyz0123456789.,!?;()"''@؟،ءآأؤإئةثجخدذرزسشصضطظعغفقكلمنوىي',
+                          left(lower(ltrim(win, ' ' || chr(1))), 1)) = 0) then
         mt := regexp_match(win, '^((?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*([:=>→]|-|is(?![a-z])|هو|هي|عليه|على|في)?[\s\x01]*[:=>→]?[\s\x01]*@?)([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])', 'i');
         end if;
         if mt is not null then
           hit := rtrim(mt[3], '.-');
           b := upper(r) + length(mt[1]);
           e := b + length(hit);
-          arabic := lower(w.texts[j]) = upper(w.texts[j]);
           if (lower(mt[2]) in (':', '=', '>', '→', '-', 'is', 'هو', 'هي')
                 and lower(hit) not in ('the', 'a', 'an', 'and', 'or', 'for', 'on', 'in', 'to', 'ad', 'ads'))
              or ((arabic or has_cue

@@ -9,33 +9,19 @@ without masking loose digits) must be the same."""
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from bench.masking import MESSAGES
+from bench.masking import MESSAGES, previous_definitions
 from tests.chat.masking_cases import BENIGN, EVASIONS
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "supabase" / "migrations"
 # the migrations that change how masking works, not what it finds
 FAST = ["20251201000700_contact_masking_cached.sql",
         "20251202000200_contact_masking_prefilter.sql"]
-DEFINITION = re.compile(r"create or replace function public\.(mask_\w+)\(.*?\n\$\$;\n", re.S)
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
-
-
-def previous_definitions(schema: str, fast: str) -> str:
-    """The masking functions as the migrations before `fast` left them, in `schema`."""
-    latest: dict[str, str] = {}
-    for path in sorted(MIGRATIONS.glob("*.sql")):
-        if path.name >= fast:
-            break
-        for match in DEFINITION.finditer(path.read_text(encoding="utf-8")):
-            latest[match.group(1)] = match.group(0)
-    assert {"mask_contact_scan", "mask_spans", "mask_number_words"} <= latest.keys()
-    return "".join(latest.values()).replace("public.mask_", f"{schema}.mask_")
 
 
 def mixes(count: int, seed: int) -> list[str]:

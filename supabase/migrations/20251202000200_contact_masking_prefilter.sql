@@ -25,7 +25,7 @@
 --   * times, sizes and dates are looked for only after a one-character
 --     separator that can start one (':', 'x', '×', '-', '/', '.');
 --   * a run of groups too short to hold a phone adds its digits to the loose
---     ones in one statement.
+--     ones in one statement;
 --   * handles: after a Latin platform name with no cue and no "my"/"our"
 --     before it, the window after the name is read by the expression only
 --     when it starts so that a name could count there (':', "is"...);
@@ -36,7 +36,7 @@
 -- — the units' alternation under a look-ahead costs more than the tests it
 -- replaces; screening for number words piece by piece — each test of the
 -- large word pattern has a fixed cost that ten pieces pay ten times.)
--- The function keeps its signature, owner and grants (create or replace).
+-- The functions keep their signatures, owners and grants (create or replace).
 -- =============================================================================
 
 -- Number words to digits: as in 20251201000700, with the words cut by one

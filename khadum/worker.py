@@ -25,8 +25,10 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import httpx
 import psycopg
@@ -42,6 +44,8 @@ QUEUES = ("inbound", "whatsapp", "email")
 @dataclass
 class WorkerOptions:
     concurrency: int = 8  # phones processed at once in this process
+    send_batches: int = 4  # claimed WhatsApp batches being sent at once
+    requery_seconds: float = 0.02  # the inbound queue is listed at most this often
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -76,6 +80,7 @@ class Worker:
         self.wake = {queue: asyncio.Event() for queue in QUEUES}
         self.stats = WorkerStats()
         self.listening = asyncio.Event()
+        self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
 
@@ -89,7 +94,7 @@ class Worker:
             event.set()  # whatever was queued before we started
         loops = [
             asyncio.create_task(self._listen(), name="listen"),
-            asyncio.create_task(self._loop("inbound", self._process_inbound), name="inbound"),
+            asyncio.create_task(self._inbound_loop(), name="inbound"),
             asyncio.create_task(self._loop("whatsapp", self._drain_whatsapp), name="whatsapp"),
             asyncio.create_task(self._loop("email", self._drain_email), name="email"),
             asyncio.create_task(self._every(self.options.sweep_seconds, self._sweep), name="sweep"),
@@ -105,10 +110,17 @@ class Worker:
             for event in self.wake.values():
                 event.set()
             loops[0].cancel()  # the LISTEN loop holds no work: no need to wait for it
+            grace_ends = time.monotonic() + self.options.grace_seconds
             _, pending = await asyncio.wait(loops, timeout=self.options.grace_seconds)
+            # Sends handed off by the WhatsApp loop finish their row in hand too.
+            sends = list(self.sends)
+            if sends:
+                _, late = await asyncio.wait(
+                    sends, timeout=max(0.05, grace_ends - time.monotonic()))
+                pending |= late
             for task in pending:
                 task.cancel()
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.gather(*loops, *sends, return_exceptions=True)
             await self._give_back()
             await self.http.aclose()
             if self.owns_db:
@@ -182,6 +194,84 @@ class Worker:
                 await asyncio.wait_for(self.stop.wait(), seconds)
 
     # -- the work ------------------------------------------------------------------
+    async def _inbound_loop(self) -> None:
+        """Phones are processed as they come, up to `concurrency` at once: a phone
+        whose message arrives while others are in hand starts as soon as a slot
+        is free (it does not wait for the batch it missed). The list of waiting
+        phones is read on a wake-up (NOTIFY or poll) and when the list in hand
+        runs out, at most every `requery_seconds`; a phone in hand when its
+        new message was listed is looked at again when it finishes."""
+        from khadum.bot.inbox import PhoneBusy
+
+        event = self.wake["inbound"]
+        queue: deque[str] = deque()
+        inflight: dict[asyncio.Task[int], str] = {}
+        again: set[str] = set()  # listed while in hand: look again when done
+        listed_at = 0.0
+        stop_wait = asyncio.ensure_future(self.stop.wait())
+
+        async def one(phone: str) -> int:
+            try:
+                return await self.processor.process_phone(phone, wait=False, stop=self.stop)
+            except PhoneBusy:
+                # Another worker holds it: it may finish before seeing our
+                # message, so look again shortly rather than wait for a NOTIFY.
+                asyncio.get_running_loop().call_later(0.05, event.set)
+                return 0
+
+        try:
+            while not self.stop.is_set():
+                now = time.monotonic()
+                if event.is_set() and now - listed_at >= self.options.requery_seconds:
+                    event.clear()
+                    listed_at = now
+                    try:
+                        phones = await self.processor.pending_phones(which="fresh")
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        log.exception("worker: listing the inbound queue failed")
+                        phones = []
+                    busy = set(inflight.values())
+                    again |= busy.intersection(phones)
+                    queue = deque(p for p in phones if p not in busy)
+                while queue and len(inflight) < self.options.concurrency:
+                    phone = queue.popleft()
+                    if phone not in inflight.values():
+                        inflight[asyncio.create_task(one(phone))] = phone
+                waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}
+                if not event.is_set():
+                    waiters.add(asyncio.ensure_future(event.wait()))
+                timeout = (self.options.requery_seconds if event.is_set()
+                           else self.options.poll_seconds)
+                finished, _ = await asyncio.wait(
+                    waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters - set(inflight) - {stop_wait}:
+                    waiter.cancel()
+                if not finished:
+                    event.set()  # the poll: retries whose backoff ran out, lost NOTIFYs
+                for done in finished & set(inflight):
+                    task = cast("asyncio.Task[int]", done)
+                    phone = inflight.pop(task)
+                    if not task.cancelled() and task.exception() is None:
+                        self.stats.processed += task.result()
+                    elif not task.cancelled():
+                        log.error("worker: processing %s failed", phone,
+                                  exc_info=task.exception())
+                    if phone in again:
+                        again.discard(phone)
+                        queue.appendleft(phone)
+                    elif not queue:
+                        event.set()  # the list in hand ran out: more may wait
+        finally:
+            stop_wait.cancel()
+            if inflight:  # the item in hand finishes (process_phone checks `stop`)
+                try:
+                    await asyncio.wait(set(inflight))
+                finally:  # cancelled: the grace period is over
+                    for task in inflight:
+                        task.cancel()
+
     async def _process_inbound(self, *, which: str = "fresh") -> int:
         from khadum.bot.inbox import PhoneBusy
 
@@ -190,36 +280,51 @@ class Worker:
         if not phones:
             return 0
         gate = asyncio.Semaphore(self.options.concurrency)
-        busy = False
 
         async def one(phone: str) -> int:
-            nonlocal busy
             async with gate:
                 if self.stop.is_set():
                     return 0
                 try:
                     return await self.processor.process_phone(phone, wait=False, stop=self.stop)
                 except PhoneBusy:
-                    busy = True
                     return 0
 
         done = sum(await asyncio.gather(*(one(p) for p in phones)))
         self.stats.processed += done
-        if busy and which == "fresh":
-            # Another worker holds a phone: it may finish before seeing our message,
-            # so look again shortly rather than wait for the next NOTIFY.
-            asyncio.get_running_loop().call_later(0.05, self.wake["inbound"].set)
         return done
 
     async def _sweep(self) -> int:
         return await self._process_inbound(which="retries")
 
     async def _drain_whatsapp(self) -> int:
-        from khadum.whatsapp.sender import drain_whatsapp
+        """Claims what is due and hands it to a send task without waiting for it:
+        a reply queued meanwhile is claimed at once, not after the batch in
+        flight (each phone's order is claim_due_whatsapp's: a phone's next row
+        is not due while an earlier one is being sent). A finished send wakes
+        the loop for the phone's next rows."""
+        from khadum.whatsapp.sender import claim_whatsapp, send_claimed
 
-        report = await drain_whatsapp(self.db, self.settings, owner=self.id, client=self.http)
-        self.stats.whatsapp_sent += report.sent
-        return report.handled
+        while len(self.sends) >= self.options.send_batches:
+            await asyncio.wait(self.sends, return_when=asyncio.FIRST_COMPLETED)
+        rows = await claim_whatsapp(self.db, owner=self.id)
+        if not rows:
+            return 0
+        task = asyncio.create_task(
+            send_claimed(self.db, self.settings, rows, owner=self.id, client=self.http))
+        self.sends.add(task)
+        task.add_done_callback(self._sent)
+        return len(rows)
+
+    def _sent(self, task: asyncio.Task[Any]) -> None:
+        self.sends.discard(task)
+        self.wake["whatsapp"].set()
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            log.error("worker: a WhatsApp send batch failed", exc_info=task.exception())
+            return
+        self.stats.whatsapp_sent += task.result().sent
 
     async def _drain_email(self) -> int:
         from khadum.email.providers import provider_from_settings

@@ -39,6 +39,7 @@ from khadum.settings import Settings
 log = logging.getLogger("khadum.worker")
 CHANNEL = "khadum_work"
 QUEUES = ("inbound", "whatsapp", "email")
+SEND_CONNECTIONS = 16  # HTTP connections a worker keeps to the Graph API and Resend
 
 
 @dataclass
@@ -46,6 +47,10 @@ class WorkerOptions:
     concurrency: int = 8  # phones processed at once in this process
     send_batches: int = 4  # claimed WhatsApp batches being sent at once
     requery_seconds: float = 0.02  # the inbound queue is listed at most this often
+    # Acks first: while webhooks store more than this many new messages a second
+    # (a burst; counted from the NOTIFYs), the worker processes one phone at a
+    # time, leaving the CPU and the database to the acks, and catches up after.
+    burst_per_second: float = 150.0
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -59,6 +64,7 @@ class WorkerStats:
     whatsapp_sent: int = 0
     emails_sent: int = 0
     wakeups: int = 0
+    deferred: int = 0  # dispatches held to one phone at a time by a burst of acks
     started_at: float = field(default_factory=time.monotonic)
 
 
@@ -81,6 +87,7 @@ class Worker:
         self.stats = WorkerStats()
         self.listening = asyncio.Event()
         self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
+        self.stored: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
 
@@ -89,7 +96,13 @@ class Worker:
         """Runs until `request_stop()`; returns within the grace period after it."""
         if self.owns_db:
             await self.db.open()
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+        # Sends share a few kept-alive connections: httpx checks every pooled
+        # connection on each request, and a connection made per send (past the
+        # default 20 kept alive) costs a TCP (TLS, in production) handshake.
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(15.0, connect=5.0, pool=None),
+            limits=httpx.Limits(max_connections=SEND_CONNECTIONS,
+                                max_keepalive_connections=SEND_CONNECTIONS))
         for event in self.wake.values():
             event.set()  # whatever was queued before we started
         loops = [
@@ -156,6 +169,8 @@ class Worker:
                         event.set()  # anything queued while we were not listening
                     async for note in conn.notifies():
                         self.stats.wakeups += 1
+                        if note.payload == "inbound":
+                            self.stored.append(time.monotonic())
                         woken = self.wake.get(note.payload)
                         if woken is not None:
                             woken.set()
@@ -235,7 +250,7 @@ class Worker:
                     busy = set(inflight.values())
                     again |= busy.intersection(phones)
                     queue = deque(p for p in phones if p not in busy)
-                while queue and len(inflight) < self.options.concurrency:
+                while queue and len(inflight) < self._room():
                     phone = queue.popleft()
                     if phone not in inflight.values():
                         inflight[asyncio.create_task(one(phone))] = phone
@@ -271,6 +286,16 @@ class Worker:
                 finally:  # cancelled: the grace period is over
                     for task in inflight:
                         task.cancel()
+
+    def _room(self) -> int:
+        """Phones to process at once: `concurrency`, or one during a burst of acks."""
+        now = time.monotonic()
+        while self.stored and self.stored[0] < now - 1.0:
+            self.stored.popleft()
+        if len(self.stored) >= self.options.burst_per_second:
+            self.stats.deferred += 1
+            return 1
+        return self.options.concurrency
 
     async def _process_inbound(self, *, which: str = "fresh") -> int:
         from khadum.bot.inbox import PhoneBusy
@@ -359,6 +384,11 @@ def run_worker(database_url: str, settings: Settings, options: WorkerOptions | N
     """The `khadum worker` process: runs until SIGTERM or Ctrl-C."""
     import signal
 
+    # One line per Graph API / Resend call is the httpx client's INFO log: at
+    # hundreds of sends a second that is CPU taken from the work (failures are
+    # logged by the senders themselves).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
     async def main() -> None:
         worker = Worker(database_url, settings, options=options)
         loop = asyncio.get_running_loop()
@@ -366,4 +396,16 @@ def run_worker(database_url: str, settings: Settings, options: WorkerOptions | N
             loop.add_signal_handler(sig, worker.request_stop)
         await worker.run()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main())
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (it comes with uvicorn[standard], as in the
+    functions): its C event loop spends far less CPU per socket call than
+    asyncio's, and a worker's time is mostly socket calls."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - e.g. Windows
+        return None
+    return uvloop.new_event_loop

@@ -131,7 +131,8 @@ class Stack:
         # workers run at a lower OS priority (deployed, they have their own containers).
         proc = self.spawn(["nice", "-n", str(nice), str(BIN / "khadum"), "worker"],
                           name + ".log")
-        wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 30)
+        # On a loaded machine a worker may take a while to import and connect.
+        wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 120)
         return proc
 
     def stop(self, proc: subprocess.Popen[bytes]) -> None:

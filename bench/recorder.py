@@ -100,6 +100,9 @@ class Recorder:
 def handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # An instant stub: the answer's headers and body leave at once (without
+        # this, Nagle holds the body until the client ACKs the headers).
+        disable_nagle_algorithm = True
 
         def log_message(self, *_: Any) -> None:
             return

@@ -6,6 +6,7 @@ script posting pre-signed calls: unique wamids and some redeliveries.
 Measured in one run, side by side:
 - floor: a raw ASGI app (bench/ingest_floor.py) doing the HMAC check and one
   INSERT per message through a pool of the same size;
+- the deployed `whatsapp_webhook` alone (no worker running: its ack path);
 - the deployed `whatsapp_webhook` with 2 workers processing while it acks;
 - processing throughput with 1 and with 2 workers (bot turns/s);
 - webhook → reply at the Graph stub, at 50 messages/s offered.
@@ -130,7 +131,8 @@ class Stack:
         # workers run at a lower OS priority (deployed, they have their own containers).
         proc = self.spawn(["nice", "-n", str(nice), str(BIN / "khadum"), "worker"],
                           name + ".log")
-        wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 30)
+        # On a loaded machine a worker may take a while to import and connect.
+        wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 120)
         return proc
 
     def stop(self, proc: subprocess.Popen[bytes]) -> None:
@@ -276,6 +278,23 @@ def main() -> None:
             wamids = write_requests(deployed_file, args.requests, args.phones, "fn")
             port = _free_port()
             stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
+
+            # Its ack path alone first (no worker running), beside the same floor.
+            alone_file = tmp / "alone.txt"
+            alone_wamids = write_requests(alone_file, args.requests, args.phones, "alone")
+            alone = wrk(f"http://127.0.0.1:{port}{PATH}", alone_file, args.seconds,
+                        args.connections)
+            sent = sent_wamids(alone_wamids, alone.pop("sent_by_thread"))
+            rows, distinct = stored(url, "whatsapp_inbound", sent)
+            report["alone"] = {**alone, **losses(alone, len(sent), distinct),
+                               "duplicated": rows - distinct}
+            report["alone_ratio_to_floor"] = {
+                "acks": round(alone["acks_per_second"] / floor_run["acks_per_second"], 2),
+                "p99": round(alone["p99_ms"] / floor_run["p99_ms"], 2)}
+            # Housekeeping, not measured: the workers below start from an empty queue.
+            with psycopg.connect(url) as conn:
+                conn.execute("update whatsapp_inbound set processed_at = now() "
+                             "where processed_at is null and wamid like 'wamid.alone%'")
             workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
             run = wrk(f"http://127.0.0.1:{port}{PATH}", deployed_file, args.seconds,
                       args.connections)

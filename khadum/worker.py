@@ -25,8 +25,10 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import httpx
 import psycopg
@@ -37,11 +39,18 @@ from khadum.settings import Settings
 log = logging.getLogger("khadum.worker")
 CHANNEL = "khadum_work"
 QUEUES = ("inbound", "whatsapp", "email")
+SEND_CONNECTIONS = 16  # HTTP connections a worker keeps to the Graph API and Resend
 
 
 @dataclass
 class WorkerOptions:
     concurrency: int = 8  # phones processed at once in this process
+    send_batches: int = 4  # claimed WhatsApp batches being sent at once
+    requery_seconds: float = 0.02  # the inbound queue is listed at most this often
+    # Acks first: while webhooks store more than this many new messages a second
+    # (a burst; counted from the NOTIFYs), the worker processes one phone at a
+    # time, leaving the CPU and the database to the acks, and catches up after.
+    burst_per_second: float = 150.0
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -56,6 +65,7 @@ class WorkerStats:
     whatsapp_sent: int = 0
     emails_sent: int = 0
     wakeups: int = 0
+    deferred: int = 0  # dispatches held to one phone at a time by a burst of acks
     started_at: float = field(default_factory=time.monotonic)
 
 
@@ -77,6 +87,8 @@ class Worker:
         self.wake = {queue: asyncio.Event() for queue in QUEUES}
         self.stats = WorkerStats()
         self.listening = asyncio.Event()
+        self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
+        self.stored: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
 
@@ -85,12 +97,18 @@ class Worker:
         """Runs until `request_stop()`; returns within the grace period after it."""
         if self.owns_db:
             await self.db.open()
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+        # Sends share a few kept-alive connections: httpx checks every pooled
+        # connection on each request, and a connection made per send (past the
+        # default 20 kept alive) costs a TCP (TLS, in production) handshake.
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(15.0, connect=5.0, pool=None),
+            limits=httpx.Limits(max_connections=SEND_CONNECTIONS,
+                                max_keepalive_connections=SEND_CONNECTIONS))
         for event in self.wake.values():
             event.set()  # whatever was queued before we started
         loops = [
             asyncio.create_task(self._listen(), name="listen"),
-            asyncio.create_task(self._loop("inbound", self._process_inbound), name="inbound"),
+            asyncio.create_task(self._inbound_loop(), name="inbound"),
             asyncio.create_task(self._loop("whatsapp", self._drain_whatsapp), name="whatsapp"),
             asyncio.create_task(self._loop("email", self._drain_email), name="email"),
             asyncio.create_task(self._every(self.options.sweep_seconds, self._sweep), name="sweep"),
@@ -108,10 +126,17 @@ class Worker:
             for event in self.wake.values():
                 event.set()
             loops[0].cancel()  # the LISTEN loop holds no work: no need to wait for it
+            grace_ends = time.monotonic() + self.options.grace_seconds
             _, pending = await asyncio.wait(loops, timeout=self.options.grace_seconds)
+            # Sends handed off by the WhatsApp loop finish their row in hand too.
+            sends = list(self.sends)
+            if sends:
+                _, late = await asyncio.wait(
+                    sends, timeout=max(0.05, grace_ends - time.monotonic()))
+                pending |= late
             for task in pending:
                 task.cancel()
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.gather(*loops, *sends, return_exceptions=True)
             await self._give_back()
             await self.http.aclose()
             if self.owns_db:
@@ -147,6 +172,8 @@ class Worker:
                         event.set()  # anything queued while we were not listening
                     async for note in conn.notifies():
                         self.stats.wakeups += 1
+                        if note.payload == "inbound":
+                            self.stored.append(time.monotonic())
                         woken = self.wake.get(note.payload)
                         if woken is not None:
                             woken.set()
@@ -185,6 +212,94 @@ class Worker:
                 await asyncio.wait_for(self.stop.wait(), seconds)
 
     # -- the work ------------------------------------------------------------------
+    async def _inbound_loop(self) -> None:
+        """Phones are processed as they come, up to `concurrency` at once: a phone
+        whose message arrives while others are in hand starts as soon as a slot
+        is free (it does not wait for the batch it missed). The list of waiting
+        phones is read on a wake-up (NOTIFY or poll) and when the list in hand
+        runs out, at most every `requery_seconds`; a phone in hand when its
+        new message was listed is looked at again when it finishes."""
+        from khadum.bot.inbox import PhoneBusy
+
+        event = self.wake["inbound"]
+        queue: deque[str] = deque()
+        inflight: dict[asyncio.Task[int], str] = {}
+        again: set[str] = set()  # listed while in hand: look again when done
+        listed_at = 0.0
+        stop_wait = asyncio.ensure_future(self.stop.wait())
+
+        async def one(phone: str) -> int:
+            try:
+                return await self.processor.process_phone(phone, wait=False, stop=self.stop)
+            except PhoneBusy:
+                # Another worker holds it: it may finish before seeing our
+                # message, so look again shortly rather than wait for a NOTIFY.
+                asyncio.get_running_loop().call_later(0.05, event.set)
+                return 0
+
+        try:
+            while not self.stop.is_set():
+                now = time.monotonic()
+                if event.is_set() and now - listed_at >= self.options.requery_seconds:
+                    event.clear()
+                    listed_at = now
+                    try:
+                        phones = await self.processor.pending_phones(which="fresh")
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        log.exception("worker: listing the inbound queue failed")
+                        phones = []
+                    busy = set(inflight.values())
+                    again |= busy.intersection(phones)
+                    queue = deque(p for p in phones if p not in busy)
+                while queue and len(inflight) < self._room():
+                    phone = queue.popleft()
+                    if phone not in inflight.values():
+                        inflight[asyncio.create_task(one(phone))] = phone
+                waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}
+                if not event.is_set():
+                    waiters.add(asyncio.ensure_future(event.wait()))
+                timeout = (self.options.requery_seconds if event.is_set()
+                           else self.options.poll_seconds)
+                finished, _ = await asyncio.wait(
+                    waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters - set(inflight) - {stop_wait}:
+                    waiter.cancel()
+                if not finished:
+                    event.set()  # the poll: retries whose backoff ran out, lost NOTIFYs
+                for done in finished & set(inflight):
+                    task = cast("asyncio.Task[int]", done)
+                    phone = inflight.pop(task)
+                    if not task.cancelled() and task.exception() is None:
+                        self.stats.processed += task.result()
+                    elif not task.cancelled():
+                        log.error("worker: processing %s failed", phone,
+                                  exc_info=task.exception())
+                    if phone in again:
+                        again.discard(phone)
+                        queue.appendleft(phone)
+                    elif not queue:
+                        event.set()  # the list in hand ran out: more may wait
+        finally:
+            stop_wait.cancel()
+            if inflight:  # the item in hand finishes (process_phone checks `stop`)
+                try:
+                    await asyncio.wait(set(inflight))
+                finally:  # cancelled: the grace period is over
+                    for task in inflight:
+                        task.cancel()
+
+    def _room(self) -> int:
+        """Phones to process at once: `concurrency`, or one during a burst of acks."""
+        now = time.monotonic()
+        while self.stored and self.stored[0] < now - 1.0:
+            self.stored.popleft()
+        if len(self.stored) >= self.options.burst_per_second:
+            self.stats.deferred += 1
+            return 1
+        return self.options.concurrency
+
     async def _process_inbound(self, *, which: str = "fresh") -> int:
         from khadum.bot.inbox import PhoneBusy
 
@@ -193,36 +308,51 @@ class Worker:
         if not phones:
             return 0
         gate = asyncio.Semaphore(self.options.concurrency)
-        busy = False
 
         async def one(phone: str) -> int:
-            nonlocal busy
             async with gate:
                 if self.stop.is_set():
                     return 0
                 try:
                     return await self.processor.process_phone(phone, wait=False, stop=self.stop)
                 except PhoneBusy:
-                    busy = True
                     return 0
 
         done = sum(await asyncio.gather(*(one(p) for p in phones)))
         self.stats.processed += done
-        if busy and which == "fresh":
-            # Another worker holds a phone: it may finish before seeing our message,
-            # so look again shortly rather than wait for the next NOTIFY.
-            asyncio.get_running_loop().call_later(0.05, self.wake["inbound"].set)
         return done
 
     async def _sweep(self) -> int:
         return await self._process_inbound(which="retries")
 
     async def _drain_whatsapp(self) -> int:
-        from khadum.whatsapp.sender import drain_whatsapp
+        """Claims what is due and hands it to a send task without waiting for it:
+        a reply queued meanwhile is claimed at once, not after the batch in
+        flight (each phone's order is claim_due_whatsapp's: a phone's next row
+        is not due while an earlier one is being sent). A finished send wakes
+        the loop for the phone's next rows."""
+        from khadum.whatsapp.sender import claim_whatsapp, send_claimed
 
-        report = await drain_whatsapp(self.db, self.settings, owner=self.id, client=self.http)
-        self.stats.whatsapp_sent += report.sent
-        return report.handled
+        while len(self.sends) >= self.options.send_batches:
+            await asyncio.wait(self.sends, return_when=asyncio.FIRST_COMPLETED)
+        rows = await claim_whatsapp(self.db, owner=self.id)
+        if not rows:
+            return 0
+        task = asyncio.create_task(
+            send_claimed(self.db, self.settings, rows, owner=self.id, client=self.http))
+        self.sends.add(task)
+        task.add_done_callback(self._sent)
+        return len(rows)
+
+    def _sent(self, task: asyncio.Task[Any]) -> None:
+        self.sends.discard(task)
+        self.wake["whatsapp"].set()
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            log.error("worker: a WhatsApp send batch failed", exc_info=task.exception())
+            return
+        self.stats.whatsapp_sent += task.result().sent
 
     async def _drain_email(self) -> int:
         from khadum.email.providers import provider_from_settings
@@ -266,6 +396,11 @@ def run_worker(database_url: str, settings: Settings, options: WorkerOptions | N
     """The `khadum worker` process: runs until SIGTERM or Ctrl-C."""
     import signal
 
+    # One line per Graph API / Resend call is the httpx client's INFO log: at
+    # hundreds of sends a second that is CPU taken from the work (failures are
+    # logged by the senders themselves).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
     async def main() -> None:
         worker = Worker(database_url, settings, options=options)
         loop = asyncio.get_running_loop()
@@ -273,4 +408,16 @@ def run_worker(database_url: str, settings: Settings, options: WorkerOptions | N
             loop.add_signal_handler(sig, worker.request_stop)
         await worker.run()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main())
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (it comes with uvicorn[standard], as in the
+    functions): its C event loop spends far less CPU per socket call than
+    asyncio's, and a worker's time is mostly socket calls."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - e.g. Windows
+        return None
+    return uvloop.new_event_loop

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -39,6 +40,9 @@ class Turn:
     settings: Settings
     is_new: bool = False
     out: list[Body] = field(default_factory=list)
+    # The message's rate-limit window (`client_rate_window`) when the worker read
+    # it with the turn (`bot_turn_open`); None: the bot asks for it.
+    window: list[datetime] | None = None
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
@@ -94,6 +98,19 @@ async def load_turn(conn: Any, phone: str, analyser: Analyser, settings: Setting
     return Turn(conn, phone, row["state"], row["language"], dict(row["data"]), analyser, settings)
 
 
+def turn_from(
+    conn: Any, phone: str, opened: dict[str, Any], analyser: Analyser, settings: Settings
+) -> Turn:
+    """The turn `bot_turn_open` read (conversation row locked for update)."""
+    if not opened["conv_found"]:
+        turn = Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True)
+    else:
+        turn = Turn(conn, phone, opened["conv_state"], opened["conv_language"],
+                    dict(opened["conv_data"]), analyser, settings)
+    turn.window = opened["window_times"]
+    return turn
+
+
 async def save_turn(turn: Turn) -> None:
     """The conversation's new state and its replies, in the caller's transaction."""
     await save_state(turn, inbound=True)
@@ -126,16 +143,21 @@ async def queue_bodies(
     """Finished outbox rows. With `template` (a notice), the first body carries
     it as its approved-template alternative and the rest go only while the
     24-hour window is open (the outbox decides as they leave)."""
-    for index, body in enumerate(bodies):
-        await conn.execute(
+    if not bodies:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
             "insert into public.whatsapp_outbox (to_phone, body, template_body, requires_window, "
             "locale, request_id) values (%s, %s, %s, %s, %s, %s)",
-            (
-                phone,
-                Jsonb(body),
-                Jsonb(template) if template is not None and index == 0 else None,
-                template is not None and index > 0,
-                locale,
-                request_id,
-            ),
+            [
+                (
+                    phone,
+                    Jsonb(body),
+                    Jsonb(template) if template is not None and index == 0 else None,
+                    template is not None and index > 0,
+                    locale,
+                    request_id,
+                )
+                for index, body in enumerate(bodies)
+            ],
         )

@@ -67,20 +67,11 @@ async def _window(turn: Turn, limit: int) -> datetime | None:
     """None while the phone's messages in the minute up to the one being processed
     (the oldest unprocessed; later ones do not count against it) are within the
     limit; else when the window will have room again."""
-    cur = await turn.conn.execute(
-        """
-        with current as (
-          select received_at from public.whatsapp_inbound
-          where client_phone = %s and processed_at is null
-          order by coalesce(sent_at, received_at), received_at, id limit 1)
-        select w.received_at from public.whatsapp_inbound w, current c
-        where w.client_phone = %s and w.received_at <= c.received_at
-          and w.received_at > c.received_at - interval '60 seconds'
-        order by w.received_at
-        """,
-        (turn.phone, turn.phone),
-    )
-    times = [r[0] for r in await cur.fetchall()]
+    times = turn.window
+    if times is None:
+        cur = await turn.conn.execute("select public.client_rate_window(%s)", (turn.phone,))
+        row = await cur.fetchone()
+        times = list(row[0]) if row and row[0] else []
     if len(times) <= limit:
         return None
     free_at: datetime = times[len(times) - limit - 1] + timedelta(seconds=60)

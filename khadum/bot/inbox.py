@@ -14,32 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from psycopg.rows import dict_row
 
 from khadum.analysis import Analyser, get_analyser
 from khadum.bot import engine, followups
-from khadum.bot.conversation import load_turn, queue_bodies, save_state, save_turn
+from khadum.bot.conversation import Turn, queue_bodies, save_state, save_turn, turn_from
 from khadum.db import Database
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.bot.inbox")
-LOCK_NAMESPACE = 7_311  # advisory-lock key space of "a client phone's conversation"
 NOTHING, LAST, MORE = 0, 1, 2  # what _process_next did: nothing to do, the last one, more wait
-
-
-async def lock_phone(conn: Any, phone: str) -> None:
-    await conn.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone))
-
-
-async def try_lock_phone(conn: Any, phone: str) -> bool:
-    cur = await conn.execute(
-        "select pg_try_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, phone)
-    )
-    row = await cur.fetchone()
-    return bool(row and row[0])
 
 
 class PhoneBusy(Exception):
@@ -68,8 +57,7 @@ class InboundProcessor:
         while stop is None or not stop.is_set():
             async with self.db.connection() as conn:
                 try:
-                    async with conn.transaction():
-                        outcome = await self._process_next(conn, phone, wait=wait)
+                    outcome = await self._process_next(conn, phone, wait=wait)
                     if outcome == NOTHING:
                         return done
                     done += 1
@@ -78,68 +66,75 @@ class InboundProcessor:
                         # its own wake-up (NOTIFY, or the inline call after its ack).
                         return done
                 except PhoneBusy:
+                    await conn.rollback()
                     if done == 0:
                         raise
                     return done
                 except Exception as exc:  # recorded on the item; the sweeper retries it
+                    await conn.rollback()
                     log.exception("processing the inbox of %s failed", phone)
                     await self._record_failure(conn, phone, exc)
                     return done
         return done
 
     async def _process_next(self, conn: Any, phone: str, *, wait: bool = True) -> int:
-        if wait:
-            await lock_phone(conn, phone)
-        elif not await try_lock_phone(conn, phone):
+        """One item in one transaction of two round trips: `bot_turn_open` (the
+        lock, the item, its message, the conversation, the rate window; sent with
+        BEGIN), then the turn's writes sent with COMMIT. Committed on return;
+        the caller rolls back when it raises."""
+        async with conn.pipeline(), conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute("select * from public.bot_turn_open(%s, %s)", (phone, wait))
+            opened = await cur.fetchone()
+        if opened is None or not opened["locked"]:
             raise PhoneBusy(phone)
-        async with conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute("select * from public.client_inbox(%s, 2)", (phone,))
-            items = await cur.fetchall()
-            if not items:
-                return NOTHING
-            item = items[0]
-            if item["source"] == "message":
-                await cur.execute(
-                    "select message_type, payload, profile_name from public.whatsapp_inbound "
-                    "where id = %s",
-                    (item["item_id"],),
-                )
-                message = await cur.fetchone()
-        if item["source"] == "message" and message is not None:
-            await self._reply(conn, phone, message)
-        elif item["source"] != "message":
-            await self._notify(conn, phone, item)
-        await conn.execute(
-            "select public.settle_client_inbox_item(%s, %s)", (item["source"], item["item_id"])
-        )
-        return MORE if len(items) > 1 else LAST
+        if opened["item_source"] is None:
+            await conn.rollback()  # nothing waits: only the lock to let go
+            return NOTHING
+        turn = turn_from(conn, phone, opened, self.analyser_or_fail(), self.settings)
+        finish: Callable[[], Awaitable[None]] | None = None
+        if opened["item_source"] != "message":
+            finish = await self._notify(turn, opened)
+        elif opened["msg_type"] is not None:
+            incoming = engine.incoming_from(
+                opened["msg_type"], opened["msg_payload"], opened["msg_profile_name"])
+            await engine.handle(turn, incoming, rate_limit=self.rate_limit)
+            finish = partial(save_turn, turn)
+        async with conn.pipeline():
+            if finish is not None:
+                await finish()
+            await conn.execute(
+                "select public.settle_client_inbox_item(%s, %s)",
+                (opened["item_source"], opened["item_id"]),
+            )
+            await conn.commit()
+        return MORE if opened["more_waiting"] else LAST
 
-    async def _reply(self, conn: Any, phone: str, row: dict[str, Any]) -> None:
+    def analyser_or_fail(self) -> Analyser:
         if self.analyser is None:  # set in __post_init__
             raise RuntimeError("no analyser")
-        turn = await load_turn(conn, phone, self.analyser, self.settings)
-        incoming = engine.incoming_from(row["message_type"], row["payload"], row["profile_name"])
-        await engine.handle(turn, incoming, rate_limit=self.rate_limit)
-        await save_turn(turn)
+        return self.analyser
 
-    async def _notify(self, conn: Any, phone: str, item: dict[str, Any]) -> None:
-        if self.analyser is None:  # set in __post_init__
-            raise RuntimeError("no analyser")
-        turn = await load_turn(conn, phone, self.analyser, self.settings)
+    async def _notify(self, turn: Turn, opened: dict[str, Any]) -> Callable[[], Awaitable[None]]:
+        """Renders the notice; returns the writes that queue it (sent with the COMMIT)."""
         if turn.is_new:
-            turn.language = await _request_language(conn, item["request_id"]) or turn.language
+            turn.language = (
+                await _request_language(turn.conn, opened["item_request_id"]) or turn.language)
         notice = followups.Notice(
-            kind=item["kind"],
-            request_id=str(item["request_id"]) if item["request_id"] else None,
-            chat_id=str(item["chat_id"]) if item["chat_id"] else None,
-            message=item["message"],
+            kind=opened["item_kind"],
+            request_id=str(opened["item_request_id"]) if opened["item_request_id"] else None,
+            chat_id=str(opened["item_chat_id"]) if opened["item_chat_id"] else None,
+            message=opened["item_message"],
         )
         template = await followups.render(turn, notice)
-        await queue_bodies(
-            conn, phone, turn.out, locale=turn.language, request_id=notice.request_id,
-            template=template,
-        )
-        await save_state(turn, inbound=False)
+
+        async def write() -> None:
+            await queue_bodies(
+                turn.conn, turn.phone, turn.out, locale=turn.language,
+                request_id=notice.request_id, template=template,
+            )
+            await save_state(turn, inbound=False)
+
+        return write
 
     async def _record_failure(self, conn: Any, phone: str, exc: Exception) -> None:
         # The oldest waiting item is the one that failed (order is kept per phone).

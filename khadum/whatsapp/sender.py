@@ -14,9 +14,12 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import psycopg
 from psycopg.rows import dict_row
 
 from khadum.db import Database
@@ -36,12 +39,20 @@ RECONCILE_SECONDS = 10.0
 OPAQUE_PREFIX = "khadum:outbox:"
 
 
+@asynccontextmanager
+async def _autocommit(db: Database) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """A pooled connection where each statement commits itself: one round trip
+    for a single-statement change (no BEGIN, no COMMIT)."""
+    async with db.connection() as conn:
+        await conn.set_autocommit(True)
+        try:
+            yield conn
+        finally:
+            await conn.set_autocommit(False)
+
+
 async def _claim(db: Database, limit: int, owner: str) -> list[dict[str, Any]]:
-    async with (
-        db.connection() as conn,
-        conn.transaction(),
-        conn.cursor(row_factory=dict_row) as cur,
-    ):
+    async with _autocommit(db) as conn, conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select * from public.claim_due_whatsapp(%s, %s, make_interval(secs => %s), "
             "make_interval(secs => %s))",
@@ -52,7 +63,7 @@ async def _claim(db: Database, limit: int, owner: str) -> list[dict[str, Any]]:
 
 async def renew_leases(db: Database, owner: str) -> int:
     """Extends the leases of every row this sender holds (called while it works)."""
-    async with db.connection() as conn:
+    async with _autocommit(db) as conn:
         cur = await conn.execute(
             "select public.renew_whatsapp_leases(%s, make_interval(secs => %s))",
             (owner, LEASE_SECONDS),
@@ -64,7 +75,7 @@ async def renew_leases(db: Database, owner: str) -> int:
 async def release_unsent(db: Database, owner: str, ids: list[Any] | None = None) -> int:
     """Gives back rows claimed but not yet handed to the Graph API (a stopping
     sender, or a phone's later rows after an error): taken again at once."""
-    async with db.connection() as conn:
+    async with _autocommit(db) as conn:
         cur = await conn.execute(
             "select public.release_whatsapp_claims(%s, %s)", (owner, ids)
         )
@@ -85,11 +96,12 @@ async def _send_phone(
     db: Database, graph: GraphClient, owner: str, rows: list[dict[str, Any]],
     report: DrainReport,
 ) -> None:
+    # The attempt is committed before each call: if this process dies during
+    # it, the row's outcome is known to be unknown (see RECONCILE_SECONDS). A
+    # sent row's record and the next row's attempt are one statement.
+    async with _autocommit(db) as conn:
+        await conn.execute("select public.begin_whatsapp_send(%s)", (rows[0]["id"],))
     for index, row in enumerate(rows):
-        # The attempt is committed before the call: if this process dies during
-        # it, the row's outcome is known to be unknown (see RECONCILE_SECONDS).
-        async with db.connection() as conn:
-            await conn.execute("select public.begin_whatsapp_send(%s)", (row["id"],))
         body = {**row["body"], "biz_opaque_callback_data": f"{OPAQUE_PREFIX}{row['id']}"}
         try:
             wamid = await graph.send(body)
@@ -99,7 +111,7 @@ async def _send_phone(
             # attempt. The phone's later rows wait behind it (order).
             log.warning("WhatsApp send to %s: %s; waiting to reconcile", row["to_phone"],
                         exc.message)
-            async with db.connection() as conn:
+            async with _autocommit(db) as conn:
                 await conn.execute(
                     "select public.record_whatsapp_unknown(%s, %s)", (row["id"], exc.message))
             await _release(db, owner, rows[index + 1 :])
@@ -109,8 +121,14 @@ async def _send_phone(
             await _record_error(db, row, exc, report)
             await _release(db, owner, rows[index + 1 :])  # keep the phone's order: stop here
             return
-        async with db.connection() as conn:
-            await conn.execute("select public.record_whatsapp_sent(%s, %s)", (row["id"], wamid))
+        async with _autocommit(db) as conn:
+            if index + 1 < len(rows):
+                await conn.execute(
+                    "select public.record_whatsapp_sent(%s, %s), "
+                    "public.begin_whatsapp_send(%s)", (row["id"], wamid, rows[index + 1]["id"]))
+            else:
+                await conn.execute(
+                    "select public.record_whatsapp_sent(%s, %s)", (row["id"], wamid))
         report.sent += 1
 
 
@@ -124,7 +142,7 @@ async def _record_error(
 ) -> None:
     code = str(exc.graph_code or exc.http_status or "")
     record = "record_whatsapp_retry" if exc.transient else "record_whatsapp_failed"
-    async with db.connection() as conn:
+    async with _autocommit(db) as conn:
         cur = await conn.execute(
             f"select public.{record}(%s, %s, %s)", (row["id"], code, exc.message)
         )
@@ -136,15 +154,19 @@ async def _record_error(
     log.warning("WhatsApp send to %s failed (%s): %s", row["to_phone"], code, exc.message)
 
 
-async def drain_whatsapp(
-    db: Database, settings: Settings, *, client: httpx.AsyncClient | None = None,
-    limit: int = 200, owner: str | None = None,
+async def claim_whatsapp(db: Database, *, owner: str, limit: int = 200
+                         ) -> list[dict[str, Any]]:
+    """Claims what is due for the sender `owner` (leased rows, each phone's in order)."""
+    return await _claim(db, limit, owner)
+
+
+async def send_claimed(
+    db: Database, settings: Settings, rows: list[dict[str, Any]], *, owner: str,
+    client: httpx.AsyncClient | None = None,
 ) -> DrainReport:
-    """Sends what is due, once. Safe to run concurrently; `owner` names the
-    sender holding the leases (a worker's id; else one per call)."""
+    """Sends claimed rows: phones at once, each phone's rows in order, the
+    leases renewed meanwhile."""
     report = DrainReport()
-    owner = owner or f"drain:{uuid.uuid4()}"
-    rows = await _claim(db, limit, owner)
     if not rows:
         return report
     by_phone: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -163,3 +185,14 @@ async def drain_whatsapp(
         if owned:
             await http.aclose()
     return report
+
+
+async def drain_whatsapp(
+    db: Database, settings: Settings, *, client: httpx.AsyncClient | None = None,
+    limit: int = 200, owner: str | None = None,
+) -> DrainReport:
+    """Sends what is due, once. Safe to run concurrently; `owner` names the
+    sender holding the leases (a worker's id; else one per call)."""
+    owner = owner or f"drain:{uuid.uuid4()}"
+    rows = await _claim(db, limit, owner)
+    return await send_claimed(db, settings, rows, owner=owner, client=client)

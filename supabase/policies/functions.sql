@@ -24,6 +24,10 @@ public.apply_whatsapp_status(p_wamid text, p_status text, p_occurred_at timestam
 -- execute: service_role
 public.begin_whatsapp_send(p_id uuid);
 
+-- security invoker
+-- execute: service_role
+public.bot_turn_open(p_phone text, p_wait boolean);
+
 -- security definer
 -- execute: nobody (owner only)
 public.broadcast_chat_message();
@@ -171,6 +175,10 @@ public.client_inbox_phones(p_retries boolean, p_older_than interval, p_limit int
 -- security invoker
 -- execute: service_role
 public.client_notice_kind(p_source text, p_event_type text);
+
+-- security invoker
+-- execute: service_role
+public.client_rate_window(p_phone text);
 
 -- security definer
 -- execute: nobody (owner only)

@@ -4,11 +4,13 @@ run as the caller (their role and JWT claims), so RLS is what the browser meets.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from khadum.catchup import window_start
 from khadum.dashboard import queries
 from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
@@ -43,6 +45,12 @@ def router(db: Database, settings: Settings) -> APIRouter:
         offset: int = Query(0, ge=0, le=1_000_000),
     ) -> dict[str, Any]:
         return await queries.notifications(cur, limit, offset)
+
+    @api.get("/changes")
+    async def changes(cur: CallerCursor, since: datetime) -> dict[str, Any]:
+        """Catch-up after a (re)join: what changed after `since` (the `cursor` of
+        the page's last read), looking back a little further (khadum.catchup)."""
+        return await queries.changes(cur, window_start(since))
 
     @api.post("/notifications/read")
     async def mark_read(body: MarkRead, cur: CallerCursor) -> dict[str, Any]:

@@ -38,6 +38,14 @@ public.broadcast_notification();
 
 -- security definer
 -- execute: nobody (owner only)
+public.broadcast_request_email();
+
+-- security definer
+-- execute: nobody (owner only)
+public.broadcast_request_event();
+
+-- security definer
+-- execute: nobody (owner only)
 public.broadcast_request_status();
 
 -- security definer
@@ -199,6 +207,10 @@ public.effective_status_at(p_status text, p_expires_at timestamp with time zone,
 -- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
 -- execute: authenticated, service_role
 public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
+
+-- security definer
+-- execute: nobody (owner only)
+public.email_outbox_touch();
 
 -- security invoker
 -- execute: service_role
@@ -467,6 +479,10 @@ public.request_emails(p_request_id uuid);
 -- security definer
 -- execute: service_role
 public.request_limit(p_name text);
+
+-- security definer: callable by authenticated: the dashboard's catch-up after a reconnect; answers only for the caller's own requests
+-- execute: authenticated, service_role
+public.requests_changed_since(p_since timestamp with time zone);
 
 -- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
 -- execute: authenticated, service_role

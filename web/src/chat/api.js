@@ -11,6 +11,8 @@ export function chatApi(getToken) {
     summary: (chatId) => call(`/${chatId}`),
     messages: (chatId, before) =>
       call(`/${chatId}/messages?limit=40${before ? `&before=${encodeURIComponent(before)}` : ''}`),
+    // Catch-up: what arrived after a cursor (oldest first, with the next cursor).
+    since: (chatId, cursor) => call(`/${chatId}/messages?limit=200&since=${encodeURIComponent(cursor)}`),
     send: (chatId, text) => call(`/${chatId}/messages`, { method: 'POST', json: { text } }),
     upload: (chatId, file, caption = '') => {
       const form = new FormData()

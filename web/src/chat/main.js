@@ -75,6 +75,7 @@ async function boot() {
   state.summary = await api.summary(state.chatId)
   const page = await api.messages(state.chatId)
   state.messages = page.messages.reverse()
+  state.cursor = state.messages.at(-1)?.created_at || null
   state.hasMore = page.has_more
   render()
   scrollToEnd()
@@ -118,6 +119,7 @@ function render() {
       h('div', { className: 'conversation', id: 'conversation' },
         h('div', { id: 'header-slot' }),
         h('div', { id: 'notice', className: 'notice', role: 'alert', hidden: true }),
+        h('div', { id: 'reconnecting', className: 'banner reconnecting', role: 'status', hidden: true }, t('reconnecting')),
         h('div', { id: 'banner-slot' }),
         h('div', { className: 'messages-wrap' },
           h('section', { id: 'messages', className: 'messages', onscroll: onScroll }),
@@ -362,11 +364,30 @@ function refetch() {
   return refetching
 }
 
+// What arrived after the cursor (the server's clock at the last read), merged by
+// id: after a broadcast, and on every join and rejoin (a catch-up after the socket
+// was down). A long gap comes in pages.
 async function pullLatest() {
-  const [summary, page] = await Promise.all([api.summary(state.chatId), api.messages(state.chatId)])
-  state.summary = summary
-  const fresh = page.messages.filter((m) => !state.messages.some((known) => known.id === m.id))
-  for (const message of fresh.reverse()) addMessage(message)
+  state.summary = await api.summary(state.chatId)
+  const fresh = []
+  const known = (id) => state.messages.some((m) => m.id === id) || fresh.some((m) => m.id === id)
+  for (let round = 0; round < 20; round += 1) {
+    const page = await api.since(state.chatId, state.cursor || '2020-01-01T00:00:00Z')
+    const novel = page.messages.filter((m) => !known(m.id))
+    fresh.push(...novel)
+    if (!page.has_more || !novel.length) {
+      state.cursor = page.cursor
+      break
+    }
+    state.cursor = page.messages.at(-1).created_at
+  }
+  if (fresh.length > 1) {
+    // Many at once (a catch-up): one render, one pill count.
+    state.messages.push(...fresh)
+    state.messages.sort((a, b) => a.created_at.localeCompare(b.created_at))
+    const shownFromOther = fresh.filter((m) => m.sender_type && m.sender_type !== state.summary.side)
+    if (!state.stick && shownFromOther.length) showPill(shownFromOther.length)
+  } else if (fresh.length) addMessage(fresh[0])
   render()
   const fromOther = fresh.filter((m) => m.sender_type && m.sender_type !== state.summary.side)
   if (fromOther.length) {
@@ -400,6 +421,13 @@ function subscribe(client) {
       refetch()
     })
     .subscribe((status) => {
+      // Every join and rejoin catches up on what was missed meanwhile.
+      if (status === 'SUBSCRIBED') {
+        state.wasLive = true
+        refetch()
+      }
+      const banner = document.getElementById('reconnecting')
+      if (banner) banner.hidden = !state.wasLive || status === 'SUBSCRIBED'
       // The viewer's own connection: said only when it is lost, never as the
       // other party's presence.
       state.online = status === 'SUBSCRIBED'

@@ -40,7 +40,9 @@ export function notificationsView(app) {
       h('div', { class: 'message', dir: 'auto' }, withoutEmoji(n.message)),
       h('div', { class: 'meta' },
         h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
-        n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
+        n.type === 'chat_message' && n.chat_id
+          ? h('a', { href: `/chats/${n.chat_id}`, class: 'view', onclick: read }, t('open_chat_short'))
+          : n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
         h('button', { type: 'button', class: 'link mark-read', onclick: read }, t('mark_read'))))
     return li
   }
@@ -56,11 +58,17 @@ export function notificationsView(app) {
     }
   }
 
+  const shown = (id) => [...list.querySelectorAll('li.notification')].find((li) => li.dataset.id === id)
   const stop = onLive((event, payload) => {
     if (event === 'notification') {
+      if (shown(payload.id)) return // merged by id: a catch-up never doubles an item
       list.querySelector('.empty')?.remove()
       list.prepend(item(payload, true))
-      setUnread(app.unread + (payload.is_read ? 0 : 1))
+      if (!payload.caught_up) setUnread(app.unread + (payload.is_read ? 0 : 1))
+    } else if (event === 'notification_updated') {
+      if (payload.is_read) shown(payload.id)?.classList.remove('unread')
+    } else if (event === 'caught_up') {
+      setUnread(payload.unread)
     } else if (event === 'refetch') {
       load()
     }

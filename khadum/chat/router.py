@@ -50,6 +50,10 @@ class RatingBody(BaseModel):
                                      max_length=TEXT_LIMITS["chat_rating_comment"])
 
 
+class ViewingBody(BaseModel):
+    open: bool
+
+
 class CancelBody(BaseModel):
     # How short a reason may be is SQL's (chat_cancel: reason_required).
     reason: SafeText = Field(max_length=TEXT_LIMITS["chat_cancel_reason"])
@@ -184,6 +188,12 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     @api.post(BASE + "/{chat_id}/read")
     async def read(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
         return await act(cur, "chat_mark_read", chat_id)
+
+    @api.post(BASE + "/{chat_id}/viewing")
+    async def viewing(chat_id: uuid.UUID, body: ViewingBody, cur: ChatCursor) -> dict[str, Any]:
+        """The page is open and in view (renewed while it stays so), or no longer:
+        no «new message» notification meanwhile (SQL: chat_viewing)."""
+        return await act(cur, "chat_viewing", chat_id, body.open)
 
     @api.post(BASE + "/{chat_id}/deliver")
     async def deliver(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:

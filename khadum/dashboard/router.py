@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,8 @@ from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
 BASE = "/functions/v1/dashboard_api"
+# The languages the dashboard speaks (the message catalogue's locales).
+Lang = Literal["ar", "en"]
 
 
 class MarkRead(BaseModel):
@@ -43,14 +45,15 @@ def router(db: Database, settings: Settings) -> APIRouter:
         cur: CallerCursor,
         limit: int = Query(50, ge=1, le=200),
         offset: int = Query(0, ge=0, le=1_000_000),
+        lang: Lang = "ar",
     ) -> dict[str, Any]:
-        return await queries.notifications(cur, limit, offset)
+        return await queries.notifications(cur, limit, offset, lang)
 
     @api.get("/changes")
-    async def changes(cur: CallerCursor, since: datetime) -> dict[str, Any]:
+    async def changes(cur: CallerCursor, since: datetime, lang: Lang = "ar") -> dict[str, Any]:
         """Catch-up after a (re)join: what changed after `since` (the `cursor` of
         the page's last read), looking back a little further (khadum.catchup)."""
-        return await queries.changes(cur, window_start(since))
+        return await queries.changes(cur, window_start(since), lang)
 
     @api.post("/notifications/read")
     async def mark_read(body: MarkRead, cur: CallerCursor) -> dict[str, Any]:

@@ -22,7 +22,8 @@ function emit(event, payload) {
 // Only the database sends on this topic, but a payload is still read for known
 // keys only, as plain values; any other event just asks the views to refetch.
 const KNOWN_KEYS = {
-  notification: ['id', 'request_id', 'type', 'title', 'message', 'is_read', 'created_at', 'read_at'],
+  notification: ['id', 'request_id', 'type', 'title', 'message', 'is_read', 'created_at', 'read_at',
+    'title_en', 'message_en', 'chat_id'],
   notification_updated: ['id', 'request_id', 'type', 'is_read', 'read_at'],
   request_status: ['request_id', 'status', 'previous_status', 'responded_at'],
   request_event: ['request_id', 'id', 'event_type', 'created_at'],

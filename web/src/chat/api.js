@@ -23,6 +23,7 @@ export function chatApi(getToken) {
     attachment: (chatId, messageId) => call(`/${chatId}/attachments/${messageId}`),
     received: (chatId) => call(`/${chatId}/received`, { method: 'POST' }),
     read: (chatId) => call(`/${chatId}/read`, { method: 'POST' }),
+    viewing: (chatId, open) => call(`/${chatId}/viewing`, { method: 'POST', json: { open } }),
     deliver: (chatId) => call(`/${chatId}/deliver`, { method: 'POST' }),
     complete: (chatId) => call(`/${chatId}/complete`, { method: 'POST' }),
     rate: (chatId, rating, comment) =>

@@ -2,7 +2,7 @@
 // from the link. /chats/{id}: the freelancer, with their dashboard sign-in (signed
 // out, they go through sign-in and come straight back).
 import { createClient } from '@supabase/supabase-js'
-import { api as dashboardApi } from '../api.js'
+import { api as dashboardApi, request } from '../api.js'
 import { SUPABASE_ANON_KEY, SUPABASE_URL } from '../config.js'
 import { bdi, mount, quoted } from '../dom.js'
 import { dayLabel } from '../format.js'
@@ -81,6 +81,35 @@ async function boot() {
   scrollToEnd()
   subscribe(realtimeClient)
   await acknowledge(true)
+  if (state.summary.side === 'freelancer') keepViewing()
+}
+
+// The freelancer's page says it is open and in view (renewed within the server's
+// window), so no «new message» notification is made meanwhile; hidden or gone,
+// it says so.
+let viewingTimer = null
+function keepViewing() {
+  let token = null
+  const say = async (open) => {
+    try {
+      token = (await dashboardClient.auth.getSession()).data.session?.access_token || token
+      await api.viewing(state.chatId, open)
+    } catch {
+      // The window runs out on its own (the server's chat_viewing_window).
+    }
+  }
+  const update = () => {
+    clearInterval(viewingTimer)
+    say(!document.hidden)
+    if (!document.hidden) viewingTimer = setInterval(() => say(true), 45000)
+  }
+  document.addEventListener('visibilitychange', update)
+  // Leaving: sent at once with the token at hand (nothing awaited before the
+  // request starts; keepalive lets it finish after the page is gone).
+  window.addEventListener('pagehide', () => {
+    if (token) request(`/chat/${state.chatId}/viewing`, { method: 'POST', json: { open: false }, token, keepalive: true }).catch(() => {})
+  })
+  update()
 }
 
 // The freelancer's other chats, beside the conversation on a wide screen.

@@ -27,6 +27,9 @@ export function notificationsView(app) {
     app.setUnread(n)
   }
 
+  // A live notification carries its English text beside the Arabic; a fetched
+  // one comes in the viewer's language already.
+  const inLang = (n, key) => (app.lang() === 'en' && n[`${key}_en`]) || n[key]
   function item(n, fresh = false) {
     const read = async () => {
       if (!li.classList.contains('unread')) return
@@ -36,8 +39,8 @@ export function notificationsView(app) {
     }
     const li = h('li', { class: `notification${n.is_read ? '' : ' unread'}${fresh ? ' fresh' : ''}`, dataset: { id: n.id, request: n.request_id || '' } },
       h('div', { class: 'title' }, icon(n.type === 'client_request' ? 'bell-ring' : n.type === 'chat_message' ? 'chat' : 'bell', { size: 16 }),
-        ' ', h('bdi', { dir: 'auto' }, withoutEmoji(n.title))),
-      h('div', { class: 'message', dir: 'auto' }, withoutEmoji(n.message)),
+        ' ', h('bdi', { dir: 'auto' }, withoutEmoji(inLang(n, 'title')))),
+      h('div', { class: 'message', dir: 'auto' }, withoutEmoji(inLang(n, 'message'))),
       h('div', { class: 'meta' },
         h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
         n.type === 'chat_message' && n.chat_id

@@ -95,7 +95,9 @@ language sql stable security definer set search_path = '' as $$
   select r.id from public.client_requests r, me
    where r.freelancer_id = me.id
      and (r.created_at > p_since or r.responded_at > p_since
-          or (r.expires_at > p_since and r.expires_at <= now()))
+          -- expired in the window (the one expiry rule, asked at both ends)
+          or (public.effective_status_at(r.status, r.expires_at, now()) = 'expired'
+              and public.effective_status_at(r.status, r.expires_at, p_since) <> 'expired'))
   union
   select e.request_id from public.request_events e
     join public.client_requests r on r.id = e.request_id, me

@@ -107,3 +107,36 @@ def test_a_client_reopening_a_cancelled_chat_reads_it_under_a_banner(
     session = httpx.post(f"{base}/functions/v1/chat/session", json={"token": token}, timeout=10)
     assert session.json()["status"] == "cancelled"
     page.context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_other_partys_presence_and_last_seen(
+        browser: Browser, stack: tuple[str, Settings], clean_db: str,  # noqa: F811
+        artifacts: Path, size: str) -> None:
+    base, settings = stack
+    chat_id = accept_a_request(base, settings, clean_db)
+    token = client_link(settings, clean_db, chat_id)
+    freelancer = sign_in(browser, base, SIZES[size], path=f"/?next=/chats/{chat_id}")
+    freelancer.wait_for_url(f"{base}/chats/{chat_id}")
+    expect(freelancer.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED",
+                                                         timeout=10000)
+    # Alone on the chat: the viewer's own connection is never the other's «متصل».
+    freelancer.wait_for_timeout(800)
+    expect(freelancer.locator("#peer-presence")).to_have_attribute("data-online", "false")
+    expect(freelancer.locator(".chat-header")).not_to_contain_text("متصل الآن")
+
+    client = browser.new_context(locale="ar-SA", viewport=SIZES["phone"]).new_page()
+    client.goto(f"{base}/chat/{token}")
+    expect(client.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED", timeout=10000)
+    for page in (freelancer, client):
+        presence = page.locator("#peer-presence")
+        expect(presence).to_have_attribute("data-online", "true", timeout=10000)
+        expect(presence).to_have_text("· متصل الآن")
+    freelancer.screenshot(path=str(artifacts / f"chat-presence-online-{size}.png"))
+
+    client.context.close()  # the client leaves: last seen, live
+    presence = freelancer.locator("#peer-presence")
+    expect(presence).to_have_attribute("data-online", "false", timeout=15000)
+    expect(presence).to_contain_text("آخر ظهور")
+    freelancer.screenshot(path=str(artifacts / f"chat-presence-last-seen-{size}.png"))
+    freelancer.context.close()

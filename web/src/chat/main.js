@@ -11,7 +11,7 @@ import { icon } from '../icons.js'
 import { supabase as dashboardClient } from '../session.js'
 import { ApiError, chatApi, openClientSession } from './api.js'
 import { errorText, t, toggleLanguage } from './i18n.js'
-import { h, header, messageList } from './view.js'
+import { h, header, messageList, peerPresence } from './view.js'
 import './chat.css'
 
 const root = document.getElementById('chat-app')
@@ -162,7 +162,7 @@ function render() {
   const panel = document.getElementById('request-panel')
   document.getElementById('header-slot').replaceChildren(
     header(s, state.online, () => { toggleLanguage(); root.replaceChildren(); document.title = t('title'); render(); scrollToEnd() },
-      { backHref: freelancer ? '/#/chats' : null, wide: panel ? panel.open : wide() }))
+      { backHref: freelancer ? '/#/chats' : null, wide: panel ? panel.open : wide(), peer: peerState() }))
   // A header drawn anew keeps the other party's typing indicator while it lasts.
   if (state.typingUntil > Date.now()) document.getElementById('typing').hidden = false
   document.getElementById('banner-slot').replaceChildren(
@@ -437,9 +437,33 @@ async function acknowledge(read) {
   }
 }
 
+// The other party: online while their page tracks presence on this chat's
+// channel; otherwise last seen when they left, or their last receipt or message.
+function peerState() {
+  const s = state.summary
+  const other = s.side === 'client' ? 'freelancer' : 'client'
+  const stamps = [state.peerLeftAt, s[`${other}_last_read_at`], s[`${other}_last_received_at`],
+    ...state.messages.filter((m) => m.sender_type === other).slice(-1).map((m) => m.created_at)]
+    .filter(Boolean).sort()
+  return { online: state.peerOnline, seen: stamps.at(-1) || null }
+}
+
+function showPeer() {
+  const current = document.getElementById('peer-presence')
+  if (current) current.replaceWith(peerPresence(peerState()))
+}
+
 function subscribe(client) {
-  channel = client.channel(`chat:${state.chatId}`, { config: { private: true, broadcast: { self: false } } })
+  const side = state.summary.side
+  const other = side === 'client' ? 'freelancer' : 'client'
+  channel = client.channel(`chat:${state.chatId}`, { config: { private: true, broadcast: { self: false }, presence: { key: side } } })
   channel
+    .on('presence', { event: 'sync' }, () => {
+      const online = (channel.presenceState()[other] || []).length > 0
+      if (state.peerOnline && !online) state.peerLeftAt = new Date().toISOString()
+      state.peerOnline = online
+      showPeer()
+    })
     .on('broadcast', { event: '*' }, ({ event, payload }) => {
       if (event === 'typing') {
         // The only key read from a broadcast, and only one of two known values.
@@ -454,6 +478,7 @@ function subscribe(client) {
       if (status === 'SUBSCRIBED') {
         state.wasLive = true
         refetch()
+        channel.track({ side, online_at: new Date().toISOString() })
       }
       const banner = document.getElementById('reconnecting')
       if (banner) banner.hidden = !state.wasLive || status === 'SUBSCRIBED'

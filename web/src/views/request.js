@@ -194,7 +194,10 @@ export function requestView(app, requestId) {
       const detail = await api.request(requestId)
       render(detail)
       if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
-      else if (keepForm && detail.request.actionable) section.querySelector('#actions').replaceWith(keepForm)
+      // Only a form still being typed, not one already sent (it stays pending).
+      else if (keepForm && detail.request.actionable && !keepForm.classList.contains('pending')) {
+        section.querySelector('#actions').replaceWith(keepForm)
+      }
       if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
     } catch (err) {
       if (showLoading && (err.status === 404 || err.status === 422)) notFound(section)

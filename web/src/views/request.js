@@ -189,15 +189,16 @@ export function requestView(app, requestId) {
     if (state === 'pending') ticker = setInterval(tick, 1000)
   }
 
-  async function load(showLoading = true, keepActions = null, keepMessage = null, keepForm = null) {
+  async function load(showLoading = true, keepActions = null, keepMessage = null, keepTyping = false) {
     try {
       const detail = await api.request(requestId)
+      // A reply being typed (as the answer arrives) survives a live reload while
+      // the request is still open; not one already sent (it stays pending).
+      const current = keepTyping ? section.querySelector('#actions') : null
+      const keepForm = current?.querySelector('.inline-form') && !current.classList.contains('pending') ? current : null
       render(detail)
       if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
-      // Only a form still being typed, not one already sent (it stays pending).
-      else if (keepForm && detail.request.actionable && !keepForm.classList.contains('pending')) {
-        section.querySelector('#actions').replaceWith(keepForm)
-      }
+      else if (keepForm && detail.request.actionable) section.querySelector('#actions').replaceWith(keepForm)
       if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
     } catch (err) {
       if (showLoading && (err.status === 404 || err.status === 422)) notFound(section)
@@ -214,9 +215,7 @@ export function requestView(app, requestId) {
       again = true
       return
     }
-    // A reply being typed survives a reload while the request is still open.
-    const typing = section.querySelector('#actions .inline-form') ? section.querySelector('#actions') : null
-    loading = load(false, null, null, typing).finally(() => {
+    loading = load(false, null, null, true).finally(() => {
       loading = null
       if (again) {
         again = false

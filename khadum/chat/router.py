@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
+from khadum.catchup import window_start
 from khadum.chat import files, service
 from khadum.chat.session import open_session
 from khadum.chat.storage import FileStore, file_store
@@ -47,6 +48,10 @@ class RatingBody(BaseModel):
     rating: int = Field(ge=1, le=5)
     comment: SafeText | None = Field(default=None,
                                      max_length=TEXT_LIMITS["chat_rating_comment"])
+
+
+class ViewingBody(BaseModel):
+    open: bool
 
 
 class CancelBody(BaseModel):
@@ -95,12 +100,23 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.get(BASE + "/{chat_id}/messages")
     async def list_messages(
-        chat_id: uuid.UUID, cur: ChatCursor, before: datetime | None = None, limit: int = 50
+        chat_id: uuid.UUID, cur: ChatCursor, before: datetime | None = None,
+        since: datetime | None = None, limit: int = 50,
     ) -> dict[str, Any]:
-        rows = await service.messages(cur, chat_id, before=before, limit=limit)
+        """Newest first before `before`; or, with `since` (the `cursor` of the
+        page's last read: a catch-up after a (re)join), oldest first from a little
+        before it (khadum.catchup), and the next `cursor`."""
+        if before is not None and since is not None:
+            raise Invalid("ask for messages before or since a time, not both",
+                          code="bad_query")
+        cursor = await service.server_time(cur) if since is not None else None
+        rows = await service.messages(
+            cur, chat_id, before=before,
+            after=window_start(since) if since is not None else None, limit=limit)
         return {
             "messages": [await public_message(r) for r in rows],
             "has_more": len(rows) == min(max(limit, 1), 200),
+            **({"cursor": cursor} if cursor is not None else {}),
         }
 
     @api.post(BASE + "/{chat_id}/messages", status_code=201)
@@ -172,6 +188,12 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     @api.post(BASE + "/{chat_id}/read")
     async def read(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
         return await act(cur, "chat_mark_read", chat_id)
+
+    @api.post(BASE + "/{chat_id}/viewing")
+    async def viewing(chat_id: uuid.UUID, body: ViewingBody, cur: ChatCursor) -> dict[str, Any]:
+        """The page is open and in view (renewed while it stays so), or no longer:
+        no «new message» notification meanwhile (SQL: chat_viewing)."""
+        return await act(cur, "chat_viewing", chat_id, body.open)
 
     @api.post(BASE + "/{chat_id}/deliver")
     async def deliver(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:

@@ -5,7 +5,7 @@ the SQL functions decide what they may do."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from khadum.db import one_row
@@ -26,23 +26,36 @@ async def summary(cur: Cursor, chat_id: uuid.UUID) -> dict[str, Any]:
     return dict(row["s"]) if row else {}
 
 
+async def server_time(cur: Cursor) -> datetime:
+    """A catch-up cursor: the server's clock as this read began."""
+    await cur.execute("select now() as at")
+    row = await cur.fetchone()
+    at: datetime = row["at"] if row else datetime.now(UTC)
+    return at
+
+
 async def messages(
     cur: Cursor,
     chat_id: uuid.UUID,
     *,
-    before: datetime | None,
+    before: datetime | None = None,
+    after: datetime | None = None,
     limit: int = PAGE_SIZE,
 ) -> list[dict[str, Any]]:
-    """Newest first, a page at a time (`before` = the oldest time already shown)."""
+    """The one read of a chat's messages. Newest first, a page at a time (`before`
+    = the oldest time already shown); or, with `after` (a catch-up's window start,
+    khadum.catchup), oldest first from there on."""
     await cur.execute("select public.chat_side(%s) as side", (chat_id,))
     party = await cur.fetchone()
     if not party or party["side"] is None:
         raise Forbidden("not a party to this chat", code="not_a_party")
+    order = "asc" if after is not None else "desc"
     await cur.execute(
         f"select {_MESSAGE_COLUMNS} from chat_messages where chat_id = %s "
         "and (%s::timestamptz is null or created_at < %s) "
-        "order by created_at desc, id desc limit %s",
-        (chat_id, before, before, min(max(limit, 1), 200)),
+        "and (%s::timestamptz is null or created_at > %s) "
+        f"order by created_at {order}, id {order} limit %s",
+        (chat_id, before, before, after, after, min(max(limit, 1), 200)),
     )
     return list(await cur.fetchall())
 

@@ -10,7 +10,7 @@ import psycopg
 
 from khadum.auth import CHAT_SESSION_TTL, mint_chat_session_token
 from khadum.db import Database
-from khadum.errors import Gone, NotFound
+from khadum.errors import NotFound
 from khadum.settings import Settings
 from khadum.sqlerrors import translate
 
@@ -41,8 +41,8 @@ async def open_session(db: Database, settings: Settings, token: str, source: str
     if row is None:
         raise NotFound("this chat link is not valid", code="unknown_link")
     chat_id, client_sub, status = row
-    if status == "cancelled":
-        raise Gone("this chat was cancelled", code="chat_cancelled")
+    # A cancelled chat still opens, read-only: its history and files stay the
+    # client's to read; SQL refuses every write to a chat that is not active.
     return {
         "access_token": mint_chat_session_token(settings, chat_id, client_sub),
         "token_type": "bearer",

@@ -4,6 +4,7 @@ inside `atransaction_as`: the caller's role and claims, so RLS decides what exis
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import AsyncCursor
@@ -30,17 +31,35 @@ async def me(cur: Cursor) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
-async def notifications(cur: Cursor, limit: int, offset: int) -> dict[str, Any]:
-    await cur.execute(
-        f"""
-        select n.id, n.request_id, n.title, n.message, n.type, n.is_read, n.created_at, n.read_at,
+def _notification_columns(lang: str) -> str:
+    """A notification's columns, its text in the viewer's language (`lang`): the
+    rows hold the Arabic text; another language is rendered from the catalogue."""
+    text = ("n.title, n.message" if lang == "ar" else
+            "t.title, t.message")
+    join = ("" if lang == "ar" else
+            "left join lateral public.my_notification_text("
+            "n.type, n.request_id, n.title, n.message, %(lang)s) t on true")
+    return f"""
+        select n.id, n.request_id, {text}, n.type, n.is_read, n.created_at, n.read_at,
                r.client_name, r.service_description, r.budget_range,
-               public.effective_status(r) as request_status
+               public.effective_status(r) as request_status,
+               case when n.type = 'chat_message' then
+                 (select c.id from public.private_chats c where c.request_id = n.request_id)
+               end as chat_id
         from public.notifications n
         left join public.client_requests r on r.id = n.request_id
+        {join}
+"""
+
+
+async def notifications(cur: Cursor, limit: int, offset: int, lang: str = "ar") -> dict[str, Any]:
+    await cur.execute(
+        f"""
+        {_notification_columns(lang)}
         order by n.created_at desc, n.id
         limit {int(limit)} offset {int(offset)}
-        """
+        """,
+        {"lang": lang},
     )
     items = await cur.fetchall()
     await cur.execute(
@@ -48,7 +67,45 @@ async def notifications(cur: Cursor, limit: int, offset: int) -> dict[str, Any]:
         "from public.notifications"
     )
     counts = await cur.fetchone() or {"unread": 0, "total": 0}
-    return {"items": items, "unread": counts["unread"], "total": counts["total"]}
+    return {"items": items, "unread": counts["unread"], "total": counts["total"],
+            "cursor": await server_time(cur)}
+
+
+async def server_time(cur: Cursor) -> datetime:
+    """The catch-up cursor: the server's clock as this read began."""
+    await cur.execute("select now() as at")
+    row = await cur.fetchone()
+    at: datetime = row["at"] if row else datetime.now(UTC)
+    return at
+
+
+CHANGES_LIMIT = 200
+
+
+async def changes(cur: Cursor, start: datetime, lang: str = "ar") -> dict[str, Any]:
+    """What changed after `start` (see khadum.catchup): notifications made or read,
+    and the ids of requests whose card changed. `complete` is false when more
+    notifications changed than one answer holds (the page then reloads)."""
+    cursor = await server_time(cur)
+    await cur.execute(
+        f"""
+        {_notification_columns(lang)}
+        where n.created_at > %(start)s or n.read_at > %(start)s
+        order by n.created_at, n.id
+        limit {CHANGES_LIMIT + 1}
+        """,
+        {"start": start, "lang": lang},
+    )
+    items = await cur.fetchall()
+    await cur.execute("select public.requests_changed_since(%s) as id", (start,))
+    request_ids = [row["id"] for row in await cur.fetchall()]
+    await cur.execute(
+        "select count(*) as unread from public.notifications where not coalesce(is_read, false)"
+    )
+    unread = (await cur.fetchone() or {"unread": 0})["unread"]
+    return {"cursor": cursor, "notifications": items[:CHANGES_LIMIT],
+            "complete": len(items) <= CHANGES_LIMIT, "request_ids": request_ids,
+            "unread": unread}
 
 
 async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:

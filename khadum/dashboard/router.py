@@ -4,11 +4,13 @@ run as the caller (their role and JWT claims), so RLS is what the browser meets.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from khadum.catchup import window_start
 from khadum.dashboard import queries
 from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
@@ -18,6 +20,8 @@ from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
 BASE = "/functions/v1/dashboard_api"
+# The languages the dashboard speaks (the message catalogue's locales).
+Lang = Literal["ar", "en"]
 
 
 class MarkRead(BaseModel):
@@ -41,8 +45,15 @@ def router(db: Database, settings: Settings) -> APIRouter:
         cur: CallerCursor,
         limit: int = Query(50, ge=1, le=200),
         offset: int = Query(0, ge=0, le=1_000_000),
+        lang: Lang = "ar",
     ) -> dict[str, Any]:
-        return await queries.notifications(cur, limit, offset)
+        return await queries.notifications(cur, limit, offset, lang)
+
+    @api.get("/changes")
+    async def changes(cur: CallerCursor, since: datetime, lang: Lang = "ar") -> dict[str, Any]:
+        """Catch-up after a (re)join: what changed after `since` (the `cursor` of
+        the page's last read), looking back a little further (khadum.catchup)."""
+        return await queries.changes(cur, window_start(since), lang)
 
     @api.post("/notifications/read")
     async def mark_read(body: MarkRead, cur: CallerCursor) -> dict[str, Any]:

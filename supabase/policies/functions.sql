@@ -42,6 +42,14 @@ public.broadcast_notification();
 
 -- security definer
 -- execute: nobody (owner only)
+public.broadcast_request_email();
+
+-- security definer
+-- execute: nobody (owner only)
+public.broadcast_request_event();
+
+-- security definer
+-- execute: nobody (owner only)
 public.broadcast_request_status();
 
 -- security definer
@@ -148,6 +156,14 @@ public.chat_unread_count(p_chat_id uuid);
 -- execute: authenticated, service_role
 public.chat_upload_check(p_chat_id uuid);
 
+-- security definer: callable by authenticated: the chat page says it is open (or closed); checks the caller is a party
+-- execute: authenticated, service_role
+public.chat_viewing(p_chat_id uuid, p_open boolean);
+
+-- security invoker
+-- execute: service_role
+public.chat_viewing_window();
+
 -- security definer
 -- execute: service_role
 public.check_request_caps(p_phone text, p_freelancer_id uuid);
@@ -207,6 +223,10 @@ public.effective_status_at(p_status text, p_expires_at timestamp with time zone,
 -- security invoker: callable by authenticated: the status rule on plain values; pure, reads nothing
 -- execute: authenticated, service_role
 public.effective_status_of(p_status text, p_expires_at timestamp with time zone);
+
+-- security definer
+-- execute: nobody (owner only)
+public.email_outbox_touch();
 
 -- security invoker
 -- execute: service_role
@@ -364,6 +384,10 @@ public.match_query_words(p_text text);
 -- execute: service_role
 public.match_word_terms(p_text text);
 
+-- security definer: callable by authenticated: the dashboard shows the caller's notifications in their language; renders only the caller's own requests
+-- execute: authenticated, service_role
+public.my_notification_text(p_type text, p_request_id uuid, p_title text, p_message text, p_lang text);
+
 -- security invoker: callable by authenticated: pure text folding (security invoker), used by dashboard searches
 -- execute: authenticated, service_role
 public.normalize_arabic(input text);
@@ -371,6 +395,10 @@ public.normalize_arabic(input text);
 -- security definer
 -- execute: nobody (owner only)
 public.note_first_response();
+
+-- security definer
+-- execute: service_role
+public.notification_text(p_freelancer_id uuid, p_type text, p_request_id uuid, p_title text, p_message text, p_lang text);
 
 -- security definer
 -- execute: nobody (owner only)
@@ -483,6 +511,14 @@ public.request_emails(p_request_id uuid);
 -- security definer
 -- execute: service_role
 public.request_limit(p_name text);
+
+-- security invoker
+-- execute: service_role
+public.request_notice_params(r public.client_requests);
+
+-- security definer: callable by authenticated: the dashboard's catch-up after a reconnect; answers only for the caller's own requests
+-- execute: authenticated, service_role
+public.requests_changed_since(p_since timestamp with time zone);
 
 -- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
 -- execute: authenticated, service_role

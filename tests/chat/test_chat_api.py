@@ -44,7 +44,16 @@ async def test_bad_links_get_clear_errors_and_guessing_is_slowed(chat_world: Cha
     assert blocked.json()["error"]["code"] == "too_many_attempts"
 
 
-async def test_a_cancelled_chat_link_says_so(chat_world: ChatWorld, clean_db: str) -> None:
+async def test_a_cancelled_chat_link_opens_its_history_read_only(
+    chat_world: ChatWorld, clean_db: str
+) -> None:
+    """Issue 13: the client keeps reading a cancelled chat (history and files), and
+    may write nothing more to it (it used to answer 410 and show nothing)."""
+    base = f"/functions/v1/chat/{chat_world.chat_id}"
+    client = await chat_world.client_headers()
+    sent = await chat_world.client.post(base + "/messages", json={"text": "قبل الإلغاء"},
+                                        headers=client)
+    assert sent.status_code == 201
     with psycopg.connect(clean_db) as conn:
         conn.execute(
             "update private_chats set status = 'cancelled' where id = %s", (chat_world.chat_id,)
@@ -52,7 +61,18 @@ async def test_a_cancelled_chat_link_says_so(chat_world: ChatWorld, clean_db: st
     res = await chat_world.client.post(
         "/functions/v1/chat/session", json={"token": chat_world.token}
     )
-    assert res.status_code == 410 and res.json()["error"]["code"] == "chat_cancelled"
+    assert res.status_code == 200 and res.json()["status"] == "cancelled"
+    headers = {"Authorization": f"Bearer {res.json()['access_token']}"}
+    history = await chat_world.client.get(base + "/messages", headers=headers)
+    assert [m["message_content"] for m in history.json()["messages"]] == ["قبل الإلغاء"]
+    summary = await chat_world.client.get(base, headers=headers)
+    assert summary.json()["status"] == "cancelled"
+    refused = await chat_world.client.post(base + "/messages", json={"text": "بعد الإلغاء"},
+                                           headers=headers)
+    assert refused.status_code == 409, refused.text
+    upload = await chat_world.client.post(
+        base + "/attachments", files={"file": ("a.png", PNG, "image/png")}, headers=headers)
+    assert upload.status_code == 409, upload.text
 
 
 async def test_messages_flow_both_ways_and_contacts_are_masked(chat_world: ChatWorld) -> None:

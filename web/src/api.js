@@ -3,6 +3,7 @@
 // Dashboard and console calls use the signed-in user's access token (a 401 gets one
 // refresh-and-retry; after that the session is over); the chat page passes its own.
 import { FUNCTIONS_URL } from './config.js'
+import { getLang } from './i18n.js'
 import { currentSession, refresh } from './session.js'
 
 export class ApiError extends Error {
@@ -15,7 +16,7 @@ export class ApiError extends Error {
 
 // One request to a function. `token`: a bearer token (or nothing); `json` or
 // `form` for a body; `raw` returns the body as text.
-export async function request(path, { method = 'GET', json, form, token, raw = false } = {}) {
+export async function request(path, { method = 'GET', json, form, token, raw = false, keepalive = false } = {}) {
   const headers = {}
   if (token) headers.Authorization = `Bearer ${token}`
   let body
@@ -27,7 +28,7 @@ export async function request(path, { method = 'GET', json, form, token, raw = f
   }
   let response
   try {
-    response = await fetch(`${FUNCTIONS_URL}${path}`, { method, headers, body })
+    response = await fetch(`${FUNCTIONS_URL}${path}`, { method, headers, body, keepalive })
   } catch {
     throw new ApiError(0, 'network', 'network')
   }
@@ -65,7 +66,8 @@ export async function call(path, { method = 'GET', body, raw = false } = {}, ret
 const dash = '/dashboard_api'
 export const api = {
   me: () => call(`${dash}/me`),
-  notifications: (offset = 0) => call(`${dash}/notifications?limit=50&offset=${offset}`),
+  notifications: (offset = 0) => call(`${dash}/notifications?limit=50&offset=${offset}&lang=${getLang()}`),
+  changes: (since) => call(`${dash}/changes?since=${encodeURIComponent(since)}&lang=${getLang()}`),
   markRead: (ids) => call(`${dash}/notifications/read`, { method: 'POST', body: ids ? { ids } : { all: true } }),
   requests: ({ status, q, page }) => {
     const params = new URLSearchParams({ page: String(page || 1), page_size: '20' })

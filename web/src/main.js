@@ -4,7 +4,7 @@ import { api, whenSessionLost } from './api.js'
 import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
 import { icon } from './icons.js'
-import { connectLive, disconnectLive, onLive, refreshLiveToken } from './live.js'
+import { connectLive, disconnectLive, onLive, refreshLiveToken, startCatchUp } from './live.js'
 import { currentSession, signOut, supabase } from './session.js'
 import { chatsView } from './views/chats.js'
 import { notificationsView } from './views/notifications.js'
@@ -44,10 +44,21 @@ function alertNewRequest(payload) {
 
 onLive((event, payload) => {
   if (event === 'notification') {
-    if (!document.getElementById('notifications-page')) app.setUnread(app.unread + (payload.is_read ? 0 : 1))
-    if (payload.type === 'client_request') alertNewRequest(payload)
+    const counted = payload.caught_up || document.getElementById('notifications-page')
+    if (!counted) app.setUnread(app.unread + (payload.is_read ? 0 : 1))
+    if (payload.type === 'client_request' && !payload.is_read) alertNewRequest(payload)
   }
+  if (event === 'caught_up') app.setUnread(payload.unread)
 })
+
+// A banner while the live channel is down after having been up (the catch-up
+// on rejoin then brings what was missed).
+function showLiveState(status) {
+  if (status === 'SUBSCRIBED') app.wasLive = true
+  app.reconnecting = app.wasLive && status !== 'SUBSCRIBED'
+  const banner = document.getElementById('reconnecting')
+  if (banner) banner.hidden = !app.reconnecting
+}
 
 function shell(content) {
   const liveDot = h('span', { class: `live ${app.live === 'SUBSCRIBED' ? 'on' : 'off'}`, id: 'live-state', role: 'status' },
@@ -70,6 +81,7 @@ function shell(content) {
         icon('languages'), h('span', { class: 'nav-label' }, t('toggle'))),
       h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: () => { app.leaving = true; signOut() } },
         icon('log-out'), h('span', { class: 'nav-label' }, t('signout')))),
+    h('div', { class: 'reconnecting', id: 'reconnecting', role: 'status', hidden: !app.reconnecting }, t('reconnecting')),
     h('main', {}, content),
   ]
 }
@@ -94,6 +106,8 @@ function render() {
 function showSignIn(notice) {
   app.view?.stop?.()
   app.me = null
+  app.wasLive = false
+  app.reconnecting = false
   app.view = null
   applyLang()
   mount(root, h('header', { class: 'topbar' }, h('strong', { class: 'brand' }, t('brand')),
@@ -108,8 +122,10 @@ async function enter(session) {
     app.me = freelancer
     const counts = await api.notifications()
     app.unread = counts.unread
+    startCatchUp(counts.cursor, counts.items)
     connectLive(topic, session.access_token, (status) => {
       app.live = status
+      showLiveState(status)
       document.body.dataset.realtime = status
       const dot = document.getElementById('live-state')
       if (dot) {

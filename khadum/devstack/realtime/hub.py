@@ -17,6 +17,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from khadum.devstack.platform import ensure_message_partitions
+from khadum.devstack.realtime.presence import PresenceTracker
 from khadum.devstack.realtime_authz import (
     Policies,
     can_send_event,
@@ -39,6 +40,7 @@ class RealtimeHub:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self.topics: dict[str, set[Subscriber]] = defaultdict(set)
+        self.presence = PresenceTracker()
         self._pool: ConnectionPool | None = None
         self._listener: asyncio.Task[None] | None = None
         self._janitor: asyncio.Task[None] | None = None
@@ -126,6 +128,14 @@ class RealtimeHub:
                         headers: dict[str, str] | None = None) -> bool:
         policies = await asyncio.to_thread(self._check, write_policies, claims, sub_topic, headers)
         return bool(policies.broadcast_write)
+
+    async def presence_rights(self, claims: dict[str, Any], sub_topic: str,
+                              headers: dict[str, str] | None = None) -> tuple[bool, bool]:
+        """(may see presence, may track) on a topic: the `presence` extension's
+        SELECT and INSERT policies on realtime.messages, as Supabase checks them."""
+        read = await asyncio.to_thread(self._check, read_policies, claims, sub_topic, headers)
+        write = await asyncio.to_thread(self._check, write_policies, claims, sub_topic, headers)
+        return bool(read.presence_read), bool(write.presence_write)
 
     async def may_send_event(self, claims: dict[str, Any], sub_topic: str, event: str) -> bool:
         def check() -> bool:

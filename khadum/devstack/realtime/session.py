@@ -3,7 +3,8 @@
 Events handled: phx_join (authorised like Supabase: a valid JWT, and for
 private channels the SELECT policies on realtime.messages), heartbeat,
 access_token (replaces the channel's JWT, re-authorised), broadcast from the
-client (allowed by the INSERT policies), phx_leave. A channel whose token
+client (allowed by the INSERT policies), presence track/untrack (the `presence`
+extension's policies; khadum.devstack.realtime.presence), phx_leave. A channel whose token
 expires is told so (system error) and closed, as Supabase does.
 """
 
@@ -13,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -21,6 +23,7 @@ from khadum.auth import is_publishable_key, verify_token
 from khadum.devstack.realtime import frames
 from khadum.devstack.realtime.frames import Frame, FrameError
 from khadum.devstack.realtime.hub import RealtimeHub
+from khadum.devstack.realtime.presence import PresenceTracker
 from khadum.errors import Unauthorized
 from khadum.settings import Settings
 
@@ -45,6 +48,14 @@ class Channel:
         self.may_write: bool | None = None
         self.event_allowed: dict[str, bool] = {}
         self.expiry: asyncio.TimerHandle | None = None
+        presence = config.get("presence") or {}
+        self.presence_key = str(presence.get("key") or uuid.uuid4().hex)
+        self.presence_enabled = bool(presence.get("enabled"))
+        self.sees_presence = False
+        self.may_track = False
+
+    def deliver_presence(self, event: str, payload: dict[str, Any]) -> None:
+        self.session.send(Frame(self.topic, event, payload, None, None))
 
     def deliver(self, event: str, payload: Any) -> None:
         exp = self.claims.get("exp")
@@ -133,6 +144,8 @@ class SocketSession:
             await self.refresh_token(channel, frame)
         elif frame.event == "broadcast":
             await self.client_broadcast(channel, frame)
+        elif frame.event == "presence":
+            await self.client_presence(channel, frame)
         elif frame.ref is not None:
             self.send(frames.reply(frame, "ok", {}))
 
@@ -165,6 +178,35 @@ class SocketSession:
         self.send(frames.reply(frame, "ok", {"postgres_changes": []}))
         self.hub.subscribe(sub_topic, channel)
         channel.watch_expiry()
+        if channel.presence_enabled:
+            if channel.private:
+                channel.sees_presence, channel.may_track = await self.hub.presence_rights(
+                    claims, sub_topic, self.headers)
+            else:
+                channel.sees_presence = channel.may_track = True
+            if channel.sees_presence:
+                channel.deliver_presence(
+                    "presence_state", self.presence.state(sub_topic, channel.private))
+
+    @property
+    def presence(self) -> PresenceTracker:
+        return self.hub.presence
+
+    async def client_presence(self, channel: Channel, frame: Frame) -> None:
+        payload = frame.payload if isinstance(frame.payload, dict) else {}
+        audience = set(self.hub.topics.get(channel.sub_topic, ()))
+        if payload.get("event") == "track" and channel.may_track:
+            meta = payload.get("payload")
+            self.presence.track(channel.sub_topic, channel,
+                                meta if isinstance(meta, dict) else {}, audience)
+        elif payload.get("event") == "untrack":
+            self.presence.untrack(channel.sub_topic, channel, audience)
+        elif payload.get("event") == "track":
+            if frame.ref is not None:
+                self.send(frames.reply(frame, "error", {"reason": "Unauthorized presence"}))
+            return
+        if frame.ref is not None:
+            self.send(frames.reply(frame, "ok", {}))
 
     async def refresh_token(self, channel: Channel, frame: Frame) -> None:
         payload = frame.payload if isinstance(frame.payload, dict) else {}
@@ -218,3 +260,5 @@ class SocketSession:
         if channel.expiry is not None:
             channel.expiry.cancel()
         self.hub.unsubscribe(channel.sub_topic, channel)
+        self.presence.untrack(channel.sub_topic, channel,
+                              set(self.hub.topics.get(channel.sub_topic, ())))

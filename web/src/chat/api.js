@@ -11,6 +11,8 @@ export function chatApi(getToken) {
     summary: (chatId) => call(`/${chatId}`),
     messages: (chatId, before) =>
       call(`/${chatId}/messages?limit=40${before ? `&before=${encodeURIComponent(before)}` : ''}`),
+    // Catch-up: what arrived after a cursor (oldest first, with the next cursor).
+    since: (chatId, cursor) => call(`/${chatId}/messages?limit=200&since=${encodeURIComponent(cursor)}`),
     send: (chatId, text) => call(`/${chatId}/messages`, { method: 'POST', json: { text } }),
     upload: (chatId, file, caption = '') => {
       const form = new FormData()
@@ -21,6 +23,7 @@ export function chatApi(getToken) {
     attachment: (chatId, messageId) => call(`/${chatId}/attachments/${messageId}`),
     received: (chatId) => call(`/${chatId}/received`, { method: 'POST' }),
     read: (chatId) => call(`/${chatId}/read`, { method: 'POST' }),
+    viewing: (chatId, open) => call(`/${chatId}/viewing`, { method: 'POST', json: { open } }),
     deliver: (chatId) => call(`/${chatId}/deliver`, { method: 'POST' }),
     complete: (chatId) => call(`/${chatId}/complete`, { method: 'POST' }),
     rate: (chatId, rating, comment) =>

@@ -2,7 +2,7 @@
 // from the link. /chats/{id}: the freelancer, with their dashboard sign-in (signed
 // out, they go through sign-in and come straight back).
 import { createClient } from '@supabase/supabase-js'
-import { api as dashboardApi } from '../api.js'
+import { api as dashboardApi, request } from '../api.js'
 import { SUPABASE_ANON_KEY, SUPABASE_URL } from '../config.js'
 import { bdi, mount, quoted } from '../dom.js'
 import { dayLabel } from '../format.js'
@@ -11,7 +11,7 @@ import { icon } from '../icons.js'
 import { supabase as dashboardClient } from '../session.js'
 import { ApiError, chatApi, openClientSession } from './api.js'
 import { errorText, t, toggleLanguage } from './i18n.js'
-import { h, header, messageList } from './view.js'
+import { h, header, messageList, peerPresence } from './view.js'
 import './chat.css'
 
 const root = document.getElementById('chat-app')
@@ -75,11 +75,41 @@ async function boot() {
   state.summary = await api.summary(state.chatId)
   const page = await api.messages(state.chatId)
   state.messages = page.messages.reverse()
+  state.cursor = state.messages.at(-1)?.created_at || null
   state.hasMore = page.has_more
   render()
   scrollToEnd()
   subscribe(realtimeClient)
   await acknowledge(true)
+  if (state.summary.side === 'freelancer') keepViewing()
+}
+
+// The freelancer's page says it is open and in view (renewed within the server's
+// window), so no «new message» notification is made meanwhile; hidden or gone,
+// it says so.
+let viewingTimer = null
+function keepViewing() {
+  let token = null
+  const say = async (open) => {
+    try {
+      token = (await dashboardClient.auth.getSession()).data.session?.access_token || token
+      await api.viewing(state.chatId, open)
+    } catch {
+      // The window runs out on its own (the server's chat_viewing_window).
+    }
+  }
+  const update = () => {
+    clearInterval(viewingTimer)
+    say(!document.hidden)
+    if (!document.hidden) viewingTimer = setInterval(() => say(true), 45000)
+  }
+  document.addEventListener('visibilitychange', update)
+  // Leaving: sent at once with the token at hand (nothing awaited before the
+  // request starts; keepalive lets it finish after the page is gone).
+  window.addEventListener('pagehide', () => {
+    if (token) request(`/chat/${state.chatId}/viewing`, { method: 'POST', json: { open: false }, token, keepalive: true }).catch(() => {})
+  })
+  update()
 }
 
 // The freelancer's other chats, beside the conversation on a wide screen.
@@ -118,6 +148,7 @@ function render() {
       h('div', { className: 'conversation', id: 'conversation' },
         h('div', { id: 'header-slot' }),
         h('div', { id: 'notice', className: 'notice', role: 'alert', hidden: true }),
+        h('div', { id: 'reconnecting', className: 'banner reconnecting', role: 'status', hidden: true }, t('reconnecting')),
         h('div', { id: 'banner-slot' }),
         h('div', { className: 'messages-wrap' },
           h('section', { id: 'messages', className: 'messages', onscroll: onScroll }),
@@ -131,7 +162,7 @@ function render() {
   const panel = document.getElementById('request-panel')
   document.getElementById('header-slot').replaceChildren(
     header(s, state.online, () => { toggleLanguage(); root.replaceChildren(); document.title = t('title'); render(); scrollToEnd() },
-      { backHref: freelancer ? '/#/chats' : null, wide: panel ? panel.open : wide() }))
+      { backHref: freelancer ? '/#/chats' : null, wide: panel ? panel.open : wide(), peer: peerState() }))
   // A header drawn anew keeps the other party's typing indicator while it lasts.
   if (state.typingUntil > Date.now()) document.getElementById('typing').hidden = false
   document.getElementById('banner-slot').replaceChildren(
@@ -362,11 +393,30 @@ function refetch() {
   return refetching
 }
 
+// What arrived after the cursor (the server's clock at the last read), merged by
+// id: after a broadcast, and on every join and rejoin (a catch-up after the socket
+// was down). A long gap comes in pages.
 async function pullLatest() {
-  const [summary, page] = await Promise.all([api.summary(state.chatId), api.messages(state.chatId)])
-  state.summary = summary
-  const fresh = page.messages.filter((m) => !state.messages.some((known) => known.id === m.id))
-  for (const message of fresh.reverse()) addMessage(message)
+  state.summary = await api.summary(state.chatId)
+  const fresh = []
+  const known = (id) => state.messages.some((m) => m.id === id) || fresh.some((m) => m.id === id)
+  for (let round = 0; round < 20; round += 1) {
+    const page = await api.since(state.chatId, state.cursor || '2020-01-01T00:00:00Z')
+    const novel = page.messages.filter((m) => !known(m.id))
+    fresh.push(...novel)
+    if (!page.has_more || !novel.length) {
+      state.cursor = page.cursor
+      break
+    }
+    state.cursor = page.messages.at(-1).created_at
+  }
+  if (fresh.length > 1) {
+    // Many at once (a catch-up): one render, one pill count.
+    state.messages.push(...fresh)
+    state.messages.sort((a, b) => a.created_at.localeCompare(b.created_at))
+    const shownFromOther = fresh.filter((m) => m.sender_type && m.sender_type !== state.summary.side)
+    if (!state.stick && shownFromOther.length) showPill(shownFromOther.length)
+  } else if (fresh.length) addMessage(fresh[0])
   render()
   const fromOther = fresh.filter((m) => m.sender_type && m.sender_type !== state.summary.side)
   if (fromOther.length) {
@@ -387,9 +437,33 @@ async function acknowledge(read) {
   }
 }
 
+// The other party: online while their page tracks presence on this chat's
+// channel; otherwise last seen when they left, or their last receipt or message.
+function peerState() {
+  const s = state.summary
+  const other = s.side === 'client' ? 'freelancer' : 'client'
+  const stamps = [state.peerLeftAt, s[`${other}_last_read_at`], s[`${other}_last_received_at`],
+    ...state.messages.filter((m) => m.sender_type === other).slice(-1).map((m) => m.created_at)]
+    .filter(Boolean).sort()
+  return { online: state.peerOnline, seen: stamps.at(-1) || null }
+}
+
+function showPeer() {
+  const current = document.getElementById('peer-presence')
+  if (current) current.replaceWith(peerPresence(peerState()))
+}
+
 function subscribe(client) {
-  channel = client.channel(`chat:${state.chatId}`, { config: { private: true, broadcast: { self: false } } })
+  const side = state.summary.side
+  const other = side === 'client' ? 'freelancer' : 'client'
+  channel = client.channel(`chat:${state.chatId}`, { config: { private: true, broadcast: { self: false }, presence: { key: side } } })
   channel
+    .on('presence', { event: 'sync' }, () => {
+      const online = (channel.presenceState()[other] || []).length > 0
+      if (state.peerOnline && !online) state.peerLeftAt = new Date().toISOString()
+      state.peerOnline = online
+      showPeer()
+    })
     .on('broadcast', { event: '*' }, ({ event, payload }) => {
       if (event === 'typing') {
         // The only key read from a broadcast, and only one of two known values.
@@ -400,6 +474,14 @@ function subscribe(client) {
       refetch()
     })
     .subscribe((status) => {
+      // Every join and rejoin catches up on what was missed meanwhile.
+      if (status === 'SUBSCRIBED') {
+        state.wasLive = true
+        refetch()
+        channel.track({ side, online_at: new Date().toISOString() })
+      }
+      const banner = document.getElementById('reconnecting')
+      if (banner) banner.hidden = !state.wasLive || status === 'SUBSCRIBED'
       // The viewer's own connection: said only when it is lost, never as the
       // other party's presence.
       state.online = status === 'SUBSCRIBED'

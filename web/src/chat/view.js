@@ -67,7 +67,16 @@ export function messageList(messages, summary) {
 // The header: who the other party is, the state of the chat, and the request
 // (folded on a phone). No «online» for the other party: this page cannot know it,
 // so it says nothing rather than guess; only the viewer's own lost connection shows.
-export function header(summary, online, onToggle, { backHref = null, wide = false } = {}) {
+// The other party's presence (Realtime Presence on the chat's channel): online
+// now, or when they were last seen; never the viewer's own connection.
+export function peerPresence(peer) {
+  const text = peer.online ? t('peer_online')
+    : peer.seen ? t('peer_seen', { when: `${dayLabel(peer.seen)} ${clock(peer.seen)}` }) : ''
+  return h('span', { id: 'peer-presence', className: peer.online ? 'peer-online' : 'peer-away',
+    'data-online': String(Boolean(peer.online)), hidden: !text }, text ? [' · ', text] : null)
+}
+
+export function header(summary, online, onToggle, { backHref = null, wide = false, peer = {} } = {}) {
   const isClient = summary.side === 'client'
   const f = summary.freelancer || {}
   const name = isClient ? f.display_name : summary.client_name
@@ -85,6 +94,7 @@ export function header(summary, online, onToggle, { backHref = null, wide = fals
             ? [t('with_freelancer'), ' · ', icon('star', { size: 12, className: 'star-icon' }), ' ',
                 f.rating != null ? `${number(f.rating)}/${number(5)}` : '—']
             : t('with_client'),
+          peerPresence(peer),
           h('span', { id: 'presence', className: online === false ? 'offline' : 'connected', hidden: online !== false },
             ' · ', t('offline')),
           h('span', { id: 'typing', hidden: true }, ` · ${t('typing')}`))),

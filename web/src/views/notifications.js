@@ -27,6 +27,9 @@ export function notificationsView(app) {
     app.setUnread(n)
   }
 
+  // A live notification carries its English text beside the Arabic; a fetched
+  // one comes in the viewer's language already.
+  const inLang = (n, key) => (app.lang() === 'en' && n[`${key}_en`]) || n[key]
   function item(n, fresh = false) {
     const read = async () => {
       if (!li.classList.contains('unread')) return
@@ -36,11 +39,13 @@ export function notificationsView(app) {
     }
     const li = h('li', { class: `notification${n.is_read ? '' : ' unread'}${fresh ? ' fresh' : ''}`, dataset: { id: n.id, request: n.request_id || '' } },
       h('div', { class: 'title' }, icon(n.type === 'client_request' ? 'bell-ring' : n.type === 'chat_message' ? 'chat' : 'bell', { size: 16 }),
-        ' ', h('bdi', { dir: 'auto' }, withoutEmoji(n.title))),
-      h('div', { class: 'message', dir: 'auto' }, withoutEmoji(n.message)),
+        ' ', h('bdi', { dir: 'auto' }, withoutEmoji(inLang(n, 'title')))),
+      h('div', { class: 'message', dir: 'auto' }, withoutEmoji(inLang(n, 'message'))),
       h('div', { class: 'meta' },
         h('time', { datetime: n.created_at }, riyadhDateTime(n.created_at)),
-        n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
+        n.type === 'chat_message' && n.chat_id
+          ? h('a', { href: `/chats/${n.chat_id}`, class: 'view', onclick: read }, t('open_chat_short'))
+          : n.request_id ? h('a', { href: `#/requests/${n.request_id}`, class: 'view', onclick: read }, t('view_request')) : null,
         h('button', { type: 'button', class: 'link mark-read', onclick: read }, t('mark_read'))))
     return li
   }
@@ -56,11 +61,17 @@ export function notificationsView(app) {
     }
   }
 
+  const shown = (id) => [...list.querySelectorAll('li.notification')].find((li) => li.dataset.id === id)
   const stop = onLive((event, payload) => {
     if (event === 'notification') {
+      if (shown(payload.id)) return // merged by id: a catch-up never doubles an item
       list.querySelector('.empty')?.remove()
       list.prepend(item(payload, true))
-      setUnread(app.unread + (payload.is_read ? 0 : 1))
+      if (!payload.caught_up) setUnread(app.unread + (payload.is_read ? 0 : 1))
+    } else if (event === 'notification_updated') {
+      if (payload.is_read) shown(payload.id)?.classList.remove('unread')
+    } else if (event === 'caught_up') {
+      setUnread(payload.unread)
     } else if (event === 'refetch') {
       load()
     }

@@ -67,6 +67,7 @@ export function requestView(app, requestId) {
   const section = h('section', { class: 'page', id: 'request-page' },
     h('div', { class: 'card' }, skeleton(5, 'div')))
   let ticker = null
+  let expiryReloaded = false
   if (!UUID.test(requestId)) {
     notFound(section)
     return { node: section, stop: () => {} }
@@ -86,6 +87,10 @@ export function requestView(app, requestId) {
         countdown.textContent = t('expired_now')
         clearInterval(ticker)
         mount(actions, h('p', { class: 'closed', id: 'closed-reason' }, t('state_expired')))
+        if (!expiryReloaded) {
+          expiryReloaded = true
+          reload() // the server now says expired: the title and badge follow
+        }
       }
     }
 
@@ -160,7 +165,7 @@ export function requestView(app, requestId) {
     mount(section,
       h('a', { href: '#/notifications', class: 'back' }, t('back')),
       h('article', { class: `card request-card status-${state}`, id: 'request-card', dataset: { id: r.id, status: state } },
-        h('header', {}, h('h1', {}, icon('bell-ring', { size: 20 }), ' ', t('card_title')), h('span', { class: `badge ${state}`, id: 'request-status' }, t(`status_${state}`))),
+        h('header', {}, h('h1', { id: 'card-title' }, icon('bell-ring', { size: 20 }), ' ', t(`card_title_${state}`)), h('span', { class: `badge ${state}`, id: 'request-status' }, t(`status_${state}`))),
         h('dl', {},
           field('client_name', t('client_name'), r.client_name),
           field('whatsapp', t('whatsapp'), r.client_whatsapp_phone, { dir: 'ltr' }),
@@ -184,19 +189,44 @@ export function requestView(app, requestId) {
     if (state === 'pending') ticker = setInterval(tick, 1000)
   }
 
-  async function load(showLoading = true, keepActions = null, keepMessage = null) {
+  async function load(showLoading = true, keepActions = null, keepMessage = null, keepTyping = false) {
     try {
       const detail = await api.request(requestId)
+      // A reply being typed (as the answer arrives) survives a live reload while
+      // the request is still open; not one already sent (it stays pending).
+      const current = keepTyping ? section.querySelector('#actions') : null
+      const keepForm = current?.querySelector('.inline-form') && !current.classList.contains('pending') ? current : null
       render(detail)
       if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
+      else if (keepForm && detail.request.actionable) section.querySelector('#actions').replaceWith(keepForm)
       if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
     } catch (err) {
       if (showLoading && (err.status === 404 || err.status === 422)) notFound(section)
       else if (showLoading) mount(section, h('p', { class: 'error', role: 'alert' }, errorText(err)))
     }
   }
+  // Everything on the card is live: its status and title, the thread (a client's
+  // answer), the emails' delivery; a catch-up after a reconnect names the
+  // requests that changed meanwhile. Several at once load once more, not once each.
+  let loading = null
+  let again = false
+  function reload() {
+    if (loading) {
+      again = true
+      return
+    }
+    loading = load(false, null, null, true).finally(() => {
+      loading = null
+      if (again) {
+        again = false
+        reload()
+      }
+    })
+  }
+  const CARD_EVENTS = new Set(['request_status', 'request_event', 'request_email'])
   const stopLive = onLive((event, payload) => {
-    if ((event === 'request_status' && payload.request_id === requestId) || event === 'refetch') load(false)
+    if ((CARD_EVENTS.has(event) && payload.request_id === requestId) || event === 'refetch'
+      || (event === 'caught_up' && payload.request_ids.includes(requestId))) reload()
   })
   load()
   return { node: section, stop: () => { clearInterval(ticker); stopLive() } }

@@ -55,8 +55,25 @@ export function requestsView(app, params) {
       mount(list, h('li', { class: 'error' }, t('load_failed'), ' ', h('button', { type: 'button', onclick: load }, t('retry'))))
     }
   }
-  const stop = onLive((event) => {
-    if (event === 'notification' || event === 'request_status' || event === 'refetch') load()
+  // Several live events at once (a catch-up) load once more, not once each.
+  let loading = null
+  let again = false
+  function reload() {
+    if (loading) {
+      again = true
+      return
+    }
+    loading = load().finally(() => {
+      loading = null
+      if (again) {
+        again = false
+        reload()
+      }
+    })
+  }
+  const stop = onLive((event, payload) => {
+    if (event === 'caught_up' ? payload.request_ids.length > 0
+      : ['notification', 'request_status', 'refetch'].includes(event)) reload()
   })
   load()
   return { node: section, stop }

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from khadum.crypto import keyring
 from khadum.dashboard import queries
 from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
@@ -27,6 +28,7 @@ class MarkRead(BaseModel):
 
 
 def router(db: Database, settings: Settings) -> APIRouter:
+    keys = keyring(settings)
     api = APIRouter(prefix=BASE)
 
     @api.get("/me")
@@ -72,11 +74,11 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/chats")
     async def chats(cur: CallerCursor) -> dict[str, Any]:
-        return {"items": await queries.chats(cur)}
+        return {"items": await queries.chats(cur, keys)}
 
     @api.get("/chats/{chat_id}")
     async def chat(chat_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
-        found = await queries.chats(cur, chat_id)
+        found = await queries.chats(cur, keys, chat_id)
         if not found:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}

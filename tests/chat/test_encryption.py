@@ -7,6 +7,7 @@ data key keeps every message and file readable."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import uuid
 from pathlib import Path
@@ -109,6 +110,9 @@ async def test_nothing_of_a_chat_is_stored_in_plain_text(
     assert all(n in sent_text for n in NEEDLES)
     for needle in NEEDLES:
         assert needle not in stored, needle
+    # the chat link's token: only its hash is kept (issue 15, H1)
+    assert chat_world.token not in stored
+    assert hashlib.sha256(chat_world.token.encode()).hexdigest() in stored
     with psycopg.connect(clean_db) as conn:
         rows = conn.execute("select message_type, message_content, file_name, file_key, "
                             "file_url from chat_messages where message_type <> 'system'"

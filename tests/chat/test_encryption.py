@@ -21,6 +21,7 @@ from khadum.devstack.app import create_app
 from khadum.keys import rotate
 from khadum.settings import Settings
 from tests.chat.conftest import ChatWorld
+from tests.factories import MOHAMMED, make_chat, make_request, send_message
 
 TEXTS = ["مرحبا، أرسل لك فكرة الإعلان الزمردي", "تمام، الفكرة الزمردية وصلت"]
 SECRET_BYTES = b"%PDF-1.4\n% zumurrud-secret-contract\ntrailer<<>>\n%%EOF\n"
@@ -175,3 +176,14 @@ async def test_rotating_the_data_key_keeps_messages_and_files_readable(
                               chat_world.stranger)
             messages = await read_all(world, c)
             assert_readable(messages, await fetch_files(c, messages))
+
+
+def test_digit_traces_leave_with_their_window(conn: psycopg.Connection) -> None:
+    chat = make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000931"))
+    send_message(conn, chat, "client", "الرقم 055")
+    assert conn.execute("select digits from chat_digit_traces where chat_id = %s",
+                        (chat,)).fetchall() == [("055",)]
+    conn.execute("update chat_digit_traces set created_at = now() - interval '11 minutes'")
+    conn.execute("select public.chat_housekeeping()")
+    assert conn.execute("select count(*) from chat_digit_traces where chat_id = %s",
+                        (chat,)).fetchone() == (0,)

@@ -71,7 +71,9 @@ create table public.chat_digit_traces (
   message_id uuid primary key,
   chat_id uuid not null references public.private_chats (id) on delete cascade,
   sender_type varchar(20) not null check (sender_type in ('client', 'freelancer')),
-  digits text not null check (digits ~ '^[0-9]{0,64}$'),
+  -- mask_contact_scan's loose digits; the tail only (the window joins pieces into
+  -- at most 15 digits and counts past 8, so 64 keep every verdict the same)
+  digits text not null check (char_length(digits) <= 64),
   created_at timestamptz not null
 );
 create index chat_digit_traces_window_idx
@@ -233,7 +235,7 @@ begin
     'id', new_id, 'chat_id', p_chat_id, 'side', side, 'type', p_type,
     'file_url', p_file_url, 'file_size', p_file_size, 'file_mime', p_file_mime,
     'was_masked', masked, 'moderated', moderated, 'split', split,
-    'flags', flags, 'trace', coalesce(trace, ''))::text, true);
+    'flags', flags, 'trace', right(coalesce(trace, ''), 64))::text, true);
   return query select new_id, final, masked;
 end
 $$;

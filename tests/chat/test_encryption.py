@@ -187,3 +187,7 @@ def test_digit_traces_leave_with_their_window(conn: psycopg.Connection) -> None:
     conn.execute("select public.chat_housekeeping()")
     assert conn.execute("select count(*) from chat_digit_traces where chat_id = %s",
                         (chat,)).fetchone() == (0,)
+    # a long run of digits keeps its tail only, and the send goes through
+    long = send_message(conn, chat, "client", "الكود " + "1234567890" * 10)
+    assert conn.execute("select digits from chat_digit_traces where message_id = %s",
+                        (long["id"],)).fetchone() == (("1234567890" * 7)[-64:],)

@@ -29,6 +29,7 @@ from khadum.auth import (
     require_service_role,
     verify_token,
 )
+from khadum.crypto import new_key
 from khadum.devstack.gotrue import jwks_app, jwks_document
 from khadum.devstack.keys import LocalKeys, new_es256_jwk, public_jwk
 from khadum.errors import Unauthorized
@@ -181,6 +182,7 @@ async def test_production_chat_sessions_fall_back_to_hs256_only_with_the_legacy_
         "public_base_url": "https://app.khadum.sa",
         "whatsapp_graph_url": "https://graph.facebook.com",
         "resend_api_url": "https://api.resend.com",
+        "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(),
         "supabase_anon_key": secrets.token_urlsafe(32),
         "supabase_service_role_key": secrets.token_urlsafe(32),
         **{n: secrets.token_urlsafe(32) for n in ("whatsapp_access_token", "whatsapp_app_secret",

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from khadum.crypto import new_key
 from khadum.devstack.app import create_app as local_app
 from khadum.devstack.files import LocalFileStore
 from khadum.settings import STRONG_SECRETS, Settings, SettingsError
@@ -38,7 +39,8 @@ def production(**overrides: str) -> dict[str, Any]:
                   # Production refuses local addresses too (issue 9): real ones here.
                   public_base_url="https://app.khadum.sa",
                   whatsapp_graph_url="https://graph.facebook.com",
-                  resend_api_url="https://api.resend.com")
+                  resend_api_url="https://api.resend.com",
+                  khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key())
     values.update(overrides)
     return values
 

@@ -1,6 +1,7 @@
 """Chat delivery latency between two joined sockets: a message sent by one party
 (HTTP POST to the chat function) until it arrives as a broadcast on the other
-party's socket (private channel chat:{id}, supabase-js's vsn 2.0.0 frames).
+party's socket (private channel chat:{id}, supabase-js's vsn 2.0.0 frames), and the read that
+follows it (the receiver fetching the newest 50 messages, as the page does).
 Prints JSON.
 
     .venv/bin/python -m bench.chat_latency [--messages 300]
@@ -81,6 +82,7 @@ async def measure(url: str, base: str, count: int) -> dict[str, object]:
     }
     sockets = {side: await join(base, f"chat:{chat_id}", token) for side, token in tokens.items()}
     latencies: list[float] = []
+    reads: list[float] = []
     async with httpx.AsyncClient(base_url=base, timeout=10) as http:
         for n in range(count):
             sender = "client" if n % 2 == 0 else "freelancer"
@@ -92,6 +94,11 @@ async def measure(url: str, base: str, count: int) -> dict[str, object]:
             res.raise_for_status()
             arrived = await arrival(sockets[receiver], res.json()["id"])
             latencies.append((arrived - started) * 1000)
+            # what the page does on a live event: fetch the newest page of messages
+            page = await http.get(f"/functions/v1/chat/{chat_id}/messages?limit=50",
+                                  headers={"Authorization": f"Bearer {tokens[receiver]}"})
+            page.raise_for_status()
+            reads.append((time.perf_counter() - arrived) * 1000)
     for ws in sockets.values():
         await ws.close()
     return {
@@ -100,6 +107,8 @@ async def measure(url: str, base: str, count: int) -> dict[str, object]:
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "max_ms": round(max(latencies), 2),
+        "read_page_p50_ms": percentile(reads, 50),
+        "read_page_p95_ms": percentile(reads, 95),
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from khadum.crypto import Keyring
+from khadum.crypto import CIPHERTEXT, Keyring
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class EncryptedColumn:
     # The authenticated data values are sealed with: `<table>.<column>` unless a kind
     # of value is shared by several columns that SQL copies between (e.g. `client.email`).
     kind: str | None = None
+    # Rows whose value in this column is not encrypted by design (an SQL condition
+    # naming this table's columns), e.g. chat system notes: rotation skips them.
+    plain_when: str | None = None
 
     @property
     def context(self) -> str:
@@ -34,7 +37,13 @@ class EncryptedColumn:
 
 
 # Filled in as columns become encrypted (one line per column, schema public).
-ENCRYPTED_COLUMNS: list[EncryptedColumn] = []
+ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
+    # the private chat (issue 16): text (system notes stay plain), file names, and
+    # each attachment's own key (the file bytes are sealed with it, in storage)
+    EncryptedColumn("chat_messages", "message_content", plain_when="message_type = 'system'"),
+    EncryptedColumn("chat_messages", "file_name"),
+    EncryptedColumn("chat_messages", "file_key"),
+]
 
 
 def column(table: str, name: str) -> EncryptedColumn:
@@ -57,9 +66,11 @@ def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
         select = sql.SQL(
             "select {key}::text, {col} from public.{table} "
             "where {col} is not null and split_part({col}, '.', 2) <> %s "
+            "and not coalesce({plain}, false) "
             "order by {key} limit %s for update skip locked"
         ).format(key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
-                 table=sql.Identifier(entry.table))
+                 table=sql.Identifier(entry.table),
+                 plain=sql.SQL(entry.plain_when or "false"))
         update = sql.SQL("update public.{table} set {col} = %s where {key}::text = %s").format(
             key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
             table=sql.Identifier(entry.table))
@@ -70,10 +81,16 @@ def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
                     break
                 with conn.cursor() as cur:
                     cur.executemany(update, [
-                        (keys.encrypt(keys.decrypt(value, entry.context), entry.context), key)
+                        (keys.encrypt(_opened(keys, value, entry.context), entry.context), key)
                         for key, value in rows
                     ])
             count += len(rows)
             progress(f"{entry.context}: {count} re-encrypted")
         done[entry.context] = count
     return done
+
+
+def _opened(keys: Keyring, value: str, context: str) -> str:
+    """The plain value; one written before its column was encrypted (no ciphertext
+    shape; the column's check constraint refuses such values since) is sealed as is."""
+    return keys.decrypt(value, context) if CIPHERTEXT.match(value) else value

@@ -8,9 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from khadum.chat import messages
+from khadum.chat.messages import Attachment
+from khadum.crypto import Keyring, keyring
+from khadum.db import act_as
 from khadum.seed.load import freelancer_id, user_id
+from khadum.settings import Settings
 
 MOHAMMED = "mohammed-alghamdi"
 NOURA = "noura-alqahtani"  # another freelancer, for "not theirs" checks
@@ -85,14 +91,40 @@ def make_chat(conn: psycopg.Connection, request_id: uuid.UUID) -> uuid.UUID:
     return uuid.UUID(str(row[0]))
 
 
-def add_message(conn: psycopg.Connection, chat_id: uuid.UUID, text: str = "مرحبا") -> uuid.UUID:
+def party_claims(conn: psycopg.Connection, chat_id: uuid.UUID, side: str) -> dict[str, Any]:
+    """The claims of a chat's client session or of its freelancer."""
+    if side == "client":
+        return chat_client_claims(chat_id)
     row = conn.execute(
-        """
-        insert into chat_messages (chat_id, sender_type, sender_id, message_content)
-        select id, 'client', client_whatsapp_phone, %s from private_chats where id = %s
-        returning id
-        """,
-        (text, chat_id),
-    ).fetchone()
+        "select f.user_id from private_chats c join freelancers f on f.id = c.freelancer_id "
+        "where c.id = %s", (chat_id,)).fetchone()
     assert row is not None
-    return uuid.UUID(str(row[0]))
+    return {"sub": str(row[0]), "role": "authenticated", "aud": "authenticated"}
+
+
+def send_message(conn: psycopg.Connection, chat_id: uuid.UUID, side: str, text: str,
+                 kind: str = "text", file: Attachment | None = None,
+                 claims: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A party's message the way the chat function writes it (khadum.chat.messages):
+    prepared (checked, masked) in SQL, sealed with the checkout's keys, inserted;
+    as the party, with the server's role. Answers the stored row, its text opened."""
+    with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        act_as(conn, claims or party_claims(conn, chat_id, side))
+        cur.execute("set local role none")
+        prepared = cur.execute(messages.PREPARE,
+                               messages.prepare_params(chat_id, text, kind, file)).fetchone()
+        assert prepared is not None
+        row = cur.execute(messages.INSERT, messages.insert_params(
+            dev_keys(), chat_id, prepared["content"], kind, file)).fetchone()
+        assert row is not None
+    conn.execute("reset role")
+    return messages.reveal(dev_keys(), dict(row))
+
+
+def dev_keys() -> Keyring:
+    """The keys the local functions use (this checkout's generated dev keys)."""
+    return keyring(Settings())
+
+
+def add_message(conn: psycopg.Connection, chat_id: uuid.UUID, text: str = "مرحبا") -> uuid.UUID:
+    return uuid.UUID(str(send_message(conn, chat_id, "client", text)["id"]))

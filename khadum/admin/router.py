@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from khadum.chat.messages import open_stored
+from khadum.crypto import keyring
 from khadum.db import Database
 from khadum.errors import Invalid
 from khadum.http import Claims, Cursor, caller_cursor
@@ -60,6 +62,16 @@ def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
 
 
 def router(db: Database, settings: Settings) -> APIRouter:
+    keys = keyring(settings)
+
+    def opened(page: dict[str, Any]) -> dict[str, Any]:
+        """The review pages show staff the messages they review: opened here (the
+        SQL answers them as stored: sealed, or plain for system notes)."""
+        for item in page.get("items", []):
+            for message in [item, *item.get("context", [])]:
+                message["message_content"] = open_stored(keys, message.get("message_content"))
+        return page
+
     api = APIRouter(prefix=BASE)
     async def one(cur: Cursor, function: str, params: dict[str, Any]) -> Any:
         """One staff SQL function, run as the caller."""
@@ -187,11 +199,11 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/masked")
     async def masked(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
-        return await one(cur, "staff_masked_messages", page)
+        return opened(await one(cur, "staff_masked_messages", page))
 
     @api.get("/flagged")
     async def flagged(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
-        return await one(cur, "staff_flagged_messages", page)
+        return opened(await one(cur, "staff_flagged_messages", page))
 
     @api.post("/flagged/{flag_id}/{decision}")
     async def review_flag(

@@ -4,7 +4,6 @@ browser, and each kind has a size limit."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from khadum.errors import Invalid, PayloadTooLarge
 
@@ -57,10 +56,6 @@ def check_size(size: int, kind: str) -> None:
 def safe_name(filename: str) -> str:
     base = re.sub(r"[^\w.\-\u0600-\u06FF]+", "_", filename.strip())[-120:].strip("._")
     return base or "file"
-
-
-def storage_path(chat_id: uuid.UUID, filename: str) -> str:
-    return f"{chat_id}/{uuid.uuid4().hex}/{safe_name(filename)}"
 
 
 def _suffix(filename: str) -> str:

@@ -11,16 +11,19 @@ import logging
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
+from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from khadum.catchup import window_start
-from khadum.chat import files, service
+from khadum.chat import files, messages, service
 from khadum.chat.session import open_session
 from khadum.chat.storage import FileStore, file_store
+from khadum.crypto import keyring
 from khadum.db import Database
 from khadum.errors import Invalid, NotFound, TransientError
 from khadum.http import Claims, Cursor, caller_cursor, caller_transaction, client_address
@@ -83,11 +86,13 @@ async def read_upload(request: Request) -> tuple[bytes, str, str]:
 
 def router(db: Database, settings: Settings, store: FileStore | None = None) -> APIRouter:
     store = store or file_store(settings)
+    keys = keyring(settings)
     api = APIRouter()
 
     async def public_message(row: dict[str, Any]) -> dict[str, Any]:
         path = row.pop("file_url", None)
-        row["file_link"] = await store.signed_url(path) if path else None
+        row["file_link"] = messages.content_link(
+            keys, settings.functions_base_url, row["chat_id"], row["id"]) if path else None
         return row
 
     @api.post(f"{BASE}/session")
@@ -110,8 +115,8 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
             raise Invalid("ask for messages before or since a time, not both",
                           code="bad_query")
         cursor = await service.server_time(cur) if since is not None else None
-        rows = await service.messages(
-            cur, chat_id, before=before,
+        rows = await messages.page(
+            cur, keys, chat_id, before=before,
             after=window_start(since) if since is not None else None, limit=limit)
         return {
             "messages": [await public_message(r) for r in rows],
@@ -126,7 +131,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         text = body.text.strip()
         if not text:
             raise Invalid("the message is empty", code="empty_message")
-        row = await service.send(cur, chat_id, text)
+        row = await messages.send(cur, keys, chat_id, text)
         return await public_message(row)
 
     @api.post(BASE + "/{chat_id}/attachments", status_code=201)
@@ -142,9 +147,10 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
         mime, kind = files.sniff(data, filename)
         files.check_size(len(data), kind)
         name = files.safe_name(filename)
-        path = files.storage_path(chat_id, name)
+        path = messages.storage_path(chat_id)
+        blob, sealed_key = messages.seal_file(keys, path, data)
         try:
-            await store.put(path, data, mime)
+            await store.put(path, blob, "application/octet-stream")
         except Exception as exc:  # the storage is down or refused: nothing was kept
             log.warning("storing a chat file failed: %s", exc)
             with contextlib.suppress(Exception):
@@ -155,9 +161,9 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
             ) from exc
         try:
             async with caller_transaction(db, claims, translate) as cur:
-                row = await service.send(
-                    cur, chat_id, caption or name,
-                    kind=kind, file={"path": path, "name": name, "size": len(data), "mime": mime},
+                row = await messages.send(
+                    cur, keys, chat_id, caption or name, kind=kind,
+                    file=messages.Attachment(path, name, len(data), mime, sealed_key),
                 )
         except BaseException:
             with contextlib.suppress(Exception):
@@ -169,14 +175,46 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     async def attachment_link(
         chat_id: uuid.UUID, message_id: uuid.UUID, cur: ChatCursor
     ) -> dict[str, Any]:
-        found = await service.message_file(cur, message_id)
+        found = await messages.attachment(cur, keys, chat_id, message_id)
         if not found:
             raise NotFound("no such attachment in this chat")
         return {
-            "url": await store.signed_url(found["file_url"]),
+            "url": messages.content_link(keys, settings.functions_base_url, chat_id, message_id),
             "name": found["file_name"],
             "mime": found["file_mime"],
         }
+
+    @api.get(BASE + "/{chat_id}/attachments/{message_id}/content")
+    async def attachment_content(
+        chat_id: uuid.UUID, message_id: uuid.UUID, expires: int, sig: str
+    ) -> Response:
+        """The opened file behind a signed link (`messages.content_link`, handed to a
+        party who could read the message); the link is the permission, as a storage
+        signed URL is."""
+        messages.check_link(keys, chat_id, message_id, expires, sig)
+        async with db.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(
+                "select file_url, file_name, file_mime, file_key from public.chat_messages "
+                "where id = %s and chat_id = %s and file_url is not null",
+                (message_id, chat_id))
+            row = await cur.fetchone()
+        if row is None:
+            raise NotFound("file not found")
+        found = messages.reveal(keys, dict(row))
+        try:
+            blob = await store.get(found["file_url"])
+        except NotFound:
+            raise
+        except Exception as exc:  # the storage is down: nothing to show yet
+            log.warning("reading a chat file failed: %s", type(exc).__name__)
+            raise TransientError("the file cannot be read just now; try again shortly",
+                                 code="storage_unavailable") from exc
+        data = messages.open_file(keys, found["file_url"], blob, found["file_key"])
+        return Response(data, media_type=found["file_mime"], headers={
+            "Content-Disposition": "inline; filename*=UTF-8''" + quote(found["file_name"]),
+            "Cache-Control": "private, max-age=60",
+            "X-Content-Type-Options": "nosniff",
+        })
 
     async def act(cur: Cursor, function: str, *args: Any) -> dict[str, Any]:
         return {"result": await service.call(cur, function, *args)}

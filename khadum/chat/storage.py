@@ -1,7 +1,7 @@
-"""Private chat files: stored where no one can list them, served only through
-short-lived signed links. Supabase Storage (a private bucket) in production,
-a folder on disk locally (`khadum.devstack.files`); the chat code sees one
-interface."""
+"""Private chat files: stored where no one can list them. Supabase Storage (a
+private bucket) in production, a folder on disk locally (`khadum.devstack.files`);
+the chat code sees one interface. What is stored is ciphertext
+(`khadum.chat.messages` seals every file before `put` and opens it after `get`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ BUCKET = "chat-files"
 
 class FileStore(Protocol):
     async def put(self, path: str, data: bytes, content_type: str) -> None: ...
+
+    async def get(self, path: str) -> bytes: ...
 
     async def signed_url(self, path: str, ttl: int = SIGNED_LINK_TTL_SECONDS) -> str: ...
 
@@ -36,6 +38,9 @@ class SupabaseFileStore:
 
     async def put(self, path: str, data: bytes, content_type: str) -> None:
         await self._client.from_(BUCKET).upload(path, data, {"content-type": content_type})
+
+    async def get(self, path: str) -> bytes:
+        return await self._client.from_(BUCKET).download(path)
 
     async def remove(self, path: str) -> None:
         await self._client.from_(BUCKET).remove([path])

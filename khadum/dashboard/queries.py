@@ -9,6 +9,8 @@ from typing import Any
 
 from psycopg import AsyncCursor
 
+from khadum.chat.messages import last_message
+from khadum.crypto import Keyring
 from khadum.rules import REQUEST_STATUSES
 
 Cursor = AsyncCursor[dict[str, Any]]
@@ -205,18 +207,20 @@ async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] |
     return {"request": request, "events": events, "chat": chat, "emails": emails}
 
 
-async def chats(cur: Cursor, chat_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+async def chats(cur: Cursor, keys: Keyring,
+                chat_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
     await cur.execute(
         """
         select c.id, c.request_id, c.status, c.created_at, c.last_activity,
                r.client_name, r.service_description, r.budget_range,
-               m.message_content as last_message, m.sender_type as last_sender,
+               m.message_content as last_message, m.message_type as last_message_type,
+               m.sender_type as last_sender,
                m.created_at as last_message_at,
                (select count(*) from public.chat_messages x where x.chat_id = c.id) as messages
         from public.private_chats c
         join public.client_requests r on r.id = c.request_id
         left join lateral (
-          select message_content, sender_type, created_at from public.chat_messages
+          select message_content, message_type, sender_type, created_at from public.chat_messages
           where chat_id = c.id order by created_at desc limit 1
         ) m on true
         where %(chat)s::uuid is null or c.id = %(chat)s
@@ -225,4 +229,8 @@ async def chats(cur: Cursor, chat_id: uuid.UUID | None = None) -> list[dict[str,
         """,
         {"chat": chat_id},
     )
-    return await cur.fetchall()
+    rows = [dict(row) for row in await cur.fetchall()]
+    for row in rows:  # the preview is sealed like every message (khadum.chat.messages)
+        row["last_message"] = last_message(keys, row["last_message"],
+                                           row.pop("last_message_type"))
+    return rows

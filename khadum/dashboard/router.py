@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from khadum.catchup import window_start
+from khadum.crypto import keyring
 from khadum.dashboard import queries
 from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
@@ -31,6 +32,7 @@ class MarkRead(BaseModel):
 
 
 def router(db: Database, settings: Settings) -> APIRouter:
+    keys = keyring(settings)
     api = APIRouter(prefix=BASE)
 
     @api.get("/me")
@@ -83,11 +85,11 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/chats")
     async def chats(cur: CallerCursor) -> dict[str, Any]:
-        return {"items": await queries.chats(cur)}
+        return {"items": await queries.chats(cur, keys)}
 
     @api.get("/chats/{chat_id}")
     async def chat(chat_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
-        found = await queries.chats(cur, chat_id)
+        found = await queries.chats(cur, keys, chat_id)
         if not found:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}

@@ -1,6 +1,7 @@
 """Local only: chat files in a folder on disk, behind HMAC-signed links that the
 local server answers at `/functions/v1/chat/files` (Supabase Storage's signed
-URLs do this in production, see `khadum.chat.storage`)."""
+URLs do this in production, see `khadum.chat.storage`). The files are
+ciphertext (sealed by `khadum.chat.messages` before `put`), as in Supabase Storage."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class LocalFileStore:
     async def put(self, path: str, data: bytes, content_type: str) -> None:
         target = self._resolve(path)
         await asyncio.to_thread(self._write, target, data)
+
+    async def get(self, path: str) -> bytes:
+        target = self._resolve(path)
+        if not target.is_file():
+            raise NotFound("file not found")
+        return await asyncio.to_thread(target.read_bytes)
 
     async def remove(self, path: str) -> None:
         target = self._resolve(path)

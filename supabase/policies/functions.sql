@@ -120,9 +120,9 @@ public.chat_messages_bump_activity();
 -- execute: nobody (owner only)
 public.chat_messages_moderate();
 
--- security definer
--- execute: nobody (owner only)
-public.chat_messages_moderate_window();
+-- security definer: Step 1 of a chat send (the chat function, caller's claims set): checks, masks and moderates the plain text; answers the text to seal. Not on the Data API.
+-- execute: service_role
+public.chat_prepare_message(p_chat_id uuid, p_content text, p_type text, p_file_url text, p_file_size bigint, p_file_mime text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
@@ -130,7 +130,7 @@ public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text);
 
 -- security definer
 -- execute: service_role
-public.chat_send_message(p_chat_id uuid, p_content text, p_type text, p_file_url text, p_file_name text, p_file_size bigint, p_file_mime text);
+public.chat_send_message(p_chat_id uuid, p_content text, p_type text, p_file_url text, p_file_name text, p_file_size bigint, p_file_mime text, p_file_key text);
 
 -- security definer: callable by authenticated: the caller's own side of a chat (client, freelancer or null)
 -- execute: authenticated, service_role
@@ -271,6 +271,10 @@ public.is_actionable(request public.client_requests, p_at timestamp with time zo
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker
+-- execute: service_role
+public.is_ciphertext(p_value text);
 
 -- security invoker: callable by authenticated: pure text check (security invoker), the one email rule
 -- execute: authenticated, service_role

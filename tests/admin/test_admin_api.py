@@ -138,6 +138,7 @@ async def test_retry_a_dead_letter_and_resend_an_email(clean_db: str) -> None:
         assert resent.status_code == 200 and resent.json()["status"] == "queued"
         masked = (await client.get(f"{API}/masked", headers=staff_bearer())).json()
         assert masked["total"] == 1 and "0501234567" not in masked["items"][0]["message_content"]
+        assert masked["items"][0]["message_content"].startswith("واتسابي")  # opened for staff
     with psycopg.connect(clean_db) as conn:
         actions = {
             row[0]

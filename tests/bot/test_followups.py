@@ -21,7 +21,7 @@ from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import MOHAMMED
+from tests.factories import MOHAMMED, send_message
 from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
@@ -235,12 +235,7 @@ async def test_chat_nudges_from_housekeeping_bring_the_client_back(
             chat_id = conn.execute(
                 "select id from private_chats where request_id = %s", (request_id,)
             ).fetchone()[0]  # type: ignore[index]
-            conn.execute(
-                "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-                "select id, 'freelancer', freelancer_id::text, 'جاهز للبدء' "
-                "from private_chats where id = %s",
-                (chat_id,),
-            )
+            send_message(conn, chat_id, "freelancer", "جاهز للبدء")
             conn.execute(
                 "update chat_messages set created_at = now() - interval '15 minutes' "
                 "where chat_id = %s",

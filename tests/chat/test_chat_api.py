@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import jwt
 import psycopg
 
 from tests.chat.conftest import ChatWorld
+from tests.factories import send_message
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -100,11 +101,7 @@ async def test_messages_flow_both_ways_and_contacts_are_masked(chat_world: ChatW
 async def test_history_pages_back(chat_world: ChatWorld, clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         for i in range(7):
-            conn.execute(
-                "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-                "values (%s, 'client', '', %s)",
-                (chat_world.chat_id, f"رسالة {i}"),
-            )
+            send_message(conn, chat_world.chat_id, "client", f"رسالة {i}")
     base = f"/functions/v1/chat/{chat_world.chat_id}/messages"
     res = await chat_world.client.get(base + "?limit=4", headers=chat_world.freelancer)
     assert res.status_code == 200, res.text
@@ -151,24 +148,20 @@ async def test_images_and_files_are_private_and_linked_briefly(chat_world: ChatW
         data={"caption": "الملف المطلوب"},
     )
     assert pdf.json()["message_type"] == "file" and pdf.json()["message_content"] == "الملف المطلوب"
-    # tampered and expired links are refused
-    query = parse_qs(urlparse(link).query)
+    # the link names ids, never the file; tampered and expired links are refused
+    assert "شعار" not in unquote(link) and "brief" not in unquote(pdf.json()["file_link"])
+    path, query = urlparse(link).path, parse_qs(urlparse(link).query)
     forged = await c.get(
-        "/functions/v1/chat/files",
-        params={
-            "path": query["path"][0].replace(
-                str(chat_world.chat_id), str(chat_world.other_chat_id)
-            ),
-            "expires": query["expires"][0],
-            "sig": query["sig"][0],
-        },
+        path.replace(str(chat_world.chat_id), str(chat_world.other_chat_id)),
+        params={"expires": query["expires"][0], "sig": query["sig"][0]},
     )
     assert forged.status_code == 403
-    stale = await c.get(
-        "/functions/v1/chat/files",
-        params={"path": query["path"][0], "expires": "1000", "sig": query["sig"][0]},
-    )
+    stale = await c.get(path, params={"expires": "1000", "sig": query["sig"][0]})
     assert stale.status_code == 403
+    # the party's link request answers the name, opened, and a fresh link
+    asked = await c.get(f"{base}/attachments/{pdf.json()['id']}", headers=client)
+    assert asked.json()["name"] == "brief.pdf"
+    assert (await c.get(asked.json()["url"])).content == PDF
     # the other chat's parties cannot ask for a link to it
     other_client = await chat_world.client_headers(chat_world.other_token)
     refused = await c.get(f"{base}/attachments/{image.json()['id']}", headers=other_client)

@@ -18,6 +18,7 @@ from tests.factories import (
     freelancer_claims,
     make_chat,
     make_request,
+    send_message,
 )
 
 
@@ -118,12 +119,7 @@ def test_unread_counts_and_read_receipts(conn: psycopg.Connection, chat) -> None
 
 
 def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection, chat) -> None:
-    conn.execute(
-        "insert into chat_messages (chat_id, sender_type, sender_id, message_content, created_at) "
-        "select id, 'freelancer', freelancer_id::text, 'جاهز؟', now() from private_chats "
-        "where id = %s",
-        (chat,),
-    )
+    send_message(conn, chat, "freelancer", "جاهز؟")
     conn.execute(
         "update chat_messages set created_at = now() - interval '20 minutes' where chat_id = %s",
         (chat,),

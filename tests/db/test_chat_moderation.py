@@ -7,7 +7,15 @@ import psycopg
 import pytest
 
 from khadum.db import act_as
-from tests.factories import MOHAMMED, chat_client_claims, freelancer_claims, make_chat, make_request
+from tests.factories import (
+    MOHAMMED,
+    chat_client_claims,
+    dev_keys,
+    freelancer_claims,
+    make_chat,
+    make_request,
+    send_message,
+)
 
 MASKED = [
     ("رقمي 0551234567", "phone"),
@@ -66,18 +74,13 @@ def chat(conn: psycopg.Connection):
 
 def send(conn: psycopg.Connection, chat_id, side: str, text: str) -> dict:
     claims = chat_client_claims(chat_id) if side == "client" else freelancer_claims(MOHAMMED)
-    with conn.transaction():
-        act_as(conn, claims)
-        # Parties write through the SQL function only (issue 15, M6), which the chat
-        # function calls with the caller's claims and the server's role.
-        conn.execute("set local role none")
-        row = conn.execute(
-            "select message_content, was_masked, sender_id "
-            "from public.chat_send_message(%s, %s)",
-            (chat_id, text),
-        ).fetchone()
-    conn.execute("reset role")
-    return {"content": row[0], "masked": row[1], "sender_id": row[2]}
+    # Parties write through the SQL functions only (issue 15, M6; issue 16: prepared
+    # in SQL, sealed by the chat function, then inserted), which the chat function
+    # calls with the caller's claims and the server's role.
+    row = send_message(conn, chat_id, side, text, claims=claims)
+    return {"content": row["message_content"], "masked": row["was_masked"],
+            "sender_id": conn.execute("select sender_id from chat_messages where id = %s",
+                                      (row["id"],)).fetchone()[0]}
 
 
 def test_a_masked_message_is_stored_masked_with_a_note_to_both(
@@ -131,12 +134,18 @@ def test_the_sender_id_is_who_the_chat_says(conn: psycopg.Connection, chat) -> N
             (chat,),
         )
     conn.execute("reset role")
-    stored = conn.execute(
-        "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-        "values (%s, 'client', '+966599999999', 'انتحال رقم') returning sender_id",
-        (chat,),
-    ).fetchone()
-    assert stored == ("+966500000301",)
+    # Nor can any other writer go around the send functions (issue 16): plain text
+    # is refused, and a sealed text that was not prepared (checked, masked) too.
+    with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+        conn.execute(
+            "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+            "values (%s, 'client', '+966599999999', 'انتحال رقم')", (chat,))
+    sealed = dev_keys().encrypt("انتحال رقم", "chat_messages.message_content")
+    with pytest.raises(psycopg.DatabaseError) as refused, conn.transaction():
+        conn.execute(
+            "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
+            "values (%s, 'client', '+966599999999', %s)", (chat, sealed))
+    assert refused.value.sqlstate == "KH409"
     assert send(conn, chat, "client", "مرحبا")["sender_id"] == "+966500000301"
 
 

@@ -88,9 +88,14 @@ def test_chat_messages_bump_activity_and_broadcast(conn: psycopg.Connection) -> 
     ).fetchone()
     assert bumped == (True,)
     events = broadcasts(conn, f"chat:{chat_id}")
-    assert [(e, p["id"], p["message_content"]) for e, p in events] == [
-        ("message", str(message_id), "السلام عليكم")
+    assert [(e, p["id"], p["sender_type"]) for e, p in events] == [
+        ("message", str(message_id), "client")
     ]
+    # The live event says that a message came, never what it says (issue 16):
+    # realtime.messages keeps every payload.
+    assert "message_content" not in events[0][1]
+    assert "السلام" not in str(conn.execute("select payload::text from realtime.messages "
+                                            "where topic = %s", (f"chat:{chat_id}",)).fetchall())
 
 
 def test_overdue_pending_requests_never_read_as_actionable(conn: psycopg.Connection) -> None:

@@ -19,7 +19,7 @@ from khadum.requests.links import client_chat_token
 from khadum.seed.load import DEMO_PASSWORD
 from khadum.settings import Settings
 from tests.e2e.test_chat_page import accept_a_request, browser, png, stack  # noqa: F401
-from tests.factories import MOHAMMED
+from tests.factories import MOHAMMED, send_message
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +52,7 @@ def history(url: str, chat_id: str, n: int) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for i in range(n):
             side = "client" if i % 2 == 0 else "freelancer"
-            conn.execute(
-                "insert into chat_messages (chat_id, sender_type, sender_id, message_content) "
-                "select id, %s, case when %s = 'client' then client_whatsapp_phone "
-                "else freelancer_id::text end, %s from private_chats where id = %s",
-                (side, side, f"رسالة رقم {i + 1} في سجل طويل", chat_id))
+            send_message(conn, chat_id, side, f"رسالة رقم {i + 1} في سجل طويل")
             conn.execute("update chat_messages set created_at = created_at - interval '2 minutes' "
                          "where chat_id = %s", (chat_id,))
 

@@ -13,14 +13,17 @@ from typing import Any
 import psycopg
 import pytest
 
+from khadum.chat.messages import Attachment
 from khadum.db import act_as
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401
 from tests.factories import (
     MOHAMMED,
     chat_client_claims,
+    dev_keys,
     freelancer_claims,
     make_chat,
     make_request,
+    send_message,
 )
 
 HUGE = "ا" * 1_000_000
@@ -45,15 +48,14 @@ def as_party(conn: psycopg.Connection, chat: uuid.UUID, side: str) -> None:
 
 
 def send(conn: psycopg.Connection, chat: uuid.UUID, side: str, text: str, *file: Any) -> Any:
-    """The chat function's way in: the caller's verified claims, the server's role."""
-    with conn.transaction():
-        as_party(conn, chat, side)
-        conn.execute("set local role none")
-        return conn.execute(
-            "select id, message_content, was_masked, file_url from public.chat_send_message("
-            "%s, %s, %s, %s, %s, %s, %s)",
-            (chat, text, *(file or ("text", None, None, None, None))),
-        ).fetchone()
+    """The chat function's way in: the caller's verified claims, the server's role
+    (prepared in SQL, sealed, inserted: tests.factories.send_message)."""
+    kind, path, name, size, mime = file or ("text", None, None, None, None)
+    attachment = None if path is None else Attachment(
+        path, name, size, mime, dev_keys().encrypt("a file key", "chat_messages.file_key"))
+    claims = chat_client_claims(chat) if side == "client" else freelancer_claims(MOHAMMED)
+    row = send_message(conn, chat, side, text, kind, attachment, claims=claims)
+    return row["id"], row["message_content"], row["was_masked"], row["file_url"]
 
 
 @pytest.mark.parametrize("side", ["client", "freelancer"])

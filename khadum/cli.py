@@ -320,6 +320,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings("worker")
+    if not settings.is_production:  # locally, the dev VAPID pair (production requires its own)
+        from khadum.devstack.keys import with_local_vapid
+
+        settings = with_local_vapid(settings)
     url = args.database_url or settings.database_url or resolve_database_url(args)
     say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
     run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))

@@ -72,3 +72,34 @@ class LocalKeys:
     @property
     def session_key(self) -> dict[str, Any]:
         return load_or_create(self.directory / "session-signing-key.json")
+
+
+def local_vapid_keys(directory: str | Path) -> tuple[str, str]:
+    """Local only: a VAPID key pair (public, private; base64url) made once per data
+    directory, as a deployment sets VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY."""
+    from khadum.push.vapid import new_key_pair, public_key_of
+
+    path = (Path(directory) / "vapid-private-key.txt").resolve()
+    with _lock:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(new_key_pair()[1])
+            try:
+                os.link(tmp, path)  # another process made it first: keep theirs
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        private = path.read_text().strip()
+    return public_key_of(private), private
+
+
+def with_local_vapid(settings: Any) -> Any:
+    """The settings with the local VAPID pair filled in where none is configured."""
+    if settings.vapid_private_key and settings.vapid_public_key:
+        return settings
+    public, private = local_vapid_keys(settings.khadum_local_auth_dir)
+    return settings.model_copy(update={"vapid_public_key": public, "vapid_private_key": private})

@@ -20,6 +20,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
+from khadum.settings import Settings
+
 PRIVATE_FIELDS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _lock = threading.Lock()
 _loaded: dict[Path, dict[str, Any]] = {}
@@ -97,7 +99,7 @@ def local_vapid_keys(directory: str | Path) -> tuple[str, str]:
     return public_key_of(private), private
 
 
-def with_local_vapid(settings: Any) -> Any:
+def with_local_vapid(settings: Settings) -> Settings:
     """The settings with the local VAPID pair filled in where none is configured."""
     if settings.vapid_private_key and settings.vapid_public_key:
         return settings

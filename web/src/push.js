@@ -7,7 +7,7 @@
 import { call } from './api.js'
 import { h } from './dom.js'
 import { t } from './i18n.js'
-import { icon } from './icons.js'
+import { BellPlus, BellRing, createElement } from 'lucide'
 
 const VAPID_PUBLIC_KEY = (window.KHADUM_CONFIG || {}).vapidPublicKey || ''
 const state = { status: 'unknown', registration: null, buttons: new Set() }
@@ -55,7 +55,11 @@ function paint(button) {
   button.disabled = state.status === 'working' || state.status === 'unknown'
   button.title = on ? t('push_on_hint') : t('push_enable_hint')
   button.setAttribute('aria-pressed', on ? 'true' : 'false')
-  button.replaceChildren(icon(on ? 'bell-ring' : 'bell'), h('span', { class: 'nav-label' }, label))
+  // Not the menu's plain bell: a bell with a plus to turn alerts on, ringing when on.
+  const glyph = createElement(on ? BellRing : BellPlus, {
+    width: 18, height: 18, 'aria-hidden': 'true', focusable: 'false', class: `icon icon-push-${on ? 'on' : 'off'}`,
+  })
+  button.replaceChildren(glyph, h('span', { class: 'nav-label' }, label))
 }
 
 async function tellServer(subscription) {

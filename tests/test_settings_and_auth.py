@@ -16,6 +16,7 @@ from khadum.auth import (
     mint_freelancer_token,
     verify_token,
 )
+from khadum.crypto import new_key
 from khadum.errors import Unauthorized
 from khadum.push.vapid import new_key_pair
 from khadum.settings import LOCAL_ANON_KEY, Settings, load_env_file
@@ -57,6 +58,7 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
         supabase_service_role_key=None,
         khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
         vapid_public_key=VAPID[0], vapid_private_key=VAPID[1],
+        khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **{name: secrets.token_urlsafe(32) for name in (
             "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",
             "resend_api_key", "resend_webhook_secret")},
@@ -89,6 +91,7 @@ def test_production_accepts_real_values() -> None:
         whatsapp_graph_url="https://graph.facebook.com",
         resend_api_url="https://api.resend.com",
         vapid_public_key=VAPID[0], vapid_private_key=VAPID[1],
+        khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **real,
     )
     assert settings.is_production
@@ -100,6 +103,7 @@ def test_production_refuses_missing_or_mismatched_vapid_keys_by_name() -> None:
             "whatsapp_phone_number_id": "123456", "public_base_url": "https://app.khadum.sa",
             "whatsapp_graph_url": "https://graph.facebook.com",
             "resend_api_url": "https://api.resend.com",
+            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(),
             **{name: secrets.token_urlsafe(32) for name in (
                 "whatsapp_access_token", "resend_api_key")}}
     with pytest.raises(ValueError) as missing:

@@ -102,7 +102,9 @@ def create_app(
     inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
     `run_expiry`: the minute jobs pg_cron runs on Supabase."""
     from khadum.devstack.keys import with_local_vapid
+    from khadum.redact import install
 
+    install()  # no personal data in the logs, as in production
     settings = settings or get_settings()
     refuse_production(settings)
     settings = with_local_vapid(settings)

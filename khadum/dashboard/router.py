@@ -83,5 +83,5 @@ def router(db: Database, settings: Settings) -> APIRouter:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}
 
-    api.include_router(push_routes.router())
+    api.include_router(push_routes.router(settings))
     return api

@@ -11,9 +11,11 @@ from fastapi import APIRouter
 from psycopg import AsyncCursor
 from pydantic import BaseModel, ConfigDict, Field
 
-from khadum.errors import Forbidden
+from khadum.errors import Forbidden, Invalid
 from khadum.http import CallerCursor
 from khadum.limits import SafeText
+from khadum.push.vapid import endpoint_allowed
+from khadum.settings import Settings
 
 _B64URL = r"^[A-Za-z0-9_-]+={0,2}$"
 
@@ -38,12 +40,15 @@ class Unsubscribe(BaseModel):
     endpoint: str = Field(min_length=12, max_length=2048)
 
 
-def router() -> APIRouter:
+def router(settings: Settings) -> APIRouter:
     """Included by dashboard_api's router (under its prefix)."""
     api = APIRouter(prefix="/push")
 
     @api.post("/subscriptions")
     async def subscribe(body: Subscription, cur: CallerCursor) -> dict[str, Any]:
+        if not endpoint_allowed(body.endpoint, settings.is_production):
+            raise Invalid("this is not a browser push service's address",
+                          code="push_endpoint_not_allowed")
         await cur.execute(
             "select public.push_subscribe(%s, %s, %s, %s) as id",
             (body.endpoint, body.keys.p256dh, body.keys.auth, body.user_agent))

@@ -26,6 +26,7 @@ from pywebpush import WebPusher, WebPushException  # type: ignore[import-untyped
 
 from khadum.db import Database
 from khadum.outbox import DrainReport
+from khadum.push.vapid import endpoint_allowed
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.push.sender")
@@ -92,10 +93,12 @@ async def _send_one(db: Database, settings: Settings, http: httpx.AsyncClient,
     transient: bool
     retry_after: float | None = None
     try:
+        if not endpoint_allowed(row["endpoint"], settings.is_production):
+            raise ValueError("the endpoint is not a known push service")
         body, headers = push_request(row, settings)
         response = await http.post(row["endpoint"], content=body, headers=headers)
-    except (WebPushException, ValueError) as exc:  # keys the browser gave us are unusable
-        error, transient = f"cannot encrypt for this subscription: {exc}", False
+    except (WebPushException, ValueError) as exc:  # what the browser gave us is unusable
+        error, transient = f"cannot send to this subscription: {exc}", False
     except httpx.HTTPError as exc:
         error, transient = f"push service unreachable: {exc!r}", True
     else:

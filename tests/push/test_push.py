@@ -236,3 +236,24 @@ async def test_push_service_errors_retry_by_the_shared_rule(clean_db: str, setti
                             "where action = 'push.failed'").fetchone() == (1,)
         # The subscription stays: a 503 says nothing about the browser.
         assert conn.execute("select count(*) from push_subscriptions").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(("endpoint", "production", "allowed"), [
+    ("https://fcm.googleapis.com/fcm/send/abc:APA91b", True, True),
+    ("https://updates.push.services.mozilla.com/wpush/v2/gAAA", True, True),
+    ("https://web.push.apple.com/QGuQyavXutnMm", True, True),
+    ("https://wns2-par02p.notify.windows.com/w/?token=x", True, True),
+    ("http://fcm.googleapis.com/fcm/send/abc", True, False),  # not https
+    ("https://fcm.googleapis.com:8443/fcm/send/abc", True, False),
+    ("https://169.254.169.254/latest/meta-data", True, False),  # the worker is no proxy
+    ("https://evil.example/fcm.googleapis.com", True, False),
+    ("https://googleapis.com.evil.example/x", True, False),
+    ("http://127.0.0.1:8000/dev/push/send/abc", True, False),
+    ("http://127.0.0.1:8000/dev/push/send/abc", False, True),  # locally: the stand-in
+    ("ftp://127.0.0.1/x", False, False),
+])
+def test_production_posts_only_to_browser_push_services(
+        endpoint: str, production: bool, allowed: bool) -> None:
+    from khadum.push.vapid import endpoint_allowed
+
+    assert endpoint_allowed(endpoint, production) is allowed

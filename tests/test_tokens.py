@@ -29,9 +29,11 @@ from khadum.auth import (
     require_service_role,
     verify_token,
 )
+from khadum.crypto import new_key
 from khadum.devstack.gotrue import jwks_app, jwks_document
 from khadum.devstack.keys import LocalKeys, new_es256_jwk, public_jwk
 from khadum.errors import Unauthorized
+from khadum.push.vapid import new_key_pair
 from khadum.settings import Settings
 from tests.live import serve
 
@@ -183,6 +185,8 @@ async def test_production_chat_sessions_fall_back_to_hs256_only_with_the_legacy_
         "resend_api_url": "https://api.resend.com",
         "supabase_anon_key": secrets.token_urlsafe(32),
         "supabase_service_role_key": secrets.token_urlsafe(32),
+        **dict(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True)),
+        "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(),
         **{n: secrets.token_urlsafe(32) for n in ("whatsapp_access_token", "whatsapp_app_secret",
                                            "whatsapp_verify_token", "resend_api_key",
                                            "resend_webhook_secret")},

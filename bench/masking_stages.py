@@ -2,9 +2,9 @@
 backend for public.mask_contact_scan() on the 1,000-character messages of
 bench.masking, and for copies of its current definition that stop (`return`)
 after each stage of the pipeline — normalising (with the number words),
-e-mails and links, the platforms and the digit groups with their gaps, the
-"not phones" checks (units, prefixes, times, sizes, dates), the windows of
-groups, the handles. A stage costs the difference between two cumulative
+e-mails and links, the platforms and the digit groups, the "not phones" checks
+(units, prefixes, times, sizes, dates), the gaps between groups, the windows
+of groups, the handles. A stage costs the difference between two cumulative
 figures. The copies are built from the latest migration that defines the
 scanner and live in scratch schemas of a scratch database. Floor measured in
 the same run: `select length($1)` on the same messages. Prints one JSON
@@ -33,8 +33,9 @@ SCAN = re.compile(r"create or replace function public\.mask_contact_scan\(.*?\n\
 STAGES = {
     "normalise_and_number_words": "  -- 2. Emails ----",
     "emails_and_links": "  -- 4. Phones ----",
-    "platforms_groups_and_gaps": "    parts_tail := coalesce(parts[ng + 1], '');",
-    "not_phones": "    -- windows of groups\n",
+    "platforms_and_digit_groups": "    benign := array_fill(false, array[ng]);",
+    "not_phones": "    -- the kind of gap before each group",
+    "gaps_between_groups": "    -- windows of groups\n",
     "windows_of_groups": "  -- 5. Handles ----",
     "handles": "  loose_digits := loose;",
 }

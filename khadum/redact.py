@@ -15,6 +15,8 @@ import re
 import traceback
 from typing import Any
 
+from khadum.rules import EMAIL_PATTERN
+
 # Order matters: the URL and token forms first, then what is left.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # The client's private chat link (/chat/<token>); /chats/<uuid> is an id, not a secret.
@@ -29,7 +31,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), "[jwt]"),
     (re.compile(r"\bsb_(?:secret|publishable)_[A-Za-z0-9_-]+"), "[api-key]"),
     (re.compile(r"\b(?:re|whsec|sk)_[A-Za-z0-9_-]{8,}"), "[api-key]"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (EMAIL_PATTERN, "[email]"),  # public.is_email's shape (khadum/rules.py)
     # Phones: 9–15 digits (any script), with optional + and space/dash/dot groups.
     # Not inside an id or a date-time (a uuid's groups, `2026-12-01 03:58`).
     (re.compile(r"(?<![\w.-])(?:\+|%2[Bb])?\d(?:[\s.-]?\d){8,14}(?![\w:-])"), "[phone]"),

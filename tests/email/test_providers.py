@@ -32,9 +32,9 @@ def test_production_with_smtp_needs_no_resend_secrets() -> None:
             "supabase_url": "https://abc.supabase.co", "whatsapp_phone_number_id": "123456",
             # Production refuses local addresses (issue 9): real ones are given.
             "public_base_url": "https://app.khadum.sa",
-            "whatsapp_graph_url": "https://graph.facebook.com", **real,
-            **dict(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True)),
-            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key()}
+            "whatsapp_graph_url": "https://graph.facebook.com",
+            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(), **real,
+            **dict(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True))}
     assert Settings(email_provider="smtp", **base).is_production  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="RESEND_API_KEY"):
         Settings(email_provider="resend", **base)  # type: ignore[arg-type]

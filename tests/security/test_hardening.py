@@ -40,9 +40,9 @@ def production(**overrides: str) -> dict[str, Any]:
                   # Production refuses local addresses too (issue 9): real ones here.
                   public_base_url="https://app.khadum.sa",
                   whatsapp_graph_url="https://graph.facebook.com",
-                  resend_api_url="https://api.resend.com")
+                  resend_api_url="https://api.resend.com",
+                  khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key())
     values.update(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True))
-    values.update(khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key())
     values.update(overrides)
     return values
 

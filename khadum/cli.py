@@ -19,6 +19,7 @@ from khadum.settings import SettingsError, get_settings
 
 if TYPE_CHECKING:
     from khadum.devstack.embedded import EmbeddedPostgres
+    from khadum.settings import Settings
 
 DEFAULT_DATA_DIR = ".khadum"
 
@@ -282,7 +283,7 @@ def cmd_outbox_drain(args: argparse.Namespace) -> int:
         db = Database(resolve_database_url(args), max_size=4)
         await db.open()
         try:
-            return await drain_all(db, get_settings())
+            return await drain_all(db, _with_local_keys(get_settings()))
         finally:
             await db.close()
 
@@ -313,13 +314,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_local_keys(settings: Settings) -> Settings:
+    """Locally, the dev VAPID pair (production requires its own: VAPID_*)."""
+    if settings.is_production:
+        return settings
+    from khadum.devstack.keys import with_local_vapid
+
+    return with_local_vapid(settings)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import logging
 
     from khadum.worker import WorkerOptions, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = get_settings("worker")
+    settings = _with_local_keys(get_settings("worker"))
     url = args.database_url or settings.database_url or resolve_database_url(args)
     say(f"worker starting ({args.concurrency} phones at once); SIGTERM or Ctrl-C stops it")
     run_worker(url, settings, WorkerOptions(concurrency=args.concurrency))

@@ -50,8 +50,20 @@ async def _email(db: Database, settings: Settings) -> dict[str, int]:
     return report.as_json()
 
 
+async def _push(db: Database, settings: Settings) -> dict[str, int]:
+    from khadum.push.alerts import send_alerts
+    from khadum.push.sender import drain_push
+
+    # Alerts become emails first (then the email drain sends them), then pushes go.
+    alerts = await send_alerts(db, settings)
+    if not (settings.vapid_private_key and settings.vapid_public_key):
+        return {"alerts": alerts}
+    return {"alerts": alerts, **(await drain_push(db, settings)).as_json()}
+
+
 # name → drainer; each returns a small report of counts.
 DRAINERS: dict[str, Callable[[Database, Settings], Awaitable[dict[str, Any]]]] = {
+    "push": _push,
     "whatsapp": _whatsapp,
     "email": _email,
 }

@@ -52,6 +52,8 @@ PRODUCTION_SECRETS = (
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+    "vapid_public_key",
+    "vapid_private_key",
     "khadum_data_keys",
     "khadum_blind_index_key",
 )
@@ -71,6 +73,9 @@ _JWT = ("database_url", "supabase_url", "supabase_jwt_secret", "public_base_url"
 _SENDS_WHATSAPP = ("whatsapp_access_token", "whatsapp_phone_number_id", "whatsapp_graph_url",
                    "public_base_url")
 _SENDS_EMAIL = ("resend_api_key", "resend_api_url", "email_from")
+# Web Push: the worker signs each push with the private key; the dashboard's
+# config.js carries the public one (browsers subscribe with it).
+_SENDS_PUSH = ("vapid_public_key", "vapid_private_key", "vapid_subject")
 FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
     "whatsapp_webhook": ("database_url", "whatsapp_app_secret", "whatsapp_verify_token",
                          "supabase_service_role_key", *_SENDS_WHATSAPP, *_KEYS),
@@ -80,7 +85,7 @@ FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
     "chat": (*_JWT, "supabase_service_role_key", *_KEYS),
     "send_emails": ("database_url", "supabase_service_role_key", "supabase_jwt_secret",
                     "resend_webhook_secret", *_SENDS_EMAIL, *_KEYS),
-    "worker": ("database_url", *_SENDS_WHATSAPP, *_SENDS_EMAIL, *_KEYS),
+    "worker": ("database_url", *_SENDS_WHATSAPP, *_SENDS_EMAIL, *_SENDS_PUSH, *_KEYS),
 }
 # URLs production refuses when they point at this machine or a placeholder host.
 URL_SETTINGS = ("public_base_url", "supabase_url", "whatsapp_graph_url", "resend_api_url",
@@ -102,6 +107,7 @@ STRONG_SECRETS = (
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+    "vapid_private_key",
 )
 MIN_SECRET_LENGTH = 24
 MIN_SECRET_DISTINCT = 10
@@ -167,6 +173,20 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     chat_storage: Literal["local", "supabase"] | None = None  # default: by KHADUM_ENV
     chat_storage_dir: str = ".khadum/storage"
+    # Web Push (VAPID, RFC 8292): the application server's P-256 key pair, base64url —
+    # the private key as its 32 raw bytes, the public key as the 65-byte uncompressed
+    # point (what `npx web-push generate-vapid-keys` prints). Locally, unset = a pair
+    # made once under KHADUM_LOCAL_AUTH_DIR (khadum.devstack.keys).
+    vapid_public_key: str | None = None
+    vapid_private_key: str | None = None
+    # Who the push services may contact about our pushes (a mailto: or https: URL).
+    vapid_subject: str = "mailto:support@khadum.app"
+    # How long a push service keeps a push for an offline browser (seconds).
+    push_ttl_seconds: int = Field(default=24 * 3600, ge=0, le=28 * 24 * 3600)
+    # An email to the freelancer when a request is still unopened this long after it
+    # came, and a reminder this long before it expires (each once per request).
+    request_unopened_alert_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    request_expiry_reminder_minutes: int = Field(default=180, ge=1, le=24 * 60)
     # Reverse proxies in front of the functions that append the client's address to
     # X-Forwarded-For (0: none; the socket peer is the client, the header is ignored).
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
@@ -260,6 +280,13 @@ class Settings(BaseSettings):
         if urls:
             problems.append("set public (not local or placeholder) addresses for "
                             + ", ".join(urls))
+        if ("vapid_private_key" in needs and "VAPID_PRIVATE_KEY" not in bad + weak
+                and "VAPID_PUBLIC_KEY" not in bad):
+            from khadum.push.vapid import is_key_pair
+
+            if not is_key_pair(self.vapid_public_key or "", self.vapid_private_key or ""):
+                problems.append("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are not one P-256 key "
+                                "pair (generate one with `npx web-push generate-vapid-keys`)")
         if self.chat_storage == "local":
             problems.append("use CHAT_STORAGE=supabase (local chat files are served only by "
                             "`khadum dev`)")

@@ -38,7 +38,7 @@ from khadum.settings import Settings
 
 log = logging.getLogger("khadum.worker")
 CHANNEL = "khadum_work"
-QUEUES = ("inbound", "whatsapp", "email")
+QUEUES = ("inbound", "whatsapp", "email", "push", "alerts")
 SEND_CONNECTIONS = 16  # HTTP connections a worker keeps to the Graph API and Resend
 
 
@@ -64,6 +64,7 @@ class WorkerStats:
     processed: int = 0
     whatsapp_sent: int = 0
     emails_sent: int = 0
+    pushes_sent: int = 0
     wakeups: int = 0
     deferred: int = 0  # dispatches held to one phone at a time by a burst of acks
     started_at: float = field(default_factory=time.monotonic)
@@ -112,7 +113,12 @@ class Worker:
             asyncio.create_task(self._loop("whatsapp", self._drain_whatsapp), name="whatsapp"),
             asyncio.create_task(self._loop("email", self._drain_email), name="email"),
             asyncio.create_task(self._every(self.options.sweep_seconds, self._sweep), name="sweep"),
+            asyncio.create_task(self._loop("alerts", self._send_alerts), name="alerts"),
         ]
+        if self.settings.vapid_private_key and self.settings.vapid_public_key:
+            loops.append(asyncio.create_task(self._loop("push", self._drain_push), name="push"))
+        else:
+            log.warning("VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY unset: no Web Push is sent")
         if await self._wants_minute_jobs():
             loops.append(asyncio.create_task(
                 self._every(self.options.minute_seconds, self._minute_jobs), name="minute"))
@@ -364,6 +370,18 @@ class Worker:
         self.stats.emails_sent += report.sent
         return report.sent + report.failed
 
+    async def _drain_push(self) -> int:
+        from khadum.push.sender import drain_push
+
+        report = await drain_push(self.db, self.settings, owner=self.id, client=self.http)
+        self.stats.pushes_sent += report.sent
+        return report.handled
+
+    async def _send_alerts(self) -> int:
+        from khadum.push.alerts import send_alerts
+
+        return await send_alerts(self.db, self.settings)
+
     async def _wants_minute_jobs(self) -> bool:
         if self.options.minute_jobs is not None:
             return self.options.minute_jobs
@@ -377,9 +395,13 @@ class Worker:
                 "select public.expire_requests(), public.chat_housekeeping()")
             row = await cur.fetchone()
         expired, nudges = (int(row[0]), int(row[1])) if row else (0, 0)
-        if expired or nudges:
-            log.info("expired %d request(s); queued %d chat nudge(s)", expired, nudges)
-        return expired + nudges
+        from khadum.push.alerts import queue_alerts
+
+        alerts = await queue_alerts(self.db, self.settings)
+        if expired or nudges or alerts:
+            log.info("expired %d request(s); queued %d chat nudge(s), %d request alert(s)",
+                     expired, nudges, alerts)
+        return expired + nudges + alerts
 
     async def _retention(self) -> int:
         async with self.db.connection() as conn:

@@ -33,6 +33,10 @@ TEST_DB = "khadum_test"
 
 # Tables whose rows tests create; emptied after tests that commit.
 DYNAMIC_TABLES = (
+    "push_outbox",
+    "push_subscriptions",
+    "request_alerts",
+    "request_opens",
     "chat_events",
     "chat_messages",
     "chat_ratings",

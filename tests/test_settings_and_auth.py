@@ -18,7 +18,10 @@ from khadum.auth import (
 )
 from khadum.crypto import new_key
 from khadum.errors import Unauthorized
+from khadum.push.vapid import new_key_pair
 from khadum.settings import LOCAL_ANON_KEY, Settings, load_env_file
+
+VAPID = new_key_pair()
 
 
 def test_local_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,6 +57,7 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
         supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw",
         supabase_service_role_key=None,
         khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
+        vapid_public_key=VAPID[0], vapid_private_key=VAPID[1],
         khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **{name: secrets.token_urlsafe(32) for name in (
             "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",
@@ -86,10 +90,32 @@ def test_production_accepts_real_values() -> None:
         public_base_url="https://app.khadum.sa",
         whatsapp_graph_url="https://graph.facebook.com",
         resend_api_url="https://api.resend.com",
+        vapid_public_key=VAPID[0], vapid_private_key=VAPID[1],
         khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **real,
     )
     assert settings.is_production
+
+
+def test_production_refuses_missing_or_mismatched_vapid_keys_by_name() -> None:
+    base = {"khadum_env": "production", "khadum_function": "worker",
+            "database_url": "postgresql://db.example/khadum",
+            "whatsapp_phone_number_id": "123456", "public_base_url": "https://app.khadum.sa",
+            "whatsapp_graph_url": "https://graph.facebook.com",
+            "resend_api_url": "https://api.resend.com",
+            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(),
+            **{name: secrets.token_urlsafe(32) for name in (
+                "whatsapp_access_token", "resend_api_key")}}
+    with pytest.raises(ValueError) as missing:
+        Settings(**base)
+    assert "VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY" in str(missing.value)
+    other = new_key_pair()
+    with pytest.raises(ValueError) as mismatched:
+        Settings(**base, vapid_public_key=other[0], vapid_private_key=VAPID[1])
+    message = str(mismatched.value)
+    assert "not one P-256 key pair" in message
+    assert VAPID[1] not in message and other[0] not in message  # named, never echoed
+    assert Settings(**base, vapid_public_key=VAPID[0], vapid_private_key=VAPID[1]).is_production
 
 
 def test_dotenv_fills_only_what_the_environment_leaves_unset(

@@ -33,6 +33,7 @@ from khadum.crypto import new_key
 from khadum.devstack.gotrue import jwks_app, jwks_document
 from khadum.devstack.keys import LocalKeys, new_es256_jwk, public_jwk
 from khadum.errors import Unauthorized
+from khadum.push.vapid import new_key_pair
 from khadum.settings import Settings
 from tests.live import serve
 
@@ -185,6 +186,7 @@ async def test_production_chat_sessions_fall_back_to_hs256_only_with_the_legacy_
         "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(),
         "supabase_anon_key": secrets.token_urlsafe(32),
         "supabase_service_role_key": secrets.token_urlsafe(32),
+        **dict(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True)),
         **{n: secrets.token_urlsafe(32) for n in ("whatsapp_access_token", "whatsapp_app_secret",
                                            "whatsapp_verify_token", "resend_api_key",
                                            "resend_webhook_secret")},

@@ -17,6 +17,7 @@ from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
 from khadum.http import CallerCursor
 from khadum.limits import storable
+from khadum.push import routes as push_routes
 from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
@@ -81,6 +82,7 @@ def router(db: Database, settings: Settings) -> APIRouter:
         detail = await queries.request_detail(cur, request_id)
         if detail is None:
             raise NotFound("no request with this id", code="request_not_found")
+        await push_routes.record_opened(cur, request_id)
         return detail
 
     @api.get("/chats")
@@ -94,4 +96,5 @@ def router(db: Database, settings: Settings) -> APIRouter:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}
 
+    api.include_router(push_routes.router(settings))
     return api

@@ -53,6 +53,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("/dev/whatsapp", "WhatsApp simulator: play the client"),
     ("/functions/v1/whatsapp_webhook", "WhatsApp webhook (Meta-signed POST; GET handshake)"),
     ("/dev/graph/messages?to=+966501234567", "Graph API stand-in: messages sent to a phone"),
+    ("/dev/push/messages", "Web Push stand-in: pushes sent to the browsers (encrypted)"),
 ]
 
 templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"))
@@ -60,7 +61,7 @@ templates = Jinja2Templates(directory=str(PACKAGE_DIR / "devstack" / "templates"
 
 def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
     """Local-only pages and stand-ins (simulator, mailbox, Graph API, Resend, Realtime)."""
-    from khadum.devstack import files, graph_standin, simulator
+    from khadum.devstack import files, graph_standin, push_standin, simulator
     from khadum.devstack.mailbox import mailbox_router
     from khadum.devstack.resend_standin import ResendStandin
 
@@ -74,6 +75,7 @@ def local_routers(db: Database, settings: Settings) -> list[APIRouter]:
         *local,
         gotrue.router(db, settings),
         resend.router(),
+        push_standin.router(),
         mailbox_router(db, resend),
         graph_standin.router(db, settings, graph),
         simulator.router(db, settings, graph),
@@ -99,11 +101,13 @@ def create_app(
     """`run_workers`: the worker (`khadum worker`'s code, in this process):
     inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
     `run_expiry`: the minute jobs pg_cron runs on Supabase."""
+    from khadum.devstack.keys import with_local_vapid
     from khadum.redact import install
 
     install()  # no personal data in the logs, as in production
     settings = settings or get_settings()
     refuse_production(settings)
+    settings = with_local_vapid(settings)
     db = Database(database_url)
     hub = RealtimeHub(database_url)
 
@@ -112,7 +116,7 @@ def create_app(
         await db.open()
         tasks = []
         if run_expiry and not await _has_pg_cron(db):
-            tasks.append(asyncio.create_task(_expiry_loop(db)))
+            tasks.append(asyncio.create_task(_expiry_loop(db, settings)))
         worker = None
         if run_workers:
             from khadum.worker import Worker, WorkerOptions
@@ -212,8 +216,10 @@ def _stopping() -> bool:
     return task is not None and task.cancelling() > 0
 
 
-async def _expiry_loop(db: Database) -> None:
+async def _expiry_loop(db: Database, settings: Settings) -> None:
     """The jobs pg_cron runs every minute on Supabase."""
+    from khadum.push.alerts import queue_alerts
+
     while not _stopping():
         try:
             expired = await run_expiry_once(db)
@@ -222,6 +228,9 @@ async def _expiry_loop(db: Database) -> None:
             nudges = await run_chat_housekeeping_once(db)
             if nudges:
                 log.info("queued %d chat nudge(s) on WhatsApp", nudges)
+            alerts = await queue_alerts(db, settings)
+            if alerts:
+                log.info("%d request alert(s) due (unopened or about to expire)", alerts)
         except Exception:  # keep the schedule alive; the error is logged, not swallowed
             log.exception("a scheduled job failed; trying again in a minute")
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)

@@ -8,7 +8,8 @@ Two keys, as on a Supabase project set up for Khadum:
 Both public halves are published at `/auth/v1/.well-known/jwks.json`.
 
 Beside them, `data-keys.json`: the development keys for field encryption
-(khadum/crypto.py), generated once per checkout like the signing keys.
+(khadum/crypto.py), and `vapid-keys.json`: the development VAPID pair for Web Push,
+each generated once per checkout like the signing keys.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
+
+from khadum.settings import Settings
 
 PRIVATE_FIELDS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _lock = threading.Lock()
@@ -90,3 +93,22 @@ def new_data_keys() -> dict[str, Any]:
     from khadum.crypto import new_key
 
     return {"data_keys": f"dev1:{new_key()}", "blind_index_key": new_key()}
+
+
+def local_vapid_keys(directory: str | Path) -> tuple[str, str]:
+    """Local only: a VAPID key pair (public, private; base64url) made once per data
+    directory, as a deployment sets VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY."""
+    from khadum.push.vapid import new_key_pair, public_key_of
+
+    saved = load_or_create(Path(directory) / "vapid-keys.json",
+                           lambda: {"private_key": new_key_pair()[1]})
+    private = str(saved["private_key"])
+    return public_key_of(private), private
+
+
+def with_local_vapid(settings: Settings) -> Settings:
+    """The settings with the local VAPID pair filled in where none is configured."""
+    if settings.vapid_private_key and settings.vapid_public_key:
+        return settings
+    public, private = local_vapid_keys(settings.khadum_local_auth_dir)
+    return settings.model_copy(update={"vapid_public_key": public, "vapid_private_key": private})

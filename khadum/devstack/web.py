@@ -30,12 +30,29 @@ def router(settings: Settings) -> APIRouter:
     async def config_js(request: Request) -> Response:
         origin = str(request.base_url).rstrip("/")
         functions = settings.functions_url or f"{origin}/functions/v1"
-        body = config_script(origin, settings.browser_api_key, functions)
+        body = config_script(origin, settings.browser_api_key, functions,
+                             settings.vapid_public_key)
         return Response(body, media_type="text/javascript", headers={"Cache-Control": "no-store"})
 
     @api.get("/", include_in_schema=False, response_model=None)
     async def dashboard() -> FileResponse | HTMLResponse:
         return _page("index.html")
+
+    # Web Push and the installed app: the service worker must be served from the
+    # root to control the whole dashboard; the manifest and icons beside it.
+    @api.get("/sw.js", include_in_schema=False, response_model=None)
+    async def service_worker() -> FileResponse | HTMLResponse:
+        return _static("sw.js", "text/javascript")
+
+    @api.get("/manifest.webmanifest", include_in_schema=False, response_model=None)
+    async def manifest() -> FileResponse | HTMLResponse:
+        return _static("manifest.webmanifest", "application/manifest+json")
+
+    @api.get("/icons/{name}", include_in_schema=False, response_model=None)
+    async def icon(name: str) -> FileResponse | HTMLResponse:
+        if name not in ICONS:
+            return HTMLResponse("not found", status_code=404)
+        return _static(f"icons/{name}", "image/png")
 
     # The operator console (staff only: the admin_api function decides).
     @api.get("/admin", include_in_schema=False, response_model=None)
@@ -61,6 +78,17 @@ def _page(name: str) -> FileResponse | HTMLResponse:
     return FileResponse(
         page, headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"}
     )
+
+
+ICONS = frozenset({"icon-192.png", "icon-512.png", "icon-maskable-512.png",
+                   "apple-touch-icon.png"})
+
+
+def _static(name: str, media_type: str) -> FileResponse | HTMLResponse:
+    path = WEB_DIST_DIR / name
+    if not path.exists():
+        return HTMLResponse("not built", status_code=404)
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
 
 def assets() -> StaticFiles:

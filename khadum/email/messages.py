@@ -11,6 +11,14 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "ar": "عميل جديد ينتظرك في المحادثة 🎉 - منصة خدوم",
         "en": "A new client is waiting for you in the chat 🎉 - Khadum",
     },
+    "freelancer_request_alert:unopened": {
+        "ar": "طلب جديد من {client_name} بانتظارك ⏰ - منصة خدوم",
+        "en": "A new request from {client_name} is waiting for you ⏰ - Khadum",
+    },
+    "freelancer_request_alert:expiry_reminder": {
+        "ar": "طلب {client_name} ينتهي قريباً ⏳ - منصة خدوم",
+        "en": "The request from {client_name} expires soon ⏳ - Khadum",
+    },
 }
 
 SAR: dict[str, str] = {"ar": "ريال", "en": "SAR"}

@@ -25,6 +25,11 @@ def router(db: Database, settings: Settings, provider: EmailProvider | None = No
 
     @routes.post(PATH)
     async def send_emails(_: ServiceCaller) -> dict[str, Any]:
+        from khadum.push.alerts import send_alerts
+
+        # Hosts without a worker (pg_cron + pg_net call this): due request alerts
+        # become emails first, so this drain sends them too.
+        await send_alerts(db, settings)
         report = await sender.drain()
         return report.as_json()
 

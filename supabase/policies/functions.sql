@@ -176,9 +176,17 @@ public.claim_due_emails(p_limit integer, p_stale_after interval);
 -- execute: service_role
 public.claim_due_emails(p_limit integer, p_stale_after interval, p_worker text);
 
+-- security invoker
+-- execute: service_role
+public.claim_due_push(p_limit integer, p_stale_after interval, p_worker text);
+
 -- security definer
 -- execute: service_role
 public.claim_due_whatsapp(p_limit integer, p_worker text, p_lease interval, p_reconcile_after interval);
+
+-- security invoker
+-- execute: service_role
+public.claim_request_alerts(p_limit integer, p_at timestamp with time zone);
 
 -- security invoker
 -- execute: service_role
@@ -432,9 +440,21 @@ public.profile_contact_hits(p_text text);
 -- execute: service_role
 public.purge_personal_data(p_now timestamp with time zone);
 
+-- security definer: callable by authenticated: security definer; stores the caller's own browser push subscription (KH403 unless a freelancer)
+-- execute: authenticated, service_role
+public.push_subscribe(p_endpoint text, p_p256dh text, p_auth text, p_user_agent text);
+
+-- security definer
+-- execute: nobody (owner only)
+public.queue_notification_pushes();
+
 -- security definer
 -- execute: service_role
 public.queue_rendered_emails(p_request_id uuid, p_emails jsonb);
+
+-- security definer
+-- execute: service_role
+public.queue_request_alerts(p_unopened_after interval, p_remind_before interval, p_at timestamp with time zone);
 
 -- security definer
 -- execute: service_role
@@ -467,6 +487,26 @@ public.record_email_retry(p_email_id uuid, p_error text, p_delay_seconds double 
 -- security invoker
 -- execute: service_role
 public.record_email_sent(p_email_id uuid, p_provider text, p_provider_id text);
+
+-- security invoker
+-- execute: service_role
+public.record_push_error(p_id uuid, p_error text, p_transient boolean, p_retry_after double precision, p_delay_scale double precision);
+
+-- security invoker
+-- execute: service_role
+public.record_push_gone(p_id uuid, p_status integer);
+
+-- security invoker
+-- execute: service_role
+public.record_push_sent(p_id uuid);
+
+-- security definer
+-- execute: service_role
+public.record_request_alert_email(p_alert_id uuid, p_email jsonb);
+
+-- security definer: callable by authenticated: security definer; records that the caller opened their own request (no-op otherwise)
+-- execute: authenticated, service_role
+public.record_request_opened(p_request_id uuid);
 
 -- security definer
 -- execute: service_role
@@ -504,6 +544,10 @@ public.render_message(p_key text, p_locale text, p_params jsonb);
 -- execute: service_role
 public.renew_whatsapp_leases(p_worker text, p_lease interval);
 
+-- security invoker
+-- execute: service_role
+public.request_alert_due(request public.client_requests, p_kind text, p_at timestamp with time zone, p_unopened_after interval, p_remind_before interval);
+
 -- security definer
 -- execute: service_role
 public.request_details(p_request_id uuid, p_user_id uuid, p_question text);
@@ -519,6 +563,10 @@ public.request_limit(p_name text);
 -- security invoker
 -- execute: service_role
 public.request_notice_params(r public.client_requests);
+
+-- security invoker
+-- execute: service_role
+public.request_opened(p_request_id uuid);
 
 -- security definer: callable by authenticated: the dashboard's catch-up after a reconnect; answers only for the caller's own requests
 -- execute: authenticated, service_role

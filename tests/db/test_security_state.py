@@ -31,6 +31,7 @@ CRON_JOBS = {
     "khadum-expire-requests": "select public.expire_requests()",
     "khadum-chat-housekeeping": "select public.chat_housekeeping()",
     "khadum-retention": "select public.purge_personal_data()",
+    "khadum-request-alerts": "select public.queue_request_alerts()",
 }
 
 

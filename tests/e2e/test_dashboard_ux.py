@@ -78,11 +78,11 @@ def test_every_page_at_both_sizes(browser: Browser, base: str, clean_db: str, ar
     assert bar is not None and bar["height"] <= 64, bar
     width = SIZES[size]["width"]
     for control in ("#unread-badge >> xpath=..", "a[href='#/requests']", "a[href='#/chats']",
-                    "#lang-toggle", "#signout"):
+                    "#push-toggle", "#lang-toggle", "#signout"):
         box = page.locator(control).first.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, control
         assert box["y"] + box["height"] <= bar["y"] + bar["height"] + 1, control
-    expect(page.locator("header.topbar svg.icon")).to_have_count(5)
+    expect(page.locator("header.topbar svg.icon")).to_have_count(6)  # with the push toggle
     notification = page.locator(f'.notification[data-request="{request_id}"]')
     expect(notification).to_be_visible()
     assert not EMOJI.search(notification.inner_text()), notification.inner_text()

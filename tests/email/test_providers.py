@@ -11,6 +11,7 @@ from khadum.crypto import new_key
 from khadum.email.providers import parse_retry_after, provider_from_settings
 from khadum.email.resend_provider import ResendProvider, classify
 from khadum.email.smtp_provider import SmtpProvider
+from khadum.push.vapid import new_key_pair
 from khadum.settings import Settings
 
 
@@ -32,7 +33,8 @@ def test_production_with_smtp_needs_no_resend_secrets() -> None:
             # Production refuses local addresses (issue 9): real ones are given.
             "public_base_url": "https://app.khadum.sa",
             "whatsapp_graph_url": "https://graph.facebook.com",
-            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(), **real}
+            "khadum_data_keys": f"k1:{new_key()}", "khadum_blind_index_key": new_key(), **real,
+            **dict(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True))}
     assert Settings(email_provider="smtp", **base).is_production  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="RESEND_API_KEY"):
         Settings(email_provider="resend", **base)  # type: ignore[arg-type]

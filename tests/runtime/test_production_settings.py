@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from khadum.push.vapid import new_key_pair
 from khadum.settings import (
     FUNCTION_NEEDS,
     Settings,
@@ -20,6 +21,7 @@ from khadum.settings import (
 from tests.runtime.support import BIN, ROOT
 
 SECRET = "sk-live-7Qz9-DO-NOT-ECHO-4f1e"
+_VAPID = new_key_pair()
 REAL = {
     "KHADUM_ENV": "production",
     "DATABASE_URL": "postgresql://khadum:pw-DO-NOT-ECHO@db.internal.khadum.sa:5432/postgres",
@@ -36,6 +38,8 @@ REAL = {
     "RESEND_API_KEY": "re_" + SECRET,
     "RESEND_API_URL": "https://api.resend.com",
     "RESEND_WEBHOOK_SECRET": "whsec_" + SECRET,
+    "VAPID_PUBLIC_KEY": _VAPID[0],
+    "VAPID_PRIVATE_KEY": _VAPID[1],
     # Field-encryption keys (fixed test values: 32 bytes each, base64).
     "KHADUM_DATA_KEYS": "k1:" + base64.b64encode(b"DO-NOT-ECHO-data-key-0123456789a").decode(),
     "KHADUM_BLIND_INDEX_KEY": base64.b64encode(b"DO-NOT-ECHO-blind-key-0123456789").decode(),
@@ -45,7 +49,8 @@ REAL = {
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     for name in list(os.environ):
-        if name.startswith(("KHADUM_", "SUPABASE_", "WHATSAPP_", "RESEND_", "PUBLIC_", "SMTP_")):
+        if name.startswith(("KHADUM_", "SUPABASE_", "WHATSAPP_", "RESEND_", "PUBLIC_", "SMTP_",
+                                 "VAPID_")):
             monkeypatch.delenv(name)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(ROOT / "tests")  # no .env from the project root

@@ -17,6 +17,7 @@ import pytest
 from khadum.crypto import new_key
 from khadum.devstack.app import create_app as local_app
 from khadum.devstack.files import LocalFileStore
+from khadum.push.vapid import new_key_pair
 from khadum.settings import STRONG_SECRETS, Settings, SettingsError
 from tests.chat.conftest import ChatWorld, chat_settings, chat_world  # noqa: F401  (fixtures)
 from tests.chat.test_chat_api import PNG
@@ -41,6 +42,7 @@ def production(**overrides: str) -> dict[str, Any]:
                   whatsapp_graph_url="https://graph.facebook.com",
                   resend_api_url="https://api.resend.com",
                   khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key())
+    values.update(zip(("vapid_public_key", "vapid_private_key"), new_key_pair(), strict=True))
     values.update(overrides)
     return values
 

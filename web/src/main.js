@@ -5,6 +5,7 @@ import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
 import { icon } from './icons.js'
 import { connectLive, disconnectLive, onLive, refreshLiveToken, startCatchUp } from './live.js'
+import { initPush, pushButton } from './push.js'
 import { currentSession, signOut, supabase } from './session.js'
 import { chatsView } from './views/chats.js'
 import { notificationsView } from './views/notifications.js'
@@ -77,6 +78,7 @@ function shell(content) {
         link('#/chats', 'chats', t('nav_chats'))),
       h('span', { class: 'me', id: 'me' }, app.me ? bdi((getLang() === 'en' && app.me.display_name_en) || app.me.display_name) : ''),
       liveDot,
+      pushButton(),
       h('button', { type: 'button', id: 'lang-toggle', class: 'link', title: t('toggle'), lang: getLang() === 'ar' ? 'en' : 'ar', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } },
         icon('languages'), h('span', { class: 'nav-label' }, t('toggle'))),
       h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: () => { app.leaving = true; signOut() } },
@@ -133,6 +135,7 @@ async function enter(session) {
         dot.replaceChildren(h('span', { class: 'nav-label' }, status === 'SUBSCRIBED' ? t('live_on') : t('live_off')))
       }
     })
+    initPush()
     if (returnTo()) return window.location.replace(returnTo())
     render()
   } catch (err) {

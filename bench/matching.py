@@ -158,7 +158,7 @@ async def measure(url: str, repeats: int, agreement_every: int = 1) -> dict[str,
             "top5_agreement_with_exhaustive": round(agree / max(compared, 1), 3),
             "agreement_queries": compared, "disagreeing": disagree,
             "baseline_exhaustive": {**percentiles(exhaustive_ms), "p95_ms": _p95(exhaustive_ms)}
-            if exhaustive_ms else None,
+            if len(exhaustive_ms) > 1 else None,
             "median_ms_by_query": per_query}
 
 

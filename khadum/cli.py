@@ -327,6 +327,51 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    import json
+
+    import psycopg
+
+    say("purging personal data older than its retention period (public.retention_periods)")
+    with psycopg.connect(resolve_database_url(args), autocommit=True) as conn:
+        row = conn.execute("select public.purge_personal_data()").fetchone()
+    report = row[0] if row else {}
+    say(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.items()))
+    print(json.dumps(report))
+    return 0
+
+
+# -- keys ---------------------------------------------------------------------------
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from khadum.crypto import new_key
+
+    say("new keys (keep them in your secret store, never in the repository):")
+    say(f"to rotate: put `{args.kid}:…` first in KHADUM_DATA_KEYS (keep the old entries), "
+        "deploy, run `khadum keys rotate`, then drop the old entries")
+    print(f"KHADUM_DATA_KEYS={args.kid}:{new_key()}")
+    if args.blind_index:
+        print(f"KHADUM_BLIND_INDEX_KEY={new_key()}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    import json
+
+    import psycopg
+
+    from khadum.crypto import keyring
+    from khadum.keys import rotate
+
+    keys = keyring(get_settings())
+    say(f"re-encrypting every encrypted column under key {keys.active_kid}, "
+        f"{args.batch} rows per transaction")
+    with psycopg.connect(resolve_database_url(args), autocommit=True) as conn:
+        report = rotate(conn, keys, batch=args.batch, progress=say)
+    say(f"done: {sum(report.values())} value(s) re-encrypted")
+    print(json.dumps(report))
+    return 0
+
+
 FUNCTIONS = apps.FUNCTIONS
 
 
@@ -509,6 +554,24 @@ def build_parser() -> argparse.ArgumentParser:
     database_url(worker)
     worker.set_defaults(func=cmd_worker)
 
+    purge = sub.add_parser(
+        "purge", help="purge or anonymise personal data past its retention period, once")
+    database_url(purge)
+    purge.set_defaults(func=cmd_purge)
+
+    keys = sub.add_parser("keys", help="field-encryption keys").add_subparsers(
+        dest="keys_command", required=True)
+    new = keys.add_parser("new", help="print a fresh data key (and blind-index key)")
+    new.add_argument("--kid", default="k" + time.strftime("%Y%m%d"),
+                     help="the new key's id (default: k + today's date)")
+    new.add_argument("--blind-index", action="store_true",
+                     help="also print a KHADUM_BLIND_INDEX_KEY (only for a new project)")
+    new.set_defaults(func=cmd_keys_new)
+    rot = keys.add_parser("rotate", help="re-encrypt every value under the active (first) key")
+    rot.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
+    database_url(rot)
+    rot.set_defaults(func=cmd_keys_rotate)
+
     web_config = sub.add_parser(
         "web-config", help="print the dashboard's config.js (Supabase URL, anon key, functions)"
     )
@@ -517,6 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from khadum.redact import install
+
+    install()  # every command's logs (the worker's, `serve`'s access log) are redacted
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

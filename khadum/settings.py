@@ -52,6 +52,8 @@ PRODUCTION_SECRETS = (
     "whatsapp_verify_token",
     "resend_api_key",
     "resend_webhook_secret",
+    "khadum_data_keys",
+    "khadum_blind_index_key",
 )
 # Production needs one of each group: today's name first, the legacy one after it.
 PRODUCTION_ONE_OF = (
@@ -64,20 +66,21 @@ PRODUCTION_ONE_OF = (
 # What each deployable needs (production refuses to start without these, or with
 # a placeholder, or — for URLs — with a local or placeholder address). A
 # function needs only what it uses; None (the whole stack, `khadum dev`) needs all.
+_KEYS = ("khadum_data_keys", "khadum_blind_index_key")
 _JWT = ("database_url", "supabase_url", "supabase_jwt_secret", "public_base_url")
 _SENDS_WHATSAPP = ("whatsapp_access_token", "whatsapp_phone_number_id", "whatsapp_graph_url",
                    "public_base_url")
 _SENDS_EMAIL = ("resend_api_key", "resend_api_url", "email_from")
 FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
     "whatsapp_webhook": ("database_url", "whatsapp_app_secret", "whatsapp_verify_token",
-                         "supabase_service_role_key", *_SENDS_WHATSAPP),
+                         "supabase_service_role_key", *_SENDS_WHATSAPP, *_KEYS),
     "respond_request": _JWT,
-    "dashboard_api": _JWT,
-    "admin_api": _JWT,
-    "chat": (*_JWT, "supabase_service_role_key"),
+    "dashboard_api": (*_JWT, *_KEYS),
+    "admin_api": (*_JWT, *_KEYS),
+    "chat": (*_JWT, "supabase_service_role_key", *_KEYS),
     "send_emails": ("database_url", "supabase_service_role_key", "supabase_jwt_secret",
-                    "resend_webhook_secret", *_SENDS_EMAIL),
-    "worker": ("database_url", *_SENDS_WHATSAPP, *_SENDS_EMAIL),
+                    "resend_webhook_secret", *_SENDS_EMAIL, *_KEYS),
+    "worker": ("database_url", *_SENDS_WHATSAPP, *_SENDS_EMAIL, *_KEYS),
 }
 # URLs production refuses when they point at this machine or a placeholder host.
 URL_SETTINGS = ("public_base_url", "supabase_url", "whatsapp_graph_url", "resend_api_url",
@@ -128,8 +131,13 @@ class Settings(BaseSettings):
     supabase_jwks: str | None = None
     # Private JWK (ES256, with kid) the functions sign client chat sessions with.
     khadum_session_signing_key: str | None = None
-    # Local only: where the Auth stand-in keeps its signing keys.
+    # Local only: where the Auth stand-in keeps its signing keys (and the generated
+    # development field-encryption keys).
     khadum_local_auth_dir: str = ".khadum/auth"
+    # Field encryption (khadum/crypto.py): `kid:base64key[,…]`, first one encrypts.
+    khadum_data_keys: str | None = None
+    # Keyed blind index for equality lookups over encrypted values (base64, 256 bits).
+    khadum_blind_index_key: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     # Derives the clients' chat-link tokens (only their sha256 is stored); unset, a
     # key derived from SUPABASE_JWT_SECRET is used.
@@ -242,7 +250,11 @@ class Settings(BaseSettings):
             and not (name in optional and _is_placeholder(getattr(self, name)))
             and is_weak_secret(getattr(self, name))
         ]
+        malformed = self._malformed_keys(needs) if not set(_KEYS) & set(
+            name.lower() for name in bad) else []
         problems = []
+        if malformed:
+            problems.append("; ".join(malformed))
         if bad:
             problems.append("set real values for " + ", ".join(bad))
         if urls:
@@ -261,6 +273,18 @@ class Settings(BaseSettings):
             # Names only: a value (even its tail) never appears in the message.
             raise ValueError(f"production start-up refused{who}: " + "; ".join(problems))
         return self
+
+    def _malformed_keys(self, needs: frozenset[str]) -> list[str]:
+        """What is wrong with the field-encryption keys (names only, never values)."""
+        if not set(_KEYS) & needs or not (self.khadum_data_keys and self.khadum_blind_index_key):
+            return []
+        from khadum.crypto import KeyConfigError, keyring_from
+
+        try:
+            keyring_from(self.khadum_data_keys, self.khadum_blind_index_key)
+        except KeyConfigError as exc:
+            return [exc.message]
+        return []
 
     def needed_settings(self) -> frozenset[str]:
         if self.khadum_function is None:

@@ -16,6 +16,7 @@ from khadum.auth import (
     mint_freelancer_token,
     verify_token,
 )
+from khadum.crypto import new_key
 from khadum.errors import Unauthorized
 from khadum.settings import LOCAL_ANON_KEY, Settings, load_env_file
 
@@ -53,6 +54,7 @@ def test_production_accepts_todays_keys_without_the_legacy_ones() -> None:
         supabase_secret_key="sb_secret_Zr5Ty8Ui2Op4As7Df1Gh3Jk6Lq9Mw",
         supabase_service_role_key=None,
         khadum_session_signing_key=__import__("json").dumps(new_es256_jwk()),
+        khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **{name: secrets.token_urlsafe(32) for name in (
             "whatsapp_access_token", "whatsapp_app_secret", "whatsapp_verify_token",
             "resend_api_key", "resend_webhook_secret")},
@@ -84,6 +86,7 @@ def test_production_accepts_real_values() -> None:
         public_base_url="https://app.khadum.sa",
         whatsapp_graph_url="https://graph.facebook.com",
         resend_api_url="https://api.resend.com",
+        khadum_data_keys=f"k1:{new_key()}", khadum_blind_index_key=new_key(),
         **real,
     )
     assert settings.is_production

@@ -6,6 +6,9 @@ Two keys, as on a Supabase project set up for Khadum:
 - `session`: the key the functions sign client chat sessions with
   (`KHADUM_SESSION_SIGNING_KEY` when set; else this local one).
 Both public halves are published at `/auth/v1/.well-known/jwks.json`.
+
+Beside them, `data-keys.json`: the development keys for field encryption
+(khadum/crypto.py), generated once per checkout like the signing keys.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +42,10 @@ def public_jwk(private: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-def load_or_create(path: Path) -> dict[str, Any]:
-    """The private JWK in `path`, made (mode 0600, atomically) on first use."""
+def load_or_create(path: Path, make: Callable[[], dict[str, Any]] = new_es256_jwk
+                   ) -> dict[str, Any]:
+    """The JSON secret in `path` (a private JWK unless `make` says otherwise), made
+    (mode 0600, atomically) on first use."""
     path = path.resolve()
     with _lock:
         if path in _loaded and path.exists():
@@ -49,7 +55,7 @@ def load_or_create(path: Path) -> dict[str, Any]:
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as out:
-                json.dump(new_es256_jwk(), out)
+                json.dump(make(), out)
             try:
                 os.link(tmp, path)  # fails if another process made it first: keep theirs
             except FileExistsError:
@@ -72,3 +78,15 @@ class LocalKeys:
     @property
     def session_key(self) -> dict[str, Any]:
         return load_or_create(self.directory / "session-signing-key.json")
+
+    @property
+    def data_keys(self) -> dict[str, Any]:
+        """Development field-encryption keys (`KHADUM_DATA_KEYS`, `KHADUM_BLIND_INDEX_KEY`)."""
+        return load_or_create(self.directory / "data-keys.json", new_data_keys)
+
+
+def new_data_keys() -> dict[str, Any]:
+    """A fresh development keyring: one 256-bit data key and a blind-index key."""
+    from khadum.crypto import new_key
+
+    return {"data_keys": f"dev1:{new_key()}", "blind_index_key": new_key()}

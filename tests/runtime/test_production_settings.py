@@ -3,6 +3,7 @@ placeholder addresses are refused; errors name the settings, never a value."""
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ REAL = {
     "RESEND_API_KEY": "re_" + SECRET,
     "RESEND_API_URL": "https://api.resend.com",
     "RESEND_WEBHOOK_SECRET": "whsec_" + SECRET,
+    # Field-encryption keys (fixed test values: 32 bytes each, base64).
+    "KHADUM_DATA_KEYS": "k1:" + base64.b64encode(b"DO-NOT-ECHO-data-key-0123456789a").decode(),
+    "KHADUM_BLIND_INDEX_KEY": base64.b64encode(b"DO-NOT-ECHO-blind-key-0123456789").decode(),
 }
 
 

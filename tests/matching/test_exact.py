@@ -11,6 +11,7 @@ from bench.matching import GENERATE
 from khadum.analysis.local import analyse_locally
 from khadum.analysis.vocabulary import matching_skills
 from khadum.matching.relevance import CASES
+from khadum.seed.load import freelancer_id
 
 CALL = (
     "select freelancer_id::text, score from public.match_freelancers("
@@ -71,3 +72,59 @@ def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connect
     # Neither words nor category: nobody.
     assert page(conn, odd, exhaustive=False, category=None) == []
     assert page(conn, odd, exhaustive=True, category=None) == []
+
+
+def read_counts(conn: psycopg.Connection) -> tuple[int, int]:
+    """Index tuples returned by the postings index and primary-key probes of
+    freelancer_terms so far in this transaction."""
+    row = conn.execute(
+        "select pg_stat_get_xact_tuples_returned('public.freelancer_terms_head_idx'::regclass)"
+        " + pg_stat_get_xact_tuples_returned('public.freelancer_terms_pkey'::regclass),"
+        " pg_stat_get_xact_numscans('public.freelancer_terms_pkey'::regclass)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def postings(conn: psycopg.Connection, text: str) -> int:
+    """How many postings the request's words and skills have in all (what a full
+    aggregation reads)."""
+    analysis = analyse_locally(text)
+    row = conn.execute(
+        "select coalesce(sum(s.freelancers), 0) from public.freelancer_term_stats s"
+        " where s.term in (select w.term from public.match_word_terms(%s) w"
+        "   union select w.term from unnest(%s::text[]) k"
+        "   cross join lateral public.match_word_terms(public.normalize_arabic(k)) w)",
+        (text, matching_skills(analysis.skills)),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_early_stopping_reads_less_and_stays_exact(conn: psycopg.Connection) -> None:
+    """Issue 10 item 6: the category's quality bands and MaxScore over the rest read a
+    part of the postings, probe the unread terms by primary key for the few who
+    could still place, and return the exhaustive page, budgets and exclusions too."""
+    generate(conn, 2000)
+    conn.execute("analyze public.freelancers")
+    shares = []
+    probed = 0
+    differ = []
+    for n, case in enumerate(CASES):
+        budget = (None, 300, 2000)[n % 3]
+        exclude = [str(freelancer_id(case.top))] if n % 2 else []
+        full = page(conn, case.text, exhaustive=True, budget=budget, exclude=exclude)
+        before, probes_before = read_counts(conn)
+        fast = page(conn, case.text, exhaustive=False, budget=budget, exclude=exclude)
+        after, probes_after = read_counts(conn)
+        if fast != full:
+            differ.append(case.text)
+        probed += probes_after > probes_before
+        shares.append((after - before) / max(postings(conn, case.text), 1))
+    assert differ == []
+    shares.sort()
+    median = shares[len(shares) // 2]
+    print(f"\nearly stopping: median share of postings read {median:.2f}, "
+          f"requests with primary-key probes {probed}/{len(CASES)}")
+    assert median < 0.7, shares
+    assert probed >= 5

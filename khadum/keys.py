@@ -27,6 +27,8 @@ class EncryptedColumn:
     # The authenticated data values are sealed with: `<table>.<column>` unless a kind
     # of value is shared by several columns that SQL copies between (e.g. `client.email`).
     kind: str | None = None
+    # The column is jsonb holding the ciphertext as a JSON string (project_details).
+    jsonb: bool = False
 
     @property
     def context(self) -> str:
@@ -34,7 +36,14 @@ class EncryptedColumn:
 
 
 # Filled in as columns become encrypted (one line per column, schema public).
-ENCRYPTED_COLUMNS: list[EncryptedColumn] = []
+ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
+    # The client's data in client_requests (khadum/requests/sealed.py).
+    EncryptedColumn("client_requests", "client_phone_sealed", kind="client.phone"),
+    EncryptedColumn("client_requests", "client_email_sealed", kind="client.email"),
+    EncryptedColumn("client_requests", "service_description"),
+    EncryptedColumn("client_requests", "project_details", jsonb=True),
+    EncryptedColumn("client_requests", "reason_for_choice"),
+]
 
 
 def column(table: str, name: str) -> EncryptedColumn:
@@ -54,14 +63,17 @@ def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
     done: dict[str, int] = {}
     for entry in ENCRYPTED_COLUMNS:
         count = 0
+        value = sql.SQL("({col} #>> '{{}}')" if entry.jsonb else "{col}").format(
+            col=sql.Identifier(entry.column))
         select = sql.SQL(
-            "select {key}::text, {col} from public.{table} "
-            "where {col} is not null and split_part({col}, '.', 2) <> %s "
+            "select {key}::text, {value} from public.{table} "
+            "where {col} is not null and split_part({value}, '.', 2) <> %s "
             "order by {key} limit %s for update skip locked"
         ).format(key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
-                 table=sql.Identifier(entry.table))
-        update = sql.SQL("update public.{table} set {col} = %s where {key}::text = %s").format(
+                 value=value, table=sql.Identifier(entry.table))
+        update = sql.SQL("update public.{table} set {col} = {new} where {key}::text = %s").format(
             key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
+            new=sql.SQL("to_jsonb(%s::text)" if entry.jsonb else "%s"),
             table=sql.Identifier(entry.table))
         while True:
             with conn.transaction():

@@ -22,7 +22,9 @@ from psycopg.rows import dict_row
 from khadum.analysis import Analyser, get_analyser
 from khadum.bot import engine, followups
 from khadum.bot.conversation import load_turn, queue_bodies, save_state, save_turn
+from khadum.crypto import Keyring
 from khadum.db import Database
+from khadum.requests import sealed
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.bot.inbox")
@@ -56,6 +58,10 @@ class InboundProcessor:
     def __post_init__(self) -> None:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
+
+    @property
+    def keys(self) -> Keyring:
+        return sealed.keys(self.settings)
 
     async def process_phone(
         self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None
@@ -93,7 +99,8 @@ class InboundProcessor:
         elif not await try_lock_phone(conn, phone):
             raise PhoneBusy(phone)
         async with conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute("select * from public.client_inbox(%s, 2)", (phone,))
+            await cur.execute("select * from public.client_inbox(%s, 2, %s)",
+                              (phone, sealed.phone_index(self.keys, phone)))
             items = await cur.fetchall()
             if not items:
                 return NOTHING
@@ -149,8 +156,9 @@ class InboundProcessor:
         async with conn.transaction():
             await conn.execute(
                 "select public.settle_client_inbox_item(i.source, i.item_id, %s) "
-                "from public.client_inbox(%s, 1) i",
-                (f"{type(exc).__name__}: {exc}"[:1000], phone),
+                "from public.client_inbox(%s, 1, %s) i",
+                (f"{type(exc).__name__}: {exc}"[:1000], phone,
+                 sealed.phone_index(self.keys, phone)),
             )
 
     async def pending_phones(
@@ -165,7 +173,10 @@ class InboundProcessor:
                 "select p from public.client_inbox_phones(%s, make_interval(secs => %s), %s) p",
                 (retries, older_than_seconds, limit),
             )
-            return [r[0] for r in await cur.fetchall()]
+            # Events name their client by a sealed copy of the number.
+            return list(dict.fromkeys(
+                sealed.open_phone(self.keys, p) if sealed.is_sealed(p) else p
+                for (p,) in await cur.fetchall()))
 
     async def sweep(self, *, older_than_seconds: float = 10.0, wait: bool = True) -> int:
         """Finishes items a crash (or a failure) left waiting; with `wait=False`

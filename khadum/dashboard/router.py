@@ -14,6 +14,7 @@ from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
 from khadum.http import CallerCursor
 from khadum.limits import storable
+from khadum.requests import sealed
 from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
@@ -28,6 +29,7 @@ class MarkRead(BaseModel):
 
 def router(db: Database, settings: Settings) -> APIRouter:
     api = APIRouter(prefix=BASE)
+    ring = sealed.keys(settings)
 
     @api.get("/me")
     async def me(cur: CallerCursor) -> dict[str, Any]:
@@ -42,7 +44,15 @@ def router(db: Database, settings: Settings) -> APIRouter:
         limit: int = Query(50, ge=1, le=200),
         offset: int = Query(0, ge=0, le=1_000_000),
     ) -> dict[str, Any]:
-        return await queries.notifications(cur, limit, offset)
+        return await queries.notifications(cur, ring, limit, offset)
+
+    @api.get("/notifications/{notification_id}")
+    async def notification(notification_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
+        # A live broadcast carries ids only; the dashboard reads the notification here.
+        found = await queries.notification(cur, notification_id)
+        if found is None:
+            raise NotFound("no notification with this id", code="notification_not_found")
+        return {"notification": found}
 
     @api.post("/notifications/read")
     async def mark_read(body: MarkRead, cur: CallerCursor) -> dict[str, Any]:
@@ -61,22 +71,22 @@ def router(db: Database, settings: Settings) -> APIRouter:
             raise Invalid("the search text contains a NUL character or invalid Unicode",
                           code="bad_query")
         query = (q or "").strip() or None
-        return await queries.requests(cur, status, query, page, page_size)
+        return await queries.requests(cur, ring, status, query, page, page_size)
 
     @api.get("/requests/{request_id}")
     async def request_detail(request_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
-        detail = await queries.request_detail(cur, request_id)
+        detail = await queries.request_detail(cur, ring, request_id)
         if detail is None:
             raise NotFound("no request with this id", code="request_not_found")
         return detail
 
     @api.get("/chats")
     async def chats(cur: CallerCursor) -> dict[str, Any]:
-        return {"items": await queries.chats(cur)}
+        return {"items": await queries.chats(cur, ring)}
 
     @api.get("/chats/{chat_id}")
     async def chat(chat_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
-        found = await queries.chats(cur, chat_id)
+        found = await queries.chats(cur, ring, chat_id)
         if not found:
             raise NotFound("no chat with this id", code="chat_not_found")
         return {"chat": found[0]}

@@ -10,7 +10,7 @@ public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_
 
 -- security definer
 -- execute: service_role
-public.answer_request_details(p_request_id uuid, p_phone text, p_answer text);
+public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text);
 
 -- security invoker
 -- execute: service_role
@@ -144,9 +144,13 @@ public.chat_unread_count(p_chat_id uuid);
 -- execute: authenticated, service_role
 public.chat_upload_check(p_chat_id uuid);
 
+-- security invoker
+-- execute: service_role
+public.check_client_contact(p_phone text, p_email text);
+
 -- security definer
 -- execute: service_role
-public.check_request_caps(p_phone text, p_freelancer_id uuid);
+public.check_request_caps(p_phone_index text, p_freelancer_id uuid);
 
 -- security invoker
 -- execute: service_role
@@ -162,7 +166,11 @@ public.claim_due_whatsapp(p_limit integer, p_worker text, p_lease interval, p_re
 
 -- security invoker
 -- execute: service_role
-public.client_inbox(p_phone text, p_limit integer);
+public.client_actor_id(p_phone_index text);
+
+-- security invoker
+-- execute: service_role
+public.client_inbox(p_phone text, p_limit integer, p_phone_index text);
 
 -- security invoker
 -- execute: service_role
@@ -240,9 +248,21 @@ public.is_actionable(request public.client_requests);
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests, p_at timestamp with time zone);
 
+-- security invoker
+-- execute: service_role
+public.is_blind_index(text);
+
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
+
+-- security invoker
+-- execute: service_role
+public.is_ciphertext(text);
+
+-- security invoker
+-- execute: service_role
+public.is_client_phone(text);
 
 -- security invoker: callable by authenticated: pure text check (security invoker), the one email rule
 -- execute: authenticated, service_role
@@ -534,7 +554,7 @@ public.star_banned_words(p_text text, OUT starred text, OUT hits text[]);
 
 -- security definer
 -- execute: service_role
-public.submit_client_request(p_phone text, p_name text, p_email text, p_freelancer_id uuid, p_description text, p_category text, p_budget_range text, p_details jsonb, p_reason text, p_language text);
+public.submit_client_request(p_phone_index text, p_phone_sealed text, p_phone_display text, p_name text, p_email_sealed text, p_email_display text, p_freelancer_id uuid, p_description_sealed text, p_title text, p_category text, p_budget_range text, p_details_sealed text, p_reason_sealed text, p_language text);
 
 -- security invoker
 -- execute: service_role

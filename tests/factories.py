@@ -108,6 +108,12 @@ def phone_index(phone: str) -> str:
     return sealed.phone_index(keys(), phone)
 
 
+def opened_row(row: dict[str, Any] | None) -> dict[str, Any]:
+    """A client_requests row (dict) as its parties see it."""
+    assert row is not None
+    return sealed.open_request(keys(), row)
+
+
 def opened(conn: psycopg.Connection, request_id: uuid.UUID) -> dict[str, Any]:
     """The request as its parties see it (opened)."""
     with conn.cursor(row_factory=dict_row) as cur:

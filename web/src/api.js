@@ -66,6 +66,7 @@ const dash = '/dashboard_api'
 export const api = {
   me: () => call(`${dash}/me`),
   notifications: (offset = 0) => call(`${dash}/notifications?limit=50&offset=${offset}`),
+  notification: (id) => call(`${dash}/notifications/${encodeURIComponent(id)}`),
   markRead: (ids) => call(`${dash}/notifications/read`, { method: 'POST', body: ids ? { ids } : { all: true } }),
   requests: ({ status, q, page }) => {
     const params = new URLSearchParams({ page: String(page || 1), page_size: '20' })

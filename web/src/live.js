@@ -1,5 +1,6 @@
 // The freelancer's private Realtime channel `freelancer:{id}`: new notifications and
 // request status changes arrive here, pushed from the database (no polling).
+import { api } from './api.js'
 import { supabase } from './session.js'
 
 let channel = null
@@ -32,12 +33,24 @@ function known(event, payload) {
   return picked
 }
 
+// A new notification's broadcast carries ids and its title only (its text names the
+// client, and Realtime stores what it carries): the text is read through the API.
+async function withText(picked) {
+  try {
+    const { notification } = await api.notification(picked.id)
+    emit('notification', { ...picked, ...known('notification', notification) })
+  } catch {
+    emit('refetch', {})
+  }
+}
+
 export async function connectLive(topic, accessToken, onStatus) {
   await disconnectLive()
   supabase.realtime.setAuth(accessToken)
   channel = supabase.channel(topic, { config: { private: true } })
   channel.on('broadcast', { event: '*' }, ({ event, payload }) => {
-    if (Object.hasOwn(KNOWN_KEYS, event)) emit(event, known(event, payload))
+    if (event === 'notification') withText(known(event, payload))
+    else if (Object.hasOwn(KNOWN_KEYS, event)) emit(event, known(event, payload))
     else emit('refetch', {})
   })
   channel.subscribe((status) => onStatus(status))

@@ -75,8 +75,8 @@ def test_a_whole_conversation_in_the_simulator(clean_db: str, artifacts: Path) -
         bot_says(page, "مهلة الرد 24 ساعة")
         page.screenshot(path=str(artifacts / "whatsapp-simulator.png"), full_page=True)
 
-    with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        request = opened_row(conn.execute(
+    with psycopg.connect(clean_db) as conn:
+        request = opened_row(conn.cursor(row_factory=dict_row).execute(
             "select client_name, client_email_sealed, budget_range, reason_for_choice "
             "from client_requests").fetchone())
         row = (request["client_name"], request["client_email"], request["budget_range"],

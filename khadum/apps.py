@@ -44,7 +44,9 @@ def create_app(name: str, db: Database | None = None, settings: Settings | None 
     """The function's ASGI app (`khadum.http.function_app`): its routes, its
     health route, JSON errors, guards; its own pool unless `db` is given."""
     from khadum.http import function_app
+    from khadum.redact import install
 
+    install()  # no personal data in this process's logs (access logs included)
     return function_app(name, db=db, settings=settings, router=router_factory(name))
 
 

@@ -327,6 +327,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    import json
+
+    import psycopg
+
+    say("purging personal data older than its retention period (public.retention_periods)")
+    with psycopg.connect(resolve_database_url(args), autocommit=True) as conn:
+        row = conn.execute("select public.purge_personal_data()").fetchone()
+    report = row[0] if row else {}
+    say(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.items()))
+    print(json.dumps(report))
+    return 0
+
+
 # -- keys ---------------------------------------------------------------------------
 def cmd_keys_new(args: argparse.Namespace) -> int:
     from khadum.crypto import new_key
@@ -540,6 +554,11 @@ def build_parser() -> argparse.ArgumentParser:
     database_url(worker)
     worker.set_defaults(func=cmd_worker)
 
+    purge = sub.add_parser(
+        "purge", help="purge or anonymise personal data past its retention period, once")
+    database_url(purge)
+    purge.set_defaults(func=cmd_purge)
+
     keys = sub.add_parser("keys", help="field-encryption keys").add_subparsers(
         dest="keys_command", required=True)
     new = keys.add_parser("new", help="print a fresh data key (and blind-index key)")
@@ -561,6 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from khadum.redact import install
+
+    install()  # every command's logs (the worker's, `serve`'s access log) are redacted
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -46,6 +46,7 @@ class WorkerOptions:
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
     minute_seconds: float = 60.0
+    retention_seconds: float = 3600.0  # the personal-data purge, where pg_cron is absent
     grace_seconds: float = 3.5  # SIGTERM → work in hand may finish this long
 
 
@@ -97,6 +98,8 @@ class Worker:
         if await self._wants_minute_jobs():
             loops.append(asyncio.create_task(
                 self._every(self.options.minute_seconds, self._minute_jobs), name="minute"))
+            loops.append(asyncio.create_task(
+                self._every(self.options.retention_seconds, self._retention), name="retention"))
         log.info("worker %s started", self.id)
         try:
             await self.stop.wait()
@@ -247,6 +250,15 @@ class Worker:
         if expired or nudges:
             log.info("expired %d request(s); queued %d chat nudge(s)", expired, nudges)
         return expired + nudges
+
+    async def _retention(self) -> int:
+        async with self.db.connection() as conn:
+            cur = await conn.execute("select public.purge_personal_data()")
+            row = await cur.fetchone()
+        report: dict[str, int] = row[0] if row else {}
+        if any(report.values()):
+            log.info("retention: %s", report)
+        return sum(report.values())
 
 
 def run_worker(database_url: str, settings: Settings, options: WorkerOptions | None = None

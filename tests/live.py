@@ -19,11 +19,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Any, port: int | None = None) -> Iterator[str]:
+def serve(app: Any, port: int | None = None, *, log_level: str = "warning"
+          ) -> Iterator[str]:
     port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
+            app, host="127.0.0.1", port=port, log_level=log_level, ws="websockets-sansio"
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -99,6 +99,9 @@ def create_app(
     """`run_workers`: the worker (`khadum worker`'s code, in this process):
     inbound processing, both outbox drains and the sweeper, woken by NOTIFY;
     `run_expiry`: the minute jobs pg_cron runs on Supabase."""
+    from khadum.redact import install
+
+    install()  # no personal data in the logs, as in production
     settings = settings or get_settings()
     refuse_production(settings)
     db = Database(database_url)

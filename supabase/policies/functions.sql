@@ -392,6 +392,10 @@ public.notify_client_events();
 -- execute: nobody (owner only)
 public.notify_khadum_work();
 
+-- security invoker
+-- execute: service_role
+public.personal_detail_keys();
+
 -- security definer
 -- execute: nobody (owner only)
 public.private_chats_create_secrets();
@@ -403,6 +407,10 @@ public.private_chats_hash_token();
 -- security invoker
 -- execute: service_role
 public.profile_contact_hits(p_text text);
+
+-- security definer: Removes or anonymises personal data older than its retention period (retention_periods).
+-- execute: service_role
+public.purge_personal_data(p_now timestamp with time zone);
 
 -- security definer
 -- execute: service_role
@@ -491,6 +499,10 @@ public.request_limit(p_name text);
 -- security invoker: callable by authenticated: the console's guard clause; raises KH403 unless the caller is staff
 -- execute: authenticated, service_role
 public.require_staff();
+
+-- security definer
+-- execute: service_role
+public.retention_period(p_name text);
 
 -- security invoker
 -- execute: service_role

@@ -30,6 +30,7 @@ README = PROJECT_DIR / "README.md"
 CRON_JOBS = {
     "khadum-expire-requests": "select public.expire_requests()",
     "khadum-chat-housekeeping": "select public.chat_housekeeping()",
+    "khadum-retention": "select public.purge_personal_data()",
 }
 
 

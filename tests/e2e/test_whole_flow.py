@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -34,11 +35,27 @@ def wait_for(probe: Callable[[], Any], what: str, seconds: float = 15) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@dataclass(frozen=True)
+class Walked:
+    """What the flow handed out: the secrets no log may carry."""
+
+    phone: str
+    email: str
+    chat_token: str
+    access_token: str
+    file_link: str
+
+
 def test_from_whatsapp_to_the_private_chat(clean_db: str) -> None:
+    walk_the_whole_flow(clean_db)
+
+
+def walk_the_whole_flow(clean_db: str, *, log_level: str = "warning") -> Walked:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = served_from(Settings(), base)
-    with serve(create_app(clean_db, settings=settings, run_expiry=False), port=port), \
+    with serve(create_app(clean_db, settings=settings, run_expiry=False), port=port,
+               log_level=log_level), \
             httpx.Client(base_url=base, timeout=10) as http:
 
         def outbound() -> list[dict[str, Any]]:
@@ -95,6 +112,7 @@ def test_from_whatsapp_to_the_private_chat(clean_db: str) -> None:
             return next((f.group(0) for f in found if f), None)
 
         chat_url = wait_for(client_link, "the chat link on WhatsApp")
+        assert http.get(chat_url).status_code == 200  # the chat page behind the link
         def both_emails() -> list[dict[str, Any]] | None:
             listed = http.get("/dev/resend/emails").json()
             return listed if len(listed) >= 2 else None
@@ -111,3 +129,13 @@ def test_from_whatsapp_to_the_private_chat(clean_db: str) -> None:
                          json={"text": "مرحبا محمد"},
                          headers={"Authorization": f"Bearer {session.json()['access_token']}"})
         assert said.status_code == 201
+        # a file, fetched through its signed link
+        attached = http.post(f"/functions/v1/chat/{session.json()['chat_id']}/attachments",
+                             headers={"Authorization": f"Bearer {session.json()['access_token']}"},
+                             files={"file": ("عقد-أحمد.pdf", b"%PDF-1.4\n%%EOF\n",
+                                             "application/pdf")})
+        assert attached.status_code == 201, attached.text
+        file_link = attached.json()["file_link"]
+        assert http.get(file_link).status_code == 200
+        return Walked(PHONE, "ahmed@example.com", token, session.json()["access_token"],
+                      file_link)

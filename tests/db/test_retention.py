@@ -1,0 +1,105 @@
+"""Retention (issue 16, item 5): personal data past its period is purged or
+anonymised by one SQL function; what is still needed stays."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+PHONE = "+966500000777"
+
+
+def _inbound(conn: psycopg.Connection, *, processed: bool, age_days: int) -> str:
+    wamid = f"wamid.retention.{uuid.uuid4().hex}"
+    conn.execute(
+        "insert into public.whatsapp_inbound (wamid, client_phone, message_type, payload, "
+        "received_at, processed_at) values (%s, %s, 'text', %s, now() - make_interval("
+        "days => %s), case when %s then now() - make_interval(days => %s) end)",
+        (wamid, PHONE, Jsonb({"from": PHONE.lstrip("+"), "text": {"body": "رقمي"}}),
+         age_days, processed, age_days))
+    return wamid
+
+
+def _purge(conn: psycopg.Connection) -> dict[str, int]:
+    row = conn.execute("select public.purge_personal_data()").fetchone()
+    assert row is not None
+    return dict(row[0])
+
+
+def test_old_personal_data_goes_and_recent_or_unfinished_data_stays(
+        conn: psycopg.Connection) -> None:
+    old_done = _inbound(conn, processed=True, age_days=91)
+    old_waiting = _inbound(conn, processed=False, age_days=91)
+    recent_done = _inbound(conn, processed=True, age_days=5)
+    conn.execute(
+        "insert into public.whatsapp_status_events (wamid, status, occurred_at, payload, "
+        "received_at) values ('wamid.retention.s1', 'delivered', now(), %s, "
+        "now() - interval '100 days')", (Jsonb({"recipient_id": PHONE.lstrip("+")}),))
+    conn.execute(
+        "insert into public.webhook_dead_letters (source, kind, reason, raw, received_at) "
+        "values ('whatsapp', 'bad_json', 'test', %s, now() - interval '95 days')",
+        (f'{{"from": "{PHONE}"}}',))
+    conn.execute(
+        "insert into public.bot_conversations (client_phone, state, data, updated_at, "
+        "last_inbound_at) values ('+966500000778', 'awaiting_email', %s, "
+        "now() - interval '120 days', now() - interval '120 days'), "
+        "('+966500000779', 'awaiting_email', '{}', now() - interval '120 days', now())",
+        (Jsonb({"client_name": "سارة"}),))
+    old_log = conn.execute(
+        "insert into public.activity_log (actor_type, actor_id, action, details, created_at) "
+        "values ('client', %s, 'request.created', %s, now() - interval '91 days') "
+        "returning id", (PHONE, Jsonb({"category": "design", "client_email": "s@x.sa"}))
+    ).fetchone()
+    new_log = conn.execute(
+        "insert into public.activity_log (actor_type, actor_id, action, details) "
+        "values ('client', %s, 'request.created', '{}') returning id", (PHONE,)).fetchone()
+    assert old_log and new_log
+
+    report = _purge(conn)
+
+    kept = {w for (w,) in conn.execute(
+        "select wamid from public.whatsapp_inbound where wamid like 'wamid.retention.%'")}
+    assert kept == {old_waiting, recent_done} and old_done not in kept
+    assert conn.execute("select payload from public.whatsapp_status_events "
+                        "where wamid = 'wamid.retention.s1'").fetchone() == ({},)
+    assert not conn.execute("select 1 from public.webhook_dead_letters "
+                            "where raw like %s", (f"%{PHONE}%",)).fetchall()
+    phones = {p for (p,) in conn.execute(
+        "select client_phone from public.bot_conversations "
+        "where client_phone like '+96650000077%'")}
+    assert phones == {"+966500000779"}  # spoke recently: kept
+    anonymised = conn.execute("select actor_id, details from public.activity_log where id = %s",
+                              old_log).fetchone()
+    assert anonymised == (None, {"category": "design"})
+    assert conn.execute("select actor_id from public.activity_log where id = %s",
+                        new_log).fetchone() == (PHONE,)
+    assert report["whatsapp_inbound_deleted"] >= 1 and report["bot_conversations_deleted"] >= 1
+    assert conn.execute(
+        "select 1 from public.activity_log where action = 'retention.purged'").fetchone()
+    # Idempotent: a second run finds nothing of ours left to do.
+    again = _purge(conn)
+    assert again["whatsapp_inbound_deleted"] == 0 and again["activity_rows_anonymised"] == 0
+
+
+def test_the_period_is_configurable_but_never_below_a_week(conn: psycopg.Connection) -> None:
+    conn.execute("update public.retention_periods set keep = interval '120 days' "
+                 "where name = 'whatsapp_payloads'")
+    old_done = _inbound(conn, processed=True, age_days=91)
+    _purge(conn)
+    assert conn.execute("select 1 from public.whatsapp_inbound where wamid = %s",
+                        (old_done,)).fetchone()
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("update public.retention_periods set keep = interval '1 day' "
+                     "where name = 'bot_conversations'")
+
+
+def test_only_the_server_may_purge(conn: psycopg.Connection) -> None:
+    for role in ("anon", "authenticated"):
+        allowed = conn.execute(
+            "select has_function_privilege(%s, 'public.purge_personal_data(timestamptz)', "
+            "'execute'), has_table_privilege(%s, 'public.retention_periods', 'select')",
+            (role, role)).fetchone()
+        assert allowed == (False, False)

@@ -90,7 +90,8 @@ async def test_no_plain_client_data_at_rest_yet_the_parties_read_it(clean_db: st
         detail = (await client.get(f"/functions/v1/dashboard_api/requests/{request_id}",
                                    headers=bearer(MOHAMMED))).json()["request"]
         found = (await client.get("/functions/v1/dashboard_api/requests",
-                                  params={"q": "لساعه ذكيه للشباب"}, headers=bearer(MOHAMMED))).json()
+                                  params={"q": "لساعه ذكيه للشباب"},
+                                  headers=bearer(MOHAMMED))).json()
     assert (detail["client_whatsapp_phone"], detail["client_email"]) == (
         PHONE, "ahmed@example.com")
     assert detail["service_description"] == "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"

@@ -20,6 +20,7 @@ import psycopg
 import websockets
 
 from bench._stack import database, percentile, server
+from bench.common import sealed_requests
 from khadum.auth import mint_chat_session_token, mint_freelancer_token
 from khadum.devstack.app import served_from
 from khadum.seed.load import freelancer_id, user_id
@@ -34,16 +35,19 @@ def make_chat(url: str) -> tuple[str, str]:
         row = conn.execute(
             """
             with r as (
-              insert into client_requests (client_whatsapp_phone, client_name, freelancer_id,
-                service_description, status)
-              values ('+966501234567', 'أحمد محمد', %s, 'إعلان لساعة ذكية', 'accepted')
+              insert into client_requests (client_whatsapp_phone, client_phone_sealed,
+                client_phone_index, client_name, freelancer_id, service_description, status)
+              select s.display, s.phone, s.idx, 'أحمد محمد', %s, s.description, 'accepted'
+              from unnest(%s::text[], %s::text[], %s::text[], %s::text[])
+                   as s (display, phone, idx, description)
               returning id, client_whatsapp_phone, freelancer_id)
             insert into private_chats (request_id, client_whatsapp_phone, freelancer_id,
               chat_url_token)
             select id, client_whatsapp_phone, freelancer_id, md5(random()::text) || md5(id::text)
             from r returning id
             """,
-            (freelancer_id(KEY),),
+            (freelancer_id(KEY), *sealed_requests(["+966501234567"],
+                                                  ["إعلان لساعة ذكية"]).values()),
         ).fetchone()
         assert row is not None
         # The client session's subject lives in a service-only table.

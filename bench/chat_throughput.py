@@ -18,6 +18,7 @@ import httpx
 import psycopg
 
 from bench._stack import database, percentile
+from bench.common import sealed_requests
 from khadum.auth import mint_chat_session_token, mint_freelancer_token, register_jwks_transport
 from khadum.devstack.app import create_app
 from khadum.settings import Settings
@@ -33,11 +34,12 @@ def make_chats(url: str, count: int) -> list[tuple[str, str, str, str]]:
               select id, user_id, email, row_number() over (order by id) - 1 as n,
                      count(*) over () as total from freelancers where user_id is not null),
             r as (
-              insert into client_requests (client_whatsapp_phone, client_name, freelancer_id,
-                service_description, status)
-              select '+9665' || lpad(g::text, 8, '0'), 'عميل ' || g, f.id,
-                     'طلب تجريبي رقم ' || g, 'accepted'
-              from generate_series(1, %s) g join f on f.n = g %% f.total
+              insert into client_requests (client_whatsapp_phone, client_phone_sealed,
+                client_phone_index, client_name, freelancer_id, service_description, status)
+              select s.display, s.phone, s.idx, 'عميل ' || s.g, f.id, s.description, 'accepted'
+              from unnest(%s::text[], %s::text[], %s::text[], %s::text[]) with ordinality
+                   as s (display, phone, idx, description, g)
+              join f on f.n = s.g %% f.total
               returning id, client_whatsapp_phone, freelancer_id)
             insert into private_chats (request_id, client_whatsapp_phone, freelancer_id,
               chat_url_token)
@@ -45,7 +47,8 @@ def make_chats(url: str, count: int) -> list[tuple[str, str, str, str]]:
                    md5(random()::text) || md5(r.id::text) from r
             returning id, freelancer_id
             """,
-            (count,),
+            tuple(sealed_requests([f"+9665{g:08d}" for g in range(1, count + 1)],
+                                  [f"طلب تجريبي رقم {g}" for g in range(1, count + 1)]).values()),
         ).fetchall()
         # The client session's subject lives in a service-only table.
         subs = dict(conn.execute(

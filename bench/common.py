@@ -53,3 +53,18 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     q = statistics.quantiles(ordered, n=100, method="inclusive")
     return {"p50_ms": round(q[49], 2), "p99_ms": round(q[98], 2),
             "max_ms": round(ordered[-1], 2), "mean_ms": round(statistics.fmean(ordered), 2)}
+
+
+def sealed_requests(phones: list[str], descriptions: list[str]) -> dict[str, list[str]]:
+    """The sealed columns of requests a bench inserts directly (as the bot would store
+    them, khadum.requests.sealed): arrays for `unnest(...)`."""
+    from khadum.requests import sealed
+    from khadum.settings import get_settings
+
+    ring = sealed.keys(get_settings())
+    return {
+        "displays": [sealed.phone_display(p) for p in phones],
+        "sealed_phones": [ring.encrypt(p, sealed.PHONE) for p in phones],
+        "indexes": [sealed.phone_index(ring, p) for p in phones],
+        "descriptions": [ring.encrypt(d, sealed.DESCRIPTION) for d in descriptions],
+    }

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 
-from bench.common import scratch_database
+from bench.common import scratch_database, sealed_requests
 
 STAFF = {"sub": "00000000-0000-0000-0000-00000000beef", "role": "authenticated",
          "aud": "authenticated", "app_metadata": {"khadum_role": "staff"}}
@@ -31,9 +31,11 @@ GENERATE = """
 with f as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total
              from public.freelancers),
 req as (
-  insert into public.client_requests (client_whatsapp_phone, client_name, freelancer_id,
-    service_description, service_category, status, created_at, expires_at, responded_at)
-  select '+9665' || lpad(g::text, 8, '0'), 'عميل ' || g, f.id, 'طلب تجريبي رقم ' || g,
+  -- one sealed client for all (the KPIs count; they never open a request)
+  insert into public.client_requests (client_whatsapp_phone, client_phone_sealed,
+    client_phone_index, client_name, freelancer_id, service_description, service_category,
+    status, created_at, expires_at, responded_at)
+  select %(display)s, %(phone)s, %(idx)s, 'عميل ' || g, f.id, %(description)s,
          'marketing_ads',
          case when g %% 10 < 7 then 'accepted' when g %% 10 < 9 then 'rejected' else 'expired' end,
          ts, ts + interval '24 hours',
@@ -102,8 +104,12 @@ def main() -> None:
     start = end - timedelta(days=args.days)
     with scratch_database("khadum_bench_kpis") as url, psycopg.connect(url) as conn:
         started = time.perf_counter()
+        client = sealed_requests(["+966500000001"], ["طلب تجريبي"])
         conn.execute(GENERATE, {"total": args.days * args.per_day, "per_day": args.per_day,
-                                "start": start.isoformat()})
+                                "start": start.isoformat(), "display": client["displays"][0],
+                                "phone": client["sealed_phones"][0],
+                                "idx": client["indexes"][0],
+                                "description": client["descriptions"][0]})
         conn.commit()
         conn.execute("analyze")
         conn.commit()

@@ -15,6 +15,7 @@ import psycopg
 from playwright.sync_api import sync_playwright
 
 from bench._stack import database, percentile, server
+from bench.common import sealed_requests
 from khadum.auth import mint_freelancer_token
 from khadum.devstack.app import served_from
 from khadum.seed.load import DEMO_PASSWORD, freelancer_id, user_id
@@ -28,16 +29,20 @@ def fill(url: str, count: int) -> None:
     with psycopg.connect(url) as conn:
         conn.execute(
             """
-            insert into client_requests (client_whatsapp_phone, client_name, client_email,
-              freelancer_id, service_description, service_category, budget_range,
-              reason_for_choice, created_at, expires_at)
-            select '+9665' || lpad(g::text, 8, '0'), 'عميل ' || g, 'c' || g || '@example.com', %s,
-                   'وصف المشروع رقم ' || g, 'marketing_ads', (100 + g) || ' ريال', 'سبب',
-                   now() - make_interval(mins => g),
-                   now() - make_interval(mins => g) + interval '24 hours'
-            from generate_series(1, %s) g
+            insert into client_requests (client_whatsapp_phone, client_phone_sealed,
+              client_phone_index, client_name, freelancer_id, service_description,
+              service_category, budget_range, created_at, expires_at)
+            select s.display, s.phone, s.idx, 'عميل ' || s.g, %(f)s, s.description,
+                   'marketing_ads', (100 + s.g) || ' ريال',
+                   now() - make_interval(mins => s.g::int),
+                   now() - make_interval(mins => s.g::int) + interval '24 hours'
+            from unnest(%(displays)s::text[], %(sealed_phones)s::text[], %(indexes)s::text[],
+                        %(descriptions)s::text[]) with ordinality
+                 as s (display, phone, idx, description, g)
             """,
-            (freelancer_id(KEY), count),
+            {"f": freelancer_id(KEY), **sealed_requests(
+                [f"+9665{g:08d}" for g in range(1, count + 1)],
+                [f"وصف المشروع رقم {g}" for g in range(1, count + 1)])},
         )
 
 

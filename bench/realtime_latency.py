@@ -16,6 +16,7 @@ import psycopg
 import websockets
 
 from bench._stack import database, percentile, server
+from bench.common import sealed_requests
 from khadum.auth import mint_freelancer_token
 from khadum.devstack.app import served_from
 from khadum.seed.load import freelancer_id, user_id
@@ -23,17 +24,18 @@ from khadum.settings import get_settings
 
 KEY = "mohammed-alghamdi"
 INSERT = """
-insert into client_requests (client_whatsapp_phone, client_name, client_email, freelancer_id,
-  service_description, service_category, budget_range, project_details, reason_for_choice)
-values (%s, 'أحمد محمد', 'ahmed@example.com', %s, 'أبي إعلان تسويقي لساعة ذكية',
-  'marketing_ads', '300 ريال', '{"audience": "شباب"}', 'خبرتك في الإعلانات')
+insert into client_requests (client_whatsapp_phone, client_phone_sealed, client_phone_index,
+  client_name, freelancer_id, service_description, service_category, budget_range)
+values (%s, %s, %s, 'أحمد محمد', %s, %s, 'marketing_ads', '300 ريال')
 returning id
 """
 
 
 def insert(url: str, n: int) -> tuple[str, float]:
     with psycopg.connect(url) as conn:
-        row = conn.execute(INSERT, (f"+9665{n:08d}", freelancer_id(KEY))).fetchone()
+        s = sealed_requests([f"+9665{n:08d}"], ["أبي إعلان تسويقي لساعة ذكية"])
+        row = conn.execute(INSERT, (s["displays"][0], s["sealed_phones"][0], s["indexes"][0],
+                                    freelancer_id(KEY), s["descriptions"][0])).fetchone()
         conn.commit()
         committed = time.perf_counter()
     assert row is not None

@@ -30,6 +30,8 @@ class EncryptedColumn:
     # Rows whose value in this column is not encrypted by design (an SQL condition
     # naming this table's columns), e.g. chat system notes: rotation skips them.
     plain_when: str | None = None
+    # The column is jsonb holding the ciphertext as a JSON string (project_details).
+    jsonb: bool = False
 
     @property
     def context(self) -> str:
@@ -43,6 +45,12 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("chat_messages", "message_content", plain_when="message_type = 'system'"),
     EncryptedColumn("chat_messages", "file_name"),
     EncryptedColumn("chat_messages", "file_key"),
+    # The client's data in client_requests (khadum/requests/sealed.py).
+    EncryptedColumn("client_requests", "client_phone_sealed", kind="client.phone"),
+    EncryptedColumn("client_requests", "client_email_sealed", kind="client.email"),
+    EncryptedColumn("client_requests", "service_description"),
+    EncryptedColumn("client_requests", "project_details", jsonb=True),
+    EncryptedColumn("client_requests", "reason_for_choice"),
 ]
 
 
@@ -63,16 +71,19 @@ def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
     done: dict[str, int] = {}
     for entry in ENCRYPTED_COLUMNS:
         count = 0
+        value = sql.SQL("({col} #>> '{{}}')" if entry.jsonb else "{col}").format(
+            col=sql.Identifier(entry.column))
         select = sql.SQL(
-            "select {key}::text, {col} from public.{table} "
-            "where {col} is not null and split_part({col}, '.', 2) <> %s "
+            "select {key}::text, {value} from public.{table} "
+            "where {col} is not null and split_part({value}, '.', 2) <> %s "
             "and not coalesce({plain}, false) "
             "order by {key} limit %s for update skip locked"
         ).format(key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
-                 table=sql.Identifier(entry.table),
+                 value=value, table=sql.Identifier(entry.table),
                  plain=sql.SQL(entry.plain_when or "false"))
-        update = sql.SQL("update public.{table} set {col} = %s where {key}::text = %s").format(
+        update = sql.SQL("update public.{table} set {col} = {new} where {key}::text = %s").format(
             key=sql.Identifier(entry.key), col=sql.Identifier(entry.column),
+            new=sql.SQL("to_jsonb(%s::text)" if entry.jsonb else "%s"),
             table=sql.Identifier(entry.table))
         while True:
             with conn.transaction():

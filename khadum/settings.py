@@ -79,7 +79,7 @@ _SENDS_PUSH = ("vapid_public_key", "vapid_private_key", "vapid_subject")
 FUNCTION_NEEDS: dict[str, tuple[str, ...]] = {
     "whatsapp_webhook": ("database_url", "whatsapp_app_secret", "whatsapp_verify_token",
                          "supabase_service_role_key", *_SENDS_WHATSAPP, *_KEYS),
-    "respond_request": _JWT,
+    "respond_request": (*_JWT, *_KEYS),
     "dashboard_api": (*_JWT, *_KEYS),
     "admin_api": (*_JWT, *_KEYS),
     "chat": (*_JWT, "supabase_service_role_key", *_KEYS),

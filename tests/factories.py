@@ -9,15 +9,17 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 
 from khadum.chat import messages
 from khadum.chat.messages import Attachment
 from khadum.crypto import Keyring, keyring
 from khadum.db import act_as
+from khadum.requests import sealed
 from khadum.seed.load import freelancer_id, user_id
-from khadum.settings import Settings
+from khadum.settings import Settings, get_settings
 
+DETAILS = {"audience": "شباب 18-30 سنة", "extras": "الشحن مجاني، ضمان سنتين، جمهور شبابي"}
+REASON = "اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5"
 MOHAMMED = "mohammed-alghamdi"
 NOURA = "noura-alqahtani"  # another freelancer, for "not theirs" checks
 
@@ -51,31 +53,77 @@ def make_request(
     *,
     phone: str = "+966501234567",
     name: str = "أحمد محمد",
+    email: str | None = "ahmed@example.com",
+    description: str = "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
+    title: str | None = "إعلان تسويقي لساعة ذكية",
     expires_in: timedelta | None = None,
     status: str = "pending",
 ) -> uuid.UUID:
+    """A request as the bot saves it: the client's data sealed (khadum.requests.sealed)."""
+    sealed_values = sealed.submission(
+        keys(), phone=phone, name=name, email=email, freelancer_id=freelancer_id(key),
+        description=description, title=title, category="marketing_ads", budget="300 ريال",
+        details=DETAILS, reason=REASON, language="ar")
     row = conn.execute(
         """
-        insert into client_requests (client_whatsapp_phone, client_name, client_email,
+        insert into client_requests (client_whatsapp_phone, client_phone_sealed,
+          client_phone_index, client_name, client_email, client_email_sealed,
           freelancer_id, service_description, service_category, budget_range, project_details,
-          reason_for_choice, status, expires_at)
-        values (%s, %s, 'ahmed@example.com', %s,
-          'أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة', 'marketing_ads', '300 ريال',
-          %s, 'اخترتك بسبب خبرتك في الإعلانات التسويقية وتقييمك العالي 4.8/5', %s,
-          coalesce(now() + %s, now() + interval '24 hours'))
+          reason_for_choice, service_title, status, expires_at)
+        values (%(phone_display)s, %(phone_sealed)s, %(phone_index)s, %(name)s,
+          %(email_display)s, %(email_sealed)s, %(freelancer_id)s, %(description)s,
+          %(category)s, %(budget)s, to_jsonb(%(details)s::text), %(reason)s, %(title)s, %(status)s,
+          coalesce(now() + %(expires_in)s, now() + interval '24 hours'))
         returning id
         """,
-        (
-            phone,
-            name,
-            freelancer_id(key),
-            Jsonb({"audience": "شباب 18-30 سنة", "extras": "الشحن مجاني، ضمان سنتين، جمهور شبابي"}),
-            status,
-            expires_in,
-        ),
+        {**sealed_values, "status": status, "expires_in": expires_in},
     ).fetchone()
     assert row is not None
     return uuid.UUID(str(row[0]))
+
+
+def submit_request(conn: psycopg.Connection, phone: str, freelancer: Any,
+                   email: str | None = None, description: str = "أبي شعار") -> uuid.UUID:
+    """Through the bot's SQL path: the contact check, then submit_client_request."""
+    conn.execute(sealed.CHECK_SQL, (phone, email))
+    row = conn.execute(sealed.SUBMIT_SQL, sealed.submission(
+        keys(), phone=phone, name="سارة", email=email, freelancer_id=freelancer,
+        description=description, title=None, category="graphic_design", budget=None,
+        details={}, reason=None, language="ar")).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def sealed_row(phone: str, description: str = "طلب اختبار") -> dict[str, str]:
+    """The sealed columns a request must have, for tests that insert rows directly."""
+    ring = keys()
+    return {"client_whatsapp_phone": sealed.phone_display(phone),
+            "client_phone_sealed": ring.encrypt(phone, sealed.PHONE),
+            "client_phone_index": sealed.phone_index(ring, phone),
+            "service_description": ring.encrypt(description, sealed.DESCRIPTION)}
+
+
+def keys() -> Keyring:
+    return sealed.keys(get_settings())
+
+
+def phone_index(phone: str) -> str:
+    return sealed.phone_index(keys(), phone)
+
+
+def opened_row(row: dict[str, Any] | None) -> dict[str, Any]:
+    """A client_requests row (dict) as its parties see it."""
+    assert row is not None
+    return sealed.open_request(keys(), row)
+
+
+def opened(conn: psycopg.Connection, request_id: uuid.UUID) -> dict[str, Any]:
+    """The request as its parties see it (opened)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute("select * from client_requests where id = %s",
+                          (request_id,)).fetchone()
+    assert row is not None
+    return sealed.open_request(keys(), row)
 
 
 def make_chat(conn: psycopg.Connection, request_id: uuid.UUID) -> uuid.UUID:

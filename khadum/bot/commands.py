@@ -10,6 +10,7 @@ from khadum.bot import intake
 from khadum.bot.conversation import Turn
 from khadum.bot.dates import riyadh_words
 from khadum.names import display_name
+from khadum.requests import sealed
 
 COMMANDS: dict[str, set[str]] = {
     "help": {
@@ -107,9 +108,9 @@ async def _status(turn: Turn) -> None:
             select public.effective_status(r) as status, r.created_at,
                    f.display_name, f.display_name_en
             from public.client_requests r left join public.freelancers f on f.id = r.freelancer_id
-            where r.client_whatsapp_phone = %s order by r.created_at desc limit 5
+            where r.client_phone_index = %s order by r.created_at desc limit 5
             """,
-            (turn.phone,),
+            (sealed.phone_index(sealed.keys(turn.settings), turn.phone),),
         )
         rows = await cur.fetchall()
     if not rows:

@@ -16,6 +16,7 @@ from khadum.bot.catalogue import TEMPLATE_LANGUAGE, TEMPLATES
 from khadum.bot.commands import IN_FLOW
 from khadum.bot.conversation import Turn
 from khadum.names import display_name
+from khadum.requests import sealed
 from khadum.requests.links import client_chat_link
 from khadum.sqlerrors import translate
 from khadum.whatsapp import messages
@@ -30,7 +31,8 @@ async def answer_details(turn: Turn, text: str) -> None:
         async with turn.conn.transaction():
             await turn.conn.execute(
                 "select public.answer_request_details(%s, %s, %s)",
-                (request_id, turn.phone, text.strip()),
+                (request_id, sealed.phone_index(sealed.keys(turn.settings), turn.phone),
+                 text.strip()),
             )
     except psycopg.Error as exc:
         refused = translate(exc)
@@ -43,14 +45,17 @@ async def answer_details(turn: Turn, text: str) -> None:
     turn.goto(resume)
 
 
-async def _request(conn: psycopg.AsyncConnection[Any], request_id: str) -> dict[str, Any] | None:
+async def _request(turn: Turn, request_id: str) -> dict[str, Any] | None:
+    """The request, opened (sealed.open_request)."""
+    conn = turn.conn
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             "select r.*, f.display_name, f.display_name_en from public.client_requests r "
             "left join public.freelancers f on f.id = r.freelancer_id where r.id = %s",
             (request_id,),
         )
-        return await cur.fetchone()
+        row = await cur.fetchone()
+    return None if row is None else sealed.open_request(sealed.keys(turn.settings), row)
 
 
 def _freelancer_name(turn: Turn, request: dict[str, Any] | None) -> str:
@@ -113,7 +118,7 @@ async def render(turn: Turn, notice: Notice) -> messages.Body:
     """Appends to `turn.out` what the client receives for this notice (free-form,
     moving the conversation on) and returns its approved-template alternative,
     which goes instead when the 24-hour window is closed (decided as it leaves)."""
-    request = await _request(turn.conn, notice.request_id) if notice.request_id else None
+    request = await _request(turn, notice.request_id) if notice.request_id else None
     name = _freelancer_name(turn, request)
     free_to_move = turn.state not in IN_FLOW
     chat_url = client_chat_link(notice.chat_id) if notice.chat_id else ""

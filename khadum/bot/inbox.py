@@ -24,7 +24,9 @@ from psycopg.rows import dict_row
 from khadum.analysis import Analyser, get_analyser
 from khadum.bot import engine, followups
 from khadum.bot.conversation import Turn, queue_bodies, save_state, save_turn, turn_from
+from khadum.crypto import Keyring
 from khadum.db import Database
+from khadum.requests import sealed
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.bot.inbox")
@@ -45,6 +47,10 @@ class InboundProcessor:
     def __post_init__(self) -> None:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
+
+    @property
+    def keys(self) -> Keyring:
+        return sealed.keys(self.settings)
 
     async def process_phone(
         self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None
@@ -83,7 +89,8 @@ class InboundProcessor:
         BEGIN), then the turn's writes sent with COMMIT. Committed on return;
         the caller rolls back when it raises."""
         async with conn.pipeline(), conn.cursor(row_factory=dict_row) as cur:
-            await cur.execute("select * from public.bot_turn_open(%s, %s)", (phone, wait))
+            await cur.execute("select * from public.bot_turn_open(%s, %s, %s)",
+                              (phone, wait, sealed.phone_index(self.keys, phone)))
             opened = await cur.fetchone()
         if opened is None or not opened["locked"]:
             raise PhoneBusy(phone)
@@ -144,8 +151,9 @@ class InboundProcessor:
         async with conn.transaction():
             await conn.execute(
                 "select public.settle_client_inbox_item(i.source, i.item_id, %s) "
-                "from public.client_inbox(%s, 1) i",
-                (f"{type(exc).__name__}: {exc}"[:1000], phone),
+                "from public.client_inbox(%s, 1, %s) i",
+                (f"{type(exc).__name__}: {exc}"[:1000], phone,
+                 sealed.phone_index(self.keys, phone)),
             )
 
     async def pending_phones(
@@ -160,7 +168,10 @@ class InboundProcessor:
                 "select p from public.client_inbox_phones(%s, make_interval(secs => %s), %s) p",
                 (retries, older_than_seconds, limit),
             )
-            return [r[0] for r in await cur.fetchall()]
+            # Events name their client by a sealed copy of the number.
+            return list(dict.fromkeys(
+                sealed.open_phone(self.keys, p) if sealed.is_sealed(p) else p
+                for (p,) in await cur.fetchall()))
 
     async def sweep(self, *, older_than_seconds: float = 10.0, wait: bool = True) -> int:
         """Finishes items a crash (or a failure) left waiting; with `wait=False`

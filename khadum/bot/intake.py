@@ -6,7 +6,6 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 
 from khadum.analysis.budget import is_open_budget, parse_budget, without_budget
 from khadum.analysis.local import service_title
@@ -24,6 +23,7 @@ from khadum.bot.validate import (
     is_none,
     is_yes,
 )
+from khadum.requests import sealed
 from khadum.sqlerrors import translate
 
 FIELDS = ("name", "email", "details", "budget", "reason")
@@ -261,26 +261,18 @@ async def submit(turn: Turn) -> None:
         "summary": analysis.summary,
         "language": turn.language,
         "budget": budget if isinstance(budget, dict) else None,
-        "title": title_of(turn, analysis),  # stored as client_requests.service_title
     }
     try:
         # A savepoint: a cap refusal must not abort the turn's transaction.
         async with turn.conn.transaction():
-            cur = await turn.conn.execute(
-                "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    turn.phone,
-                    turn.data["name"],
-                    turn.data["email"],
-                    turn.data["selected"],
-                    turn.data["description"],
-                    analysis.category,
-                    budget_label(turn),
-                    Jsonb(details),
-                    turn.data.get("reason") or None,
-                    turn.language,
-                ),
-            )
+            ring = sealed.keys(turn.settings)
+            await turn.conn.execute(sealed.CHECK_SQL, (turn.phone, turn.data["email"]))
+            cur = await turn.conn.execute(sealed.SUBMIT_SQL, sealed.submission(
+                ring, phone=turn.phone, name=turn.data["name"], email=turn.data["email"],
+                freelancer_id=turn.data["selected"], description=turn.data["description"],
+                title=title_of(turn, analysis), category=analysis.category,
+                budget=budget_label(turn), details=details,
+                reason=turn.data.get("reason") or None, language=turn.language))
             row = await cur.fetchone()
     except psycopg.Error as exc:
         refused = translate(exc)

@@ -9,14 +9,17 @@ from typing import Any
 
 from psycopg import AsyncCursor
 
+from khadum.analysis.text import normalize
 from khadum.chat.messages import last_message
 from khadum.crypto import Keyring
+from khadum.requests import sealed
 from khadum.rules import REQUEST_STATUSES
 
 Cursor = AsyncCursor[dict[str, Any]]
 
+# The sealed columns are opened by khadum.requests.sealed (the caller's rows only).
 _REQUEST_COLUMNS = """
-  r.id, r.client_name, r.client_whatsapp_phone, r.client_email, r.service_description,
+  r.id, r.client_name, r.client_phone_sealed, r.client_email_sealed, r.service_description,
   r.service_title,
   r.service_category, c.name_ar as category_ar, c.name_en as category_en, r.budget_range,
   r.project_details, r.reason_for_choice, r.status, public.effective_status(r) as effective_status,
@@ -54,7 +57,8 @@ def _notification_columns(lang: str) -> str:
 """
 
 
-async def notifications(cur: Cursor, limit: int, offset: int, lang: str = "ar") -> dict[str, Any]:
+async def notifications(cur: Cursor, ring: Keyring, limit: int, offset: int,
+                        lang: str = "ar") -> dict[str, Any]:
     await cur.execute(
         f"""
         {_notification_columns(lang)}
@@ -63,7 +67,7 @@ async def notifications(cur: Cursor, limit: int, offset: int, lang: str = "ar") 
         """,
         {"lang": lang},
     )
-    items = await cur.fetchall()
+    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
     await cur.execute(
         "select count(*) filter (where not coalesce(is_read, false)) as unread, count(*) as total "
         "from public.notifications"
@@ -84,7 +88,8 @@ async def server_time(cur: Cursor) -> datetime:
 CHANGES_LIMIT = 200
 
 
-async def changes(cur: Cursor, start: datetime, lang: str = "ar") -> dict[str, Any]:
+async def changes(cur: Cursor, ring: Keyring, start: datetime,
+                  lang: str = "ar") -> dict[str, Any]:
     """What changed after `start` (see khadum.catchup): notifications made or read,
     and the ids of requests whose card changed. `complete` is false when more
     notifications changed than one answer holds (the page then reloads)."""
@@ -98,7 +103,7 @@ async def changes(cur: Cursor, start: datetime, lang: str = "ar") -> dict[str, A
         """,
         {"start": start, "lang": lang},
     )
-    items = await cur.fetchall()
+    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
     await cur.execute("select public.requests_changed_since(%s) as id", (start,))
     request_ids = [row["id"] for row in await cur.fetchall()]
     await cur.execute(
@@ -108,6 +113,20 @@ async def changes(cur: Cursor, start: datetime, lang: str = "ar") -> dict[str, A
     return {"cursor": cursor, "notifications": items[:CHANGES_LIMIT],
             "complete": len(items) <= CHANGES_LIMIT, "request_ids": request_ids,
             "unread": unread}
+
+
+async def notification(cur: Cursor, ring: Keyring, notification_id: uuid.UUID,
+                       lang: str = "ar") -> dict[str, Any] | None:
+    """One notification as the list shows it (a live broadcast carries ids only)."""
+    await cur.execute(
+        f"""
+        {_notification_columns(lang)}
+        where n.id = %(id)s
+        """,
+        {"id": notification_id, "lang": lang},
+    )
+    row = await cur.fetchone()
+    return sealed.open_request(ring, row) if row else None
 
 
 async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:
@@ -127,24 +146,22 @@ async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:
     return {"updated": updated, "unread": row["unread"]}
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# What a search looks in: the opened request (SQL cannot read the sealed parts).
+_SEARCHED = ("client_name", "client_email", "client_whatsapp_phone", "service_description",
+             "budget_range", "reason_for_choice", "service_title")
+
+
+def _matches(request: dict[str, Any], folded: str) -> bool:
+    return folded in normalize(" ".join(str(request.get(k) or "") for k in _SEARCHED))
 
 
 async def requests(
-    cur: Cursor, status: str | None, query: str | None, page: int, page_size: int
+    cur: Cursor, ring: Keyring, status: str | None, query: str | None, page: int,
+    page_size: int,
 ) -> dict[str, Any]:
-    where = ["(%(status)s::text is null or public.effective_status(r) = %(status)s)"]
-    params: dict[str, Any] = {"status": status, "q": None}
-    if query:
-        where.append(
-            "public.normalize_arabic(concat_ws(' ', r.client_name, r.client_email, "
-            "r.client_whatsapp_phone, r.service_description, r.budget_range, r.reason_for_choice)) "
-            "like public.normalize_arabic(%(q)s)"
-        )
-        params["q"] = _like(query)
-    clause = " and ".join(where)
+    clause = "(%(status)s::text is null or public.effective_status(r) = %(status)s)"
+    params: dict[str, Any] = {"status": status}
+    window = "" if query else f"limit {int(page_size)} offset {int((page - 1) * page_size)}"
     await cur.execute(
         f"""
         select {_REQUEST_COLUMNS}, count(*) over () as total_rows
@@ -152,12 +169,21 @@ async def requests(
         left join public.service_categories c on c.slug = r.service_category
         where {clause}
         order by r.created_at desc, r.id
-        limit {int(page_size)} offset {int((page - 1) * page_size)}
+        {window}
         """,
         params,
     )
-    items = await cur.fetchall()
-    total = items[0]["total_rows"] if items else await _count(cur, clause, params)
+    rows = await cur.fetchall()
+    total = rows[0]["total_rows"] if rows else 0
+    items = [sealed.open_request(ring, row) for row in rows]
+    if query:
+        # A search opens the caller's requests (RLS: their own) and looks in them.
+        folded = normalize(query)
+        items = [item for item in items if _matches(item, folded)]
+        total = len(items)
+        items = items[(page - 1) * page_size:page * page_size]
+    elif not items and page > 1:
+        total = await _count(cur, clause, params)
     for item in items:
         item.pop("total_rows", None)
     await cur.execute(
@@ -177,7 +203,9 @@ async def _count(cur: Cursor, clause: str, params: dict[str, Any]) -> int:
     return int(row["n"]) if row else 0
 
 
-async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] | None:
+async def request_detail(
+    cur: Cursor, ring: Keyring, request_id: uuid.UUID
+) -> dict[str, Any] | None:
     await cur.execute(
         f"""
         select {_REQUEST_COLUMNS}
@@ -187,9 +215,10 @@ async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] |
         """,
         (request_id,),
     )
-    request = await cur.fetchone()
-    if request is None:
+    found = await cur.fetchone()
+    if found is None:
         return None
+    request = sealed.open_request(ring, found)
     await cur.execute(
         "select id, event_type, actor, message, created_at from public.request_events "
         "where request_id = %s order by created_at, id",
@@ -207,7 +236,7 @@ async def request_detail(cur: Cursor, request_id: uuid.UUID) -> dict[str, Any] |
     return {"request": request, "events": events, "chat": chat, "emails": emails}
 
 
-async def chats(cur: Cursor, keys: Keyring,
+async def chats(cur: Cursor, ring: Keyring,
                 chat_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
     await cur.execute(
         """
@@ -229,8 +258,8 @@ async def chats(cur: Cursor, keys: Keyring,
         """,
         {"chat": chat_id},
     )
-    rows = [dict(row) for row in await cur.fetchall()]
+    rows = [sealed.open_request(ring, row) for row in await cur.fetchall()]
     for row in rows:  # the preview is sealed like every message (khadum.chat.messages)
-        row["last_message"] = last_message(keys, row["last_message"],
+        row["last_message"] = last_message(ring, row["last_message"],
                                            row.pop("last_message_type"))
     return rows

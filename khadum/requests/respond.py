@@ -16,6 +16,7 @@ from khadum.db import Database, one_row
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import SafeText
+from khadum.requests import sealed
 from khadum.requests.links import client_chat_link, client_chat_token, dashboard_chat_url
 from khadum.rules import TEXT_LIMITS
 from khadum.settings import Settings
@@ -80,7 +81,7 @@ async def respond(
             if mapped is None:
                 raise
             raise mapped from exc
-    return {"request": _public(one_row(row, function)[0])}
+    return {"request": _public(settings, one_row(row, function)[0])}
 
 
 async def _accept(
@@ -103,7 +104,7 @@ async def _accept(
     row = one_row(await cur.fetchone(), "accept_request")
     own_link = dashboard_chat_url(settings, chat_id)
     return {
-        "request": _public(row[0]),
+        "request": _public(settings, row[0]),
         "chat_id": str(chat_id),
         "chat_url": own_link,
         "dashboard_chat_url": own_link,
@@ -119,8 +120,9 @@ async def _acceptance_context(
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             """
-            select r.client_name, r.client_email, r.client_whatsapp_phone, r.client_language,
-                   r.service_description, r.service_title, r.budget_range, r.project_details,
+            select r.client_name, r.client_email_sealed, r.client_whatsapp_phone,
+                   r.client_language, r.service_description, r.service_title, r.budget_range,
+                   r.project_details,
                    f.display_name, f.email as freelancer_email, f.rating,
                    c.name_ar as category_ar, c.name_en as category_en
             from public.client_requests r
@@ -130,10 +132,11 @@ async def _acceptance_context(
             """,
             (request_id, user_id),
         )
-        row = await cur.fetchone()
-    if row is None:
+        found = await cur.fetchone()
+    if found is None:
         return None
-    details = row["project_details"] if isinstance(row["project_details"], dict) else {}
+    row = sealed.open_request(sealed.keys(settings), found)
+    details = row["project_details"] or {}
     locale = row["client_language"] if row["client_language"] in ("ar", "en") else "ar"
     description = " ".join(str(row["service_description"]).split())
     title = str(row["service_title"] or details.get("title") or _shorten(description, 60))
@@ -166,5 +169,6 @@ _PUBLIC_FIELDS = (
 )
 
 
-def _public(request: dict[str, Any]) -> dict[str, Any]:
-    return {key: request.get(key) for key in _PUBLIC_FIELDS}
+def _public(settings: Settings, request: dict[str, Any]) -> dict[str, Any]:
+    opened = sealed.open_request(sealed.keys(settings), request)
+    return {key: opened.get(key) for key in _PUBLIC_FIELDS}

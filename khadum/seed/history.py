@@ -25,9 +25,12 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from khadum.crypto import Keyring
 from khadum.db import act_as, one_row
+from khadum.requests import sealed
 from khadum.seed.freelancers import DEMO_FREELANCERS
 from khadum.seed.load import user_id
+from khadum.settings import get_settings
 
 HISTORY_MARK = "seed:history"
 NAMES = ["أحمد محمد", "سارة العتيبي", "فهد الشهري", "نورة القحطاني", "خالد الدوسري",
@@ -56,9 +59,11 @@ class HistoryReport:
 
 
 def seed_history(
-    url: str, *, days: int = 120, seed: int = 2025, progress: Callable[[str], None] | None = None
+    url: str, *, days: int = 120, seed: int = 2025, progress: Callable[[str], None] | None = None,
+    ring: Keyring | None = None,
 ) -> HistoryReport:
     """Adds `days` days of activity ending yesterday (Riyadh), unless already there."""
+    ring = ring or sealed.keys(get_settings())
     report = HistoryReport()
     say = progress or (lambda _: None)
     rng = random.Random(seed)
@@ -83,7 +88,8 @@ def seed_history(
             for _ in range(count):
                 created = day + timedelta(minutes=rng.randint(6 * 60, 23 * 60))
                 with conn.transaction():
-                    _one_request(conn, rng, rng.choice(freelancers[:24]), created, report)
+                    _one_request(conn, ring, rng, rng.choice(freelancers[:24]), created,
+                                 report)
             if offset % 30 == 0:
                 say(f"history: {day.date()} — {report.requests} requests so far")
         conn.execute(
@@ -99,20 +105,20 @@ def seed_history(
 
 
 def _one_request(
-    conn: psycopg.Connection[Any], rng: random.Random, key: str, created: datetime,
-    report: HistoryReport,
+    conn: psycopg.Connection[Any], ring: Keyring, rng: random.Random, key: str,
+    created: datetime, report: HistoryReport,
 ) -> None:
     category, need, budget = rng.choice(NEEDS)
     phone = "+9665" + "".join(str(rng.randint(0, 9)) for _ in range(8))
     name = rng.choice(NAMES)
     started = _clock(conn)
-    row = conn.execute(
-        "select public.submit_client_request(%s, %s, %s, (select id from public.freelancers "
-        "where user_id = %s), %s, %s, %s, %s, %s, 'ar')",
-        (phone, name, f"client{rng.randint(1000, 9999)}@example.com", user_id(key),
-         f"أبي {need}", category, budget, Jsonb({"source": HISTORY_MARK}),
-         "اخترتك لخبرتك وتقييمك العالي"),
-    ).fetchone()
+    fid = conn.execute("select id from public.freelancers where user_id = %s",
+                       (user_id(key),)).fetchone()
+    row = conn.execute(sealed.SUBMIT_SQL, sealed.submission(
+        ring, phone=phone, name=name, email=f"client{rng.randint(1000, 9999)}@example.com",
+        freelancer_id=fid[0] if fid else None, description=f"أبي {need}", title=None,
+        category=category, budget=budget, details={"source": HISTORY_MARK},
+        reason="اخترتك لخبرتك وتقييمك العالي", language="ar")).fetchone()
     request = one_row(row, "submit_client_request")[0]
     report.requests += 1
     uid = user_id(key)

@@ -10,7 +10,7 @@ public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_
 
 -- security definer
 -- execute: service_role
-public.answer_request_details(p_request_id uuid, p_phone text, p_answer text);
+public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text);
 
 -- security invoker
 -- execute: service_role
@@ -26,7 +26,7 @@ public.begin_whatsapp_send(p_id uuid);
 
 -- security invoker
 -- execute: service_role
-public.bot_turn_open(p_phone text, p_wait boolean);
+public.bot_turn_open(p_phone text, p_wait boolean, p_phone_index text);
 
 -- security definer
 -- execute: nobody (owner only)
@@ -164,9 +164,13 @@ public.chat_viewing(p_chat_id uuid, p_open boolean);
 -- execute: service_role
 public.chat_viewing_window();
 
+-- security invoker
+-- execute: service_role
+public.check_client_contact(p_phone text, p_email text);
+
 -- security definer
 -- execute: service_role
-public.check_request_caps(p_phone text, p_freelancer_id uuid);
+public.check_request_caps(p_phone_index text, p_freelancer_id uuid);
 
 -- security invoker
 -- execute: service_role
@@ -190,7 +194,11 @@ public.claim_request_alerts(p_limit integer, p_at timestamp with time zone);
 
 -- security invoker
 -- execute: service_role
-public.client_inbox(p_phone text, p_limit integer);
+public.client_actor_id(p_phone_index text);
+
+-- security invoker
+-- execute: service_role
+public.client_inbox(p_phone text, p_limit integer, p_phone_index text);
 
 -- security invoker
 -- execute: service_role
@@ -276,6 +284,10 @@ public.is_actionable(request public.client_requests);
 -- execute: authenticated, service_role
 public.is_actionable(request public.client_requests, p_at timestamp with time zone);
 
+-- security invoker
+-- execute: service_role
+public.is_blind_index(text);
+
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.is_chat_party(p_chat_id uuid);
@@ -283,6 +295,10 @@ public.is_chat_party(p_chat_id uuid);
 -- security invoker
 -- execute: service_role
 public.is_ciphertext(p_value text);
+
+-- security invoker
+-- execute: service_role
+public.is_client_phone(text);
 
 -- security invoker: callable by authenticated: pure text check (security invoker), the one email rule
 -- execute: authenticated, service_role
@@ -642,7 +658,7 @@ public.star_banned_words(p_text text, OUT starred text, OUT hits text[]);
 
 -- security definer
 -- execute: service_role
-public.submit_client_request(p_phone text, p_name text, p_email text, p_freelancer_id uuid, p_description text, p_category text, p_budget_range text, p_details jsonb, p_reason text, p_language text);
+public.submit_client_request(p_phone_index text, p_phone_sealed text, p_phone_display text, p_name text, p_email_sealed text, p_email_display text, p_freelancer_id uuid, p_description_sealed text, p_title text, p_category text, p_budget_range text, p_details_sealed text, p_reason_sealed text, p_language text);
 
 -- security invoker
 -- execute: service_role

@@ -6,6 +6,7 @@ small talk never sent), and its short service title is stored with the request."
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 
 from tests.analysis.test_openai import completion
 from tests.bot.flows import complete_request
+from tests.factories import opened
 from tests.live import serve
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
@@ -75,11 +77,9 @@ async def test_openai_gets_the_need_without_the_greeting_and_titles_the_request(
         request_id = await complete_request(user, clean_db)
     assert fake.asked == ["أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"]
     with psycopg.connect(clean_db) as conn:
-        row = conn.execute(
-            "select service_title, service_description, project_details->>'audience' "
-            "from client_requests where id = %s",
-            (request_id,),
-        ).fetchone()
+        request = opened(conn, uuid.UUID(request_id))
+    row = (request["service_title"], request["service_description"],
+           request["project_details"]["audience"])
     assert row == (
         "إعلان تسويقي لساعة ذكية",
         "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",

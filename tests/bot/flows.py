@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 
 from khadum.seed.load import freelancer_id
-from tests.factories import MOHAMMED
+from tests.factories import MOHAMMED, phone_index
 from tests.whatsapp.meta import WhatsAppUser, rows_of
 
 PICK_MOHAMMED = f"pick:{freelancer_id(MOHAMMED)}"
@@ -26,9 +26,9 @@ async def complete_request(user: WhatsAppUser, url: str) -> str:
 def request_of(url: str, phone: str) -> str:
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "select id from client_requests where client_whatsapp_phone = %s "
+            "select id from client_requests where client_phone_index = %s "
             "order by created_at desc limit 1",
-            (phone,),
+            (phone_index(phone),),
         ).fetchone()
     assert row is not None
     return str(row[0])

@@ -7,7 +7,7 @@ from psycopg.rows import dict_row
 
 from khadum.seed.load import freelancer_id
 from tests.bot.flows import PICK_MOHAMMED, pick_ids
-from tests.factories import MOHAMMED
+from tests.factories import MOHAMMED, opened_row
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, buttons_of, text_of, webhook_client
 
 DESCRIPTION = "I need a marketing ad for a smart watch for young people aged 18-30"
@@ -38,7 +38,7 @@ async def test_the_spec_conversation_in_english(clean_db: str) -> None:
         assert "They have 24 hours to answer" in text_of(reply[0])
 
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        request = conn.execute("select * from client_requests").fetchone()
+        request = opened_row(conn.execute("select * from client_requests").fetchone())
         assert request is not None
         assert (request["client_name"], request["client_email"]) == (
             "Ahmed Mohammed",

@@ -21,7 +21,7 @@ from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import MOHAMMED, send_message
+from tests.factories import MOHAMMED, opened_row, send_message
 from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
@@ -114,9 +114,9 @@ async def test_rejected_apologises_offers_others_and_a_new_pick_reuses_the_answe
         assert "أحمد محمد" in text_of(reply[0]) and "300 ريال" in text_of(reply[0])
         await ahmed.tap("submit")
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        second = conn.execute(
+        second = opened_row(conn.execute(
             "select * from client_requests where id <> %s", (request_id,)
-        ).fetchone()
+        ).fetchone())
     assert second is not None
     assert f"pick:{second['freelancer_id']}" == others[0]
     assert (second["client_name"], second["client_email"], second["budget_range"]) == (

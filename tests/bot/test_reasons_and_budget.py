@@ -13,6 +13,7 @@ from psycopg.rows import dict_row
 
 from khadum.bot.catalogue import MESSAGES
 from tests.bot.flows import PICK_MOHAMMED, pick_ids
+from tests.factories import opened_row
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, rows_of, text_of, webhook_client
 
 PHONE = "+966503334455"
@@ -75,9 +76,9 @@ async def test_an_edited_budget_leaves_no_old_figure_and_a_low_one_is_flagged(
         assert "تبدأ عادةً" not in summary
         await user.tap("submit")
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        request = conn.execute(
+        request = opened_row(conn.execute(
             "select service_description, budget_range, project_details from client_requests"
-        ).fetchone()
+        ).fetchone())
     assert request is not None
     assert request["service_description"] == "أبي إعلان تسويقي لساعة ذكية للشباب"
     assert request["budget_range"] == "500 ريال"

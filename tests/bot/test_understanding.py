@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 from khadum.analysis.pleasantries import peel
 from khadum.analysis.text import clear_language
@@ -16,6 +17,7 @@ from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
+from tests.factories import opened_row, phone_index
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, rows_of, text_of, webhook_client
 
 PHONE = "+966507778899"
@@ -94,12 +96,13 @@ async def test_a_full_salam_is_answered_and_never_becomes_the_request(clean_db: 
         await user.say("300 ريال")
         await user.tap("use_suggested")
         await user.tap("submit")
-    with psycopg.connect(clean_db) as conn:
-        row = conn.execute(
-            "select service_description, project_details->>'extras' from client_requests "
-            "where client_whatsapp_phone = %s",
-            (PHONE,),
-        ).fetchone()
+    with psycopg.connect(clean_db, row_factory=dict_row) as conn:
+        request = opened_row(conn.execute(
+            "select service_description, project_details from client_requests "
+            "where client_phone_index = %s",
+            (phone_index(PHONE),),
+        ).fetchone())
+    row = (request["service_description"], request["project_details"]["extras"])
     assert row == ("أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة", "الشحن مجاني، ضمان سنتين")
 
 

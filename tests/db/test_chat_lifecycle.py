@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from khadum.db import act_as
+from khadum.requests.sealed import phone_display
 from khadum.seed.load import freelancer_id
 from tests.factories import (
     MOHAMMED,
@@ -127,10 +128,11 @@ def test_housekeeping_nudges_once_and_asks_for_ratings(conn: psycopg.Connection,
     assert conn.execute("select public.chat_housekeeping()").fetchone() == (1,)
     assert conn.execute("select public.chat_housekeeping()").fetchone() == (0,)
     inbox = ("select i.kind, c.client_whatsapp_phone from private_chats c "
-             "cross join lateral client_inbox(c.client_whatsapp_phone, 10) i "
+             "join client_requests r on r.id = c.request_id "
+             "cross join lateral client_inbox(c.client_whatsapp_phone, 10, r.client_phone_index) i "
              "where c.id = %s and i.chat_id = c.id and i.source = 'chat'")
     keys = conn.execute(inbox, (chat,)).fetchall()
-    assert keys == [("chat_unread", "+966500000401")]
+    assert keys == [("chat_unread", phone_display("+966500000401"))]
     conn.execute(
         "update private_chats set status = 'completed', "
         "completed_at = now() - interval '2 days' where id = %s",

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import psycopg
 
-from tests.factories import MOHAMMED, NOURA, make_request
+from khadum.requests.sealed import open_phone
+from tests.factories import MOHAMMED, NOURA, keys, make_request
 
 
 def _setup(url: str) -> dict[str, list]:
@@ -50,9 +51,9 @@ def test_notices_are_queued_to_both_sides(clean_db: str) -> None:
         conn.execute("select public.expire_requests()")
         # The client's notice: an event waiting in the client's inbox for the bot.
         outbox = conn.execute(
-            "select r.client_whatsapp_phone, i.kind, r.client_language from client_requests r "
-            "cross join lateral client_inbox(r.client_whatsapp_phone, 10) i "
-            "where r.id = any(%s) and i.request_id = r.id order by 1",
+            "select r.client_phone_sealed, i.kind, r.client_language from client_requests r "
+            "cross join lateral client_inbox(r.client_whatsapp_phone, 10, r.client_phone_index) i "
+            "where r.id = any(%s) and i.request_id = r.id",
             (made["overdue"],),
         ).fetchall()
         notices = conn.execute(
@@ -67,7 +68,9 @@ def test_notices_are_queued_to_both_sides(clean_db: str) -> None:
             "select count(*) from client_requests where id = any(%s) and responded_at is null",
             (made["overdue"],),
         ).fetchone()
-    assert outbox == [(f"+96650000010{i}", "request_expired", "ar") for i in range(5)]
+    ring = keys()
+    assert sorted((open_phone(ring, p), k, lang) for p, k, lang in outbox) == [
+        (f"+96650000010{i}", "request_expired", "ar") for i in range(5)]
     assert notices == [("⏰ انتهت صلاحية طلب",)] * 5
     assert logged == (5,)
     assert responded == (5,), "nobody responded to an expired request"

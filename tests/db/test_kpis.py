@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 
 from khadum.db import act_as
 from khadum.seed.load import freelancer_id
-from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims
+from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims, sealed_row
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 OCT_FROM, OCT_TO = date(2025, 10, 1), date(2025, 10, 31)
@@ -46,13 +46,17 @@ def _request(
 ) -> uuid.UUID:
     row = conn.execute(
         """
-        insert into client_requests (client_whatsapp_phone, client_name, freelancer_id,
+        insert into client_requests (client_whatsapp_phone, client_phone_sealed,
+          client_phone_index, client_name, freelancer_id,
           service_description, status, created_at, expires_at, responded_at)
-        values (%s, 'عميل', %s, 'طلب اختبار', %s, %s, %s + interval '24 hours',
-                case when %s <> 'pending' then %s + interval '1 hour' end)
+        values (%(client_whatsapp_phone)s, %(client_phone_sealed)s, %(client_phone_index)s,
+                'عميل', %(freelancer)s, %(service_description)s, %(status)s::text, %(created)s,
+                %(created)s + interval '24 hours',
+                case when %(status)s <> 'pending' then %(created)s + interval '1 hour' end)
         returning id
         """,
-        (f"+9665000{n:05d}", freelancer_id(key), status, created, created, status, created),
+        {**sealed_row(f"+9665000{n:05d}"), "freelancer": freelancer_id(key), "status": status,
+         "created": created},
     ).fetchone()
     assert row is not None
     return uuid.UUID(str(row[0]))

@@ -25,6 +25,8 @@ from tests.factories import (
     freelancer_claims,
     make_chat,
     make_request,
+    phone_index,
+    submit_request,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,14 +78,17 @@ def test_the_email_pattern_is_written_once() -> None:
 
 
 def test_a_bad_email_is_a_kh422_refusal(conn: psycopg.Connection) -> None:
+    # The contact details are checked (in SQL) before they are sealed.
     with pytest.raises(psycopg.Error) as caught:
-        conn.execute(
-            "select public.submit_client_request('+966500000001', 'سارة', 'sara@example', "
-            "(select id from public.freelancers limit 1), 'أبي شعار', 'graphic_design', "
-            "null, '{}'::jsonb, null, 'ar')"
-        )
+        submit_request(conn, "+966500000001", conn.execute(
+            "select id from public.freelancers limit 1").fetchone()[0], email="sara@example")
     refused = translate(caught.value)
     assert refused is not None and (refused.status, refused.code) == (422, "invalid_email")
+    conn.rollback()
+    with pytest.raises(psycopg.Error) as caught:
+        conn.execute("select public.check_client_contact('966500000001', null)")
+    refused = translate(caught.value)
+    assert refused is not None and (refused.status, refused.code) == (422, "invalid_phone")
 
 
 # -- one error family -------------------------------------------------------------------
@@ -108,8 +113,8 @@ def test_answering_a_closed_request_is_a_kh409(clean_db: str) -> None:
         overdue = make_request(conn, MOHAMMED, phone="+966500000002",
                                expires_in=timedelta(seconds=-1))
         with pytest.raises(psycopg.Error) as caught:
-            conn.execute("select public.answer_request_details(%s, '+966500000002', 'نعم')",
-                         (overdue,))
+            conn.execute("select public.answer_request_details(%s, %s, 'نعم')",
+                         (overdue, phone_index("+966500000002")))
         refused = translate(caught.value)
         assert refused is not None
         assert (refused.status, refused.code) == (409, "request_not_actionable")
@@ -163,11 +168,10 @@ def test_every_path_agrees_at_the_deadline(clean_db: str) -> None:
         conn.rollback()
         # An expired-but-unswept request no longer holds the client's one slot
         # with this freelancer: a new one is accepted.
-        new = conn.execute(
-            "select public.submit_client_request('+966500000003', 'سارة', null, "
-            "(select freelancer_id from public.client_requests where id = %s), 'أبي شعار', "
-            "'graphic_design', null, '{}'::jsonb, null, 'ar')", (overdue,)).fetchone()
-        assert new is not None and new[0] is not None
+        owner = conn.execute("select freelancer_id from public.client_requests where id = %s",
+                             (overdue,)).fetchone()
+        assert owner is not None
+        assert submit_request(conn, "+966500000003", owner[0]) is not None
 
 
 # -- who may read a chat: public.caller_chats, nowhere else ---------------------------

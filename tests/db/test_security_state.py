@@ -165,9 +165,10 @@ def test_signed_in_users_may_call_exactly_the_readme_list(snap: dict[str, list[t
     definers = {f"{n}({a})" for n, a, definer, *_ in snap["functions"] if definer}
     # The security-definer ones are the sensitive part of the list.
     assert {"chat_by_token(p_token text)", "expire_requests(p_now timestamp with time zone)",
-            "submit_client_request(p_phone text, p_name text, p_email text, "
-            "p_freelancer_id uuid, p_description text, p_category text, p_budget_range text, "
-            "p_details jsonb, p_reason text, p_language text)",
+            "submit_client_request(p_phone_index text, p_phone_sealed text, "
+            "p_phone_display text, p_name text, p_email_sealed text, p_email_display text, "
+            "p_freelancer_id uuid, p_description_sealed text, p_title text, p_category text, "
+            "p_budget_range text, p_details_sealed text, p_reason_sealed text, p_language text)",
             "log_activity(p_actor_type text, p_actor_id text, p_action text, "
             "p_subject_type text, p_subject_id text, p_details jsonb)"} <= definers - listed
 

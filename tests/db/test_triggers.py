@@ -43,6 +43,9 @@ def test_the_notification_is_broadcast_on_the_freelancers_topic(conn: psycopg.Co
     assert len(notification) == 1
     assert notification[0]["title"] == "🔔 طلب جديد من عميل"
     assert "client_email" not in notification[0]
+    # Its text names the client: the dashboard fetches it; realtime.messages never holds it.
+    assert "message" not in notification[0]
+    assert "أحمد" not in str(events) and "ahmed@" not in str(events)
 
 
 def test_marking_read_is_broadcast_too(conn: psycopg.Connection) -> None:

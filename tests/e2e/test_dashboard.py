@@ -12,12 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from psycopg.types.json import Jsonb
 
 from khadum.devstack.app import create_app
+from khadum.requests import sealed
 from khadum.seed.load import DEMO_PASSWORD, freelancer_id
 from tests.browser import chromium
-from tests.factories import MOHAMMED, NOURA, make_request
+from tests.factories import MOHAMMED, NOURA, keys, make_request
 from tests.live import serve
 
 pytestmark = pytest.mark.browser
@@ -231,13 +231,13 @@ def test_the_card_names_the_service_and_shows_the_details_as_text(
         "channel": "whatsapp",
     }
     with psycopg.connect(clean_db) as conn:
-        request_id = conn.execute(
-            "select public.submit_client_request(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            ("+966501234567", "أحمد محمد", "ahmed@example.com",
-             str(freelancer_id(MOHAMMED)),
-             "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة", "marketing_ads", "300 ريال",
-             Jsonb({**details, "title": "إعلان تسويقي لساعة ذكية"}), None, "ar"),
-        ).fetchone()[0]
+        # as the bot submits it: sealed (khadum.requests.sealed)
+        request_id = conn.execute(sealed.SUBMIT_SQL, sealed.submission(
+            keys(), phone="+966501234567", name="أحمد محمد", email="ahmed@example.com",
+            freelancer_id=freelancer_id(MOHAMMED),
+            description="أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
+            title="إعلان تسويقي لساعة ذكية", category="marketing_ads", budget="300 ريال",
+            details=details, reason=None, language="ar")).fetchone()[0]
         notification = conn.execute(
             "select message from notifications where request_id = %s", (request_id,)
         ).fetchone()[0]

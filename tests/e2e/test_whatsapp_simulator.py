@@ -9,10 +9,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from playwright.sync_api import Page
+from psycopg.rows import dict_row
 
 from khadum.devstack.app import create_app
 from khadum.settings import Settings
 from tests.browser import chromium
+from tests.factories import opened_row
 from tests.live import free_port, serve
 
 pytestmark = pytest.mark.browser
@@ -74,9 +76,11 @@ def test_a_whole_conversation_in_the_simulator(clean_db: str, artifacts: Path) -
         page.screenshot(path=str(artifacts / "whatsapp-simulator.png"), full_page=True)
 
     with psycopg.connect(clean_db) as conn:
-        row = conn.execute(
-            "select client_name, client_email, budget_range, reason_for_choice from client_requests"
-        ).fetchone()
+        request = opened_row(conn.cursor(row_factory=dict_row).execute(
+            "select client_name, client_email_sealed, budget_range, reason_for_choice "
+            "from client_requests").fetchone())
+        row = (request["client_name"], request["client_email"], request["budget_range"],
+               request["reason_for_choice"])
         assert row == (
             "أحمد محمد",
             "ahmed@example.com",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 from psycopg.rows import dict_row
 
 from khadum.requests.links import client_chat_link, client_chat_token, client_chat_url
 from khadum.settings import get_settings
-from tests.factories import MOHAMMED, make_request
+from tests.factories import MOHAMMED, make_request, opened
 from tests.http import bearer, local_client
 
 URL = "/functions/v1/respond_request"
@@ -64,8 +66,8 @@ async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
 async def test_an_english_speaking_client_gets_the_english_email(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         request_id = make_request(conn, name="John Smith")
-        conn.execute("update client_requests set client_language = 'en', client_email = null "
-                     "where id = %s", (request_id,))
+        conn.execute("update client_requests set client_language = 'en', client_email = null, "
+                     "client_email_sealed = null where id = %s", (request_id,))
         other = make_request(conn, name="Sara", phone="+966500000001")
         conn.execute("update client_requests set client_language = 'en' where id = %s", (other,))
     async with local_client(clean_db) as client:
@@ -97,10 +99,8 @@ async def test_both_emails_name_the_service_by_the_bots_short_title(clean_db: st
         user = WhatsAppUser(http, meta, "+966501234567", "أحمد")
         request_id = await complete_request(user, clean_db)
     with psycopg.connect(clean_db) as conn:
-        stored = conn.execute(
-            "select service_title, service_description from client_requests where id = %s",
-            (request_id,),
-        ).fetchone()
+        request = opened(conn, uuid.UUID(request_id))
+    stored = (request["service_title"], request["service_description"])
     assert stored == ("إعلان تسويقي لساعة ذكية", "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة")
     async with local_client(clean_db) as client:
         res = await client.post(URL, headers=bearer(MOHAMMED),

@@ -20,7 +20,8 @@ from tests.http import bearer, expired_bearer, local_client
 URL = "/functions/v1/respond_request"
 # The client's waiting notices for a request (the bot's inbox; see client_inbox()).
 INBOX_ALL = ("select i.kind, i.chat_id, i.message from client_requests r "
-             "cross join lateral client_inbox(r.client_whatsapp_phone, 100) i "
+             "cross join lateral "
+             "client_inbox(r.client_whatsapp_phone, 100, r.client_phone_index) i "
              "where r.id = %s and i.request_id = r.id order by i.at")
 INBOX = INBOX_ALL + " limit 1"
 

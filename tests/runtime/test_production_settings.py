@@ -62,8 +62,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 def test_each_function_requires_only_what_it_uses(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # (the field-encryption keys: it opens the client's sealed details, issue 16)
     minimal = {"respond_request": ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_JWT_SECRET",
-                                   "PUBLIC_BASE_URL")}
+                                   "PUBLIC_BASE_URL", "KHADUM_DATA_KEYS",
+                                   "KHADUM_BLIND_INDEX_KEY")}
     monkeypatch.setenv("KHADUM_ENV", "production")
     for name in minimal["respond_request"]:
         monkeypatch.setenv(name, env[name])

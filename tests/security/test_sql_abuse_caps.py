@@ -17,7 +17,7 @@ from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.seed.load import freelancer_id
 from tests.bot.flows import complete_request
-from tests.factories import MOHAMMED, make_request
+from tests.factories import MOHAMMED, make_request, phone_index, submit_request
 from tests.http import bearer, local_client
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
@@ -26,13 +26,8 @@ CONTACT = "اتصل 0501234567 أو واتس wa.me/966501234567"
 
 
 def submit(conn: psycopg.Connection, phone: str, freelancer: uuid.UUID) -> uuid.UUID:
-    row = conn.execute(
-        "select public.submit_client_request(%s, 'أحمد', 'ahmed@example.com', %s, "
-        "'أبي إعلان تسويقي', 'marketing_ads', '300 ريال', '{}', null, 'ar')",
-        (phone, freelancer),
-    ).fetchone()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return submit_request(conn, phone, freelancer, email="ahmed@example.com",
+                          description="أبي إعلان تسويقي")
 
 
 def refusal(conn: psycopg.Connection, phone: str, freelancer: uuid.UUID) -> str:
@@ -134,8 +129,8 @@ def test_one_pending_request_per_phone_and_freelancer(conn: psycopg.Connection) 
     mohammed = freelancer_id(MOHAMMED)
     submit(conn, "+966500001101", mohammed)
     assert refusal(conn, "+966500001101", mohammed) == "already_pending_with_freelancer"
-    assert conn.execute("select count(*) from client_requests where client_whatsapp_phone = "
-                        "'+966500001101'").fetchone() == (1,)
+    assert conn.execute("select count(*) from client_requests where client_phone_index = %s",
+                        (phone_index("+966500001101"),)).fetchone() == (1,)
 
 
 def test_at_most_three_pending_requests_per_phone(conn: psycopg.Connection) -> None:
@@ -145,7 +140,7 @@ def test_at_most_three_pending_requests_per_phone(conn: psycopg.Connection) -> N
     assert refusal(conn, "+966500001102", others[2]) == "too_many_pending_requests"
     # An answered (or expired) request frees its place.
     conn.execute("update client_requests set status = 'rejected' where freelancer_id = %s "
-                 "and client_whatsapp_phone = '+966500001102'", (first,))
+                 "and client_phone_index = %s", (first, phone_index("+966500001102")))
     submit(conn, "+966500001102", others[2])
 
 
@@ -185,7 +180,7 @@ def test_fifteen_phones_at_once_put_at_most_ten_requests_on_one_freelancer(
                               (mohammed,)).fetchone()
         most_per_phone = conn.execute(
             "select max(n) from (select count(*) as n from client_requests "
-            "where freelancer_id = %s group by client_whatsapp_phone) per_phone",
+            "where freelancer_id = %s group by client_phone_index) per_phone",
             (mohammed,)).fetchone()
     assert stored == (10,) and outcomes.count("stored") == 10
     # Six attempts from one phone never make two requests. (Whether that phone got
@@ -208,8 +203,8 @@ async def test_the_bot_answers_a_cap_in_words_and_keeps_going(clean_db: str) -> 
         reply = await ahmed.say("مساعدة")
         assert reply and t("help", "ar") in " ".join(text_of(m) for m in reply)
     with psycopg.connect(clean_db) as conn:
-        assert conn.execute("select count(*) from client_requests where client_whatsapp_phone "
-                            "= %s", (phone,)).fetchone() == (1,)
+        assert conn.execute("select count(*) from client_requests where client_phone_index "
+                            "= %s", (phone_index(phone),)).fetchone() == (1,)
         left = conn.execute("select count(*) from whatsapp_inbound where client_phone = %s "
                             "and (processed_at is null or last_error is not null)",
                             (phone,)).fetchone()

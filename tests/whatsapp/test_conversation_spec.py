@@ -8,7 +8,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from khadum.seed.load import freelancer_id
-from tests.factories import MOHAMMED
+from tests.factories import MOHAMMED, opened_row, phone_index
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -73,7 +73,7 @@ async def test_the_spec_conversation_in_arabic(clean_db: str) -> None:
         assert "24 ساعة" in text_of(reply[0]) and "محمد الغامدي" in text_of(reply[0])
 
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        request = conn.execute("select * from client_requests").fetchone()
+        request = opened_row(conn.execute("select * from client_requests").fetchone())
         assert request is not None
         assert request["client_whatsapp_phone"] == "+966501234567"
         assert request["client_name"] == "أحمد محمد"
@@ -101,7 +101,11 @@ async def test_the_spec_conversation_in_arabic(clean_db: str) -> None:
         log = conn.execute(
             "select action, actor_id from activity_log where subject_id = %s", (str(request["id"]),)
         ).fetchall()
-        assert log == [{"action": "request.created", "actor_id": "+966501234567"}]
+        # The client as an actor: a pseudonym from the blind index, never the number.
+        actor = conn.execute("select public.client_actor_id(%s) as id",
+                             (phone_index("+966501234567"),)).fetchone()
+        assert actor is not None and "501234567" not in actor["id"]
+        assert log == [{"action": "request.created", "actor_id": actor["id"]}]
         unprocessed = conn.execute(
             "select count(*) as n from whatsapp_inbound where processed_at is null"
         ).fetchone()

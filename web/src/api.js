@@ -68,6 +68,7 @@ export const api = {
   me: () => call(`${dash}/me`),
   notifications: (offset = 0) => call(`${dash}/notifications?limit=50&offset=${offset}&lang=${getLang()}`),
   changes: (since) => call(`${dash}/changes?since=${encodeURIComponent(since)}&lang=${getLang()}`),
+  notification: (id) => call(`${dash}/notifications/${encodeURIComponent(id)}?lang=${getLang()}`),
   markRead: (ids) => call(`${dash}/notifications/read`, { method: 'POST', body: ids ? { ids } : { all: true } }),
   requests: ({ status, q, page }) => {
     const params = new URLSearchParams({ page: String(page || 1), page_size: '20' })

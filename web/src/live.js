@@ -2,6 +2,8 @@
 // request changes arrive here, pushed from the database (no polling). On every
 // join and rejoin the page asks what changed since its last read (the catch-up
 // cursor) and merges it by id, so nothing made while the socket was down is lost.
+// A new notification's broadcast carries ids and its title only (its text names the
+// client, and Realtime stores what it carries): the text is read through the API.
 import { api } from './api.js'
 import { supabase } from './session.js'
 
@@ -76,6 +78,15 @@ async function catchUp() {
   return catching
 }
 
+async function withText(picked) {
+  try {
+    const { notification } = await api.notification(picked.id)
+    emit('notification', { ...picked, ...known('notification', notification) })
+  } catch {
+    emit('refetch', {})
+  }
+}
+
 export async function connectLive(topic, accessToken, onStatus) {
   await disconnectLive()
   supabase.realtime.setAuth(accessToken)
@@ -86,6 +97,7 @@ export async function connectLive(topic, accessToken, onStatus) {
     if (event === 'notification') {
       if (seen.has(picked.id)) return
       seen.add(picked.id)
+      return withText(picked)
     }
     emit(event, picked)
   })

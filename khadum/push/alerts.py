@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 from khadum.bot.dates import riyadh_words
 from khadum.db import Database
 from khadum.email.messages import subject
+from khadum.requests import sealed
 from khadum.settings import Settings
 
 TEMPLATE = "freelancer_request_alert"
@@ -39,7 +40,10 @@ def render_alert(alert: dict[str, Any], settings: Settings, locale: str = LOCALE
                  ) -> dict[str, Any]:
     """The alert's email as an outbox row (pure)."""
     client_name = alert["client_name"] or ""
-    title = alert["service_title"] or (alert["service_description"] or "")[:80]
+    # The client's description is sealed (khadum.requests.sealed): opened only when
+    # the request has no short title.
+    title = alert["service_title"] or (
+        sealed.open_request(sealed.keys(settings), alert).get("service_description") or "")[:80]
     request_url = f"{settings.public_base_url.rstrip('/')}/#/requests/{alert['request_id']}"
     words = subject(f"{TEMPLATE}:{alert['kind']}", locale, client_name=client_name)
     values = {

@@ -26,6 +26,7 @@ from psycopg_pool import PoolTimeout
 
 from khadum import sqlerrors
 from khadum.auth import bearer_token, require_service_role, verify_token
+from khadum.crypto import DecryptionError
 from khadum.db import Database, atransaction_as
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -114,6 +115,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KhadumError)
     async def _khadum_error(_: Request, exc: KhadumError) -> JSONResponse:
         return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(DecryptionError)
+    async def _sealed(_: Request, exc: DecryptionError) -> JSONResponse:
+        # A key is missing or wrong (a server misconfiguration): the log names the
+        # column and the key id, never a value; the caller gets a plain 503.
+        log.error("stored data could not be decrypted: %s", exc.message)
+        return JSONResponse(
+            {"error": {"code": "unavailable",
+                       "message": "this is unavailable just now; try again later"}},
+            status_code=503,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from khadum.catchup import window_start
-from khadum.crypto import keyring
 from khadum.dashboard import queries
 from khadum.db import Database
 from khadum.errors import Forbidden, Invalid, NotFound
 from khadum.http import CallerCursor
 from khadum.limits import storable
 from khadum.push import routes as push_routes
+from khadum.requests import sealed
 from khadum.rules import RequestStatus
 from khadum.settings import Settings
 
@@ -33,9 +33,9 @@ class MarkRead(BaseModel):
 
 
 def router(db: Database, settings: Settings) -> APIRouter:
-    keys = keyring(settings)
+    keys = sealed.keys(settings)  # one keyring: the sealed requests and the chat
     api = APIRouter(prefix=BASE)
-    ring = keys  # one keyring: the sealed requests and the chat (khadum.crypto)
+    ring = keys
 
     @api.get("/me")
     async def me(cur: CallerCursor) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from tests.factories import (
     freelancer_claims,
     make_chat,
     make_request,
+    phone_index,
 )
 from tests.http import bearer, local_client
 
@@ -67,8 +68,8 @@ def test_only_a_party_says_a_chat_is_open(conn: psycopg.Connection) -> None:
 
 def test_english_text_rendered_on_read_and_broadcast(conn: psycopg.Connection) -> None:
     request_id = make_request(conn)
-    conn.execute("select public.answer_request_details(%s, '+966501234567', 'خلال أسبوع')",
-                 (request_id,))
+    conn.execute("select public.answer_request_details(%s, %s, 'خلال أسبوع')",
+                 (request_id, phone_index("+966501234567")))
     conn.execute("update client_requests set expires_at = now() - interval '1 second' "
                  "where id = %s", (request_id,))
     conn.execute("select public.expire_requests()")

@@ -3,6 +3,7 @@ contract, through real HTTP (ASGI) on a real PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -180,6 +181,12 @@ async def test_409_once_answered_or_expired(clean_db: str) -> None:
             "request_id": str(overdue), "action": "request_details", "message": "؟"})
         assert late.status_code == 409
         assert late.json()["error"]["code"] == "request_expired"
+        # The rejection's notice is written by the worker (the bot's inbox), after the
+        # answer: wait for it while the worker runs, then count exactly what was queued.
+        for _ in range(100):
+            if _one(clean_db, "select count(*) from whatsapp_outbox") != (0,):
+                break
+            await asyncio.sleep(0.1)
     assert _one(clean_db, "select count(*) from whatsapp_outbox") == (1,)
     assert _one(clean_db, "select count(*) from private_chats") == (0,)
 

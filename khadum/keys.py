@@ -51,6 +51,12 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("client_requests", "service_description"),
     EncryptedColumn("client_requests", "project_details", jsonb=True),
     EncryptedColumn("client_requests", "reason_for_choice"),
+    # The email outbox (khadum/email/sealed.py): opened only by the email drain.
+    EncryptedColumn("email_outbox", "to_email"),
+    EncryptedColumn("email_outbox", "subject"),
+    EncryptedColumn("email_outbox", "html_body"),
+    EncryptedColumn("email_outbox", "text_body"),
+    EncryptedColumn("email_outbox", "params", jsonb=True),
 ]
 
 

@@ -636,6 +636,10 @@ public.staff_masked_messages(p_limit integer, p_offset integer);
 -- execute: service_role
 public.staff_page_bounds(p_limit integer, p_offset integer);
 
+-- security definer: callable by authenticated: staff only (require_staff first): logs which sealed rows the console opened for the caller
+-- execute: authenticated, service_role
+public.staff_record_read(p_subject_type text, p_ids text[]);
+
 -- security definer: callable by authenticated: staff only (require_staff first): resend an email, logged
 -- execute: authenticated, service_role
 public.staff_resend_email(p_id uuid);

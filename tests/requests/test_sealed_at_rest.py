@@ -16,6 +16,7 @@ from psycopg.rows import dict_row
 from khadum import keys as keys_module
 from khadum.crypto import DecryptionError, keyring_from, new_key
 from khadum.devstack.keys import LocalKeys
+from khadum.email.sealed import open_row
 from khadum.requests import sealed
 from khadum.settings import get_settings
 from tests.bot.flows import complete_request
@@ -78,8 +79,10 @@ async def test_no_plain_client_data_at_rest_yet_the_parties_read_it(clean_db: st
         stored = conn.execute(
             "select client_whatsapp_phone, client_email from client_requests").fetchone()
         # The emails to both sides went out with the right details (rendered at queue time).
-        emails = conn.execute("select to_email, text_body from email_outbox "
-                              "where request_id = %s", (request_id,)).fetchall()
+        with conn.cursor(row_factory=dict_row) as cur:
+            emails = [(e["to_email"], e["text_body"]) for e in (
+                open_row(keys(), r) for r in cur.execute(
+                    "select * from email_outbox where request_id = %s", (request_id,)))]
     assert leaks == []
     assert stored == (sealed.phone_display(PHONE), "a•••@example.com")
     assert "ahmed@example.com" in {to for to, _ in emails}

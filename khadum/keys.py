@@ -57,6 +57,9 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("email_outbox", "html_body"),
     EncryptedColumn("email_outbox", "text_body"),
     EncryptedColumn("email_outbox", "params", jsonb=True),
+    # What a party types about a chat (khadum/chat/freetext.py).
+    EncryptedColumn("private_chats", "cancel_reason"),
+    EncryptedColumn("chat_ratings", "comment", key="chat_id"),
 ]
 
 

@@ -74,7 +74,7 @@ public.chat_by_token(p_token text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
-public.chat_cancel(p_chat_id uuid, p_reason text);
+public.chat_cancel(p_chat_id uuid, p_reason text, p_reason_sealed text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
@@ -126,7 +126,7 @@ public.chat_prepare_message(p_chat_id uuid, p_content text, p_type text, p_file_
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
-public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text);
+public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text, p_comment_sealed text);
 
 -- security definer
 -- execute: service_role

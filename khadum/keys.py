@@ -60,6 +60,10 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     # What a party types about a chat (khadum/chat/freetext.py).
     EncryptedColumn("private_chats", "cancel_reason"),
     EncryptedColumn("chat_ratings", "comment", key="chat_id"),
+    # The client's answer to a freelancer's question (khadum/requests/sealed.py); the
+    # other events and notifications are plain by design.
+    EncryptedColumn("request_events", "message", plain_when="event_type <> 'details_answered'"),
+    EncryptedColumn("notifications", "message", plain_when="type <> 'details_answered'"),
 ]
 
 

@@ -67,7 +67,7 @@ async def notifications(cur: Cursor, ring: Keyring, limit: int, offset: int,
         """,
         {"lang": lang},
     )
-    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
+    items = [sealed.open_notification(ring, item) for item in await cur.fetchall()]
     await cur.execute(
         "select count(*) filter (where not coalesce(is_read, false)) as unread, count(*) as total "
         "from public.notifications"
@@ -103,7 +103,7 @@ async def changes(cur: Cursor, ring: Keyring, start: datetime,
         """,
         {"start": start, "lang": lang},
     )
-    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
+    items = [sealed.open_notification(ring, item) for item in await cur.fetchall()]
     await cur.execute("select public.requests_changed_since(%s) as id", (start,))
     request_ids = [row["id"] for row in await cur.fetchall()]
     await cur.execute(
@@ -126,7 +126,7 @@ async def notification(cur: Cursor, ring: Keyring, notification_id: uuid.UUID,
         {"id": notification_id, "lang": lang},
     )
     row = await cur.fetchone()
-    return sealed.open_request(ring, row) if row else None
+    return sealed.open_notification(ring, row) if row else None
 
 
 async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:
@@ -224,7 +224,7 @@ async def request_detail(
         "where request_id = %s order by created_at, id",
         (request_id,),
     )
-    events = await cur.fetchall()
+    events = [sealed.open_event(ring, event) for event in await cur.fetchall()]
     await cur.execute(
         "select id, status, created_at, last_activity from public.private_chats "
         "where request_id = %s",

@@ -12,6 +12,10 @@ public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_
 -- execute: service_role
 public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text);
 
+-- security definer
+-- execute: service_role
+public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text, p_answer_sealed text, p_notice_sealed text);
+
 -- security invoker
 -- execute: service_role
 public.apply_email_state(p_email_id uuid, p_event_type text, p_occurred_at timestamp with time zone, p_payload jsonb);
@@ -227,6 +231,10 @@ public.current_chat_session_request_id();
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.current_freelancer_id();
+
+-- security definer
+-- execute: service_role
+public.details_answered_notice(p_request_id uuid, p_phone_index text, p_answer text);
 
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role

@@ -57,10 +57,25 @@ def _leaks(conn: psycopg.Connection, table: str,
     return found
 
 
-async def _whole_flow(url: str) -> str:
+ANSWER = "أفضّل ألوان داكنة وتسليم قبل نهاية الشهر"
+
+
+async def _whole_flow(url: str, *, ask: bool = False) -> str:
     async with webhook_client(bot_settings(url)) as (http, meta):
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(user, url)
+    if ask:  # the freelancer asks for details; the client's answer goes the sealed path
+        async with local_client(url, workers=False) as client:
+            asked = await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                                      json={"request_id": request_id,
+                                            "action": "request_details", "message": "متى؟"})
+            assert asked.status_code == 200
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            await sealed.answer_details(conn, keys(), request_id, PHONE, ANSWER)
+        async with local_client(url, workers=False) as client:
+            thread = (await client.get(f"/functions/v1/dashboard_api/requests/{request_id}",
+                                       headers=bearer(MOHAMMED))).json()["events"]
+        assert ("details_answered", ANSWER) in [(e["event_type"], e["message"]) for e in thread]
     async with local_client(url) as client:
         res = await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
                                 json={"request_id": request_id, "action": "accept"})
@@ -213,7 +228,7 @@ async def test_after_emails_a_rating_and_a_cancel_nothing_is_plain_at_rest(
     with a reason. No table holds the client's phone, email, words, the rating
     comment or the cancel reason in plain text; the parties and the provider get
     them opened."""
-    request_id = await _whole_flow(clean_db)
+    request_id = await _whole_flow(clean_db, ask=True)
     with psycopg.connect(clean_db) as conn:
         chat = conn.execute("select id from private_chats where request_id = %s",
                             (request_id,)).fetchone()
@@ -238,7 +253,7 @@ async def test_after_emails_a_rating_and_a_cancel_nothing_is_plain_at_rest(
         assert recipients == ["ahmed@example.com", "ahmed@example.com",
                               "mohammed-alghamdi@demo.khadum.app",
                               "mohammed-alghamdi@demo.khadum.app"]
-        secrets = (*SECRETS, RATING_COMMENT, CANCEL_REASON, "mohammed-alghamdi@demo",
+        secrets = (*SECRETS, RATING_COMMENT, CANCEL_REASON, ANSWER, "mohammed-alghamdi@demo",
                    "507654321")
         leaks = [leak for table in FLOW_TABLES for leak in _leaks(conn, table, secrets)]
         stored = conn.execute("select count(*) from email_outbox where status = 'sent'"
@@ -252,7 +267,7 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
     """`khadum keys rotate` re-encrypts the outbox, the cancel reason and the rating
     comment under the new key, and seals rows written before their column was
     sealed (an upgraded database); the constraints then validate."""
-    request_id = await _whole_flow(clean_db)
+    request_id = await _whole_flow(clean_db, ask=True)
     with psycopg.connect(clean_db) as conn:
         chat = conn.execute("select id from private_chats where request_id = %s",
                             (request_id,)).fetchone()
@@ -276,6 +291,7 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
         assert report["email_outbox.to_email"] == 5 and report["email_outbox.params"] == 5
         assert report["private_chats.cancel_reason"] == 1
         assert report["chat_ratings.comment"] == 1
+        assert report["request_events.message"] == 1 and report["notifications.message"] == 1
         conn.execute("alter table email_outbox add constraint email_outbox_to_email_sealed "
                      "check (public.is_ciphertext(to_email)), add constraint "
                      "email_outbox_subject_sealed check (subject is null or "
@@ -295,6 +311,9 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
             reason = cur.execute("select cancel_reason from private_chats "
                                  "where cancel_reason is not null").fetchone()
             comment = cur.execute("select comment from chat_ratings").fetchone()
+            answered = [sealed.open_event(only_new, e) for e in cur.execute(
+                "select event_type, message from request_events where request_id = %s",
+                (request_id,))]
     legacy = next(r for r in rows if r["idempotency_key"] == "legacy:1")
     assert (legacy["to_email"], legacy["subject"], legacy["params"]) == (
         "old.client@example.com", "قديم", {"client_name": "عميل قديم"})
@@ -304,3 +323,4 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
         CANCEL_REASON
     assert comment is not None and only_new.decrypt(comment["comment"], COMMENT) == \
         RATING_COMMENT
+    assert {"event_type": "details_answered", "message": ANSWER} in answered

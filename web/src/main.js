@@ -101,6 +101,7 @@ function render() {
   else if (parts[0] === 'chats' && parts[1]) return window.location.replace(`/chats/${parts[1]}`)
   else if (parts[0] === 'chats') app.view = chatsView(app)
   else app.view = notificationsView(app)
+  app.firstPage = null // only the first view drawn after sign-in may use it
   mount(root, shell(app.view.node))
   app.setUnread(app.unread)
 }
@@ -120,11 +121,19 @@ function showSignIn(notice) {
 
 async function enter(session) {
   try {
-    const { freelancer, topic } = await api.me()
+    // Both reads at once: the first page of notifications is drawn from this
+    // answer (the view does not ask again) and sets the catch-up cursor.
+    const [{ freelancer, topic }, counts] = await Promise.all([api.me(), api.notifications()])
     app.me = freelancer
-    const counts = await api.notifications()
     app.unread = counts.unread
+    app.firstPage = counts
     startCatchUp(counts.cursor, counts.items)
+    if (returnTo()) return window.location.replace(returnTo())
+    render()
+    // The live channel and push start in the next task, after the first page is
+    // drawn (the catch-up on join covers everything since the read above).
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (!app.me) return // signed out meanwhile
     connectLive(topic, session.access_token, (status) => {
       app.live = status
       showLiveState(status)
@@ -136,8 +145,6 @@ async function enter(session) {
       }
     })
     initPush()
-    if (returnTo()) return window.location.replace(returnTo())
-    render()
   } catch (err) {
     await signOut()
     showSignIn(err.status === 403 ? t('not_freelancer') : t('session_expired'))

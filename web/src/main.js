@@ -5,7 +5,7 @@ import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
 import { icon } from './icons.js'
 import { connectLive, disconnectLive, onLive, refreshLiveToken, startCatchUp } from './live.js'
-import { initPush, pushButton } from './push.js'
+import { forgetPush, initPush, pushButton } from './push.js'
 import { currentSession, signOut, supabase } from './session.js'
 import { chatsView } from './views/chats.js'
 import { notificationsView } from './views/notifications.js'
@@ -81,7 +81,7 @@ function shell(content) {
       pushButton(),
       h('button', { type: 'button', id: 'lang-toggle', class: 'link', title: t('toggle'), lang: getLang() === 'ar' ? 'en' : 'ar', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } },
         icon('languages'), h('span', { class: 'nav-label' }, t('toggle'))),
-      h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: () => { app.leaving = true; signOut() } },
+      h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: async (event) => { event.currentTarget.disabled = true; app.leaving = true; await forgetPush(); signOut() } },
         icon('log-out'), h('span', { class: 'nav-label' }, t('signout')))),
     h('div', { class: 'reconnecting', id: 'reconnecting', role: 'status', hidden: !app.reconnecting }, t('reconnecting')),
     h('main', {}, content),

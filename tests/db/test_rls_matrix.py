@@ -22,6 +22,7 @@ from tests.factories import (
     add_message,
     chat_client_claims,
     freelancer_claims,
+    insert_email,
     make_chat,
     make_request,
 )
@@ -69,11 +70,8 @@ def world(conn: psycopg.Connection) -> World:
             "('+966500000001', '{}', %s) returning id",
             (request,),
         ).fetchone()[0]
-        ids[f"m{key}mail"] = conn.execute(
-            "insert into email_outbox (idempotency_key, to_email, template, request_id) values "
-            "(%s, 'ahmed@example.com', 'client_accepted', %s) returning id",
-            (f"test-{uuid.uuid4()}", request),
-        ).fetchone()[0]
+        ids[f"m{key}mail"] = insert_email(conn, key=f"test-{uuid.uuid4()}",
+                                          template="client_accepted", request_id=request)
     conn.execute("insert into bot_conversations (client_phone) values ('+966500000001')")
     conn.execute(
         "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) values "

@@ -10,6 +10,7 @@ from typing import Any
 
 from khadum.chat.messages import unavailable
 from khadum.crypto import DecryptionError, Keyring
+from khadum.requests import sealed
 
 REASON = "private_chats.cancel_reason"
 COMMENT = "chat_ratings.comment"
@@ -34,7 +35,15 @@ def _open(keys: Keyring, value: Any, context: str) -> str | None:
 
 
 def open_chat(keys: Keyring, chat: dict[str, Any]) -> dict[str, Any]:
-    """A chat row or summary with its cancel reason (and rating comment) opened."""
+    """A chat row or summary with its cancel reason (and rating comment) opened,
+    and, in a summary, the request's description (sealed in client_requests)."""
+    request = chat.get("request")
+    if isinstance(request, dict) and request.get("description") is not None:
+        try:
+            request["description"] = keys.maybe_decrypt(request["description"],
+                                                        sealed.DESCRIPTION)
+        except DecryptionError as exc:
+            raise unavailable(exc) from None
     if chat.get("cancel_reason") is not None:
         chat["cancel_reason"] = _open(keys, chat["cancel_reason"], REASON)
     rating = chat.get("rating")

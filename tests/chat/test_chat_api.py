@@ -97,6 +97,8 @@ async def test_messages_flow_both_ways_and_contacts_are_masked(chat_world: ChatW
     body = summary.json()
     assert body["side"] == "client" and body["freelancer"]["display_name"] == "محمد الغامدي"
     assert body["unread"] == 1 and "client_email" not in str(body)
+    # The request panel shows the client's words (sealed at rest), never the ciphertext.
+    assert body["request"]["description"] == "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"
 
 
 async def test_history_pages_back(chat_world: ChatWorld, clean_db: str) -> None:

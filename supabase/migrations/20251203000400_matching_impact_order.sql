@@ -9,24 +9,33 @@
 -- 0.26 + quality in the request's category (as their first), 0.172 + quality
 -- otherwise, and quality ≤ 0.15.
 --
--- With a category and no embedding:
+-- With a category and no embedding, when the request's terms have many postings
+-- (≥ 4,000 in all; fewer: 20251202000300's quality bands, which read less of them):
 -- 1. θ0, a lower bound of the k-th best score, from short index reads: the
---    category's k best qualities (0.22 + quality, with words or not), and the
---    exact scores of the 8 best-rated of the category and the 4 best-rated of all
---    holding each term (their words read through (freelancer_id, term)).
--- 2. The terms, rarest first: whoever's rarest term is the j-th scores at most
---    R(j) (the text of every term from the j-th on) + their static part, so the
---    j-th term's postings are read only from the quality that can still reach
---    θ0: θ0 − R(j) − 0.26 in the category (index (term, first category, quality
---    desc)), θ0 − R(j) − 0.172 elsewhere (index (term, quality desc), new), not
---    at all above 0.15. The common terms come last, with a small R(j): their
---    postings are read from the top only, or not at all.
--- 3. A candidate read at quality q lacks the terms it was read for and did not
---    show; the others (a suffix of the order) are unread: ub = its bits + the
---    unread bits. Whoever's ub reaches θ (the k-th best lower bound) gets the
---    unread terms probed by primary key, the 64 best bounds first.
+--    category's k best qualities (0.22 + quality, with words or not; 0.132 + … for
+--    those with it as another category when that is better), and the exact scores
+--    of the 8 best-rated of the category and the 4 best-rated of all holding each
+--    term (their words read through (freelancer_id, term)), whose k-th best in the
+--    page's order (score, rating, number of ratings, id) also breaks ties below.
+-- 2. The terms, rarest first (a word's terms side by side): whoever's rarest term
+--    is the j-th scores at most R(j) (the text of every term from the j-th on) +
+--    their static part, so the j-th term's postings are read only from the quality
+--    that can still reach θ0: qp(j) = θ0 − R(j) − 0.26 in the category (index
+--    (term, first category, quality desc)), qo(j) = θ0 − R(j) − 0.172 with it as
+--    another category, qn(j) = qo(j) + 0.132 without it (index (term, quality
+--    desc), new); a term read in full in the category is read in one pass. The
+--    common terms come last, with a small R(j): read from the top only, or not at all.
+-- 3. A candidate read at quality q was read for every term whose threshold is ≤ q
+--    (a prefix, the thresholds rise with j: jstar = 1 + width_bucket) and lacks
+--    those it did not show; the rest are unread: lb = its exact static part + the
+--    text of its bits, ub = + the unread bits. Whoever's ub cannot beat the k-th
+--    best lb (or the seeds' k-th) in the page's order is out; the others get the
+--    unread terms' postings read down to their lowest quality (one range per
+--    term), so their scores are exact; the k best in the page's order are kept.
 -- 4. Unchanged: the category's freelancers without any of the words, through the
 --    category indexes, and the page.
+-- khadum.matching_read ('impact' or 'bands') overrides the choice of read (tests
+-- check both); only the speed depends on it.
 -- Nothing is approximate: the result equals p_exhaustive's (tests/matching/
 -- test_exact.py, bench.matching). Without a category, or with an embedding, the
 -- third version's path runs.
@@ -495,10 +504,11 @@ begin
       -- (qp, qo rise with j), starts the unread ones, suf[jstar] their bits. Bounds:
       -- lb = its exact static part + the text of the bits read, ub = + the unread ones.
       -- In the page's order (score desc, rating desc, rating_count desc, id), whoever's
-      -- ub cannot reach the k-th best lb (nor θ0) is out; the others get the unread
-      -- terms probed by primary key, the 64 best bounds first (usually lifting the
-      -- k-th), then whoever can still reach it. Only the k best (in that order) are
-      -- kept: ties at the k-th score are broken here, as the page would.
+      -- ub cannot beat the k-th best lb (the candidates' or the seeds') nor reach θ0 is
+      -- out; the others get the unread terms' postings read down to their lowest
+      -- quality (one index range per term), which makes their scores exact. Only the
+      -- k best (in that order) are kept: ties at the k-th score are broken here, as
+      -- the page would.
       execute format($q$
         with atoms as (
           select a.term, a.bit, a.qp, a.qo, a.qn, a.j::integer as j

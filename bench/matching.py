@@ -4,6 +4,12 @@ skills and categories recombined), so full-text, trigram and category indexes
 work on realistic Arabic/English text.
 
     .venv/bin/python -m bench.matching [--freelancers 100000] [--repeats 5]
+        [--database-url URL] [--agreement-every N] [--baseline MIGRATION.sql]
+
+`--baseline` loads the `match_freelancers` of an earlier migration under another
+name (`match_freelancers_baseline`) in the same database and times it alternately
+with the current one over the same queries (CPU and wall), and checks that both
+return the same pages.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -71,6 +78,28 @@ def generate(url: str, count: int) -> float:
     return time.perf_counter() - began
 
 
+BASELINE = "match_freelancers_baseline"
+
+
+def load_baseline(url: str, migration: Path) -> None:
+    """The migration's definition of `public.match_freelancers`, created as
+    `public.match_freelancers_baseline` (dropped again by `drop_baseline`)."""
+    text = migration.read_text()
+    found = re.search(r"create or replace function public\.match_freelancers\(.*?\n\$\$;\n",
+                      text, re.S)
+    if found is None:
+        raise SystemExit(f"{migration}: no definition of public.match_freelancers")
+    body = found.group(0).replace("public.match_freelancers(", f"public.{BASELINE}(", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(body.encode())
+
+
+def drop_baseline(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"drop function if exists public.{BASELINE}(text, text, text[], integer,"
+                     " uuid[], integer, integer, text, boolean)")
+
+
 def backend_cpu_reader(pid: int) -> Callable[[], float] | None:
     """The server process's CPU time so far in ms (Linux schedstat), when the server
     runs on this machine: a figure that other processes' load distorts far less
@@ -106,16 +135,19 @@ async def floor(conn: psycopg.AsyncConnection[Any], repeats: int) -> dict[str, A
     return out
 
 
-async def measure(url: str, repeats: int, agreement_every: int = 1) -> dict[str, Any]:
+async def measure(url: str, repeats: int, agreement_every: int = 1,
+                  baseline: bool = False) -> dict[str, Any]:
     """Top-5 latency over the issue's queries and the relevance table; how often the
     fast path's top 5 equals the exhaustive scoring's (the same formula over every
-    row, timed too) over the relevance table; and a floor in the same run."""
+    row, timed too) over the relevance table; a floor in the same run; and, with a
+    baseline loaded, the baseline timed alternately with the current definition."""
     texts = list(dict.fromkeys([*QUERIES, *(c.text for c in CASES)]))
     relevance = {c.text for c in CASES}
-    samples: list[float] = []
-    cpu_samples: list[float] = []
+    functions = ["match_freelancers", *([BASELINE] if baseline else [])]
+    samples: dict[str, list[float]] = {f: [] for f in functions}
+    cpu_samples: dict[str, list[float]] = {f: [] for f in functions}
     exhaustive_ms: list[float] = []
-    agree = compared = 0
+    agree = compared = same_as_baseline = 0
     disagree: list[str] = []
     per_query: dict[str, float] = {}
     async with await psycopg.AsyncConnection.connect(url) as conn:
@@ -124,36 +156,51 @@ async def measure(url: str, repeats: int, agreement_every: int = 1) -> dict[str,
         cpu = backend_cpu_reader(int(pid[0])) if pid else None
         for n, text in enumerate(texts):
             analysis = analyse_locally(text)
-            await find_matches(conn, text, analysis)  # warm the caches
-            times = []
+            pages: dict[str, list[str]] = {}
+            for function in functions:  # warm the caches
+                await find_matches(conn, text, analysis, function=function)
+            times: dict[str, list[float]] = {f: [] for f in functions}
             for _ in range(repeats):
-                cpu_began = cpu() if cpu else 0.0
-                began = time.perf_counter()
-                matches = await find_matches(conn, text, analysis)
-                times.append((time.perf_counter() - began) * 1000)
-                if cpu:
-                    cpu_samples.append(cpu() - cpu_began)
+                for function in functions:  # alternately: the same load for both
+                    cpu_began = cpu() if cpu else 0.0
+                    began = time.perf_counter()
+                    found = await find_matches(conn, text, analysis, function=function)
+                    times[function].append((time.perf_counter() - began) * 1000)
+                    if cpu:
+                        cpu_samples[function].append(cpu() - cpu_began)
+                    pages[function] = [m.freelancer_id for m in found]
+            matches = pages["match_freelancers"]
             assert matches, text
-            samples.extend(times)
-            per_query[text[:40]] = round(sorted(times)[len(times) // 2], 2)
+            if baseline:
+                same_as_baseline += pages[BASELINE] == matches
+            for function in functions:
+                samples[function].extend(times[function])
+            current = times["match_freelancers"]
+            per_query[text[:40]] = round(sorted(current)[len(current) // 2], 2)
             if text not in relevance or n % agreement_every:
                 continue  # the exhaustive scoring takes seconds at 100k
             began = time.perf_counter()
             full = await find_matches(conn, text, analysis, exhaustive=True)
             exhaustive_ms.append((time.perf_counter() - began) * 1000)
             compared += 1
-            same = [m.freelancer_id for m in matches] == [m.freelancer_id for m in full]
+            same = matches == [m.freelancer_id for m in full]
             agree += same
             if not same:
                 disagree.append(text)
         floor_after = await floor(conn, repeats)
-    p95 = _p95(samples)
     pk_p95 = min(floor_before["pk_lookup"]["p95_ms"], floor_after["pk_lookup"]["p95_ms"])
-    return {"queries": len(texts), "repeats": repeats, **percentiles(samples),
-            "p95_ms": p95,
-            "p95_over_pk_lookup_p95": round(p95 / max(pk_p95, 0.001), 1),
-            "server_cpu": {**percentiles(cpu_samples), "p95_ms": _p95(cpu_samples)}
-            if cpu_samples else None,
+
+    def figures(function: str) -> dict[str, Any]:
+        p95 = _p95(samples[function])
+        return {**percentiles(samples[function]), "p95_ms": p95,
+                "p95_over_pk_lookup_p95": round(p95 / max(pk_p95, 0.001), 1),
+                "server_cpu": {**percentiles(cpu_samples[function]),
+                               "p95_ms": _p95(cpu_samples[function])}
+                if cpu_samples[function] else None}
+
+    return {"queries": len(texts), "repeats": repeats, **figures("match_freelancers"),
+            "baseline": {**figures(BASELINE), "same_pages": same_as_baseline}
+            if baseline else None,
             "floor": {"before": floor_before, "after": floor_after},
             "top5_agreement_with_exhaustive": round(agree / max(compared, 1), 3),
             "agreement_queries": compared, "disagreeing": disagree,
@@ -169,20 +216,32 @@ def main() -> None:
     parser.add_argument("--database-url", help="an already generated database (skip generating)")
     parser.add_argument("--agreement-every", type=int, default=1,
                         help="compare with the exhaustive scoring on every Nth query")
+    parser.add_argument("--baseline", type=Path,
+                        help="a migration whose match_freelancers to time alternately")
     args = parser.parse_args()
+
+    def run(url: str) -> dict[str, Any]:
+        if args.baseline:
+            load_baseline(url, args.baseline)
+        try:
+            with psycopg.connect(url) as conn:
+                total = conn.execute("select count(*) from public.freelancers").fetchone()
+            report = asyncio.run(measure(url, args.repeats, args.agreement_every,
+                                         baseline=args.baseline is not None))
+        finally:
+            if args.baseline:
+                drop_baseline(url)
+        return {"freelancers": total[0] if total else 0,
+                **({"baseline_migration": args.baseline.name} if args.baseline else {}),
+                **report}
+
     if args.database_url:
-        with psycopg.connect(args.database_url) as conn:
-            total = conn.execute("select count(*) from public.freelancers").fetchone()
-        report = asyncio.run(measure(args.database_url, args.repeats, args.agreement_every))
-        print(json.dumps({"freelancers": total[0] if total else 0, **report}, ensure_ascii=False))
+        print(json.dumps(run(args.database_url), ensure_ascii=False))
         return
     with scratch_database("khadum_bench_matching") as url:
         seconds = generate(url, args.freelancers)
-        with psycopg.connect(url) as conn:
-            total = conn.execute("select count(*) from public.freelancers").fetchone()
-        report = asyncio.run(measure(url, args.repeats, args.agreement_every))
-    print(json.dumps({"freelancers": total[0] if total else 0,
-                      "generate_seconds": round(seconds, 1), **report}, ensure_ascii=False))
+        report = run(url)
+    print(json.dumps({"generate_seconds": round(seconds, 1), **report}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from khadum.analysis.models import Analysis
@@ -44,15 +45,18 @@ async def find_matches(
     offset: int = 0,
     embedding: Sequence[float] | None = None,
     exhaustive: bool = False,
+    function: str = "match_freelancers",
 ) -> list[Match]:
     """The ranked freelancers; `exhaustive` scores the whole table (for measuring
-    the fast path's agreement, never for serving)."""
+    the fast path's agreement, never for serving). `function` names another
+    definition with the same signature (bench.matching's baseline), never user input."""
     budget_max = None
     if analysis.budget is not None:
         budget_max = analysis.budget.max if analysis.budget.max is not None else analysis.budget.min
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
-            "select * from public.match_freelancers(%s, %s, %s, %s, %s::uuid[], %s, %s, %s, %s)",
+            sql.SQL("select * from public.{}(%s, %s, %s, %s, %s::uuid[], %s, %s, %s, %s)").format(
+                sql.Identifier(function)),
             (
                 text,
                 analysis.category,

@@ -6,6 +6,7 @@ bounds prune), with pages, exclusions and a request whose words nobody has."""
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from bench.matching import GENERATE
 from khadum.analysis.local import analyse_locally
@@ -38,7 +39,20 @@ def generate(conn: psycopg.Connection, count: int) -> None:
     conn.execute("analyze public.freelancer_terms")
 
 
-def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connection) -> None:
+# The two reads of the category's postings (migration 20251203000400): in impact
+# order (chosen for requests whose terms have many postings) and the quality bands
+# (few postings); the same page either way.
+READS = ("impact", "bands")
+
+
+def choose_read(conn: psycopg.Connection, read: str) -> None:
+    conn.execute("select set_config('khadum.matching_read', %s, true)", (read,))
+
+
+@pytest.mark.parametrize("read", READS)
+def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connection,
+                                                         read: str) -> None:
+    choose_read(conn, read)
     generate(conn, 1500)
     total = conn.execute("select count(*) from public.freelancers").fetchone()
     assert total is not None and total[0] > 1500
@@ -54,7 +68,10 @@ def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connectio
     assert differ == []
 
 
-def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connection) -> None:
+@pytest.mark.parametrize("read", READS)
+def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connection,
+                                                           read: str) -> None:
+    choose_read(conn, read)
     generate(conn, 1000)
     text = "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"
     for offset in (0, 5, 20):
@@ -74,13 +91,20 @@ def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connect
     assert page(conn, odd, exhaustive=True, category=None) == []
 
 
+READ_INDEXES = ("freelancer_terms_category_idx", "freelancer_terms_impact_idx",
+                "freelancer_terms_by_freelancer_idx", "freelancer_terms_pkey")
+
+
 def read_counts(conn: psycopg.Connection) -> tuple[int, int]:
-    """Index tuples returned by the postings index and primary-key probes of
-    freelancer_terms so far in this transaction."""
+    """Index tuples returned by every index of freelancer_terms the ranking reads (the
+    postings in quality order, a freelancer's own terms, the primary key) so far in
+    this transaction, and how many probes of a freelancer's own terms there were."""
     row = conn.execute(
-        "select pg_stat_get_xact_tuples_returned('public.freelancer_terms_head_idx'::regclass)"
-        " + pg_stat_get_xact_tuples_returned('public.freelancer_terms_pkey'::regclass),"
-        " pg_stat_get_xact_numscans('public.freelancer_terms_pkey'::regclass)"
+        "select (select sum(pg_stat_get_xact_tuples_returned(('public.' || i)::regclass))"
+        "        from unnest(%s::text[]) i),"
+        " pg_stat_get_xact_numscans('public.freelancer_terms_by_freelancer_idx'::regclass)"
+        " + pg_stat_get_xact_numscans('public.freelancer_terms_pkey'::regclass)",
+        (list(READ_INDEXES),),
     ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
@@ -104,8 +128,9 @@ def postings(conn: psycopg.Connection, text: str) -> int:
 def test_early_stopping_reads_less_and_stays_exact(database_url: str,
                                                   conn: psycopg.Connection) -> None:
     """Issue 10 item 6: the category's quality bands and MaxScore over the rest read a
-    part of the postings, probe the unread terms by primary key for the few who
-    could still place, and return the exhaustive page, budgets and exclusions too."""
+    part of the postings, probe the unread terms for the few who could still place,
+    and return the exhaustive page, budgets and exclusions too (the read chosen for
+    requests with few postings, as all are at this size)."""
     # The counters below count index entries, dead ones too: earlier tests' rolled-back
     # freelancers would be counted as read. Vacuum them away first.
     with psycopg.connect(database_url, autocommit=True) as maintenance:
@@ -130,6 +155,25 @@ def test_early_stopping_reads_less_and_stays_exact(database_url: str,
     shares.sort()
     median = shares[len(shares) // 2]
     print(f"\nearly stopping: median share of postings read {median:.2f}, "
-          f"requests with primary-key probes {probed}/{len(CASES)}")
+          f"requests with probes {probed}/{len(CASES)}")
     assert median < 0.7, shares
     assert probed >= 5
+
+
+def test_impact_order_under_budgets_and_exclusions(conn: psycopg.Connection) -> None:
+    """Issue 10 item 6: the read in impact order (rarest terms first, each from the
+    quality that can still place, ties broken as the page does) returns the
+    exhaustive page for every request of the table, with budgets and exclusions,
+    on generated profiles full of ties (recombined demo profiles)."""
+    choose_read(conn, "impact")
+    generate(conn, 2000)
+    conn.execute("analyze public.freelancers")
+    differ = []
+    for n, case in enumerate(CASES):
+        budget = (None, 300, 2000)[n % 3]
+        exclude = [str(freelancer_id(case.top))] if n % 2 else []
+        full = page(conn, case.text, exhaustive=True, budget=budget, exclude=exclude)
+        fast = page(conn, case.text, exhaustive=False, budget=budget, exclude=exclude)
+        if fast != full:
+            differ.append(case.text)
+    assert differ == []

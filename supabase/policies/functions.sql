@@ -362,6 +362,14 @@ public.mask_number_word_screen();
 
 -- security invoker
 -- execute: service_role
+public.mask_number_word_screen_ar();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_word_screen_en();
+
+-- security invoker
+-- execute: service_role
 public.mask_number_words();
 
 -- security invoker

@@ -12,10 +12,14 @@
 --     not one bracketing pass over the text (a fresh automaton per match),
 --     but a test of the text before a group, only for a group whose text
 --     before it can end with a prefix;
---   * the number-word screen in two (Arabic; Latin only with Latin letters);
+--   * the number-word screen in two (Arabic; Latin only with Latin letters),
+--     and so the phone words, the "contact me" words and, in a text without
+--     Latin letters, the spelled «at»/«dot» trigger;
 --   * NFKC only when the text is not already normal;
---   * a phrase of one number word is its value without mask_phrase_digits
---     (which matched the whole word list against it).
+--   * the text between the digit groups lowered by one call, not per group;
+--   * number words: the text lowered once, one statement for a word that
+--     cannot count; a phrase of one number word is its value without
+--     mask_phrase_digits (which matched the whole word list against it).
 -- The functions keep their signatures, owners and grants (create or replace).
 -- =============================================================================
 
@@ -45,8 +49,10 @@ $$;
 revoke execute on function public.mask_number_word_screen_en() from public, anon, authenticated;
 grant execute on function public.mask_number_word_screen_en() to service_role;
 
--- Number words to digits: as in 20251202000200; a phrase of one number word
--- (not «و» and a word) is its value at once.
+-- Number words to digits: as in 20251202000200, with the text lowered once
+-- (not word by word), one statement for a word that cannot count and the
+-- place of a word worked out only when it counts; a phrase of one number
+-- word (not «و» and a word) is its value at once.
 create or replace function public.mask_number_words_to_digits(p_text text)
 returns text language plpgsql immutable parallel safe set search_path = '' as $$
 declare
@@ -74,7 +80,7 @@ begin
   -- the first, parts[k] a word, chr(5) and the text up to the next (a text
   -- holding chr(4) is cut into the same parts from mask_spans)
   if strpos(p_text, chr(4)) = 0 then
-    parts := string_to_array(regexp_replace(p_text, tok, chr(4) || '\&' || chr(5), 'gi'), chr(4));
+    parts := string_to_array(lower(regexp_replace(p_text, tok, chr(4) || '\&' || chr(5), 'gi')), chr(4));
   else
     select * into f from public.mask_spans(p_text, tok, 'i');
     parts := array[left(p_text, coalesce(lower(f.spans[1]), length(p_text) + 1) - 1)];
@@ -82,16 +88,20 @@ begin
       parts := parts || (f.texts[k] || chr(5) || substr(p_text, upper(f.spans[k]),
                           coalesce(lower(f.spans[k + 1]), length(p_text) + 1) - upper(f.spans[k])));
     end loop;
+    parts := array(select lower(u.x) from unnest(parts) with ordinality u(x, o) order by u.o);
   end if;
-  pos := 1 + length(parts[1]);
+  -- (the parts are lowered: one lower() over the text, not one per word;
+  -- lowering keeps the number of characters)
   for k in 2 .. cardinality(parts) loop
-    t := lower(left(parts[k], strpos(parts[k], chr(5)) - 1));
-    pos := pos + length(parts[k]) - 1;
     -- only the words that can count: a number word, «و» and one, or
-    -- letters with digits (one statement for every other word)
-    continue when not (words ? t or (left(t, 1) = 'و' and words ? substr(t, 2))
-                       or translate(t, '0123456789', '') <> t);
-    b := pos - length(parts[k]) + 1;
+    -- letters with digits (one statement for every other word, and no
+    -- running place: a word's place is worked out when it counts)
+    continue when not (words ? split_part(parts[k], chr(5), 1)
+                       or (left(parts[k], 1) = 'و' and words ? substr(split_part(parts[k], chr(5), 1), 2))
+                       or translate(split_part(parts[k], chr(5), 1), '0123456789', '') <> split_part(parts[k], chr(5), 1));
+    t := split_part(parts[k], chr(5), 1);
+    -- 1 + the characters before it, less the chr(5) of each word before it
+    b := 1 + length(array_to_string(parts[1:k - 1], '')) - (k - 2);
     e := b + length(t);
     if words ? t then
       wb := wb || b;
@@ -230,6 +240,7 @@ declare
   gd text[];
   benign boolean[] := '{}';
   parts_tail text;
+  gl text[];
   lowered boolean;
   gap text[] := '{}';   -- kind of the gap before group k: 't'ight, 'w'ide, 'b'reak
   gsep text[] := '{}';
@@ -304,7 +315,9 @@ begin
   has_digit := d ~ '[0-9]+';
   -- bracketed symbols, spelled «at» and «dot» (one pattern)
   trig := '[(\[{<][^)\]}>]{0,8}[)\]}>]|\s(?:at|arroba|آت|أت|ات)\s+[a-z][a-z0-9\-]*\s*(?:\.\s*[a-z]{2}|dot|\(|\[|\{|دوت|نقطة)|\s(?:at|arroba|آت|أت|ات)\s+(?:gmail|hotmail|outlook|yahoo|icloud|جي ?ميل|جيمل|هوت ?ميل|ياهو)|(?:^|[^a-z])(?:dot|period)(?:[^a-z]|$)|دوت|نقطة|علامة|at ?sign';
-  if d ~* trig then
+  -- (without Latin letters only its forms without them can match)
+  if (latin and d ~* trig)
+     or (not latin and d ~ '[(\[{<][^)\]}>]{0,8}[)\]}>]|\s(?:آت|أت|ات)\s+(?:جي ?ميل|جيمل|هوت ?ميل|ياهو)|دوت|نقطة|علامة') then
     d := public.mask_rewrite_near(d, trig,
       '[\s\x01]*(?:[(\[{<]\s*(?:at|آت|ات|أت|@|dot|\.|نقطة|دوت|period)\s*[)\]}>]|علامة\s*(?:@|at|ات|آت)|at\s*sign'
       || '|(?<![a-z])dot(?![a-z])|دوت|(?<=[a-z0-9])\s*نقطة\s*(?=[a-z])|(?<![a-z])period(?=\s*(?:com|net|org|sa|me)(?![a-z]))'
@@ -400,7 +413,10 @@ begin
     w.texts := w.texts || f.texts;
   end if;
   has_platform := cardinality(w.spans) > 0;
-  context := has_digit and (has_platform or d ~* 'رقم|جوال|موبايل|تلفون|تليفون|هاتف|اتصل|كلمني|كلّمني|دق علي|phone|number|mobile|cell|call|whatsapp|tel:');
+  -- (the phone words in Arabic, and the Latin ones only when the text has
+  -- Latin letters: rewriting never adds one)
+  context := has_digit and (has_platform or d ~ 'رقم|جوال|موبايل|تلفون|تليفون|هاتف|اتصل|كلمني|كلّمني|دق علي'
+                            or (latin and d ~* 'phone|number|mobile|cell|call|whatsapp|tel:'));
   if has_digit then
     -- the digit groups and what lies between them
     dl := lower(d);
@@ -417,6 +433,16 @@ begin
     parts := regexp_split_to_array(d, '[0-9]+');
     gsep := parts[1:ng];
     parts_tail := parts[ng + 1];
+    -- the same pieces as the text the units and prefixes are read in (lowered
+    -- when lowering keeps the length): one lower() over them all, not one
+    -- per group
+    if not lowered then
+      gl := parts;
+    elsif strpos(d, chr(6)) = 0 then
+      gl := string_to_array(lower(array_to_string(parts, chr(6))), chr(6));
+    else
+      gl := array(select lower(u.x) from unnest(parts) with ordinality u(x, o) order by u.o);
+    end if;
     benign := array_fill(false, array[ng]);
     -- not phones: a number followed by a unit or a currency, or after a
     -- currency, a version or an order word; dates, times and sizes
@@ -443,14 +469,9 @@ begin
           while j < ng and gsep[j + 1] in ('.', ',') and length(gd[j + 1]) <= 3 loop
             j := j + 1;
           end loop;
-          c := left(ltrim(case when j < ng then gsep[j + 1] else parts_tail end, E' \t\n\r\f\v\x01'), 16);
-          if lowered then
-            c := lower(c);
-          end if;
-        elsif lowered then
-          c := lower(left(ltrim(coalesce(gsep[k + 1], parts_tail), E' \t\n\r\f\v\x01'), 16));
+          c := left(ltrim(gl[j + 1], E' \t\n\r\f\v\x01'), 16);
         else
-          c := left(ltrim(coalesce(gsep[k + 1], parts_tail), E' \t\n\r\f\v\x01'), 16);
+          c := left(ltrim(gl[k + 1], E' \t\n\r\f\v\x01'), 16);
         end if;
         -- (a unit starts with one of these)
         if strpos(unit_first || 'abcdefghijklmnopqrstuvwxyz', left(c, 1)) = 0 then
@@ -482,10 +503,10 @@ begin
       -- ends a prefix word or could be a space the trim does not know (not
       -- ASCII, not in the Arabic block)
       elsif (((strpos(gsep[k], '#') > 0
-              or strpos('$rd€£لnرةeftuبعمo.', coalesce(nullif(lower(right(rtrim(gsep[k], E' \t\n\r\f\v\x01:#'), 1)), ''), '~')) > 0
-              or ascii(right(rtrim(gsep[k], E' \t\n\r\f\v\x01:#'), 1)) between 128 and 1535
-              or ascii(right(rtrim(gsep[k], E' \t\n\r\f\v\x01:#'), 1)) > 1791)
-             and (case when lowered then lower(gsep[k]) else gsep[k] end) || '0' ~ prefix_end)
+              or strpos('$rd€£لnرةeftuبعمo.', coalesce(nullif(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1), ''), '~')) > 0
+              or ascii(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1)) between 128 and 1535
+              or ascii(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1)) > 1791)
+             and gl[k] || '0' ~ prefix_end)
            or (right(gsep[k], 1) in ('v', 'V') and gs[k] > 2 and substr(dl, gs[k] - 1, 1) = 'v'
                 and strpos('abcdefghijklmnopqrstuvwxyz', substr(dl, gs[k] - 2, 1)) = 0)) then
         benign[k] := true;
@@ -807,7 +828,8 @@ begin
     end if;
   end if;
   if has_platform and cardinality(kinds) = 0
-     and d ~* 'كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني|add me|dm me|message me|contact me|text me|call me|reach me' then
+     and (d ~ 'كلمني|راسلني|تواصل معي|ضيفني|[اأ]ضفني|تابعني'
+          or (latin and d ~* 'add me|dm me|message me|contact me|text me|call me|reach me')) then
     sus := sus || 'contact_request'::text;
   end if;
 

@@ -241,6 +241,7 @@ declare
   benign boolean[] := '{}';
   parts_tail text;
   gl text[];
+  has_prefix boolean;
   lowered boolean;
   gap text[] := '{}';   -- kind of the gap before group k: 't'ight, 'w'ide, 'b'reak
   gsep text[] := '{}';
@@ -446,7 +447,9 @@ begin
     benign := array_fill(false, array[ng]);
     -- not phones: a number followed by a unit or a currency, or after a
     -- currency, a version or an order word; dates, times and sizes
-    -- (a prefix before a group: tested in the loop below, group by group)
+    -- (a prefix before a group: tested in the loop below, group by group,
+    -- when the text holds one at all: one run of the expression)
+    has_prefix := dl ~ left(prefix_end, -1);
     -- (the places of the groups: for a version, a group right after a 'v')
     if strpos(array_to_string(gsep, chr(6)) || chr(6), 'v' || chr(6)) > 0
        or strpos(array_to_string(gsep, chr(6)) || chr(6), 'V' || chr(6)) > 0 then
@@ -502,7 +505,7 @@ begin
       -- holds a '#', or whose last character, past spaces, ':' and '#',
       -- ends a prefix word or could be a space the trim does not know (not
       -- ASCII, not in the Arabic block)
-      elsif (((strpos(gsep[k], '#') > 0
+      elsif ((has_prefix and (strpos(gsep[k], '#') > 0
               or strpos('$rd€£لnرةeftuبعمo.', coalesce(nullif(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1), ''), '~')) > 0
               or ascii(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1)) between 128 and 1535
               or ascii(right(rtrim(gl[k], E' \t\n\r\f\v\x01:#'), 1)) > 1791)

@@ -338,6 +338,10 @@ public.log_activity(p_actor_type text, p_actor_id text, p_action text, p_subject
 
 -- security invoker
 -- execute: service_role
+public.mask_alternation(p_words text[]);
+
+-- security invoker
+-- execute: service_role
 public.mask_contact_details(p_text text, OUT masked text, OUT hits text[]);
 
 -- security invoker

@@ -38,7 +38,8 @@ EDGES = [
     "وعشرين", "تريبل", "x2", "ten", "TEN 055 123 4567", "Ｏｒｄｅｒ ０５５１２３４５６７",
     "ﻃﻠﺐ 0551234567", "tes3a khamsa 055 1234567",
     "صفر خمسة خمسة واحد اثنين", "zero five five one two three", "خمسة  خمسة واحد", "واحد واحد",
-    "خمسة عشرين", "ثلاثة وعشرين", "five hundred five", "دبل خمسة واحد", "khamsa sab3a", "one oh five",
+    "خمسة عشرين", "ثلاثة وعشرين", "five hundred five", "دبل خمسة واحد", "khamsa sab3a",
+    "one oh five",
 ]
 
 

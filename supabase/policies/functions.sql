@@ -346,6 +346,10 @@ public.log_activity(p_actor_type text, p_actor_id text, p_action text, p_subject
 
 -- security invoker
 -- execute: service_role
+public.mask_alternation(p_words text[]);
+
+-- security invoker
+-- execute: service_role
 public.mask_contact_details(p_text text, OUT masked text, OUT hits text[]);
 
 -- security invoker
@@ -367,6 +371,14 @@ public.mask_number_word_pattern();
 -- security invoker
 -- execute: service_role
 public.mask_number_word_screen();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_word_screen_ar();
+
+-- security invoker
+-- execute: service_role
+public.mask_number_word_screen_en();
 
 -- security invoker
 -- execute: service_role

@@ -21,6 +21,7 @@ from tests.factories import (
     chat_client_claims,
     dev_keys,
     freelancer_claims,
+    insert_inbound,
     make_chat,
     make_request,
 )
@@ -36,13 +37,8 @@ def as_staff(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -
 
 
 def _dead_letter(conn: psycopg.Connection, n: int) -> uuid.UUID:
-    row = conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, attempts, "
-        "last_error) values (%s, '+966500000777', 'text', '{}', 5, 'boom') returning id",
-        (f"wamid.dead{n}",),
-    ).fetchone()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return insert_inbound(conn, f"wamid.dead{n}", "+966500000777", "text", {}, attempts=5,
+                          last_error="boom")
 
 
 def _failed_email(conn: psycopg.Connection, status: str = "bounced") -> uuid.UUID:

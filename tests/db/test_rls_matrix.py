@@ -10,7 +10,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg.types.json import Jsonb
 
 from khadum.db import act_as
 from khadum.seed.load import freelancer_id
@@ -22,6 +21,8 @@ from tests.factories import (
     add_message,
     chat_client_claims,
     freelancer_claims,
+    insert_conversation,
+    insert_inbound,
     make_chat,
     make_request,
 )
@@ -74,12 +75,8 @@ def world(conn: psycopg.Connection) -> World:
             "(%s, 'ahmed@example.com', 'client_accepted', %s) returning id",
             (f"test-{uuid.uuid4()}", request),
         ).fetchone()[0]
-    conn.execute("insert into bot_conversations (client_phone) values ('+966500000001')")
-    conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) values "
-        "('wamid.TEST1', '+966500000001', 'text', %s)",
-        (Jsonb({"text": {"body": "hi"}}),),
-    )
+    insert_conversation(conn, "+966500000001")
+    insert_inbound(conn, "wamid.TEST1", "+966500000001", "text", {"text": {"body": "hi"}})
     conn.execute(
         "select public.log_activity('system', null, 'test', 'client_request', %s)", (str(ra),)
     )

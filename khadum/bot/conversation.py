@@ -51,10 +51,14 @@ class Turn:
     window: list[datetime] | None = None
     # The phone's keyed blind index (the conversation's key, the outbox's window).
     phone_index: str = ""
+    # The worker's keyring (read once per worker; locally it is read from disk).
+    ring: Keyring | None = None
 
     @property
     def keys(self) -> Keyring:
-        return sealed.keys(self.settings)
+        if self.ring is None:
+            self.ring = sealed.keys(self.settings)
+        return self.ring
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
@@ -114,15 +118,14 @@ def open_state(keys: Keyring, stored: Any) -> dict[str, Any]:
 
 def turn_from(
     conn: Any, phone: str, opened: dict[str, Any], analyser: Analyser, settings: Settings,
-    *, phone_index: str,
+    *, phone_index: str, keys: Keyring,
 ) -> Turn:
     """The turn `bot_turn_open` read (conversation row locked for update), opened."""
     if not opened["conv_found"]:
-        turn = Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True)
+        turn = Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True, ring=keys)
     else:
-        turn = Turn(conn, phone, opened["conv_state"], opened["conv_language"], {},
-                    analyser, settings)
-        turn.data = open_state(turn.keys, opened["conv_data"])
+        turn = Turn(conn, phone, opened["conv_state"], opened["conv_language"],
+                    open_state(keys, opened["conv_data"]), analyser, settings, ring=keys)
     turn.window = opened["window_times"]
     turn.phone_index = phone_index
     return turn

@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -49,8 +49,9 @@ class InboundProcessor:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
 
-    @property
+    @cached_property
     def keys(self) -> Keyring:
+        """Read once: locally the keys come from files (khadum/devstack/keys.py)."""
         return sealed.keys(self.settings)
 
     async def process_phone(
@@ -100,7 +101,7 @@ class InboundProcessor:
             await conn.rollback()  # nothing waits: only the lock to let go
             return NOTHING
         turn = turn_from(conn, phone, opened, self.analyser_or_fail(), self.settings,
-                         phone_index=index)
+                         phone_index=index, keys=self.keys)
         finish: Callable[[], Awaitable[None]] | None = None
         if opened["item_source"] != "message":
             finish = await self._notify(turn, opened)

@@ -91,27 +91,30 @@ CHANGES_LIMIT = 200
 async def changes(cur: Cursor, ring: Keyring, start: datetime,
                   lang: str = "ar") -> dict[str, Any]:
     """What changed after `start` (see khadum.catchup): notifications made or read,
-    and the ids of requests whose card changed. `complete` is false when more
-    notifications changed than one answer holds (the page then reloads)."""
+    and the ids of requests whose card changed. When more notifications changed
+    than one answer holds, it holds the most recent changes (what the top of the
+    list needs), oldest first, and `complete` is false (the page then rereads)."""
     cursor = await server_time(cur)
     await cur.execute(
         f"""
         {_notification_columns(lang)}
         where n.created_at > %(start)s or n.read_at > %(start)s
-        order by n.created_at, n.id
+        order by greatest(n.created_at, n.read_at) desc, n.id desc
         limit {CHANGES_LIMIT + 1}
         """,
         {"start": start, "lang": lang},
     )
-    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
+    fetched = await cur.fetchall()
+    complete = len(fetched) <= CHANGES_LIMIT
+    items = [sealed.open_request(ring, item) for item in reversed(fetched[:CHANGES_LIMIT])]
     await cur.execute("select public.requests_changed_since(%s) as id", (start,))
     request_ids = [row["id"] for row in await cur.fetchall()]
     await cur.execute(
         "select count(*) as unread from public.notifications where not coalesce(is_read, false)"
     )
     unread = (await cur.fetchone() or {"unread": 0})["unread"]
-    return {"cursor": cursor, "notifications": items[:CHANGES_LIMIT],
-            "complete": len(items) <= CHANGES_LIMIT, "request_ids": request_ids,
+    return {"cursor": cursor, "notifications": items,
+            "complete": complete, "request_ids": request_ids,
             "unread": unread}
 
 

@@ -11,7 +11,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import pytest
 
+from khadum.dashboard import queries
 from khadum.seed.load import freelancer_id
 from tests.factories import MOHAMMED, NOURA, make_request
 from tests.http import bearer, local_client
@@ -83,6 +85,30 @@ async def test_changes_since_a_cursor_through_rls(clean_db: str) -> None:
     assert ancient.status_code == 200 and len(ancient.json()["notifications"]) == 5
     assert anonymous.status_code == 401
     assert "cursor" in listed
+
+
+async def test_a_crowded_window_answers_the_most_recent_changes(
+        clean_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More changes than one answer holds: the answer is the most recent ones (the
+    top of the list), oldest first, marked incomplete so the page rereads."""
+    monkeypatch.setattr(queries, "CHANGES_LIMIT", 3)
+    cursor = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        made = [make_request(conn, phone=f"+96650000010{i}") for i in range(5)]
+        for age, rid in enumerate(reversed(made)):  # made[0] oldest, made[4] newest
+            conn.execute("update notifications set created_at = now() - %s::interval "
+                         "where request_id = %s", (f"{age + 1} minutes", rid))
+        # The oldest is read just now: a change more recent than every creation.
+        conn.execute("update notifications set is_read = true, read_at = now() "
+                     "where request_id = %s", (made[0],))
+    async with local_client(clean_db) as client:
+        res = await client.get(f"{API}/changes", params={"since": cursor},
+                               headers=bearer(MOHAMMED))
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["complete"] is False
+    assert [n["request_id"] for n in body["notifications"]] == [
+        str(made[3]), str(made[4]), str(made[0])]
 
 
 def broadcasts(conn: psycopg.Connection, topic: str, event: str) -> list[dict]:

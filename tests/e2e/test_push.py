@@ -160,3 +160,35 @@ def test_the_dashboard_is_installable(base: str) -> None:
     assert "showNotification" in worker.text
     config = httpx.get(f"{base}/config.js").text
     assert '"vapidPublicKey": "B' in config  # an uncompressed P-256 point (0x04…) in base64url
+
+
+def test_signing_out_forgets_this_browser(
+        browser: Browser, base: str, clean_db: str) -> None:
+    """A shared device: after محمد signs out, his requests no longer reach it."""
+    context = _context(browser, base, phone=True)
+    page = context.new_page()
+    page.goto(base + "/")
+    page.fill("#email", f"{MOHAMMED}@demo.khadum.app")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#signin")
+    toggle = page.locator("#push-toggle")
+    expect(toggle).to_have_attribute("data-push", "off")
+    toggle.click()
+    expect(toggle).to_have_attribute("data-push", "on")
+    with psycopg.connect(clean_db) as conn:
+        assert conn.execute("select count(*) from push_subscriptions").fetchone() == (1,)
+
+    page.click("#signout")
+    expect(page.locator("#signin")).to_be_visible()
+    with psycopg.connect(clean_db) as conn:
+        assert conn.execute("select count(*) from push_subscriptions").fetchone() == (0,)
+        make_request(conn)
+        assert conn.execute("select count(*) from push_outbox").fetchone() == (0,)
+    assert page.evaluate("localStorage.getItem('test.push.subscription')") is None
+
+    # Signing in again asks again: nothing was kept for the next person.
+    page.fill("#email", f"{MOHAMMED}@demo.khadum.app")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#signin")
+    expect(toggle).to_have_attribute("data-push", "off")
+    context.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from khadum.apps import create_app
 from khadum.whatsapp.router import PATH
@@ -119,3 +120,47 @@ async def test_a_worker_killed_mid_batch_leaves_nothing_processed_twice(
         assert {n for _, n in per_phone} == {2} and len(per_phone) == len(phones)
         assert conn.execute("select max(attempts) from whatsapp_inbound").fetchone() == (1,)
     assert_sent_once(procs, clean_db)
+
+
+def _listen(database_url: str) -> psycopg.Connection:
+    conn = psycopg.connect(database_url, autocommit=True)
+    conn.execute("listen khadum_work")
+    return conn
+
+
+def _inbound(conn: psycopg.Connection, wamid: str, phone: str) -> None:
+    conn.execute(
+        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) "
+        "values (%s, %s, 'text', %s)",
+        (wamid, phone, Jsonb({"from": phone.lstrip("+"), "id": wamid, "type": "text",
+                              "text": {"body": "السلام عليكم"}})))
+
+
+def test_overlapping_writers_share_one_wake_up_and_lose_nothing(
+    clean_db: str, procs: Processes
+) -> None:
+    """Writers that overlap send one `inbound` NOTIFY between them (a NOTIFY each
+    would make their commits wait on one another); one after the other, each
+    sends its own. A worker running meanwhile answers all of them (its replies
+    wake the `whatsapp` queue besides: not counted here)."""
+    procs.start_recorder()
+    procs.start_worker()
+    listener = _listen(clean_db)
+    try:
+        with psycopg.connect(clean_db) as first, psycopg.connect(clean_db) as second:
+            _inbound(first, "wamid.overlap.1", "+966501110011")  # open: holds the wake-up
+            _inbound(second, "wamid.overlap.2", "+966501110012")
+            second.commit()  # overlapped the first: no NOTIFY of its own
+            first.commit()
+        overlapping = [n.payload for n in listener.notifies(timeout=0.5) if n.payload == "inbound"]
+        with psycopg.connect(clean_db, autocommit=True) as alone:
+            _inbound(alone, "wamid.alone.3", "+966501110013")
+            _inbound(alone, "wamid.alone.4", "+966501110014")
+        sequential = [n.payload for n in listener.notifies(timeout=0.5) if n.payload == "inbound"]
+    finally:
+        listener.close()
+    assert overlapping == ["inbound"]
+    assert sequential == ["inbound", "inbound"]
+    wait_for(lambda: len({r["to"] for r in procs.records("graph")}) == 4, 20,
+             "replies to all four phones")
+    wait_for(lambda: all_done(clean_db), 5, "the sends to be recorded")

@@ -5,7 +5,7 @@ import { bdi, h, mount, withoutEmoji } from './dom.js'
 import { applyLang, getLang, setLang, t } from './i18n.js'
 import { icon } from './icons.js'
 import { connectLive, disconnectLive, onLive, refreshLiveToken, startCatchUp } from './live.js'
-import { initPush, pushButton } from './push.js'
+import { forgetPush, initPush, pushButton } from './push.js'
 import { currentSession, signOut, supabase } from './session.js'
 import { chatsView } from './views/chats.js'
 import { notificationsView } from './views/notifications.js'
@@ -81,7 +81,7 @@ function shell(content) {
       pushButton(),
       h('button', { type: 'button', id: 'lang-toggle', class: 'link', title: t('toggle'), lang: getLang() === 'ar' ? 'en' : 'ar', onclick: () => { setLang(getLang() === 'ar' ? 'en' : 'ar'); render() } },
         icon('languages'), h('span', { class: 'nav-label' }, t('toggle'))),
-      h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: () => { app.leaving = true; signOut() } },
+      h('button', { type: 'button', id: 'signout', class: 'link', title: t('signout'), onclick: async (event) => { event.currentTarget.disabled = true; app.leaving = true; await forgetPush(); signOut() } },
         icon('log-out'), h('span', { class: 'nav-label' }, t('signout')))),
     h('div', { class: 'reconnecting', id: 'reconnecting', role: 'status', hidden: !app.reconnecting }, t('reconnecting')),
     h('main', {}, content),
@@ -101,6 +101,7 @@ function render() {
   else if (parts[0] === 'chats' && parts[1]) return window.location.replace(`/chats/${parts[1]}`)
   else if (parts[0] === 'chats') app.view = chatsView(app)
   else app.view = notificationsView(app)
+  app.firstPage = null // only the first view drawn after sign-in may use it
   mount(root, shell(app.view.node))
   app.setUnread(app.unread)
 }
@@ -120,11 +121,19 @@ function showSignIn(notice) {
 
 async function enter(session) {
   try {
-    const { freelancer, topic } = await api.me()
+    // Both reads at once: the first page of notifications is drawn from this
+    // answer (the view does not ask again) and sets the catch-up cursor.
+    const [{ freelancer, topic }, counts] = await Promise.all([api.me(), api.notifications()])
     app.me = freelancer
-    const counts = await api.notifications()
     app.unread = counts.unread
+    app.firstPage = counts
     startCatchUp(counts.cursor, counts.items)
+    if (returnTo()) return window.location.replace(returnTo())
+    render()
+    // The live channel and push start in the next task, after the first page is
+    // drawn (the catch-up on join covers everything since the read above).
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (!app.me) return // signed out meanwhile
     connectLive(topic, session.access_token, (status) => {
       app.live = status
       showLiveState(status)
@@ -136,8 +145,6 @@ async function enter(session) {
       }
     })
     initPush()
-    if (returnTo()) return window.location.replace(returnTo())
-    render()
   } catch (err) {
     await signOut()
     showSignIn(err.status === 403 ? t('not_freelancer') : t('session_expired'))

@@ -129,6 +129,25 @@ async function disable() {
   }
 }
 
+// Signing out forgets this browser: the server drops the subscription (while the
+// session still allows it) and the browser unsubscribes, so a shared device stops
+// showing the last freelancer's requests. Bounded: never holds up the sign-out.
+export async function forgetPush(timeoutMs = 3000) {
+  if (!pushAvailable()) return
+  const work = (async () => {
+    const registration = state.registration || await navigator.serviceWorker.getRegistration('/')
+    const subscription = await registration?.pushManager.getSubscription()
+    if (!subscription) return
+    try {
+      await call('/dashboard_api/push/unsubscribe', { method: 'POST', body: { endpoint: subscription.endpoint } })
+    } finally {
+      await subscription.unsubscribe() // the push service answers 410 to any later push
+      setStatus('off')
+    }
+  })()
+  await Promise.race([work.catch(() => {}), new Promise((resolve) => setTimeout(resolve, timeoutMs))])
+}
+
 // The top bar's button (one per render; all of them show the one state).
 export function pushButton() {
   const button = h('button', {

@@ -50,10 +50,14 @@ export function notificationsView(app) {
     return li
   }
 
+  // A reload keeps what is shown until the new answer arrives (no flash of the
+  // skeleton); the first draw after sign-in uses the page the shell just read.
   async function load() {
-    mount(list, skeleton(4))
+    if (!list.querySelector('li.notification')) mount(list, skeleton(4))
     try {
-      const data = await api.notifications()
+      const first = app.firstPage
+      app.firstPage = null
+      const data = first || await api.notifications()
       mount(list, data.items.length ? data.items.map((n) => item(n)) : [h('li', { class: 'muted empty' }, t('no_notifications'))])
       setUnread(data.unread)
     } catch {

@@ -67,6 +67,19 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("bot_conversations", "client_phone", kind="client.phone",
                     index="client_phone_index"),
     EncryptedColumn("bot_conversations", "data", jsonb=True),
+    # The email outbox (khadum/email/sealed.py): opened only by the email drain.
+    EncryptedColumn("email_outbox", "to_email"),
+    EncryptedColumn("email_outbox", "subject"),
+    EncryptedColumn("email_outbox", "html_body"),
+    EncryptedColumn("email_outbox", "text_body"),
+    EncryptedColumn("email_outbox", "params", jsonb=True),
+    # What a party types about a chat (khadum/chat/freetext.py).
+    EncryptedColumn("private_chats", "cancel_reason"),
+    EncryptedColumn("chat_ratings", "comment", key="chat_id"),
+    # The client's answer to a freelancer's question (khadum/requests/sealed.py); the
+    # other events and notifications are plain by design.
+    EncryptedColumn("request_events", "message", plain_when="event_type <> 'details_answered'"),
+    EncryptedColumn("notifications", "message", plain_when="type <> 'details_answered'"),
 ]
 
 

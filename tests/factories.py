@@ -15,6 +15,7 @@ from khadum.chat import messages
 from khadum.chat.messages import Attachment
 from khadum.crypto import Keyring, keyring
 from khadum.db import act_as
+from khadum.email import sealed as sealed_email
 from khadum.requests import sealed
 from khadum.seed.load import freelancer_id, user_id
 from khadum.settings import Settings, get_settings
@@ -106,6 +107,36 @@ def sealed_row(phone: str, description: str = "طلب اختبار") -> dict[str
 
 def keys() -> Keyring:
     return sealed.keys(get_settings())
+
+
+def insert_email(conn: psycopg.Connection, *, key: str | None = None,
+                 to: str = "ahmed@example.com", subject: str | None = "تم قبول طلبك",
+                 html: str | None = "<p>x</p>", text: str | None = "x",
+                 template: str = "client_request_accepted", status: str = "queued",
+                 last_error: str | None = None, attempts: int = 0,
+                 request_id: uuid.UUID | str | None = None) -> uuid.UUID:
+    """An email outbox row sealed as the functions queue it (khadum.email.sealed)."""
+    row = conn.execute(
+        "insert into email_outbox (idempotency_key, to_email, to_display, template, subject, "
+        "html_body, text_body, params, status, last_error, attempts, request_id) values "
+        "(%(key)s, %(to_email)s, %(to_display)s, %(template)s, %(subject)s, %(html_body)s, "
+        "%(text_body)s, to_jsonb(%(params)s::text), %(status)s, %(last_error)s, %(attempts)s, "
+        "%(request_id)s) returning id",
+        {"key": key or f"{uuid.uuid4()}:{template}", "status": status, "last_error": last_error,
+         "attempts": attempts, "request_id": request_id,
+         **sealed_email.seal(keys(), {"template": template, "to_email": to, "subject": subject,
+                                      "html_body": html, "text_body": text})},
+    ).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def opened_email(conn: psycopg.Connection, email_id: uuid.UUID | str) -> dict[str, Any]:
+    """An outbox row with its sealed columns opened (as the email drain sees it)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute("select * from email_outbox where id = %s", (email_id,)).fetchone()
+    assert row is not None
+    return sealed_email.open_row(keys(), row)
 
 
 def phone_index(phone: str) -> str:

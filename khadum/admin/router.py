@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from khadum.chat.messages import open_stored
 from khadum.crypto import keyring
 from khadum.db import Database
+from khadum.email.sealed import open_subject
 from khadum.errors import Invalid
 from khadum.http import Claims, Cursor, caller_cursor
 from khadum.settings import Settings
@@ -64,12 +65,22 @@ def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
 def router(db: Database, settings: Settings) -> APIRouter:
     keys = keyring(settings)
 
-    def opened(page: dict[str, Any]) -> dict[str, Any]:
+    async def logged(cur: Cursor, subject_type: str, ids: list[str]) -> None:
+        """Each staff read of plaintext is written to activity_log, in the route's
+        transaction (issue 16): who (the staff member's id) and which rows, never
+        the text (SQL: staff_record_read)."""
+        await cur.execute("select public.staff_record_read(%s, %s)", (subject_type, ids))
+
+    async def opened(cur: Cursor, page: dict[str, Any], id_key: str) -> dict[str, Any]:
         """The review pages show staff the messages they review: opened here (the
-        SQL answers them as stored: sealed, or plain for system notes)."""
+        SQL answers them as stored: sealed, or plain for system notes), and logged
+        (the messages under review by id; each one's context is the two before it)."""
+        ids: list[str] = []
         for item in page.get("items", []):
             for message in [item, *item.get("context", [])]:
                 message["message_content"] = open_stored(keys, message.get("message_content"))
+            ids.append(str(item[id_key]))
+        await logged(cur, "chat_message", list(dict.fromkeys(ids)))  # a message flagged twice
         return page
 
     api = APIRouter(prefix=BASE)
@@ -199,11 +210,11 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/masked")
     async def masked(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
-        return opened(await one(cur, "staff_masked_messages", page))
+        return await opened(cur, await one(cur, "staff_masked_messages", page), "id")
 
     @api.get("/flagged")
     async def flagged(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
-        return opened(await one(cur, "staff_flagged_messages", page))
+        return await opened(cur, await one(cur, "staff_flagged_messages", page), "message_id")
 
     @api.post("/flagged/{flag_id}/{decision}")
     async def review_flag(
@@ -221,7 +232,12 @@ def router(db: Database, settings: Settings) -> APIRouter:
 
     @api.get("/emails/failed")
     async def failed_emails(cur: StaffCursor, page: dict[str, Any] = Page) -> Any:
-        return await one(cur, "staff_failed_emails", page)
+        found = await one(cur, "staff_failed_emails", page)
+        # The recipient is a display form; the subject is opened for staff (and logged).
+        for item in found.get("items", []):
+            item["subject"] = open_subject(keys, item.get("subject"))
+        await logged(cur, "email", [str(item["id"]) for item in found.get("items", [])])
+        return found
 
     @api.post("/emails/{email_id}/resend")
     async def resend(email_id: uuid.UUID, cur: StaffCursor) -> Any:

@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from khadum.catchup import window_start
-from khadum.chat import files, messages, service
+from khadum.chat import files, freetext, messages, service
 from khadum.chat.session import open_session
 from khadum.chat.storage import FileStore, file_store
 from khadum.crypto import keyring
@@ -101,7 +101,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.get(BASE + "/{chat_id}")
     async def chat_summary(chat_id: uuid.UUID, cur: ChatCursor) -> dict[str, Any]:
-        return await service.summary(cur, chat_id)
+        return freetext.open_chat(keys, await service.summary(cur, chat_id))
 
     @api.get(BASE + "/{chat_id}/messages")
     async def list_messages(
@@ -243,10 +243,18 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
 
     @api.post(BASE + "/{chat_id}/rate")
     async def rate(chat_id: uuid.UUID, body: RatingBody, cur: ChatCursor) -> dict[str, Any]:
-        return await act(cur, "chat_rate", chat_id, body.rating, body.comment)
+        # The comment is checked by SQL as typed and stored sealed (khadum.chat.freetext).
+        answer = await act(cur, "chat_rate", chat_id, body.rating, body.comment,
+                           freetext.seal_comment(keys, body.comment))
+        freetext.open_rating(keys, answer["result"] or {})
+        return answer
 
     @api.post(BASE + "/{chat_id}/cancel")
     async def cancel(chat_id: uuid.UUID, body: CancelBody, cur: ChatCursor) -> dict[str, Any]:
-        return await act(cur, "chat_cancel", chat_id, body.reason)
+        # The reason is checked by SQL as typed and stored sealed (khadum.chat.freetext).
+        answer = await act(cur, "chat_cancel", chat_id, body.reason,
+                           freetext.seal_reason(keys, body.reason))
+        freetext.open_chat(keys, answer["result"] or {})
+        return answer
 
     return api

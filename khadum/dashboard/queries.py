@@ -67,7 +67,7 @@ async def notifications(cur: Cursor, ring: Keyring, limit: int, offset: int,
         """,
         {"lang": lang},
     )
-    items = [sealed.open_request(ring, item) for item in await cur.fetchall()]
+    items = [sealed.open_notification(ring, item) for item in await cur.fetchall()]
     await cur.execute(
         "select count(*) filter (where not coalesce(is_read, false)) as unread, count(*) as total "
         "from public.notifications"
@@ -106,7 +106,7 @@ async def changes(cur: Cursor, ring: Keyring, start: datetime,
     )
     fetched = await cur.fetchall()
     complete = len(fetched) <= CHANGES_LIMIT
-    items = [sealed.open_request(ring, item) for item in reversed(fetched[:CHANGES_LIMIT])]
+    items = [sealed.open_notification(ring, item) for item in reversed(fetched[:CHANGES_LIMIT])]
     await cur.execute("select public.requests_changed_since(%s) as id", (start,))
     request_ids = [row["id"] for row in await cur.fetchall()]
     await cur.execute(
@@ -129,7 +129,7 @@ async def notification(cur: Cursor, ring: Keyring, notification_id: uuid.UUID,
         {"id": notification_id, "lang": lang},
     )
     row = await cur.fetchone()
-    return sealed.open_request(ring, row) if row else None
+    return sealed.open_notification(ring, row) if row else None
 
 
 async def mark_read(cur: Cursor, ids: list[uuid.UUID] | None) -> dict[str, Any]:
@@ -227,7 +227,7 @@ async def request_detail(
         "where request_id = %s order by created_at, id",
         (request_id,),
     )
-    events = await cur.fetchall()
+    events = [sealed.open_event(ring, event) for event in await cur.fetchall()]
     await cur.execute(
         "select id, status, created_at, last_activity from public.private_chats "
         "where request_id = %s",

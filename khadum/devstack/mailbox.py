@@ -44,7 +44,9 @@ async def _outbox_states(db: Database, provider_ids: list[str]
         )
         states = {row["provider_id"]: row for row in await cur.fetchall()}
         await cur.execute(
-            "select to_email, subject, status, attempts, last_error, next_attempt_at "
+            # The outbox is sealed (khadum.email.sealed); only the drain opens it.
+            "select to_display as to_email, template as subject, status, attempts, last_error, "
+            "next_attempt_at "
             "from public.email_outbox where status in ('queued', 'sending', 'failed') "
             "and provider_id is null order by created_at desc limit 50"
         )

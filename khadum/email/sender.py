@@ -17,9 +17,12 @@ from typing import Any
 
 from psycopg.rows import dict_row
 
+from khadum.crypto import DecryptionError, keyring
 from khadum.db import Database
 from khadum.email.providers import EmailProvider, EmailSendError, OutgoingEmail
+from khadum.email.sealed import open_row
 from khadum.outbox import DrainReport
+from khadum.redact import redact
 from khadum.requests.links import reveal_client_links
 from khadum.settings import Settings, get_settings
 
@@ -116,8 +119,15 @@ class Sender:
         if missing:
             await self._record_failed(email_id, "not rendered: " + ", ".join(missing) + " empty")
             return "failed"
-        # The client's chat link is put in only here, on its way to the provider.
+        # The row is opened only here, right before it goes to the provider
+        # (khadum.email.sealed), and the client's chat link is put in.
         settings = self.settings or get_settings()
+        try:
+            row = open_row(keyring(settings), row)
+        except DecryptionError as exc:  # a key missing here: retried, named, never lost
+            log.error("email %s cannot be opened: %s", email_id, exc.message)
+            return await self._after_error(email_id, row["attempts"],
+                                           EmailSendError(exc.message, transient=True))
         email = OutgoingEmail(
             outbox_id=email_id, idempotency_key=row["idempotency_key"],
             sender=self.sender_address, to=row["to_email"], subject=row["subject"],
@@ -142,7 +152,8 @@ class Sender:
         async with self.db.connection() as conn:
             cur = await conn.execute(
                 "select public.record_email_error(%s, %s, %s, %s, %s)",
-                (email_id, exc.message, exc.transient, exc.retry_after, self.retry_delay_scale),
+                (email_id, redact(exc.message), exc.transient, exc.retry_after,
+                 self.retry_delay_scale),
             )
             row = await cur.fetchone()
         if row and row[0] == "queued":
@@ -157,9 +168,10 @@ class Sender:
 
 
 def _presumed_id(row: dict[str, Any], sender: str) -> str:
-    """The Message-ID the interrupted send carried (it derives from the key)."""
+    """The Message-ID the interrupted send carried (it derives from the key and
+    the sender only: the sealed address is not needed)."""
     from khadum.email.smtp_provider import message_id
 
     return message_id(OutgoingEmail(
         outbox_id=str(row["id"]), idempotency_key=row["idempotency_key"], sender=sender,
-        to=row["to_email"], subject="", html="", text="", template=row["template"]))
+        to="", subject="", html="", text="", template=row["template"]))

@@ -25,6 +25,7 @@ from khadum.deadletters import (
     reject_constant,
 )
 from khadum.errors import Forbidden, KhadumError, Unauthorized
+from khadum.redact import redact
 
 MAX_EVENT_CHARS = 64 * 1024
 
@@ -105,8 +106,33 @@ def parse(body: bytes, event_id: str) -> ResendEvent:
     return ResendEvent(
         event_id=event_id, type=payload["type"],
         provider_id=str(provider_id) if provider_id else None,
-        occurred_at=_timestamp(payload.get("created_at")), payload=payload,
+        occurred_at=_timestamp(payload.get("created_at")), payload=stored_payload(payload),
     )
+
+
+# What a delivery event keeps (issue 16): Resend's `data` also names the recipient,
+# the sender and the subject, which the outbox holds sealed; they are not stored.
+_KEPT_DATA = ("email_id", "created_at", "bounce", "failed", "suppressed", "click")
+
+
+def stored_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The event as stored: its type and time, the data fields the delivery state
+    uses, every text in them passed through the log redaction (a bounce message
+    may quote the address)."""
+    data = payload.get("data")
+    kept = {k: v for k, v in data.items() if k in _KEPT_DATA} if isinstance(data, dict) else {}
+    return {"type": payload.get("type"), "created_at": payload.get("created_at"),
+            "data": _redacted(kept)}
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def _timestamp(value: Any) -> datetime | None:

@@ -20,6 +20,7 @@ from psycopg.types.json import Jsonb
 
 from khadum.bot.dates import riyadh_words
 from khadum.db import Database
+from khadum.email import sealed as sealed_email
 from khadum.email.messages import subject
 from khadum.requests import sealed
 from khadum.settings import Settings
@@ -84,7 +85,9 @@ async def send_alerts(db: Database, settings: Settings, at: datetime | None = No
             (limit, at))
         alerts = await cur.fetchall()
         for alert in alerts:
-            email = render_alert(alert, settings) if alert["to_email"] else None
+            # Queued sealed (khadum.email.sealed: the one path into the outbox).
+            email = (sealed_email.seal(sealed.keys(settings), render_alert(alert, settings))
+                     if alert["to_email"] else None)
             await cur.execute("select public.record_request_alert_email(%s, %s)",
                               (alert["alert_id"], Jsonb(email) if email else None))
     return len(alerts)

@@ -24,9 +24,11 @@ from psycopg.rows import dict_row
 from py_vapid import Vapid02  # type: ignore[import-untyped]  # ships no type hints
 from pywebpush import WebPusher, WebPushException  # type: ignore[import-untyped]
 
+from khadum.crypto import keyring
 from khadum.db import Database
 from khadum.outbox import DrainReport
 from khadum.push.vapid import endpoint_allowed
+from khadum.requests.sealed import open_push_body
 from khadum.settings import Settings
 
 log = logging.getLogger("khadum.push.sender")
@@ -57,7 +59,9 @@ def push_request(row: dict[str, Any], settings: Settings) -> tuple[bytes, dict[s
         raise PushNotConfigured("VAPID_PRIVATE_KEY is not set")
     subscription = {"endpoint": row["endpoint"],
                     "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}}
-    data = json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":")).encode()
+    # An answer notification's body is stored sealed; it is opened only here.
+    payload = open_push_body(keyring(settings), row["payload"])
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     body = WebPusher(subscription).encode(data, "aes128gcm")["body"]
     claims = {"aud": origin(row["endpoint"]), "sub": settings.vapid_subject,
               "exp": int(time.time()) + 12 * 3600}

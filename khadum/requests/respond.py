@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from khadum.db import Database, one_row
+from khadum.email import sealed as sealed_email
 from khadum.email.render import AcceptanceContext, acceptance_emails
 from khadum.errors import Forbidden, KhadumError
 from khadum.limits import SafeText
@@ -96,7 +97,10 @@ async def _accept(
     context = await _acceptance_context(
         conn, request_id, user_id, settings, chat_id, client_chat_link(chat_id)
     )
-    emails = [e.as_outbox_row() for e in acceptance_emails(context)] if context else []
+    # Queued sealed (khadum.email.sealed: the one path into the outbox).
+    ring = sealed.keys(settings)
+    emails = [sealed_email.seal(ring, e.as_outbox_row())
+              for e in acceptance_emails(context)] if context else []
     cur = await conn.execute(
         "select public.accept_request(%s, %s, %s, %s, %s)",
         (request_id, user_id, chat_id, token, Jsonb(emails)),

@@ -15,6 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
+
 from khadum.crypto import CIPHERTEXT, Keyring, keyring
 from khadum.settings import Settings
 
@@ -23,6 +25,10 @@ EMAIL = "client.email"
 DESCRIPTION = "client_requests.service_description"
 DETAILS = "client_requests.project_details"
 REASON = "client_requests.reason_for_choice"
+# The client's answer to a freelancer's question (migration 20251203000220).
+ANSWER = "request_events.message"  # of a details_answered event
+NOTICE = "notifications.message"  # of a details_answered notification
+ANSWERED = "details_answered"
 
 # What the submit function takes (migration 20251202000700), in order.
 SUBMIT_SQL = (
@@ -30,6 +36,9 @@ SUBMIT_SQL = (
     "%(name)s, %(email_sealed)s, %(email_display)s, %(freelancer_id)s, %(description)s, "
     "%(title)s, %(category)s, %(budget)s, %(details)s, %(reason)s, %(language)s)"
 )
+# The client's answer: the notice rendered by SQL, then both sealed (answer_details).
+NOTICE_SQL = "select public.details_answered_notice(%s, %s, %s)"
+ANSWER_SQL = "select public.answer_request_details(%s, %s, %s, %s, %s)"
 # The plain contact details are checked by SQL's rule before they are sealed.
 CHECK_SQL = "select public.check_client_contact(%s, %s)"
 
@@ -118,3 +127,52 @@ def open_details(ring: Keyring, stored: Any) -> dict[str, Any] | None:
         raise TypeError("project_details is not sealed")
     value = json.loads(ring.decrypt(stored, DETAILS))
     return value if isinstance(value, dict) else {}
+
+
+async def answer_details(conn: psycopg.AsyncConnection[Any], ring: Keyring, request_id: Any,
+                         phone: str, answer: str) -> Any:
+    """The client's answer to a freelancer's question: SQL checks it and renders the
+    freelancer's notice; both are stored sealed (ANSWER, NOTICE). Returns the
+    freelancer's id; SQL's refusals (request_not_found, …) raise as they are."""
+    index = phone_index(ring, phone)
+    answer = answer.strip()
+    cur = await conn.execute(NOTICE_SQL, (request_id, index, answer))
+    row = await cur.fetchone()
+    notice = str(row[0]) if row and row[0] is not None else ""  # unknown: refused below
+    cur = await conn.execute(ANSWER_SQL, (request_id, index, answer,
+                                          ring.encrypt(answer, ANSWER) if answer else None,
+                                          ring.encrypt(notice, NOTICE)))
+    found = await cur.fetchone()
+    return found[0] if found else None
+
+
+def _open_text(ring: Keyring, stored: Any, context: str) -> Any:
+    """A sealed text opened; one stored before it was sealed (no ciphertext shape,
+    until `khadum keys rotate` seals it) as it is."""
+    return ring.decrypt(stored, context) if isinstance(stored, str) and is_sealed(stored) \
+        else stored
+
+
+def open_notification(ring: Keyring, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A notification row as its freelancer sees it: the request's columns opened,
+    and the text of an answer notification."""
+    opened = open_request(ring, row)
+    if row.get("type") == ANSWERED and "message" in row:
+        opened["message"] = _open_text(ring, row["message"], NOTICE)
+    return opened
+
+
+def open_event(ring: Keyring, event: Mapping[str, Any]) -> dict[str, Any]:
+    """A request_events row as the request's parties see it (the client's answer opened)."""
+    opened = dict(event)
+    if event.get("event_type") == ANSWERED and "message" in event:
+        opened["message"] = _open_text(ring, event["message"], ANSWER)
+    return opened
+
+
+def open_push_body(ring: Keyring, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A web push's payload as sent: an answer notification's body opened."""
+    opened = dict(payload)
+    if payload.get("type") == ANSWERED:
+        opened["body"] = _open_text(ring, payload.get("body"), NOTICE)
+    return opened

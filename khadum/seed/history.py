@@ -25,6 +25,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from khadum.chat import freetext
 from khadum.crypto import Keyring
 from khadum.db import act_as, one_row
 from khadum.requests import sealed
@@ -147,13 +148,14 @@ def _one_request(
         report.accepted += 1
         # A project takes days: only chats that would be done by now are completed.
         if rng.random() < 0.85 and response + timedelta(days=3, hours=3) < started:
-            _complete(conn, chat_id, key, rng.choice([5, 5, 5, 4, 4, 4, 3, 2]) if
+            _complete(conn, ring, chat_id, key, rng.choice([5, 5, 5, 4, 4, 4, 3, 2]) if
                       rng.random() < 0.8 else None, report)
     _move_back(conn, request, chat_id, started, created, response)
 
 
 def _complete(
-    conn: psycopg.Connection[Any], chat_id: uuid.UUID, key: str, stars: int | None,
+    conn: psycopg.Connection[Any], ring: Keyring, chat_id: uuid.UUID, key: str,
+    stars: int | None,
     report: HistoryReport,
 ) -> None:
     row = conn.execute(
@@ -174,7 +176,9 @@ def _complete(
     report.completed += 1
     if stars is not None:
         act_as(conn, client)
-        conn.execute("select public.chat_rate(%s, %s, %s)", (chat_id, stars, "شكراً، عمل ممتاز"))
+        comment = "شكراً، عمل ممتاز"  # sealed as the chat function seals it
+        conn.execute("select public.chat_rate(%s, %s, %s, %s)",
+                     (chat_id, stars, comment, freetext.seal_comment(ring, comment)))
         conn.execute("reset role")
         report.rated += 1
 

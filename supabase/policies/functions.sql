@@ -12,6 +12,10 @@ public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_
 -- execute: service_role
 public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text);
 
+-- security definer
+-- execute: service_role
+public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text, p_answer_sealed text, p_notice_sealed text);
+
 -- security invoker
 -- execute: service_role
 public.apply_email_state(p_email_id uuid, p_event_type text, p_occurred_at timestamp with time zone, p_payload jsonb);
@@ -74,7 +78,7 @@ public.chat_by_token(p_token text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
-public.chat_cancel(p_chat_id uuid, p_reason text);
+public.chat_cancel(p_chat_id uuid, p_reason text, p_reason_sealed text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
@@ -126,7 +130,7 @@ public.chat_prepare_message(p_chat_id uuid, p_content text, p_type text, p_file_
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
 -- execute: authenticated, service_role
-public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text);
+public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text, p_comment_sealed text);
 
 -- security definer
 -- execute: service_role
@@ -227,6 +231,10 @@ public.current_chat_session_request_id();
 -- security definer: callable by authenticated: the RLS policies call it as the caller (it answers about the caller only)
 -- execute: authenticated, service_role
 public.current_freelancer_id();
+
+-- security definer
+-- execute: service_role
+public.details_answered_notice(p_request_id uuid, p_phone_index text, p_answer text);
 
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
@@ -635,6 +643,10 @@ public.staff_masked_messages(p_limit integer, p_offset integer);
 -- security invoker
 -- execute: service_role
 public.staff_page_bounds(p_limit integer, p_offset integer);
+
+-- security definer: callable by authenticated: staff only (require_staff first): logs which sealed rows the console opened for the caller
+-- execute: authenticated, service_role
+public.staff_record_read(p_subject_type text, p_ids text[]);
 
 -- security definer: callable by authenticated: staff only (require_staff first): resend an email, logged
 -- execute: authenticated, service_role

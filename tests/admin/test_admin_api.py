@@ -12,7 +12,15 @@ import psycopg
 from khadum.auth import local_auth_signing_key, mint_token
 from khadum.seed.load import user_id
 from khadum.settings import get_settings
-from tests.factories import MOHAMMED, NOURA, add_message, insert_inbound, make_chat, make_request
+from tests.factories import (
+    MOHAMMED,
+    NOURA,
+    add_message,
+    insert_email,
+    insert_inbound,
+    make_chat,
+    make_request,
+)
 from tests.http import bearer, local_client
 
 API = "/functions/v1/admin_api"
@@ -108,11 +116,8 @@ async def test_retry_a_dead_letter_and_resend_an_email(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         dead = (insert_inbound(conn, "wamid.api-dead", "+966500000304", "text", {},
                                attempts=5, last_error="boom"),)
-        email = conn.execute(
-            "insert into email_outbox (idempotency_key, to_email, template, subject, html_body, "
-            "text_body, status, last_error) values ('api:bounce', 'ahmed@example.com', "
-            "'client_request_accepted', 's', '<p>h</p>', 't', 'failed', 'refused') returning id"
-        ).fetchone()
+        email = (insert_email(conn, key="api:bounce", subject="s", html="<p>h</p>", text="t",
+                              status="failed", last_error="refused"),)
         chat = make_chat(conn, make_request(conn, phone="+966500000305"))
         add_message(conn, chat, "واتسابي 0501234567")
     assert dead is not None and email is not None
@@ -143,4 +148,49 @@ async def test_retry_a_dead_letter_and_resend_an_email(clean_db: str) -> None:
                 "select action from activity_log where actor_type = 'operator'"
             ).fetchall()
         }
-    assert actions == {"staff.dead_letter_retried", "staff.email_resent"}
+    # The staff actions, and the console's read of a sealed message (issue 16).
+    assert actions == {"staff.dead_letter_retried", "staff.email_resent", "audit.staff_read"}
+
+
+async def test_each_staff_read_of_plaintext_is_logged_by_id(clean_db: str) -> None:
+    """Issue 16 item 3: the console opens sealed messages and email subjects for
+    staff, and writes who read which rows to activity_log (ids, never the text);
+    a refused caller reads nothing and leaves no read in the log."""
+    with psycopg.connect(clean_db) as conn:
+        chat = make_chat(conn, make_request(conn, phone="+966500000311"))
+        masked = add_message(conn, chat, "رقمي 0501234567 كلمني")
+        flagged = add_message(conn, chat, "كلمني على الواتس لو سمحت")
+        conn.execute("insert into chat_message_flags (chat_id, message_id, sender_type, reason) "
+                     "values (%s, %s, 'client', 'contact_request')", (chat, flagged))
+        email = insert_email(conn, to="huda.private@example.com", subject="موضوع سري للاختبار",
+                             status="bounced", last_error="mailbox full")
+    staff = str(user_id(NOURA))
+    async with local_client(clean_db) as client:
+        for path in ("/masked", "/flagged", "/emails/failed"):
+            assert (await client.get(API + path, headers=bearer(MOHAMMED))).status_code == 403
+        with psycopg.connect(clean_db) as conn:
+            assert conn.execute("select count(*) from activity_log "
+                                "where action = 'audit.staff_read'").fetchone() == (0,)
+        masked_page = (await client.get(f"{API}/masked", headers=staff_bearer())).json()
+        flagged_page = (await client.get(f"{API}/flagged", headers=staff_bearer())).json()
+        emails = (await client.get(f"{API}/emails/failed", headers=staff_bearer())).json()
+    # Staff see the text they review, opened; an email's recipient only by its display form.
+    assert [i["id"] for i in masked_page["items"]] == [str(masked)]
+    assert masked_page["items"][0]["message_content"].startswith("رقمي")
+    assert flagged_page["items"][0]["message_content"] == "كلمني على الواتس لو سمحت"
+    (item,) = emails["items"]
+    assert (item["id"], item["to_email"], item["subject"]) == (
+        str(email), "h•••@example.com", "موضوع سري للاختبار")
+    with psycopg.connect(clean_db) as conn:
+        reads = conn.execute(
+            "select actor_type, actor_id, subject_type, subject_id, details from activity_log "
+            "where action = 'audit.staff_read' order by id").fetchall()
+        everything = " ".join(str(r) for r in conn.execute(
+            "select details::text, subject_id from activity_log").fetchall())
+    assert reads == [
+        ("operator", staff, "chat_message", str(masked), {"ids": [str(masked)]}),
+        ("operator", staff, "chat_message", str(flagged), {"ids": [str(flagged)]}),
+        ("operator", staff, "email", str(email), {"ids": [str(email)]}),
+    ]
+    for text in ("رقمي", "كلمني", "موضوع سري", "huda.private"):
+        assert text not in everything

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import jwt
 import psycopg
 
+from khadum.crypto import CIPHERTEXT
 from tests.chat.conftest import ChatWorld
 from tests.factories import send_message
 
@@ -96,6 +97,8 @@ async def test_messages_flow_both_ways_and_contacts_are_masked(chat_world: ChatW
     body = summary.json()
     assert body["side"] == "client" and body["freelancer"]["display_name"] == "محمد الغامدي"
     assert body["unread"] == 1 and "client_email" not in str(body)
+    # The request panel shows the client's words (sealed at rest), never the ciphertext.
+    assert body["request"]["description"] == "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"
 
 
 async def test_history_pages_back(chat_world: ChatWorld, clean_db: str) -> None:
@@ -184,7 +187,7 @@ async def test_disallowed_and_oversized_files(chat_world: ChatWorld) -> None:
     assert huge.status_code == 413
 
 
-async def test_deliver_complete_and_rate(chat_world: ChatWorld) -> None:
+async def test_deliver_complete_and_rate(chat_world: ChatWorld, clean_db: str) -> None:
     c = chat_world.client
     client = await chat_world.client_headers()
     base = f"/functions/v1/chat/{chat_world.chat_id}"
@@ -201,6 +204,13 @@ async def test_deliver_complete_and_rate(chat_world: ChatWorld) -> None:
     assert again.status_code == 409
     summary = (await c.get(base, headers=chat_world.freelancer)).json()
     assert summary["status"] == "completed" and summary["rating"]["rating"] == 5
+    # The comment is sealed at rest and opened for the parties (issue 16).
+    assert rated.json()["result"]["comment"] == "ممتاز وسريع"
+    assert summary["rating"]["comment"] == "ممتاز وسريع"
+    with psycopg.connect(clean_db) as conn:
+        stored = conn.execute("select comment from chat_ratings where chat_id = %s",
+                              (chat_world.chat_id,)).fetchone()
+    assert stored is not None and CIPHERTEXT.match(stored[0])
     late = await c.post(base + "/messages", json={"text": "بعد الإكمال"}, headers=client)
     assert late.status_code == 409
 
@@ -213,3 +223,28 @@ async def test_flooding_is_rate_limited(chat_world: ChatWorld) -> None:
         for i in range(12)
     ]
     assert codes[:10] == [201] * 10 and codes[10:] == [429, 429]
+
+
+async def test_a_cancel_reason_is_sealed_and_shown_to_both_parties(
+        chat_world: ChatWorld, clean_db: str) -> None:
+    """Issue 16: the reason is stored sealed, the system note does not quote it, and
+    both parties read it (opened) in the chat's state; a stranger reads nothing."""
+    c = chat_world.client
+    client = await chat_world.client_headers()
+    base = f"/functions/v1/chat/{chat_world.chat_id}"
+    short = await c.post(base + "/cancel", json={"reason": "لا"}, headers=client)
+    assert short.status_code == 422
+    done = await c.post(base + "/cancel", json={"reason": "تغيرت خطة المشروع"}, headers=client)
+    assert done.status_code == 200 and done.json()["result"]["cancel_reason"] == "تغيرت خطة المشروع"
+    for headers in (client, chat_world.freelancer):
+        summary = (await c.get(base, headers=headers)).json()
+        assert (summary["status"], summary["cancel_reason"]) == ("cancelled", "تغيرت خطة المشروع")
+    assert (await c.get(base, headers=chat_world.stranger)).status_code in (403, 404)
+    with psycopg.connect(clean_db) as conn:
+        stored = conn.execute("select cancel_reason from private_chats where id = %s",
+                              (chat_world.chat_id,)).fetchone()
+        texts = [t for (t,) in conn.execute(
+            "select message_content::text from chat_messages where chat_id = %s "
+            "union all select details::text from activity_log", (chat_world.chat_id,))]
+    assert stored is not None and CIPHERTEXT.match(stored[0])
+    assert not any("تغيرت خطة" in t for t in texts)

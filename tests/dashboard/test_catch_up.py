@@ -15,7 +15,7 @@ import pytest
 
 from khadum.dashboard import queries
 from khadum.seed.load import freelancer_id
-from tests.factories import MOHAMMED, NOURA, make_request
+from tests.factories import MOHAMMED, NOURA, insert_email, make_request
 from tests.http import bearer, local_client
 
 API = "/functions/v1/dashboard_api"
@@ -41,8 +41,7 @@ async def test_changes_since_a_cursor_through_rls(clean_db: str) -> None:
         emailed = make_request(conn, phone="+966500000003")
         expiring = make_request(conn, phone="+966500000004", expires_in=timedelta(minutes=30))
         theirs = make_request(conn, NOURA, phone="+966500000005")
-        conn.execute("insert into email_outbox (idempotency_key, to_email, template, request_id) "
-                     "values ('k1', 'a@example.com', 'client_request_accepted', %s)", (emailed,))
+        insert_email(conn, key="k1", to="a@example.com", request_id=emailed)
         for rid in (quiet, answered, emailed, expiring, theirs):
             backdate(conn, rid)
         conn.execute("update client_requests set expires_at = now() - interval '1 second' "
@@ -126,8 +125,7 @@ def test_thread_entries_and_email_states_are_broadcast(conn: psycopg.Connection)
     assert [(e["request_id"], e["event_type"]) for e in events] == [
         (str(request_id), "details_answered")]
     assert "سرّي" not in str(events)  # a hint: the page reads the text back through RLS
-    conn.execute("insert into email_outbox (idempotency_key, to_email, template, request_id) "
-                 "values ('k2', 'a@example.com', 'client_request_accepted', %s)", (request_id,))
+    insert_email(conn, key="k2", to="a@example.com", request_id=request_id)
     before = conn.execute("select updated_at from email_outbox where idempotency_key = 'k2'"
                           ).fetchone()
     conn.execute("update email_outbox set attempts = attempts + 1 where idempotency_key = 'k2'")

@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from khadum.chat.freetext import COMMENT, REASON, seal_comment, seal_reason
 from khadum.db import act_as
 from khadum.requests.sealed import phone_display
 from khadum.seed.load import freelancer_id
@@ -17,6 +18,7 @@ from tests.factories import (
     add_message,
     chat_client_claims,
     freelancer_claims,
+    keys,
     make_chat,
     make_request,
     send_message,
@@ -56,9 +58,16 @@ def test_deliver_complete_rate(conn: psycopg.Connection, chat) -> None:
     assert refused(conn, owner, "select public.chat_mark_delivered(%s)", (chat,)) == "KH409"
     assert refused(conn, owner, "select public.chat_confirm_completion(%s)", (chat,)) == "KH403"
     call(conn, client, "select public.chat_confirm_completion(%s)", (chat,))
-    assert refused(conn, client, "select public.chat_rate(%s, 6, null)", (chat,)) == "KH422"
-    call(conn, client, "select public.chat_rate(%s, 3, 'عمل جيد')", (chat,))
-    assert refused(conn, client, "select public.chat_rate(%s, 5, null)", (chat,)) == "KH409"
+    assert refused(conn, client, "select public.chat_rate(%s, 6, null, null)", (chat,)) == "KH422"
+    # A comment is stored sealed (issue 16): a plain one is refused.
+    assert refused(conn, client, "select public.chat_rate(%s, 3, 'عمل جيد', 'عمل جيد')",
+                   (chat,)) == "KH422"
+    call(conn, client, "select public.chat_rate(%s, 3, 'عمل جيد', %s)",
+         (chat, seal_comment(keys(), "عمل جيد")))
+    assert refused(conn, client, "select public.chat_rate(%s, 5, null, null)", (chat,)) == "KH409"
+    stored = conn.execute("select comment from chat_ratings where chat_id = %s",
+                          (chat,)).fetchone()
+    assert stored is not None and keys().decrypt(stored[0], COMMENT) == "عمل جيد"
     after = conn.execute(
         "select rating, rating_count, completed_projects from freelancers where id = %s",
         (freelancer_id(MOHAMMED),),
@@ -79,21 +88,37 @@ def test_deliver_complete_rate(conn: psycopg.Connection, chat) -> None:
 def test_strangers_cannot_touch_a_chat(conn: psycopg.Connection, chat) -> None:
     other_chat = make_chat(conn, make_request(conn, NOURA))
     for claims in (freelancer_claims(NOURA), chat_client_claims(other_chat)):
-        assert refused(conn, claims, "select public.chat_cancel(%s, 'لا أريد')", (chat,)) == "KH403"
+        assert refused(conn, claims, "select public.chat_cancel(%s, 'لا أريد', %s)",
+                       (chat, seal_reason(keys(), "لا أريد"))) == "KH403"
         assert refused(conn, claims, "select public.chat_mark_read(%s)", (chat,)) == "KH403"
 
 
 def test_either_side_cancels_with_a_reason(conn: psycopg.Connection, chat) -> None:
     client = chat_client_claims(chat)
-    assert refused(conn, client, "select public.chat_cancel(%s, '')", (chat,)) == "KH422"
-    call(conn, client, "select public.chat_cancel(%s, 'تغيرت خطتي')", (chat,))
+    assert refused(conn, client, "select public.chat_cancel(%s, '', %s)",
+                   (chat, seal_reason(keys(), ""))) == "KH422"
+    # The reason is stored sealed (issue 16): a plain one is refused.
+    assert refused(conn, client, "select public.chat_cancel(%s, 'تغيرت خطتي', 'تغيرت خطتي')",
+                   (chat,)) == "KH422"
+    call(conn, client, "select public.chat_cancel(%s, 'تغيرت خطتي', %s)",
+         (chat, seal_reason(keys(), "تغيرت خطتي")))
     row = conn.execute(
         "select status, cancelled_by, cancel_reason from private_chats where id = %s", (chat,)
     ).fetchone()
-    assert row == ("cancelled", "client", "تغيرت خطتي")
+    assert row is not None and row[:2] == ("cancelled", "client")
+    assert keys().decrypt(row[2], REASON) == "تغيرت خطتي"
+    # The system note and the log do not quote it.
+    note = conn.execute("select message_content from chat_messages where chat_id = %s "
+                        "and message_type = 'system' order by created_at desc limit 1",
+                        (chat,)).fetchone()
+    assert note == ("❌ تم إلغاء المحادثة.",)
+    logged = conn.execute("select details from activity_log where action = 'chat.cancelled' "
+                          "and subject_id = %s", (str(chat),)).fetchone()
+    assert logged == ({"has_reason": True},)
     assert (
         refused(
-            conn, freelancer_claims(MOHAMMED), "select public.chat_cancel(%s, 'مرة ثانية')", (chat,)
+            conn, freelancer_claims(MOHAMMED), "select public.chat_cancel(%s, 'مرة ثانية', %s)",
+            (chat, seal_reason(keys(), "مرة ثانية"))
         )
         == "KH409"
     )

@@ -22,6 +22,7 @@ from tests.factories import (
     chat_client_claims,
     freelancer_claims,
     insert_conversation,
+    insert_email,
     insert_inbound,
     make_chat,
     make_request,
@@ -70,11 +71,8 @@ def world(conn: psycopg.Connection) -> World:
             "('+966500000001', '{}', %s) returning id",
             (request,),
         ).fetchone()[0]
-        ids[f"m{key}mail"] = conn.execute(
-            "insert into email_outbox (idempotency_key, to_email, template, request_id) values "
-            "(%s, 'ahmed@example.com', 'client_accepted', %s) returning id",
-            (f"test-{uuid.uuid4()}", request),
-        ).fetchone()[0]
+        ids[f"m{key}mail"] = insert_email(conn, key=f"test-{uuid.uuid4()}",
+                                          template="client_accepted", request_id=request)
     insert_conversation(conn, "+966500000001")
     insert_inbound(conn, "wamid.TEST1", "+966500000001", "text", {"text": {"body": "hi"}})
     conn.execute(

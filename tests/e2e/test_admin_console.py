@@ -21,7 +21,7 @@ from khadum.devstack.app import create_app, served_from
 from khadum.seed.load import DEMO_PASSWORD
 from khadum.settings import Settings
 from tests.browser import chromium
-from tests.factories import MOHAMMED, NOURA, insert_inbound, make_request
+from tests.factories import MOHAMMED, NOURA, insert_email, insert_inbound, make_request
 from tests.live import free_port, serve
 
 pytestmark = pytest.mark.browser
@@ -115,15 +115,10 @@ def _dead_letter(conn: psycopg.Connection) -> uuid.UUID:
 
 
 def _failed_email(conn: psycopg.Connection) -> uuid.UUID:
-    row = conn.execute(
-        "insert into email_outbox (idempotency_key, to_email, template, subject, html_body, "
-        "text_body, status, last_error, attempts) values (%s, 'sara@example.com', "
-        "'client_request_accepted', 'تم قبول طلبك - منصة خدوم', '<p dir=\"rtl\">مرحباً</p>', "
-        "'مرحباً', 'failed', 'connection reset by peer', 5) returning id",
-        (f"e2e:{uuid.uuid4()}",),
-    ).fetchone()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return insert_email(conn, key=f"e2e:{uuid.uuid4()}", to="sara@example.com",
+                        subject="تم قبول طلبك - منصة خدوم", html='<p dir="rtl">مرحباً</p>',
+                        text="مرحباً", status="failed", last_error="connection reset by peer",
+                        attempts=5)
 
 
 def test_staff_see_kpis_filter_the_log_retry_and_resend(
@@ -183,7 +178,10 @@ def test_staff_see_kpis_filter_the_log_retry_and_resend(
 
     page.click("#tab-emails")
     email = page.locator(f"[data-id='{failed}']")
-    expect(email).to_contain_text("sara@example.com")
+    # Staff see the address's display form and the subject they review (issue 16).
+    expect(email).to_contain_text("s•••@example.com")
+    expect(email).to_contain_text("تم قبول طلبك - منصة خدوم")
+    expect(email).not_to_contain_text("sara@example.com")
     email.locator("button.primary").click()
     expect(email.locator(".note.success")).to_be_visible()
     with httpx.Client(base_url=base, timeout=10) as http:

@@ -14,9 +14,11 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, expect
 
+from khadum.chat.freetext import seal_reason
 from khadum.settings import Settings
 from tests.e2e.test_chat_page import accept_a_request, browser, stack  # noqa: F401
 from tests.e2e.test_chat_ux import client_api, client_link, history, sign_in
+from tests.factories import keys
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
@@ -92,8 +94,10 @@ def test_a_client_reopening_a_cancelled_chat_reads_it_under_a_banner(
     history(clean_db, chat_id, 4)
     token = client_link(settings, clean_db, chat_id)
     with psycopg.connect(clean_db) as conn:
+        # Stored sealed, as the chat function stores it (khadum.chat.freetext).
         conn.execute("update private_chats set status = 'cancelled', cancelled_at = now(), "
-                     "cancel_reason = 'تغيّرت الخطة' where id = %s", (chat_id,))
+                     "cancel_reason = %s where id = %s",
+                     (seal_reason(keys(), "تغيّرت الخطة"), chat_id))
     page = browser.new_context(locale="ar-SA", viewport=SIZES[size]).new_page()
     page.goto(f"{base}/chat/{token}")
     banner = page.locator("#cancelled-banner")

@@ -17,6 +17,7 @@ from khadum.email.resend_provider import ResendProvider
 from khadum.email.sender import Sender
 from tests.browser import chromium
 from tests.email.support import SUBJECT, outbox_row, queue_email
+from tests.factories import insert_email
 from tests.live import serve
 
 pytestmark = pytest.mark.browser
@@ -47,11 +48,9 @@ def test_the_mailbox_shows_each_email_rendered_with_its_state(
                              subject="عميل جديد بانتظارك: أحمد محمد",
                              html='<div dir="rtl"><h1>عميل جديد</h1><p>أحمد يريد إعلانًا.</p></div>',
                              text="عميل جديد: أحمد يريد إعلانًا.")
-        conn.execute(
-            "insert into email_outbox (idempotency_key, to_email, template, subject, html_body,"
-            " text_body, status, attempts, last_error) values ('x:failed', 'sara@example.com',"
-            " 'client_request_accepted', 'لن تصل', '<p>x</p>', 'x', 'failed', 8,"
-            " 'gave up after 8 attempts: resend 500 application_error')")
+        insert_email(conn, key="x:failed", to="sara@example.com", subject="لن تصل",
+                     status="failed", attempts=8,
+                     last_error="gave up after 8 attempts: resend 500 application_error")
         conn.commit()
         drain(clean_db, base + "/dev/resend")
         deadline = time.monotonic() + 10

@@ -14,6 +14,8 @@ from fastapi import FastAPI
 
 from khadum.devstack.resend_standin import ResendStandin
 from khadum.email.providers import OutgoingEmail
+from khadum.email.sealed import open_row
+from tests.factories import insert_email, keys
 from tests.live import serve
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "resend"
@@ -31,24 +33,20 @@ def queue_email(
     conn: psycopg.Connection, *, to: str = "ahmed@example.com", subject: str = SUBJECT,
     html: str | None = HTML, text: str | None = TEXT, key: str | None = None,
 ) -> uuid.UUID:
-    """A rendered row, as the dashboard's code queues it (committed)."""
-    row = conn.execute(
-        "insert into email_outbox (idempotency_key, to_email, template, subject, html_body,"
-        " text_body) values (%s, %s, 'client_request_accepted', %s, %s, %s) returning id",
-        (key or f"{uuid.uuid4()}:client_request_accepted", to, subject, html, text),
-    ).fetchone()
+    """A rendered row, sealed as the functions queue it (khadum.email.sealed; committed)."""
+    email_id = insert_email(conn, key=key, to=to, subject=subject, html=html, text=text)
     conn.commit()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return email_id
 
 
 def outbox_row(conn: psycopg.Connection, email_id: uuid.UUID) -> dict[str, Any]:
+    """The row as the drain sees it (its sealed columns opened)."""
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         cur.execute("select * from email_outbox where id = %s", (email_id,))
         row = cur.fetchone()
     conn.commit()
     assert row is not None
-    return row
+    return open_row(keys(), row)
 
 
 def fixture(event_type: str, provider_id: str) -> dict[str, Any]:

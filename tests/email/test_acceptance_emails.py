@@ -7,9 +7,11 @@ import uuid
 import psycopg
 from psycopg.rows import dict_row
 
+from khadum.crypto import CIPHERTEXT
+from khadum.email.sealed import open_row
 from khadum.requests.links import client_chat_link, client_chat_token, client_chat_url
 from khadum.settings import get_settings
-from tests.factories import MOHAMMED, make_request, opened
+from tests.factories import MOHAMMED, keys, make_request, opened, opened_email
 from tests.http import bearer, local_client
 
 URL = "/functions/v1/respond_request"
@@ -30,9 +32,16 @@ async def test_accepting_queues_both_spec_emails_once(clean_db: str) -> None:
     real_link = client_chat_url(get_settings(),
                                 client_chat_token(get_settings(), res.json()["chat_id"]))
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        rows = {r["template"]: r for r in conn.execute(
-            "select * from email_outbox where request_id = %s", (request_id,)).fetchall()}
+        stored = conn.execute(
+            "select * from email_outbox where request_id = %s", (request_id,)).fetchall()
+    # Stored sealed (issue 16): the address, subject, bodies and params are ciphertext.
+    for r in stored:
+        assert all(CIPHERTEXT.match(r[c]) for c in ("to_email", "subject", "html_body",
+                                                     "text_body", "params"))
+    rows = {r["template"]: open_row(keys(), r) for r in stored}
     assert set(rows) == {"client_request_accepted", "freelancer_new_client"}
+    assert rows["client_request_accepted"]["to_display"] == "a•••@example.com"
+    assert rows["client_request_accepted"]["params"]["client_name"] == "أحمد محمد"
 
     client = rows["client_request_accepted"]
     assert client["idempotency_key"] == f"{request_id}:client_request_accepted"
@@ -79,11 +88,12 @@ async def test_an_english_speaking_client_gets_the_english_email(clean_db: str) 
         no_address = conn.execute("select template from email_outbox where request_id = %s",
                                   (request_id,)).fetchall()
         english = conn.execute(
-            "select subject, html_body, locale from email_outbox where request_id = %s "
+            "select id from email_outbox where request_id = %s "
             "and template = 'client_request_accepted'", (other,)).fetchone()
+        assert english is not None
+        found = opened_email(conn, english[0])
     assert no_address == [("freelancer_new_client",)]  # no client address: only the freelancer's
-    assert english is not None
-    subject, html, locale = english
+    subject, html, locale = found["subject"], found["html_body"], found["locale"]
     assert locale == "en" and subject.startswith("Your request was accepted by")
     assert 'dir="ltr"' in html and "Hello Sara," in html
 
@@ -107,7 +117,7 @@ async def test_both_emails_name_the_service_by_the_bots_short_title(clean_db: st
                                 json={"request_id": request_id, "action": "accept"})
     assert res.status_code == 200
     with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-        rows = {r["template"]: r for r in conn.execute(
+        rows = {r["template"]: open_row(keys(), r) for r in conn.execute(
             "select * from email_outbox where request_id = %s", (request_id,)).fetchall()}
     for part in (rows["client_request_accepted"]["html_body"],
                  rows["client_request_accepted"]["text_body"]):

@@ -7,6 +7,7 @@ stand-in recorded), not from our own bookkeeping.
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,9 +15,12 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
+from khadum.crypto import CIPHERTEXT, keyring_from, new_key
 from khadum.db import Database
 from khadum.devstack.resend_standin import Fault
+from khadum.email.providers import EmailSendError, OutgoingEmail
 from khadum.email.resend_provider import ResendProvider
+from khadum.email.sealed import seal
 from khadum.email.sender import Sender
 from tests.email.support import outbox_row, outgoing, queue_email, standin_server
 
@@ -156,3 +160,58 @@ async def test_an_unrendered_row_fails_without_reaching_the_provider(
         assert report.failed == 1 and row["status"] == "failed"
         assert row["last_error"] == "not rendered: html_body empty"
         assert standin.attempts == []
+
+
+async def test_the_drain_opens_sealed_rows_and_a_wrong_key_keeps_the_email(
+    db: Database, clean_db: str
+) -> None:
+    """Issue 16: the outbox holds ciphertext; the drain opens it right before the
+    handover. A row it cannot open (sealed under a key it lacks) is retried, named
+    by context and key id, never sent or lost."""
+    ring = keyring_from(f"gone:{new_key()}", base64.b64encode(b"k" * 32).decode())
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        good = queue_email(conn, to="sealed.reader@example.com")
+        raw = conn.execute("select to_email, subject from email_outbox where id = %s",
+                           (good,)).fetchone()
+        assert raw is not None and all(CIPHERTEXT.match(v) for v in raw)
+        stranger = conn.execute(
+            "insert into email_outbox (idempotency_key, to_email, to_display, template, subject,"
+            " html_body, text_body, params) values (%(key)s, %(to_email)s, %(to_display)s,"
+            " %(template)s, %(subject)s, %(html_body)s, %(text_body)s,"
+            " to_jsonb(%(params)s::text)) returning id",
+            {"key": f"{uuid.uuid4()}:x", **seal(ring, {
+                "template": "client_request_accepted", "to_email": "lost.key@example.com",
+                "subject": "s", "html_body": "<p>h</p>", "text_body": "t"})}).fetchone()
+        conn.commit()
+        assert stranger is not None
+        # One batch (the retry delays are scaled to 0: `drain` would spend every try;
+        # after the shared limit the row is `failed`, and staff may resend it).
+        report = await sender_for(db, api_url).drain_once()
+        assert (report.sent, report.retried) == (1, 1)
+        (delivered,) = standin.recorded()
+        assert delivered["to"] == ["sealed.reader@example.com"]
+        kept = conn.execute("select status, last_error from email_outbox where id = %s",
+                            (stranger[0],)).fetchone()
+    assert kept is not None and kept[0] == "queued"
+    assert "email_outbox.to_email" in kept[1] and "gone" in kept[1]
+    assert "lost.key" not in kept[1]
+
+
+class _Refusing:
+    """A provider whose refusal quotes the address (as SMTP servers do)."""
+
+    name = "smtp"
+
+    async def send(self, email: OutgoingEmail) -> str:
+        raise EmailSendError(f"550 5.1.1 <{email.to}>: recipient rejected", transient=False)
+
+
+async def test_a_refusal_quoting_the_address_is_stored_redacted(
+    db: Database, clean_db: str
+) -> None:
+    with psycopg.connect(clean_db) as conn:
+        email_id = queue_email(conn, to="refused.person@example.com")
+        report = await Sender(db, _Refusing(), SENDER).drain()  # type: ignore[arg-type]
+        row = outbox_row(conn, email_id)
+    assert report.failed == 1 and row["status"] == "failed"
+    assert row["last_error"] == "550 5.1.1 <[email]>: recipient rejected"

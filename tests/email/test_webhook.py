@@ -173,3 +173,26 @@ async def test_other_events_are_acknowledged_and_malformed_bodies_refused(
     raw, headers = signed(b"not json")
     malformed = await client.post(URL, content=raw, headers=headers)
     assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "malformed"
+
+
+async def test_stored_events_hold_no_address_or_subject(
+    client: httpx.AsyncClient, clean_db: str
+) -> None:
+    """Issue 16: Resend's events name the recipient, the sender and the subject (the
+    outbox holds them sealed); the stored event keeps only what the delivery state
+    uses, its texts redacted (a bounce may quote the address)."""
+    with psycopg.connect(clean_db) as conn:
+        email_id, provider_id = sent_email(conn)
+        body = fixture("email.bounced", provider_id)
+        body["data"]["bounce"]["message"] = "550 <ahmed@example.com>: mailbox unavailable"
+        assert (await post(client, body)).status_code == 200
+        stored = conn.execute("select payload from email_events where email_id = %s",
+                              (email_id,)).fetchone()
+        row = outbox_row(conn, email_id)
+    assert stored is not None
+    payload = stored[0]
+    assert "ahmed@example.com" not in json.dumps(payload, ensure_ascii=False)
+    assert "محمد الغامدي" not in json.dumps(payload, ensure_ascii=False)
+    assert set(payload["data"]) == {"created_at", "email_id", "bounce"}
+    assert payload["data"]["bounce"]["type"] == "Permanent"
+    assert row["status"] == "bounced" and row["last_error"] == "550 <[email]>: mailbox unavailable"

@@ -13,13 +13,16 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 
+from khadum.crypto import CIPHERTEXT
 from khadum.db import Database, act_as
 from khadum.devstack import push_standin
 from khadum.devstack.keys import with_local_vapid
 from khadum.push.sender import drain_push
+from khadum.requests import sealed
 from khadum.seed.load import freelancer_id
 from khadum.settings import get_settings
 from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims, make_request
+from tests.factories import keys as data_keys
 from tests.http import bearer, local_client
 from tests.push.keys import BrowserKeys
 
@@ -257,3 +260,35 @@ def test_production_posts_only_to_browser_push_services(
     from khadum.push.vapid import endpoint_allowed
 
     assert endpoint_allowed(endpoint, production) is allowed
+
+
+async def test_an_answer_is_pushed_opened_and_stored_sealed(clean_db: str, settings) -> None:
+    """Issue 16: the push outbox copies the answer notification's sealed body; the
+    push sender opens it for the browser, which reads the client's words."""
+    recorder, service = push_service()
+    keys = BrowserKeys()
+    endpoint = await register(service, settings.vapid_public_key)
+    with psycopg.connect(clean_db) as conn:
+        act_as(conn, freelancer_claims(MOHAMMED))
+        conn.execute("select public.push_subscribe(%s, %s, %s)",
+                     (endpoint, keys.p256dh, keys.subscription(endpoint)["keys"]["auth"]))
+        conn.execute("reset role")
+        conn.commit()
+        request_id = make_request(conn)
+    async with await psycopg.AsyncConnection.connect(clean_db) as aconn:
+        await sealed.answer_details(aconn, data_keys(), request_id, "+966501234567",
+                                    "نعم، التسليم خلال أسبوع")
+    with psycopg.connect(clean_db) as conn:
+        stored = conn.execute("select p.payload ->> 'body' from push_outbox p join "
+                              "notifications n on n.id = p.notification_id "
+                              "where n.type = 'details_answered'").fetchone()
+    assert stored is not None and CIPHERTEXT.match(stored[0])
+    db = Database(clean_db)
+    await db.open()
+    try:
+        assert (await drain_push(db, settings, client=service)).sent == 2
+    finally:
+        await db.close()
+    bodies = [keys.decrypt(m["body"]) for m in recorder.messages]
+    answer = next(b for b in bodies if b["type"] == "details_answered")
+    assert answer["body"] == "أحمد محمد: نعم، التسليم خلال أسبوع"

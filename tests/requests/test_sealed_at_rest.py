@@ -9,16 +9,24 @@ from __future__ import annotations
 import base64
 import uuid
 
+import httpx
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
 from khadum import keys as keys_module
+from khadum.chat.freetext import COMMENT, REASON
 from khadum.crypto import DecryptionError, keyring_from, new_key
+from khadum.db import Database
 from khadum.devstack.keys import LocalKeys
+from khadum.email.resend_provider import ResendProvider
+from khadum.email.sealed import open_row
+from khadum.email.sender import Sender
 from khadum.requests import sealed
+from khadum.requests.links import client_chat_token
 from khadum.settings import get_settings
 from tests.bot.flows import complete_request
+from tests.email.support import standin_server
 from tests.factories import MOHAMMED, keys, opened
 from tests.http import bearer, local_client
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, webhook_client
@@ -39,20 +47,36 @@ def _plain_columns(conn: psycopg.Connection, table: str) -> list[str]:
         (table,)).fetchall()]
 
 
-def _leaks(conn: psycopg.Connection, table: str) -> list[tuple[str, str]]:
+def _leaks(conn: psycopg.Connection, table: str,
+           secrets: tuple[str, ...] = SECRETS) -> list[tuple[str, str]]:
     found = []
     for column in _plain_columns(conn, table):
         values = [str(v) for (v,) in conn.execute(
             f'select "{column}"::text from public.{table} where "{column}" is not null'
         ).fetchall()]
-        found += [(f"{table}.{column}", s) for s in SECRETS if any(s in v for v in values)]
+        found += [(f"{table}.{column}", s) for s in secrets if any(s in v for v in values)]
     return found
 
 
-async def _whole_flow(url: str) -> str:
+ANSWER = "أفضّل ألوان داكنة وتسليم قبل نهاية الشهر"
+
+
+async def _whole_flow(url: str, *, ask: bool = False) -> str:
     async with webhook_client(bot_settings(url)) as (http, meta):
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         request_id = await complete_request(user, url)
+    if ask:  # the freelancer asks for details; the client's answer goes the sealed path
+        async with local_client(url, workers=False) as client:
+            asked = await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                                      json={"request_id": request_id,
+                                            "action": "request_details", "message": "متى؟"})
+            assert asked.status_code == 200
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            await sealed.answer_details(conn, keys(), request_id, PHONE, ANSWER)
+        async with local_client(url, workers=False) as client:
+            thread = (await client.get(f"/functions/v1/dashboard_api/requests/{request_id}",
+                                       headers=bearer(MOHAMMED))).json()["events"]
+        assert ("details_answered", ANSWER) in [(e["event_type"], e["message"]) for e in thread]
     async with local_client(url) as client:
         res = await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
                                 json={"request_id": request_id, "action": "accept"})
@@ -79,8 +103,10 @@ async def test_no_plain_client_data_at_rest_yet_the_parties_read_it(clean_db: st
         stored = conn.execute(
             "select client_whatsapp_phone, client_email from client_requests").fetchone()
         # The emails to both sides went out with the right details (rendered at queue time).
-        emails = conn.execute("select to_email, text_body from email_outbox "
-                              "where request_id = %s", (request_id,)).fetchall()
+        with conn.cursor(row_factory=dict_row) as cur:
+            emails = [(e["to_email"], e["text_body"]) for e in (
+                open_row(keys(), r) for r in cur.execute(
+                    "select * from email_outbox where request_id = %s", (request_id,)))]
     assert leaks == []
     assert stored == (sealed.phone_display(PHONE), "a•••@example.com")
     assert "ahmed@example.com" in {to for to, _ in emails}
@@ -147,3 +173,156 @@ def _row(conn: psycopg.Connection, request_id: uuid.UUID) -> dict[str, object]:
                           (request_id,)).fetchone()
     assert row is not None
     return row
+
+
+RATING_COMMENT = "تعامل راقٍ وتسليم قبل الموعد بيومين"
+CANCEL_REASON = "وجدت حلاً آخر للمشروع عند صديق"
+SECOND_PHONE = "+966507654321"  # the client whose chat is cancelled
+# Every table the whole flow writes to (text and jsonb columns are scanned).
+FLOW_TABLES = (*OWNED, "email_outbox", "email_events", "private_chats", "chat_ratings",
+               "chat_messages")
+
+
+async def _chat_to_the_end(client: httpx.AsyncClient, chat_id: str) -> None:
+    """The freelancer delivers; the client confirms and rates with a comment."""
+    token = client_chat_token(get_settings(), chat_id)
+    session = await client.post("/functions/v1/chat/session", json={"token": token})
+    assert session.status_code == 200
+    me = {"Authorization": f"Bearer {session.json()['access_token']}"}
+    base = f"/functions/v1/chat/{chat_id}"
+    assert (await client.post(base + "/deliver", headers=bearer(MOHAMMED))).status_code == 200
+    assert (await client.post(base + "/complete", headers=me)).status_code == 200
+    rated = await client.post(base + "/rate", headers=me,
+                              json={"rating": 5, "comment": RATING_COMMENT})
+    assert rated.status_code == 200
+    # Both parties read the comment, opened.
+    for headers in (me, bearer(MOHAMMED)):
+        summary = (await client.get(base, headers=headers)).json()
+        assert summary["rating"]["comment"] == RATING_COMMENT
+
+
+async def _cancelled_chat(url: str) -> str:
+    """A second client's request, accepted, then cancelled by the client."""
+    async with webhook_client(bot_settings(url)) as (http, meta):
+        user = WhatsAppUser(http, meta, SECOND_PHONE, "أحمد")
+        request_id = await complete_request(user, url)
+    async with local_client(url, workers=False) as client:
+        res = await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
+                                json={"request_id": request_id, "action": "accept"})
+        assert res.status_code == 200
+        chat_id = res.json()["chat_id"]
+        token = client_chat_token(get_settings(), chat_id)
+        session = await client.post("/functions/v1/chat/session", json={"token": token})
+        me = {"Authorization": f"Bearer {session.json()['access_token']}"}
+        cancelled = await client.post(f"/functions/v1/chat/{chat_id}/cancel", headers=me,
+                                      json={"reason": CANCEL_REASON})
+        assert cancelled.status_code == 200
+        for headers in (me, bearer(MOHAMMED)):
+            summary = (await client.get(f"/functions/v1/chat/{chat_id}", headers=headers)).json()
+            assert summary["cancel_reason"] == CANCEL_REASON
+    return chat_id
+
+
+async def test_after_emails_a_rating_and_a_cancel_nothing_is_plain_at_rest(
+        clean_db: str) -> None:
+    """Issue 16, the whole flow: request → accept → both emails sent → the chat
+    completed and rated with a comment; a second request accepted and cancelled
+    with a reason. No table holds the client's phone, email, words, the rating
+    comment or the cancel reason in plain text; the parties and the provider get
+    them opened."""
+    request_id = await _whole_flow(clean_db, ask=True)
+    with psycopg.connect(clean_db) as conn:
+        chat = conn.execute("select id from private_chats where request_id = %s",
+                            (request_id,)).fetchone()
+        assert chat is not None
+    async with local_client(clean_db, workers=False) as client:
+        await _chat_to_the_end(client, str(chat[0]))
+    await _cancelled_chat(clean_db)
+    with psycopg.connect(clean_db) as conn, standin_server() as (standin, api_url):
+        conn.execute("update email_outbox set next_attempt_at = now() where status = 'queued'")
+        conn.commit()
+        database = Database(clean_db, max_size=4)
+        await database.open()
+        try:
+            provider = ResendProvider("re_test_key", api_url, timeout_seconds=2)
+            report = await Sender(database, provider, "خدوم <noreply@khadum.app>",
+                                  retry_delay_scale=0.0).drain()
+        finally:
+            await database.close()
+        # The drain opened them: the provider got the real addresses.
+        assert report.sent == 4
+        recipients = sorted(e["to"][0] for e in standin.recorded())
+        assert recipients == ["ahmed@example.com", "ahmed@example.com",
+                              "mohammed-alghamdi@demo.khadum.app",
+                              "mohammed-alghamdi@demo.khadum.app"]
+        secrets = (*SECRETS, RATING_COMMENT, CANCEL_REASON, ANSWER, "mohammed-alghamdi@demo",
+                   "507654321")
+        leaks = [leak for table in FLOW_TABLES for leak in _leaks(conn, table, secrets)]
+        stored = conn.execute("select count(*) from email_outbox where status = 'sent'"
+                              ).fetchone()
+    assert leaks == []
+    assert stored == (4,)
+
+
+async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
+        clean_db: str) -> None:
+    """`khadum keys rotate` re-encrypts the outbox, the cancel reason and the rating
+    comment under the new key, and seals rows written before their column was
+    sealed (an upgraded database); the constraints then validate."""
+    request_id = await _whole_flow(clean_db, ask=True)
+    with psycopg.connect(clean_db) as conn:
+        chat = conn.execute("select id from private_chats where request_id = %s",
+                            (request_id,)).fetchone()
+        assert chat is not None
+    async with local_client(clean_db, workers=False) as client:
+        await _chat_to_the_end(client, str(chat[0]))
+    await _cancelled_chat(clean_db)
+    local = LocalKeys(get_settings().khadum_local_auth_dir).data_keys
+    old_keys, blind = str(local["data_keys"]), str(local["blind_index_key"])
+    rotated = keyring_from(f"next:{new_key()},{old_keys}", blind)
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        # A row from before the outbox was sealed (as an upgraded database has it).
+        conn.execute("alter table email_outbox drop constraint email_outbox_to_email_sealed, "
+                     "drop constraint email_outbox_subject_sealed, "
+                     "drop constraint email_outbox_params_sealed")
+        conn.execute("insert into email_outbox (idempotency_key, to_email, to_display, template,"
+                     " subject, params) values ('legacy:1', 'old.client@example.com', "
+                     "'o•••@example.com', 'client_request_accepted', 'قديم', "
+                     "'{\"client_name\": \"عميل قديم\"}')")
+        report = keys_module.rotate(conn, rotated)
+        assert report["email_outbox.to_email"] == 5 and report["email_outbox.params"] == 5
+        assert report["private_chats.cancel_reason"] == 1
+        assert report["chat_ratings.comment"] == 1
+        assert report["request_events.message"] == 1 and report["notifications.message"] == 1
+        conn.execute("alter table email_outbox add constraint email_outbox_to_email_sealed "
+                     "check (public.is_ciphertext(to_email)), add constraint "
+                     "email_outbox_subject_sealed check (subject is null or "
+                     "public.is_ciphertext(subject)), add constraint email_outbox_params_sealed "
+                     "check (params is null or (jsonb_typeof(params) = 'string' and "
+                     "public.is_ciphertext(params #>> '{}')))")
+        for constraint in ("email_outbox_html_body_sealed", "email_outbox_text_body_sealed"):
+            conn.execute(f"alter table email_outbox validate constraint {constraint}")
+        conn.execute("alter table private_chats validate constraint "
+                     "private_chats_cancel_reason_sealed")
+        conn.execute("alter table chat_ratings validate constraint chat_ratings_comment_sealed")
+        # Under the new key alone, everything opens.
+        only_new = keyring_from(f"next:{_b64(rotated.keys['next'])}", blind)
+        with conn.cursor(row_factory=dict_row) as cur:
+            rows = [open_row(only_new, r) for r in cur.execute(
+                "select * from email_outbox order by idempotency_key")]
+            reason = cur.execute("select cancel_reason from private_chats "
+                                 "where cancel_reason is not null").fetchone()
+            comment = cur.execute("select comment from chat_ratings").fetchone()
+            answered = [sealed.open_event(only_new, e) for e in cur.execute(
+                "select event_type, message from request_events where request_id = %s",
+                (request_id,))]
+    legacy = next(r for r in rows if r["idempotency_key"] == "legacy:1")
+    assert (legacy["to_email"], legacy["subject"], legacy["params"]) == (
+        "old.client@example.com", "قديم", {"client_name": "عميل قديم"})
+    assert {r["to_email"] for r in rows} == {"ahmed@example.com", "old.client@example.com",
+                                             "mohammed-alghamdi@demo.khadum.app"}
+    assert reason is not None and only_new.decrypt(reason["cancel_reason"], REASON) == \
+        CANCEL_REASON
+    assert comment is not None and only_new.decrypt(comment["comment"], COMMENT) == \
+        RATING_COMMENT
+    assert {"event_type": "details_answered", "message": ANSWER} in answered

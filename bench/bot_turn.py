@@ -56,7 +56,8 @@ async def run(url: str, clients: int) -> dict[str, Any]:
         for c in range(clients):
             phone = f"+9665{c:08d}"
             for name, kind, value in SCRIPT:
-                await store_batch(db, WebhookBatch(messages=[message(phone, kind, value)]))
+                await store_batch(db, WebhookBatch(messages=[message(phone, kind, value)]),
+                                  processor.keys)
                 began = time.perf_counter()
                 assert await processor.process_phone(phone) == 1
                 samples[name].append((time.perf_counter() - began) * 1000)

@@ -36,7 +36,10 @@ import httpx
 import psycopg
 
 from bench.common import ROOT, percentiles, scratch_database
+from khadum.crypto import keyring
+from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
+from khadum.whatsapp.store import sealed_row
 
 SECRET = "bench-ingest-app-secret-5e1a"
 PATH = "/functions/v1/whatsapp_webhook"
@@ -190,12 +193,14 @@ def processing_rate(stack: Stack, url: str, workers: int, messages: int) -> dict
     try:
         tag = secrets.token_hex(4)
         with psycopg.connect(url) as conn:
+            keys = keyring(Settings(database_url=url))  # the stack's (local) keys
             with conn.cursor() as cur:
-                cur.executemany(
-                    "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) "
-                    "values (%s, %s, 'text', %s::jsonb)",
-                    [(f"wamid.rate{tag}{i}", f"+9667{workers}{i:07d}",
-                      json.dumps({"type": "text", "text": {"body": "السلام عليكم"}}))
+                cur.executemany(  # sealed, as the webhook stores them
+                    "insert into whatsapp_inbound (wamid, client_phone, client_phone_index, "
+                    "client_phone_display, message_type, payload, sent_at, profile_name) "
+                    "values (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    [sealed_row(keys, f"wamid.rate{tag}{i}", f"+9667{workers}{i:07d}", "text",
+                                {"type": "text", "text": {"body": "السلام عليكم"}}, None, None)
                      for i in range(messages)])
             began = time.perf_counter()
         wait(lambda: unprocessed(url) == 0, 600)

@@ -32,6 +32,13 @@ class EncryptedColumn:
     plain_when: str | None = None
     # The column is jsonb holding the ciphertext as a JSON string (project_details).
     jsonb: bool = False
+    # The column of this table holding the value's keyed blind index (context
+    # `kind`): filled when a value written before its column was encrypted is sealed.
+    index: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.column}"
 
     @property
     def context(self) -> str:
@@ -51,6 +58,15 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("client_requests", "service_description"),
     EncryptedColumn("client_requests", "project_details", jsonb=True),
     EncryptedColumn("client_requests", "reason_for_choice"),
+    # The bot's tables (migration 20251203000100): raw WhatsApp messages and the
+    # conversations (khadum/whatsapp/store.py, khadum/bot/conversation.py).
+    EncryptedColumn("whatsapp_inbound", "client_phone", kind="client.phone",
+                    index="client_phone_index"),
+    EncryptedColumn("whatsapp_inbound", "payload", jsonb=True),
+    EncryptedColumn("whatsapp_inbound", "profile_name"),
+    EncryptedColumn("bot_conversations", "client_phone", kind="client.phone",
+                    index="client_phone_index"),
+    EncryptedColumn("bot_conversations", "data", jsonb=True),
     # The email outbox (khadum/email/sealed.py): opened only by the email drain.
     EncryptedColumn("email_outbox", "to_email"),
     EncryptedColumn("email_outbox", "subject"),
@@ -78,12 +94,17 @@ def column(table: str, name: str) -> EncryptedColumn:
 def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
            progress: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
     """Re-encrypt every registered column's values under the active key; returns
-    {context: rows re-encrypted}. Each batch is its own transaction, so a stop
+    {table.column: values re-encrypted or sealed}. Each batch is its own transaction, so a stop
     leaves finished batches done and the rest for the next run."""
     active = keys.active_kid
-    done: dict[str, int] = {}
+    done: dict[str, int] = {entry.name: 0 for entry in ENCRYPTED_COLUMNS}
+    for table in dict.fromkeys(entry.table for entry in ENCRYPTED_COLUMNS):
+        for name, sealed in seal_legacy(conn, keys, table, batch=batch).items():
+            done[name] += sealed
+            if sealed:
+                progress(f"{name}: {sealed} plain value(s) sealed")
     for entry in ENCRYPTED_COLUMNS:
-        count = 0
+        count = done[entry.name]
         value = sql.SQL("({col} #>> '{{}}')" if entry.jsonb else "{col}").format(
             col=sql.Identifier(entry.column))
         select = sql.SQL(
@@ -109,9 +130,57 @@ def rotate(conn: psycopg.Connection, keys: Keyring, *, batch: int = 500,
                         for key, value in rows
                     ])
             count += len(rows)
-            progress(f"{entry.context}: {count} re-encrypted")
-        done[entry.context] = count
+            progress(f"{entry.name}: {count} re-encrypted")
+        done[entry.name] = count
     return done
+
+
+def _value_sql(entry: EncryptedColumn) -> sql.Composable:
+    return sql.SQL("({col} #>> '{{}}')" if entry.jsonb else "{col}").format(
+        col=sql.Identifier(entry.column))
+
+
+def seal_legacy(conn: psycopg.Connection, keys: Keyring, table: str, *,
+                batch: int = 500) -> dict[str, int]:
+    """Seals, row by row, every registered column of `table` still holding a
+    value written before it was encrypted, all of a row's columns in one update
+    (the row's check constraints hold only once every column is sealed), and
+    fills the blind index beside a sealed number. Returns {table.column: values sealed}."""
+    entries = [e for e in ENCRYPTED_COLUMNS if e.table == table]
+    key = entries[0].key
+    plain = [sql.SQL("({col} is not null and not public.is_ciphertext({value}) "
+                     "and not coalesce({when}, false))").format(
+        col=sql.Identifier(e.column), value=_value_sql(e), when=sql.SQL(e.plain_when or "false"))
+        for e in entries]
+    select = sql.SQL("select {key}::text, {values} from public.{table} where {plain} "
+                     "order by {key} limit %s for update skip locked").format(
+        key=sql.Identifier(key), values=sql.SQL(", ").join(
+            sql.SQL("case when {p} then {v} end").format(p=p, v=_value_sql(e))
+            for p, e in zip(plain, entries, strict=True)),
+        table=sql.Identifier(table), plain=sql.SQL(" or ").join(plain))
+    done = {e.name: 0 for e in entries}
+    while True:
+        with conn.transaction():
+            rows = conn.execute(select, (batch,)).fetchall()
+            for row in rows:
+                sets: list[sql.Composable] = []
+                params: list[str] = []
+                for entry, value in zip(entries, row[1:], strict=True):
+                    if value is None:
+                        continue
+                    sets.append(sql.SQL("{col} = {new}").format(
+                        col=sql.Identifier(entry.column),
+                        new=sql.SQL("to_jsonb(%s::text)" if entry.jsonb else "%s")))
+                    params.append(keys.encrypt(value, entry.context))
+                    if entry.index is not None:
+                        sets.append(sql.SQL("{col} = %s").format(col=sql.Identifier(entry.index)))
+                        params.append(keys.blind_index(value.strip(), entry.context))
+                    done[entry.name] += 1
+                conn.execute(sql.SQL("update public.{table} set {sets} where {key}::text = %s")
+                             .format(table=sql.Identifier(table), key=sql.Identifier(key),
+                                     sets=sql.SQL(", ").join(sets)), (*params, row[0]))
+        if len(rows) < batch:
+            return done
 
 
 def _opened(keys: Keyring, value: str, context: str) -> str:

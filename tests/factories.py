@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
 from khadum.chat import messages
 from khadum.chat.messages import Attachment
@@ -207,3 +208,58 @@ def dev_keys() -> Keyring:
 
 def add_message(conn: psycopg.Connection, chat_id: uuid.UUID, text: str = "مرحبا") -> uuid.UUID:
     return uuid.UUID(str(send_message(conn, chat_id, "client", text)["id"]))
+
+
+# ---------------------------------------------------------------------------
+# The bot's sealed tables (migration 20251203000100)
+# ---------------------------------------------------------------------------
+def insert_inbound(conn: psycopg.Connection, wamid: str, phone: str, message_type: str,
+                   payload: dict[str, Any], **columns: Any) -> uuid.UUID:
+    """Stores a WhatsApp message as the webhook does (sealed; `khadum.whatsapp.store`),
+    with any other columns (received_at, attempts, processed_at…) as given."""
+    from khadum.whatsapp.store import sealed_row as inbound_row
+
+    values = inbound_row(keys(), wamid, phone, message_type, payload,
+                         columns.pop("sent_at", None), columns.pop("profile_name", None))
+    names = ["wamid", "client_phone", "client_phone_index", "client_phone_display",
+             "message_type", "payload", "sent_at", "profile_name", *columns]
+    row = conn.execute(
+        f"insert into whatsapp_inbound ({', '.join(names)}) "
+        f"values ({', '.join(['%s'] * len(names))}) returning id",
+        [*values, *columns.values()]).fetchone()
+    assert row is not None
+    return uuid.UUID(str(row[0]))
+
+
+def inbound_payload(stored: Any) -> dict[str, Any]:
+    """A stored message's payload, opened."""
+    from khadum.whatsapp.store import open_message
+
+    return open_message(keys(), stored, None)[0]
+
+
+def bot_conversation(conn: psycopg.Connection, phone: str) -> dict[str, Any] | None:
+    """The client's bot_conversations row (found by blind index), its state opened."""
+    from khadum.bot.conversation import open_state
+
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute("select * from bot_conversations where client_phone_index = %s",
+                          (phone_index(phone),)).fetchone()
+    if row is None:
+        return None
+    row["data"] = open_state(keys(), row["data"])
+    row["client_phone"] = keys().decrypt(row["client_phone"], sealed.PHONE)
+    return row
+
+
+def insert_conversation(conn: psycopg.Connection, phone: str, state: str = "new",
+                        data: dict[str, Any] | None = None, **columns: Any) -> None:
+    """A bot_conversations row as the bot saves it (sealed)."""
+    from khadum.bot.conversation import seal_state
+
+    names = ["client_phone", "client_phone_index", "state", "data", *columns]
+    conn.execute(
+        f"insert into bot_conversations ({', '.join(names)}) "
+        f"values ({', '.join(['%s'] * len(names))})",
+        [keys().encrypt(phone, sealed.PHONE), phone_index(phone), state,
+         Jsonb(seal_state(keys(), data or {})), *columns.values()])

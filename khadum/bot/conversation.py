@@ -1,18 +1,24 @@
 """One turn of a conversation: the state loaded under the phone's lock, the
-replies it produces, and saving both in the caller's transaction."""
+replies it produces, and saving both in the caller's transaction.
+
+`bot_conversations` holds the client's number and the whole state sealed
+(khadum/crypto.py; migration 20251203000100), keyed by the number's blind index:
+`turn_from` opens what `bot_turn_open` read, `save_state` seals what it writes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from khadum.analysis import Analyser
 from khadum.bot.catalogue import t
+from khadum.crypto import Keyring
+from khadum.requests import sealed
 from khadum.settings import Settings
 from khadum.whatsapp import messages
 from khadum.whatsapp.messages import Body, Row
@@ -43,6 +49,16 @@ class Turn:
     # The message's rate-limit window (`client_rate_window`) when the worker read
     # it with the turn (`bot_turn_open`); None: the bot asks for it.
     window: list[datetime] | None = None
+    # The phone's keyed blind index (the conversation's key, the outbox's window).
+    phone_index: str = ""
+    # The worker's keyring (read once per worker; locally it is read from disk).
+    ring: Keyring | None = None
+
+    @property
+    def keys(self) -> Keyring:
+        if self.ring is None:
+            self.ring = sealed.keys(self.settings)
+        return self.ring
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.language, **params)
@@ -85,49 +101,56 @@ class Turn:
         self.state = state
 
 
-async def load_turn(conn: Any, phone: str, analyser: Analyser, settings: Settings) -> Turn:
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "select state, language, data from public.bot_conversations where client_phone = %s "
-            "for update",
-            (phone,),
-        )
-        row = await cur.fetchone()
-    if row is None:
-        return Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True)
-    return Turn(conn, phone, row["state"], row["language"], dict(row["data"]), analyser, settings)
+DATA = "bot_conversations.data"  # the sealed state's context
+
+
+def seal_state(keys: Keyring, data: dict[str, Any]) -> str:
+    return keys.encrypt(json.dumps(data, ensure_ascii=False), DATA)
+
+
+def open_state(keys: Keyring, stored: Any) -> dict[str, Any]:
+    """The state `seal_state` stored (psycopg loads a jsonb string as str)."""
+    if not isinstance(stored, str):
+        raise TypeError("bot_conversations.data is not sealed")
+    value = json.loads(keys.decrypt(stored, DATA))
+    return value if isinstance(value, dict) else {}
 
 
 def turn_from(
-    conn: Any, phone: str, opened: dict[str, Any], analyser: Analyser, settings: Settings
+    conn: Any, phone: str, opened: dict[str, Any], analyser: Analyser, settings: Settings,
+    *, phone_index: str, keys: Keyring,
 ) -> Turn:
-    """The turn `bot_turn_open` read (conversation row locked for update)."""
+    """The turn `bot_turn_open` read (conversation row locked for update), opened."""
     if not opened["conv_found"]:
-        turn = Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True)
+        turn = Turn(conn, phone, "new", "ar", {}, analyser, settings, is_new=True, ring=keys)
     else:
         turn = Turn(conn, phone, opened["conv_state"], opened["conv_language"],
-                    dict(opened["conv_data"]), analyser, settings)
+                    open_state(keys, opened["conv_data"]), analyser, settings, ring=keys)
     turn.window = opened["window_times"]
+    turn.phone_index = phone_index
     return turn
 
 
 async def save_turn(turn: Turn) -> None:
     """The conversation's new state and its replies, in the caller's transaction."""
     await save_state(turn, inbound=True)
-    await queue_bodies(turn.conn, turn.phone, turn.out, locale=turn.language)
+    await queue_bodies(turn.conn, turn.phone, turn.out, locale=turn.language,
+                       phone_index=turn.phone_index)
 
 
 async def save_state(turn: Turn, *, inbound: bool) -> None:
     await turn.conn.execute(
         """
-        insert into public.bot_conversations (client_phone, state, language, data, last_inbound_at)
-        values (%s, %s, %s, %s, case when %s then now() end)
-        on conflict (client_phone) do update set state = excluded.state,
+        insert into public.bot_conversations (client_phone, client_phone_index, state,
+          language, data, last_inbound_at)
+        values (%s, %s, %s, %s, %s, case when %s then now() end)
+        on conflict (client_phone_index) do update set state = excluded.state,
           language = excluded.language, data = excluded.data,
           last_inbound_at = coalesce(excluded.last_inbound_at, bot_conversations.last_inbound_at),
           updated_at = now()
         """,
-        (turn.phone, turn.state, turn.language, Jsonb(turn.data), inbound),
+        (turn.keys.encrypt(turn.phone, sealed.PHONE), turn.phone_index, turn.state,
+         turn.language, Jsonb(seal_state(turn.keys, turn.data)), inbound),
     )
 
 
@@ -139,6 +162,7 @@ async def queue_bodies(
     locale: str = "ar",
     request_id: str | None = None,
     template: Body | None = None,
+    phone_index: str | None = None,
 ) -> None:
     """Finished outbox rows. With `template` (a notice), the first body carries
     it as its approved-template alternative and the rest go only while the
@@ -147,11 +171,12 @@ async def queue_bodies(
         return
     async with conn.cursor() as cur:
         await cur.executemany(
-            "insert into public.whatsapp_outbox (to_phone, body, template_body, requires_window, "
-            "locale, request_id) values (%s, %s, %s, %s, %s, %s)",
+            "insert into public.whatsapp_outbox (to_phone, to_phone_index, body, template_body, "
+            "requires_window, locale, request_id) values (%s, %s, %s, %s, %s, %s, %s)",
             [
                 (
                     phone,
+                    phone_index,
                     Jsonb(body),
                     Jsonb(template) if template is not None and index == 0 else None,
                     template is not None and index > 0,

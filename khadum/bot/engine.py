@@ -69,7 +69,8 @@ async def _window(turn: Turn, limit: int) -> datetime | None:
     limit; else when the window will have room again."""
     times = turn.window
     if times is None:
-        cur = await turn.conn.execute("select public.client_rate_window(%s)", (turn.phone,))
+        cur = await turn.conn.execute("select public.client_rate_window(%s)",
+                                      (turn.phone_index,))
         row = await cur.fetchone()
         times = list(row[0]) if row and row[0] else []
     if len(times) <= limit:

@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -28,6 +28,7 @@ from khadum.crypto import Keyring
 from khadum.db import Database
 from khadum.requests import sealed
 from khadum.settings import Settings
+from khadum.whatsapp.store import open_message
 
 log = logging.getLogger("khadum.bot.inbox")
 NOTHING, LAST, MORE = 0, 1, 2  # what _process_next did: nothing to do, the last one, more wait
@@ -48,8 +49,9 @@ class InboundProcessor:
         if self.analyser is None:
             self.analyser = get_analyser(self.settings)
 
-    @property
+    @cached_property
     def keys(self) -> Keyring:
+        """Read once: locally the keys come from files (khadum/devstack/keys.py)."""
         return sealed.keys(self.settings)
 
     async def process_phone(
@@ -88,22 +90,26 @@ class InboundProcessor:
         lock, the item, its message, the conversation, the rate window; sent with
         BEGIN), then the turn's writes sent with COMMIT. Committed on return;
         the caller rolls back when it raises."""
+        index = sealed.phone_index(self.keys, phone)
         async with conn.pipeline(), conn.cursor(row_factory=dict_row) as cur:
             await cur.execute("select * from public.bot_turn_open(%s, %s, %s)",
-                              (phone, wait, sealed.phone_index(self.keys, phone)))
+                              (phone, wait, index))
             opened = await cur.fetchone()
         if opened is None or not opened["locked"]:
             raise PhoneBusy(phone)
         if opened["item_source"] is None:
             await conn.rollback()  # nothing waits: only the lock to let go
             return NOTHING
-        turn = turn_from(conn, phone, opened, self.analyser_or_fail(), self.settings)
+        turn = turn_from(conn, phone, opened, self.analyser_or_fail(), self.settings,
+                         phone_index=index, keys=self.keys)
         finish: Callable[[], Awaitable[None]] | None = None
         if opened["item_source"] != "message":
             finish = await self._notify(turn, opened)
         elif opened["msg_type"] is not None:
-            incoming = engine.incoming_from(
-                opened["msg_type"], opened["msg_payload"], opened["msg_profile_name"])
+            # The one read path of a stored message: opened here, in the turn.
+            payload, profile_name = open_message(
+                self.keys, opened["msg_payload"], opened["msg_profile_name"])
+            incoming = engine.incoming_from(opened["msg_type"], payload, profile_name)
             await engine.handle(turn, incoming, rate_limit=self.rate_limit)
             finish = partial(save_turn, turn)
         async with conn.pipeline():
@@ -137,7 +143,7 @@ class InboundProcessor:
         async def write() -> None:
             await queue_bodies(
                 turn.conn, turn.phone, turn.out, locale=turn.language,
-                request_id=notice.request_id, template=template,
+                request_id=notice.request_id, template=template, phone_index=turn.phone_index,
             )
             await save_state(turn, inbound=False)
 

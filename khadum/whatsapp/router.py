@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 from starlette.routing import Route
 
+from khadum.crypto import keyring
 from khadum.db import Database
 from khadum.deadletters import MalformedBody, store_dead_letters
 from khadum.errors import Forbidden
@@ -101,6 +102,7 @@ class WebhookEndpoint:
     def __init__(self, db: Database, settings: Settings, after_ack: AfterAck | None) -> None:
         self.db = db
         self.secret = settings.whatsapp_app_secret
+        self.keys = keyring(settings)  # production: refuses to start without real keys
         self.after_ack = after_ack
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,7 +119,7 @@ class WebhookEndpoint:
             await store_dead_letters(self.db, "whatsapp", [exc.dead_letter])
             raise
         batch = read_batch(data)
-        phones = await store_batch(self.db, batch)
+        phones = await store_batch(self.db, batch, self.keys)
         answer = (
             b'{"received":%d,"statuses":%d,"new":%d,"dead_letters":%d}'
             % (len(batch.messages), len(batch.statuses), len(phones), len(batch.dead_letters))

@@ -214,7 +214,7 @@ public.client_notice_kind(p_source text, p_event_type text);
 
 -- security invoker
 -- execute: service_role
-public.client_rate_window(p_phone text);
+public.client_rate_window(p_phone_index text);
 
 -- security definer
 -- execute: nobody (owner only)
@@ -698,4 +698,4 @@ public.whatsapp_status_rank(p_status text);
 
 -- security invoker
 -- execute: service_role
-public.whatsapp_window_open(p_phone text, p_now timestamp with time zone);
+public.whatsapp_window_open(p_phone_index text, p_now timestamp with time zone);

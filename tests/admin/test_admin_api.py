@@ -12,7 +12,15 @@ import psycopg
 from khadum.auth import local_auth_signing_key, mint_token
 from khadum.seed.load import user_id
 from khadum.settings import get_settings
-from tests.factories import MOHAMMED, NOURA, add_message, insert_email, make_chat, make_request
+from tests.factories import (
+    MOHAMMED,
+    NOURA,
+    add_message,
+    insert_email,
+    insert_inbound,
+    make_chat,
+    make_request,
+)
 from tests.http import bearer, local_client
 
 API = "/functions/v1/admin_api"
@@ -106,11 +114,8 @@ async def test_activity_log_filters_and_csv(clean_db: str) -> None:
 
 async def test_retry_a_dead_letter_and_resend_an_email(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
-        dead = conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "attempts, last_error) values ('wamid.api-dead', '+966500000304', 'text', '{}', 5, "
-            "'boom') returning id"
-        ).fetchone()
+        dead = (insert_inbound(conn, "wamid.api-dead", "+966500000304", "text", {},
+                               attempts=5, last_error="boom"),)
         email = (insert_email(conn, key="api:bounce", subject="s", html="<p>h</p>", text="t",
                               status="failed", last_error="refused"),)
         chat = make_chat(conn, make_request(conn, phone="+966500000305"))

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 
 from tests.analysis.test_openai import completion
 from tests.bot.flows import complete_request
-from tests.factories import opened
+from tests.factories import bot_conversation, opened
 from tests.live import serve
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
@@ -100,7 +100,9 @@ async def test_an_empty_title_from_openai_falls_back_to_the_local_one(
         reply = await english.say("Hi! I need a logo for my coffee shop")
         assert "Here are freelancers" in text_of(reply[1])
     with psycopg.connect(clean_db) as conn:
-        rows = dict(conn.execute(
-            "select client_phone, data->'analysis'->>'title' from bot_conversations"
-        ).fetchall())
+        rows = {}
+        for phone in ("+966501234567", "+966501234568"):
+            conversation = bot_conversation(conn, phone)
+            assert conversation is not None
+            rows[phone] = conversation["data"]["analysis"]["title"]
     assert rows == {"+966501234567": "ترجمة عقد", "+966501234568": "Logo for a coffee shop"}

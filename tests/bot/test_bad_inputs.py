@@ -7,6 +7,7 @@ import psycopg
 import pytest
 
 from tests.bot.flows import PICK_MOHAMMED, pick_ids
+from tests.factories import bot_conversation, phone_index
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
 PHONE = "+966551112233"
@@ -14,9 +15,8 @@ PHONE = "+966551112233"
 
 def state(url: str) -> str:
     with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "select state from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        row = None if conversation is None else (conversation["state"],)
     return str(row[0]) if row else "new"
 
 
@@ -132,8 +132,8 @@ async def test_per_phone_rate_limit_answers_politely_once(clean_db: str) -> None
         assert other.phone != PHONE and len(await other.say("السلام عليكم")) == 2
     with psycopg.connect(clean_db) as conn:
         assert conn.execute(
-            "select count(*), count(processed_at) from whatsapp_inbound where client_phone = %s",
-            (PHONE,),
+            "select count(*), count(processed_at) from whatsapp_inbound "
+            "where client_phone_index = %s", (phone_index(PHONE),),
         ).fetchone() == (23, 23)
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
+from tests.factories import bot_conversation, insert_inbound, phone_index
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
 PHONE = "+966508887766"
@@ -22,9 +23,15 @@ def age_messages(url: str, seconds: int) -> None:
     with psycopg.connect(url) as conn:
         conn.execute(
             "update whatsapp_inbound set received_at = received_at - make_interval(secs => %s), "
-            "sent_at = sent_at - make_interval(secs => %s) where client_phone = %s",
-            (seconds, seconds, PHONE),
+            "sent_at = sent_at - make_interval(secs => %s) where client_phone_index = %s",
+            (seconds, seconds, phone_index(PHONE)),
         )
+
+
+def opened_state(conn: psycopg.Connection) -> dict[str, Any]:
+    conversation = bot_conversation(conn, PHONE)
+    assert conversation is not None
+    return dict(conversation["data"])
 
 
 async def test_a_burst_is_queued_then_answered_in_order(clean_db: str) -> None:
@@ -44,9 +51,7 @@ async def test_a_burst_is_queued_then_answered_in_order(clean_db: str) -> None:
         thanks = next(i for i, t in enumerate(texts) if t.startswith("العفو"))
         assert status < helping < thanks  # the kept ones first, in the order they were sent
     with psycopg.connect(clean_db) as conn:
-        data = conn.execute(
-            "select data from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()[0]
+        data = opened_state(conn)
     assert "deferred" not in data and "throttled" not in data
 
 
@@ -56,18 +61,12 @@ async def test_later_messages_do_not_count_against_earlier_ones(clean_db: str) -
     with psycopg.connect(clean_db) as conn:
         for i in range(22):
             body = "السلام عليكم" if i == 0 else f"رسالة {i}"
-            conn.execute(
-                "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-                "sent_at, received_at, profile_name) values (%s, %s, 'text', %s, "
-                "now() + make_interval(secs => %s), now() + make_interval(secs => %s), 'سارة')",
-                (
-                    "wamid.burst" + secrets.token_hex(8),
-                    PHONE,
-                    Jsonb({"type": "text", "text": {"body": body}}),
-                    i * 0.01,
-                    i * 0.01,
-                ),
-            )
+            at = conn.execute("select now() + make_interval(secs => %s)",
+                              (i * 0.01,)).fetchone()
+            assert at is not None
+            insert_inbound(conn, "wamid.burst" + secrets.token_hex(8), PHONE, "text",
+                           {"type": "text", "text": {"body": body}}, sent_at=at[0],
+                           received_at=at[0], profile_name="سارة")
     database = Database(clean_db, max_size=2)
     await database.open()
     try:
@@ -80,9 +79,7 @@ async def test_later_messages_do_not_count_against_earlier_ones(clean_db: str) -
             "select body from whatsapp_outbox where to_phone = %s order by created_at, id",
             (PHONE,),
         ).fetchall()]
-        data = conn.execute(
-            "select data from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()[0]
+        data = opened_state(conn)
     assert any("وعليكم السلام" in b for b in bodies)  # the first was answered, not throttled
     assert sum("انتظر دقيقة" in b for b in bodies) == 1
     assert len(data["deferred"]) == 2

@@ -21,7 +21,7 @@ from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import MOHAMMED, opened_row, send_message
+from tests.factories import MOHAMMED, bot_conversation, opened_row, send_message
 from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
@@ -78,9 +78,8 @@ async def deliver(db: Database, url: str, user: WhatsAppUser) -> list[dict[str, 
 
 def state(url: str) -> str:
     with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "select state from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        row = None if conversation is None else (conversation["state"],)
     assert row is not None
     return str(row[0])
 

@@ -9,10 +9,10 @@ import secrets
 
 import psycopg
 import pytest
-from psycopg.types.json import Jsonb
 
 from khadum.bot.inbox import InboundProcessor, PhoneBusy
 from khadum.db import Database
+from tests.factories import insert_inbound, phone_index
 from tests.whatsapp.meta import bot_settings
 
 PHONE = "+966508887700"
@@ -20,21 +20,17 @@ PHONE = "+966508887700"
 
 def store_greeting(url: str) -> None:
     with psycopg.connect(url) as conn:
-        conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "profile_name) values (%s, %s, 'text', %s, 'سارة')",
-            ("wamid.lock" + secrets.token_hex(8), PHONE,
-             Jsonb({"type": "text", "text": {"body": "السلام عليكم"}})),
-        )
+        insert_inbound(conn, "wamid.lock" + secrets.token_hex(8), PHONE, "text",
+                       {"type": "text", "text": {"body": "السلام عليكم"}}, profile_name="سارة")
 
 
 def counts(url: str) -> tuple[int, int]:
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "select (select count(*) from whatsapp_inbound where client_phone = %s "
+            "select (select count(*) from whatsapp_inbound where client_phone_index = %s "
             "        and processed_at is null), "
             "       (select count(*) from whatsapp_outbox where to_phone = %s)",
-            (PHONE, PHONE)).fetchone()
+            (phone_index(PHONE), PHONE)).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
 
@@ -48,7 +44,7 @@ async def test_a_held_phone_is_skipped_then_processed_once(clean_db: str) -> Non
         with psycopg.connect(clean_db) as holder:
             opened = holder.execute(
                 "select locked, item_source, msg_type, conv_found, window_times "
-                "from bot_turn_open(%s, false)", (PHONE,)).fetchone()
+                "from bot_turn_open(%s, false, %s)", (PHONE, phone_index(PHONE))).fetchone()
             assert opened is not None
             locked, source, msg_type, found, window = opened
             assert (locked, source, msg_type, found) == (True, "message", "text", False)
@@ -68,6 +64,6 @@ async def test_a_held_phone_is_skipped_then_processed_once(clean_db: str) -> Non
 async def test_nothing_waiting_opens_nothing(clean_db: str) -> None:
     with psycopg.connect(clean_db) as conn:
         row = conn.execute(
-            "select locked, item_source, more_waiting from bot_turn_open(%s, true)",
-            (PHONE,)).fetchone()
+            "select locked, item_source, more_waiting from bot_turn_open(%s, true, %s)",
+            (PHONE, phone_index(PHONE))).fetchone()
     assert row == (True, None, False)

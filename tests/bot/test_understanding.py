@@ -17,7 +17,7 @@ from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import opened_row, phone_index
+from tests.factories import bot_conversation, opened_row, phone_index
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, rows_of, text_of, webhook_client
 
 PHONE = "+966507778899"
@@ -25,17 +25,15 @@ PHONE = "+966507778899"
 
 def state(url: str) -> str:
     with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "select state from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        row = None if conversation is None else (conversation["state"],)
     return str(row[0]) if row else "new"
 
 
 def conversation_language(url: str) -> str:
     with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "select language from bot_conversations where client_phone = %s", (PHONE,)
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        row = None if conversation is None else (conversation["language"],)
     assert row is not None
     return str(row[0])
 
@@ -113,10 +111,9 @@ async def test_a_greeting_in_front_of_the_need_is_answered_and_left_out(clean_db
         assert text_of(reply[0]).startswith("وعليكم السلام") and "أهلاً أحمد" in text_of(reply[0])
         assert reply[1]["type"] == "interactive" and "ورحمة" not in text_of(reply[1])
     with psycopg.connect(clean_db) as conn:
-        data = conn.execute(
-            "select data->>'description' from bot_conversations where client_phone = %s",
-            (PHONE,),
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        assert conversation is not None
+        data = (conversation["data"].get("description"),)
     assert data == ("أبي تصميم شعار لمتجري",)
 
 
@@ -144,10 +141,9 @@ async def test_a_typed_name_ordinal_or_number_picks_from_the_list(clean_db: str)
         reply = await user.say("محمد؟؟ ممم")  # not a choice, not a need: a hint, nothing appended
         assert "اكتب رقمه" in text_of(reply[0]) and state(clean_db) == "choosing"
     with psycopg.connect(clean_db) as conn:
-        data = conn.execute(
-            "select data->>'description' from bot_conversations where client_phone = %s",
-            (PHONE,),
-        ).fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        assert conversation is not None
+        data = (conversation["data"].get("description"),)
     assert data == ("أبي إعلان تسويقي لساعة ذكية للشباب",)
 
 

@@ -24,7 +24,7 @@ from psycopg.types.json import Jsonb
 
 from khadum.db import act_as
 from khadum.seed.load import freelancer_id
-from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims, sealed_row
+from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims, insert_inbound, sealed_row
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 OCT_FROM, OCT_TO = date(2025, 10, 1), date(2025, 10, 31)
@@ -122,11 +122,8 @@ def month(conn: psycopg.Connection) -> psycopg.Connection:
 
     # Funnel inputs: three phones wrote in October, two of them were shown a list.
     for n, phone in enumerate(("+966511111111", "+966511111111", "+966522222222", "+966533333333")):
-        conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "received_at) values (%s, %s, 'text', '{}', %s)",
-            (f"wamid.kpi{n}", phone, riyadh(10, 2 + n, 9)),
-        )
+        insert_inbound(conn, f"wamid.kpi{n}", phone, "text", {},
+                       received_at=riyadh(10, 2 + n, 9))
     for phone in ("+966511111111", "+966522222222"):
         conn.execute(
             "insert into whatsapp_outbox (to_phone, body, created_at, status) "

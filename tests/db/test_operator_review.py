@@ -22,6 +22,7 @@ from tests.factories import (
     dev_keys,
     freelancer_claims,
     insert_email,
+    insert_inbound,
     make_chat,
     make_request,
     opened_email,
@@ -38,13 +39,8 @@ def as_staff(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -
 
 
 def _dead_letter(conn: psycopg.Connection, n: int) -> uuid.UUID:
-    row = conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, attempts, "
-        "last_error) values (%s, '+966500000777', 'text', '{}', 5, 'boom') returning id",
-        (f"wamid.dead{n}",),
-    ).fetchone()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return insert_inbound(conn, f"wamid.dead{n}", "+966500000777", "text", {}, attempts=5,
+                          last_error="boom")
 
 
 def _failed_email(conn: psycopg.Connection, status: str = "bounced") -> uuid.UUID:

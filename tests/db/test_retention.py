@@ -9,17 +9,19 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from tests.factories import bot_conversation, insert_conversation, insert_inbound
+
 PHONE = "+966500000777"
 
 
 def _inbound(conn: psycopg.Connection, *, processed: bool, age_days: int) -> str:
     wamid = f"wamid.retention.{uuid.uuid4().hex}"
-    conn.execute(
-        "insert into public.whatsapp_inbound (wamid, client_phone, message_type, payload, "
-        "received_at, processed_at) values (%s, %s, 'text', %s, now() - make_interval("
-        "days => %s), case when %s then now() - make_interval(days => %s) end)",
-        (wamid, PHONE, Jsonb({"from": PHONE.lstrip("+"), "text": {"body": "رقمي"}}),
-         age_days, processed, age_days))
+    received = conn.execute("select now() - make_interval(days => %s)",
+                            (age_days,)).fetchone()
+    assert received is not None
+    insert_inbound(conn, wamid, PHONE, "text",
+                   {"from": PHONE.lstrip("+"), "text": {"body": "رقمي"}},
+                   received_at=received[0], processed_at=received[0] if processed else None)
     return wamid
 
 
@@ -42,12 +44,12 @@ def test_old_personal_data_goes_and_recent_or_unfinished_data_stays(
         "insert into public.webhook_dead_letters (source, kind, reason, raw, received_at) "
         "values ('whatsapp', 'bad_json', 'test', %s, now() - interval '95 days')",
         (f'{{"from": "{PHONE}"}}',))
-    conn.execute(
-        "insert into public.bot_conversations (client_phone, state, data, updated_at, "
-        "last_inbound_at) values ('+966500000778', 'awaiting_email', %s, "
-        "now() - interval '120 days', now() - interval '120 days'), "
-        "('+966500000779', 'awaiting_email', '{}', now() - interval '120 days', now())",
-        (Jsonb({"client_name": "سارة"}),))
+    long_ago = conn.execute("select now() - interval '120 days', now()").fetchone()
+    assert long_ago is not None
+    insert_conversation(conn, "+966500000778", "awaiting_email", {"client_name": "سارة"},
+                        updated_at=long_ago[0], last_inbound_at=long_ago[0])
+    insert_conversation(conn, "+966500000779", "awaiting_email", {},
+                        updated_at=long_ago[0], last_inbound_at=long_ago[1])
     old_log = conn.execute(
         "insert into public.activity_log (actor_type, actor_id, action, details, created_at) "
         "values ('client', %s, 'request.created', %s, now() - interval '91 days') "
@@ -67,10 +69,8 @@ def test_old_personal_data_goes_and_recent_or_unfinished_data_stays(
                         "where wamid = 'wamid.retention.s1'").fetchone() == ({},)
     assert not conn.execute("select 1 from public.webhook_dead_letters "
                             "where raw like %s", (f"%{PHONE}%",)).fetchall()
-    phones = {p for (p,) in conn.execute(
-        "select client_phone from public.bot_conversations "
-        "where client_phone like '+96650000077%'")}
-    assert phones == {"+966500000779"}  # spoke recently: kept
+    assert bot_conversation(conn, "+966500000778") is None
+    assert bot_conversation(conn, "+966500000779") is not None  # spoke recently: kept
     anonymised = conn.execute("select actor_id, details from public.activity_log where id = %s",
                               old_log).fetchone()
     assert anonymised == (None, {"category": "design"})

@@ -10,7 +10,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg.types.json import Jsonb
 
 from khadum.db import act_as
 from khadum.seed.load import freelancer_id
@@ -22,7 +21,9 @@ from tests.factories import (
     add_message,
     chat_client_claims,
     freelancer_claims,
+    insert_conversation,
     insert_email,
+    insert_inbound,
     make_chat,
     make_request,
 )
@@ -72,12 +73,8 @@ def world(conn: psycopg.Connection) -> World:
         ).fetchone()[0]
         ids[f"m{key}mail"] = insert_email(conn, key=f"test-{uuid.uuid4()}",
                                           template="client_accepted", request_id=request)
-    conn.execute("insert into bot_conversations (client_phone) values ('+966500000001')")
-    conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) values "
-        "('wamid.TEST1', '+966500000001', 'text', %s)",
-        (Jsonb({"text": {"body": "hi"}}),),
-    )
+    insert_conversation(conn, "+966500000001")
+    insert_inbound(conn, "wamid.TEST1", "+966500000001", "text", {"text": {"body": "hi"}})
     conn.execute(
         "select public.log_activity('system', null, 'test', 'client_request', %s)", (str(ra),)
     )

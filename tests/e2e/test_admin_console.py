@@ -16,13 +16,12 @@ import httpx
 import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from psycopg.types.json import Jsonb
 
 from khadum.devstack.app import create_app, served_from
 from khadum.seed.load import DEMO_PASSWORD
 from khadum.settings import Settings
 from tests.browser import chromium
-from tests.factories import MOHAMMED, NOURA, insert_email, make_request
+from tests.factories import MOHAMMED, NOURA, insert_email, insert_inbound, make_request
 from tests.live import free_port, serve
 
 pytestmark = pytest.mark.browser
@@ -110,14 +109,9 @@ def _dead_letter(conn: psycopg.Connection) -> uuid.UUID:
         "from": wa_id, "id": f"wamid.dead{uuid.uuid4().hex}",
         "timestamp": str(int(time.time())), "type": "text", "text": {"body": "السلام عليكم"},
     }
-    row = conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, attempts, "
-        "last_error, profile_name) values (%s, %s, 'text', %s, 5, "
-        "'OperationalError: server closed the connection', 'سارة') returning id",
-        (message["id"], PHONE, Jsonb(message)),
-    ).fetchone()
-    assert row is not None
-    return uuid.UUID(str(row[0]))
+    return insert_inbound(conn, message["id"], PHONE, "text", message, attempts=5,
+                          last_error="OperationalError: server closed the connection",
+                          profile_name="سارة")
 
 
 def _failed_email(conn: psycopg.Connection) -> uuid.UUID:

@@ -36,7 +36,8 @@ PHONE = "+966501234567"
 SECRETS = ("501234567", "ahmed@example.com", "ahmed@", "أبي إعلان تسويقي لساعة ذكية للشباب",
            "الشحن مجاني", "ضمان سنتين")
 # Every text and jsonb column of the tables this issue seals or pseudonymises.
-OWNED = ("client_requests", "activity_log", "request_events", "notifications")
+OWNED = ("client_requests", "activity_log", "request_events", "notifications",
+         "whatsapp_inbound", "bot_conversations")
 
 
 def _plain_columns(conn: psycopg.Connection, table: str) -> list[str]:
@@ -133,7 +134,8 @@ async def test_rotation_keeps_requests_readable_and_a_wrong_key_fails(
     rotated = keyring_from(f"next:{new_key()},{old_keys}", blind)
     with psycopg.connect(clean_db, autocommit=True) as conn:
         report = keys_module.rotate(conn, rotated)
-        assert report["client.phone"] == 1 and report["client_requests.project_details"] == 1
+        assert report["client_requests.client_phone_sealed"] == 1
+        assert report["client_requests.project_details"] == 1
         row = conn.execute("select client_phone_sealed, project_details #>> '{}' "
                            "from client_requests where id = %s", (request_id,)).fetchone()
         assert row is not None and {rotated.kid_of(v) for v in row} == {"next"}

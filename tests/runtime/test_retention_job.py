@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from khadum.worker import Worker, WorkerOptions
+from tests.factories import insert_inbound
 from tests.whatsapp.meta import bot_settings
 
 
 async def test_the_worker_purges_old_payloads_where_pg_cron_is_absent(clean_db: str) -> None:
     with psycopg.connect(clean_db, autocommit=True) as conn:
-        conn.execute(
-            "insert into public.whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "received_at, processed_at) values ('wamid.retention.worker', '+966500000990', "
-            "'text', %s, now() - interval '91 days', now() - interval '91 days')",
-            (Jsonb({"text": {"body": "old"}}),))
+        at = conn.execute("select now() - interval '91 days'").fetchone()
+        assert at is not None
+        insert_inbound(conn, "wamid.retention.worker", "+966500000990", "text",
+                       {"text": {"body": "old"}}, received_at=at[0], processed_at=at[0])
     worker = Worker(clean_db, bot_settings(clean_db),
                     options=WorkerOptions(minute_jobs=True, retention_seconds=0.2))
     task = asyncio.create_task(worker.run())

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from psycopg.types.json import Jsonb
 
 from khadum.apps import create_app
 from khadum.whatsapp.router import PATH
+from tests.factories import insert_inbound
 from tests.runtime.support import Processes, all_done, counts, free_port, greeting, wait_for
 from tests.whatsapp.meta import bot_settings
 
@@ -129,11 +129,9 @@ def _listen(database_url: str) -> psycopg.Connection:
 
 
 def _inbound(conn: psycopg.Connection, wamid: str, phone: str) -> None:
-    conn.execute(
-        "insert into whatsapp_inbound (wamid, client_phone, message_type, payload) "
-        "values (%s, %s, 'text', %s)",
-        (wamid, phone, Jsonb({"from": phone.lstrip("+"), "id": wamid, "type": "text",
-                              "text": {"body": "السلام عليكم"}})))
+    insert_inbound(conn, wamid, phone, "text", {"from": phone.lstrip("+"), "id": wamid,
+                                                "type": "text",
+                                                "text": {"body": "السلام عليكم"}})
 
 
 def test_overlapping_writers_share_one_wake_up_and_lose_nothing(

@@ -205,7 +205,7 @@ async def test_the_bot_answers_a_cap_in_words_and_keeps_going(clean_db: str) -> 
     with psycopg.connect(clean_db) as conn:
         assert conn.execute("select count(*) from client_requests where client_phone_index "
                             "= %s", (phone_index(phone),)).fetchone() == (1,)
-        left = conn.execute("select count(*) from whatsapp_inbound where client_phone = %s "
-                            "and (processed_at is null or last_error is not null)",
-                            (phone,)).fetchone()
+        left = conn.execute("select count(*) from whatsapp_inbound where client_phone_index "
+                            "= %s and (processed_at is null or last_error is not null)",
+                            (phone_index(phone),)).fetchone()
     assert left == (0,)

@@ -16,6 +16,7 @@ import respx
 from khadum.db import Database
 from khadum.whatsapp import messages
 from khadum.whatsapp.sender import drain_whatsapp
+from tests.factories import insert_inbound, phone_index
 from tests.whatsapp.meta import FakeMeta, bot_settings
 
 PHONE = "+966501234567"
@@ -201,24 +202,23 @@ def queue_notice(url: str, body: dict[str, object], template: dict[str, object],
     alternative, then free-form follow-ons that need the 24-hour window."""
     with psycopg.connect(url) as conn:
         conn.execute(
-            "insert into whatsapp_outbox (to_phone, body, template_body) values (%s, %s, %s)",
-            (PHONE, json.dumps(body), json.dumps(template)),
+            "insert into whatsapp_outbox (to_phone, to_phone_index, body, template_body) "
+            "values (%s, %s, %s, %s)",
+            (PHONE, phone_index(PHONE), json.dumps(body), json.dumps(template)),
         )
         for extra in follow_ons:
             conn.execute(
-                "insert into whatsapp_outbox (to_phone, body, requires_window) "
-                "values (%s, %s, true)",
-                (PHONE, json.dumps(extra)),
+                "insert into whatsapp_outbox (to_phone, to_phone_index, body, requires_window) "
+                "values (%s, %s, %s, true)",
+                (PHONE, phone_index(PHONE), json.dumps(extra)),
             )
 
 
 def client_wrote(url: str, ago: str = "1 minute") -> None:
     with psycopg.connect(url) as conn:
-        conn.execute(
-            "insert into whatsapp_inbound (wamid, client_phone, message_type, payload, "
-            "sent_at) values ('wamid.in1', %s, 'text', '{}', now() - %s::interval)",
-            (PHONE, ago),
-        )
+        at = conn.execute("select now() - %s::interval", (ago,)).fetchone()
+        assert at is not None
+        insert_inbound(conn, "wamid.in1", PHONE, "text", {}, sent_at=at[0])
 
 
 ACCEPTED_TEMPLATE = messages.template(

@@ -20,6 +20,7 @@ from khadum.devstack.inline import inline_webhook_router
 from khadum.whatsapp import messages
 from khadum.whatsapp.router import PATH, router
 from khadum.whatsapp.sender import drain_whatsapp
+from tests.factories import bot_conversation, inbound_payload
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -189,7 +190,9 @@ async def test_a_failure_mid_processing_commits_nothing_and_is_retried(clean_db:
         assert conn.execute(
             "select count(processed_at), max(last_error), sum(attempts) from whatsapp_inbound"
         ).fetchone() == (2, None, 3)
-        data = conn.execute("select data->>'description' from bot_conversations").fetchone()
+        conversation = bot_conversation(conn, PHONE)
+        assert conversation is not None
+        data = (conversation["data"].get("description"),)
         assert data == ("أبي إعلان تسويقي لساعة ذكية\nللشباب من 18-30 سنة",)
 
 
@@ -310,11 +313,13 @@ async def test_a_poison_message_becomes_a_dead_letter_and_stops_blocking(clean_d
     finally:
         await db.close()
     with psycopg.connect(clean_db) as conn:
-        rows = conn.execute(
-            "select payload->'text'->>'body', processed_at is null, attempts, last_error "
-            "from whatsapp_inbound order by received_at, id"
-        ).fetchall()
-        described = conn.execute("select data->>'description' from bot_conversations").fetchone()
+        rows = [(inbound_payload(payload)["text"]["body"], *rest) for payload, *rest in
+                conn.execute(
+                    "select payload, processed_at is null, attempts, last_error "
+                    "from whatsapp_inbound order by received_at, id").fetchall()]
+        conversation = bot_conversation(conn, PHONE)
+        assert conversation is not None
+        described = (conversation["data"].get("description"),)
     assert rows[0] == ("سم قاتل", True, 5, "RuntimeError: cannot analyse this")
     assert rows[1][:2] == ("أبي تصميم شعار لمقهى", False)
     assert described == ("أبي تصميم شعار لمقهى",)

@@ -109,6 +109,18 @@ def keys() -> Keyring:
     return sealed.keys(get_settings())
 
 
+def answer_details(conn: psycopg.Connection, request_id: Any, phone: str, answer: str) -> None:
+    """The client's answer to a freelancer's question, stored as the bot stores it
+    (sealed; `khadum.requests.sealed.answer_details`), on a sync connection."""
+    ring, text = keys(), answer.strip()
+    index = sealed.phone_index(ring, phone)
+    found = conn.execute(sealed.NOTICE_SQL, (request_id, index, text)).fetchone()
+    notice = str(found[0]) if found and found[0] is not None else ""
+    conn.execute(sealed.ANSWER_SQL, (request_id, index, text,
+                                     ring.encrypt(text, sealed.ANSWER) if text else None,
+                                     ring.encrypt(notice, sealed.NOTICE)))
+
+
 def insert_email(conn: psycopg.Connection, *, key: str | None = None,
                  to: str = "ahmed@example.com", subject: str | None = "تم قبول طلبك",
                  html: str | None = "<p>x</p>", text: str | None = "x",

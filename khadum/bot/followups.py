@@ -28,12 +28,9 @@ async def answer_details(turn: Turn, text: str) -> None:
     resume = turn.data.pop("resume_state", None) or "waiting"
     turn.data.pop("details_request_id", None)
     try:
-        async with turn.conn.transaction():
-            await turn.conn.execute(
-                "select public.answer_request_details(%s, %s, %s)",
-                (request_id, sealed.phone_index(sealed.keys(turn.settings), turn.phone),
-                 text.strip()),
-            )
+        async with turn.conn.transaction():  # sealed: the answer and its notice
+            await sealed.answer_details(turn.conn, sealed.keys(turn.settings), request_id,
+                                        turn.phone, text)
     except psycopg.Error as exc:
         refused = translate(exc)
         if refused is None or refused.code not in {"request_not_found", "request_not_actionable"}:

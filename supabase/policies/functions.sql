@@ -10,10 +10,6 @@ public.accept_request(p_request_id uuid, p_user_id uuid, p_chat_id uuid, p_chat_
 
 -- security definer
 -- execute: service_role
-public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text);
-
--- security definer
--- execute: service_role
 public.answer_request_details(p_request_id uuid, p_phone_index text, p_answer text, p_answer_sealed text, p_notice_sealed text);
 
 -- security invoker

@@ -16,12 +16,14 @@ import pytest
 from psycopg.rows import dict_row
 
 from khadum.bot.inbox import InboundProcessor
+from khadum.crypto import CIPHERTEXT
 from khadum.db import Database
+from khadum.requests import sealed
 from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import MOHAMMED, bot_conversation, opened_row, send_message
+from tests.factories import MOHAMMED, bot_conversation, keys, opened_row, send_message
 from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
@@ -148,7 +150,11 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
             "where request_id = %s order by id",
             (request_id,),
         ).fetchall()
-        assert events == [
+        # The answer and its notice are stored sealed (issue 16) and open to the words.
+        assert CIPHERTEXT.match(events[2][2])
+        opened = [(kind, actor, keys().decrypt(text, sealed.ANSWER)
+                   if kind == "details_answered" else text) for kind, actor, text in events]
+        assert opened == [
             ("created", "client", None),
             ("details_requested", "freelancer", "وش أهم مميزات الساعة؟"),
             ("details_answered", "client", "تقيس النبض والنوم وبطاريتها أسبوع"),
@@ -157,7 +163,8 @@ async def test_a_freelancers_question_goes_to_the_client_and_the_answer_comes_ba
             "select freelancer_id, type, message from notifications where type = 'details_answered'"
         ).fetchone()
         assert notice is not None and notice[0] == freelancer_id(MOHAMMED)
-        assert "تقيس النبض" in notice[2]
+        assert CIPHERTEXT.match(notice[2])
+        assert "تقيس النبض" in keys().decrypt(notice[2], sealed.NOTICE)
 
 
 async def test_accepted_sends_the_chat_link(clean_db: str, db: Database) -> None:

@@ -14,8 +14,9 @@ import psycopg
 import pytest
 
 from khadum.dashboard import queries
+from khadum.requests import sealed
 from khadum.seed.load import freelancer_id
-from tests.factories import MOHAMMED, NOURA, insert_email, make_request
+from tests.factories import MOHAMMED, NOURA, insert_email, keys, make_request
 from tests.http import bearer, local_client
 
 API = "/functions/v1/dashboard_api"
@@ -52,7 +53,8 @@ async def test_changes_since_a_cursor_through_rls(clean_db: str) -> None:
     with psycopg.connect(clean_db, autocommit=True) as conn:
         fresh = make_request(conn, phone="+966500000006")
         conn.execute("insert into request_events (request_id, event_type, actor, message) "
-                     "values (%s, 'details_answered', 'client', 'خلال أسبوع')", (answered,))
+                     "values (%s, 'details_answered', 'client', %s)",
+                     (answered, keys().encrypt("خلال أسبوع", sealed.ANSWER)))
         conn.execute("update email_outbox set status = 'delivered' where request_id = %s",
                      (emailed,))
         conn.execute("update notifications set is_read = true, read_at = now() where id = %s",
@@ -120,7 +122,8 @@ def test_thread_entries_and_email_states_are_broadcast(conn: psycopg.Connection)
     topic = f"freelancer:{freelancer_id(MOHAMMED)}"
     request_id = make_request(conn)
     conn.execute("insert into request_events (request_id, event_type, actor, message) "
-                 "values (%s, 'details_answered', 'client', 'سرّي لا يُذاع')", (request_id,))
+                 "values (%s, 'details_answered', 'client', %s)",
+                 (request_id, keys().encrypt("سرّي لا يُذاع", sealed.ANSWER)))
     events = broadcasts(conn, topic, "request_event")
     assert [(e["request_id"], e["event_type"]) for e in events] == [
         (str(request_id), "details_answered")]

@@ -21,11 +21,11 @@ from tests.factories import (
     MOHAMMED,
     NOURA,
     add_message,
+    answer_details,
     chat_client_claims,
     freelancer_claims,
     make_chat,
     make_request,
-    phone_index,
     submit_request,
 )
 
@@ -113,8 +113,7 @@ def test_answering_a_closed_request_is_a_kh409(clean_db: str) -> None:
         overdue = make_request(conn, MOHAMMED, phone="+966500000002",
                                expires_in=timedelta(seconds=-1))
         with pytest.raises(psycopg.Error) as caught:
-            conn.execute("select public.answer_request_details(%s, %s, 'نعم')",
-                         (overdue, phone_index("+966500000002")))
+            answer_details(conn, overdue, "+966500000002", "نعم")
         refused = translate(caught.value)
         assert refused is not None
         assert (refused.status, refused.code) == (409, "request_not_actionable")

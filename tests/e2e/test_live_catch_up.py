@@ -21,7 +21,7 @@ from khadum.seed.load import DEMO_PASSWORD, user_id
 from khadum.settings import Settings
 from tests.e2e.test_chat_page import accept_a_request, browser, stack  # noqa: F401
 from tests.e2e.test_chat_ux import client_link
-from tests.factories import MOHAMMED, make_request, phone_index
+from tests.factories import MOHAMMED, answer_details, make_request
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
@@ -99,8 +99,7 @@ def test_what_happens_while_the_dashboard_is_cut_appears_after_the_reconnect(
     # The gap: a new request, the client's answer, and the acceptance.
     with psycopg.connect(clean_db) as conn:
         second = make_request(conn, phone="+966500000012", name="منيرة")
-        conn.execute("select public.answer_request_details(%s, %s, %s)",
-                     (first, phone_index("+966500000011"), "التسليم خلال أسبوع"))
+        answer_details(conn, first, "+966500000011", "التسليم خلال أسبوع")
     accepted = httpx.post(f"{base}/functions/v1/respond_request", headers=token(settings),
                           json={"request_id": str(first), "action": "accept"}, timeout=10)
     assert accepted.status_code == 200, accepted.text
@@ -180,10 +179,9 @@ def test_the_card_follows_thread_emails_status_and_title_live(
     page.fill("#ask-form-text", "متى تحتاج التسليم؟")
     page.click("#ask-form-submit")
     expect(page.locator("#thread li", has_text="متى تحتاج التسليم؟")).to_have_count(1)
-    # The client answers on WhatsApp (the bot's own SQL call): the thread follows.
+    # The client answers on WhatsApp (as the bot stores it, sealed): the thread follows.
     with psycopg.connect(clean_db) as conn:
-        conn.execute("select public.answer_request_details(%s, %s, %s)",
-                     (asked, phone_index("+966500000021"), "خلال عشرة أيام"))
+        answer_details(conn, asked, "+966500000021", "خلال عشرة أيام")
     expect(page.locator("#thread li", has_text="خلال عشرة أيام")).to_have_count(1, timeout=10000)
     # Accepted elsewhere (another tab): title, status and the emails follow, and the
     # emails' delivery (the worker sends, the Resend stand-in reports delivered).

@@ -48,9 +48,11 @@ class WorkerOptions:
     send_batches: int = 4  # claimed WhatsApp batches being sent at once
     requery_seconds: float = 0.02  # the inbound queue is listed at most this often
     # Acks first: while webhooks store more than this many new messages a second
-    # (a burst; counted from the NOTIFYs), the worker processes one phone at a
-    # time, leaving the CPU and the database to the acks, and catches up after.
+    # (a burst; counted from the NOTIFYs), the worker starts one phone at most
+    # every `burst_hold_seconds` (never none: a sustained burst still moves),
+    # leaving the CPU and the database to the acks, and catches up after.
     burst_per_second: float = 150.0
+    burst_hold_seconds: float = 0.25
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -90,6 +92,7 @@ class Worker:
         self.listening = asyncio.Event()
         self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
         self.stored: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
+        self.started_phone_at = 0.0  # when the inbound loop last started a phone
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
 
@@ -246,7 +249,10 @@ class Worker:
         try:
             while not self.stop.is_set():
                 now = time.monotonic()
-                if event.is_set() and now - listed_at >= self.options.requery_seconds:
+                room = self._room()
+                # No listing while nothing may start (a burst's hold): the acks first.
+                if (event.is_set() and now - listed_at >= self.options.requery_seconds
+                        and len(inflight) < room):
                     event.clear()
                     listed_at = now
                     try:
@@ -263,6 +269,7 @@ class Worker:
                     phone = queue.popleft()
                     if phone not in inflight.values():
                         inflight[asyncio.create_task(one(phone))] = phone
+                        self.started_phone_at = time.monotonic()
                 waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}
                 if not event.is_set():
                     waiters.add(asyncio.ensure_future(event.wait()))
@@ -297,13 +304,14 @@ class Worker:
                         task.cancel()
 
     def _room(self) -> int:
-        """Phones to process at once: `concurrency`, or one during a burst of acks."""
+        """Phones to process at once: `concurrency`; during a burst of acks one, and
+        none until `burst_hold_seconds` have passed since the last one started."""
         now = time.monotonic()
         while self.stored and self.stored[0] < now - 1.0:
             self.stored.popleft()
         if len(self.stored) >= self.options.burst_per_second:
             self.stats.deferred += 1
-            return 1
+            return 1 if now - self.started_phone_at >= self.options.burst_hold_seconds else 0
         return self.options.concurrency
 
     async def _process_inbound(self, *, which: str = "fresh") -> int:

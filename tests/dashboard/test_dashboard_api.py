@@ -9,7 +9,8 @@ from datetime import timedelta
 import psycopg
 
 from khadum.db import act_as
-from tests.factories import MOHAMMED, NOURA, freelancer_claims, make_chat, make_request
+from khadum.requests import sealed
+from tests.factories import MOHAMMED, NOURA, freelancer_claims, keys, make_chat, make_request
 from tests.http import bearer, local_client
 
 API = "/functions/v1/dashboard_api"
@@ -94,7 +95,8 @@ async def test_request_detail_has_its_thread_and_chat(clean_db: str) -> None:
             "request_id": str(request_id), "action": "request_details", "message": "متى؟"})
         with psycopg.connect(clean_db) as conn:
             conn.execute("insert into request_events (request_id, event_type, actor, message) "
-                         "values (%s, 'details_answered', 'client', 'خلال أسبوع')", (request_id,))
+                         "values (%s, 'details_answered', 'client', %s)",
+                         (request_id, keys().encrypt("خلال أسبوع", sealed.ANSWER)))
         await client.post("/functions/v1/respond_request", headers=bearer(MOHAMMED),
                           json={"request_id": str(request_id), "action": "accept"})
         detail = (await client.get(f"{API}/requests/{request_id}",

@@ -9,15 +9,17 @@ from __future__ import annotations
 import psycopg
 
 from khadum.db import act_as
+from khadum.requests import sealed
 from khadum.seed.load import freelancer_id
 from tests.factories import (
     MOHAMMED,
     NOURA,
     add_message,
+    answer_details,
     freelancer_claims,
+    keys,
     make_chat,
     make_request,
-    phone_index,
 )
 from tests.http import bearer, local_client
 
@@ -68,8 +70,7 @@ def test_only_a_party_says_a_chat_is_open(conn: psycopg.Connection) -> None:
 
 def test_english_text_rendered_on_read_and_broadcast(conn: psycopg.Connection) -> None:
     request_id = make_request(conn)
-    conn.execute("select public.answer_request_details(%s, %s, 'خلال أسبوع')",
-                 (request_id, phone_index("+966501234567")))
+    answer_details(conn, request_id, "+966501234567", "خلال أسبوع")
     conn.execute("update client_requests set expires_at = now() - interval '1 second' "
                  "where id = %s", (request_id,))
     conn.execute("select public.expire_requests()")
@@ -82,8 +83,11 @@ def test_english_text_rendered_on_read_and_broadcast(conn: psycopg.Connection) -
     english = {kind: (title, message) for kind, _, title, message in rows}
     assert english["client_request"][0] == "🔔 New request from a client"
     assert "أحمد محمد" in english["client_request"][1]  # the client's own words stay
-    assert english["details_answered"] == ("💬 The client answered your question",
-                                           "أحمد محمد: خلال أسبوع")
+    # The answer's notice is stored sealed (issue 16): the title is rendered in
+    # English here, the notice opens (in the function) to the client's words.
+    assert english["details_answered"][0] == "💬 The client answered your question"
+    assert keys().decrypt(english["details_answered"][1], sealed.NOTICE) == \
+        "أحمد محمد: خلال أسبوع"
     assert english["request_expired"] == (
         "⏰ A request expired",
         "The 24 hours to answer أحمد محمد's request have passed; the client has been told.")

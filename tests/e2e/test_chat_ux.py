@@ -137,6 +137,7 @@ def test_layout_header_panel_list_and_way_back(
     page = sign_in(browser, base, SIZES[size], path=f"/?next=/chats/{chat_id}")
     expect(page.locator("#peer-name")).to_have_text("أحمد محمد")
     panel = page.locator("#request-panel")
+    expect(page.locator(".chat-header .bar")).to_be_visible()  # drawn (it is redrawn live)
     header = page.locator(".chat-header .bar").bounding_box()
     assert header is not None and header["height"] <= 64  # one row
     for control in ("#send", "#attach", "#text"):

@@ -39,11 +39,7 @@ def open_chat(keys: Keyring, chat: dict[str, Any]) -> dict[str, Any]:
     and, in a summary, the request's description (sealed in client_requests)."""
     request = chat.get("request")
     if isinstance(request, dict) and request.get("description") is not None:
-        try:
-            request["description"] = keys.maybe_decrypt(request["description"],
-                                                        sealed.DESCRIPTION)
-        except DecryptionError as exc:
-            raise unavailable(exc) from None
+        request["description"] = _open(keys, request["description"], sealed.DESCRIPTION)
     if chat.get("cancel_reason") is not None:
         chat["cancel_reason"] = _open(keys, chat["cancel_reason"], REASON)
     rating = chat.get("rating")

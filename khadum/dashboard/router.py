@@ -35,7 +35,6 @@ class MarkRead(BaseModel):
 def router(db: Database, settings: Settings) -> APIRouter:
     keys = sealed.keys(settings)  # one keyring: the sealed requests and the chat
     api = APIRouter(prefix=BASE)
-    ring = keys
 
     @api.get("/me")
     async def me(cur: CallerCursor) -> dict[str, Any]:
@@ -51,19 +50,19 @@ def router(db: Database, settings: Settings) -> APIRouter:
         offset: int = Query(0, ge=0, le=1_000_000),
         lang: Lang = "ar",
     ) -> dict[str, Any]:
-        return await queries.notifications(cur, ring, limit, offset, lang)
+        return await queries.notifications(cur, keys, limit, offset, lang)
 
     @api.get("/changes")
     async def changes(cur: CallerCursor, since: datetime, lang: Lang = "ar") -> dict[str, Any]:
         """Catch-up after a (re)join: what changed after `since` (the `cursor` of
         the page's last read), looking back a little further (khadum.catchup)."""
-        return await queries.changes(cur, ring, window_start(since), lang)
+        return await queries.changes(cur, keys, window_start(since), lang)
 
     @api.get("/notifications/{notification_id}")
     async def notification(notification_id: uuid.UUID, cur: CallerCursor,
                            lang: Lang = "ar") -> dict[str, Any]:
         # A live broadcast carries ids only; the dashboard reads the notification here.
-        found = await queries.notification(cur, ring, notification_id, lang)
+        found = await queries.notification(cur, keys, notification_id, lang)
         if found is None:
             raise NotFound("no notification with this id", code="notification_not_found")
         return {"notification": found}
@@ -85,11 +84,11 @@ def router(db: Database, settings: Settings) -> APIRouter:
             raise Invalid("the search text contains a NUL character or invalid Unicode",
                           code="bad_query")
         query = (q or "").strip() or None
-        return await queries.requests(cur, ring, status, query, page, page_size)
+        return await queries.requests(cur, keys, status, query, page, page_size)
 
     @api.get("/requests/{request_id}")
     async def request_detail(request_id: uuid.UUID, cur: CallerCursor) -> dict[str, Any]:
-        detail = await queries.request_detail(cur, ring, request_id)
+        detail = await queries.request_detail(cur, keys, request_id)
         if detail is None:
             raise NotFound("no request with this id", code="request_not_found")
         await push_routes.record_opened(cur, request_id)

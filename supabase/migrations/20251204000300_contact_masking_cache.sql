@@ -26,9 +26,6 @@
 --     (regexp_matches compiled it a second time);
 --   * the at/dot screen: one expression for texts with and without Latin
 --     letters (without them, its Latin forms cannot match);
---   * a digit next to a look-alike letter (O, l, ...): strpos in the pieces
---     between the digit groups (the expression that finds the groups), not
---     an expression of its own;
 --   * a trigger '@' (e-mail windows, spaces around '@') is found by strpos,
 --     and the whole-text test that gated the rewrite of spaces around '@'
 --     is gone (a match in the windows is a match of that test);
@@ -498,19 +495,7 @@ begin
   end if;
   -- look-alike letters next to digits: O/o -> 0, l/I/| -> 1, Arabic ا -> 1, ه -> 5
   has_digit := d ~ '[0-9]+';
-  -- (a digit right before one of the letters, or one of o/O/l/I right
-  -- before a digit: read in the pieces between the digit groups joined by
-  -- chr(6) — the expression that finds the groups — not by an expression
-  -- of its own; a chr(6) of the text only makes the test say yes, and the
-  -- rewrites below change nothing where no letter touches a digit)
-  if has_digit then
-    c := array_to_string(regexp_split_to_array(d, '[0-9]+'), chr(6));
-  end if;
-  if has_digit and (strpos(c, chr(6) || 'o') > 0 or strpos(c, chr(6) || 'O') > 0
-                    or strpos(c, chr(6) || 'l') > 0 or strpos(c, chr(6) || 'I') > 0
-                    or strpos(c, chr(6) || 'ا') > 0 or strpos(c, chr(6) || 'ه') > 0
-                    or strpos(c, 'o' || chr(6)) > 0 or strpos(c, 'O' || chr(6)) > 0
-                    or strpos(c, 'l' || chr(6)) > 0 or strpos(c, 'I' || chr(6)) > 0) then
+  if has_digit and d ~ '[0-9][oOlIاه]|[oOlI][0-9]' then
     d := regexp_replace(d, '(?<=[0-9])[oO](?=[0-9oO])|(?<![a-zA-Z])[oO](?=[0-9])|(?<=[0-9])[oO](?![a-zA-Z])', '0', 'g');
     d := regexp_replace(d, '(?<=[0-9])[lI](?=[0-9lI])|(?<![a-zA-Z])[lI](?=[0-9]{2})|(?<=[0-9]{2})[lI](?![a-zA-Z])', '1', 'g');
     -- «ا» or «ه» alone between two digit groups (the pieces between the

@@ -10,7 +10,7 @@
 -- keyed by pattern text and flags (`~` and `regexp_replace(..., '\&')`
 -- share a key; `regexp_matches` and `~*` each have their own). Counted
 -- with a breakpoint on the compiler: one call used 13-30 of them, the
--- benchmark's messages 38 in all, so a session masking messages of
+-- benchmark's messages 38 in all (30 here), so a session masking messages of
 -- different kinds in turn compiled 2-7 of them again on every call (the
 -- e-mail, link and number-word ones among them: 0.6-1.1 ms more CPU per
 -- call than the same message repeated). Here, with the same results:
@@ -19,9 +19,8 @@
 --     when the lowered text holds one of them (strings without 'i', so the
 --     screen holds whatever the locale does to 'I');
 --   * a prefix before a number (currency, version, order word): the
---     whole-text expression that said the text holds one becomes strpos of
---     the strings a prefix starts with (a superset; the expression still
---     decides group by group, on the same text);
+--     whole-text expression that says the text holds one runs only when
+--     strpos finds one of the strings a prefix starts with;
 --   * digits of other scripts: one expression tests, brackets and splits
 --     (regexp_matches compiled it a second time);
 --   * the at/dot screen: one expression for texts with and without Latin
@@ -618,15 +617,15 @@ begin
     -- currency, a version or an order word; dates, times and sizes
     -- (a prefix before a group: tested in the loop below, group by group,
     -- when the text holds one at all: one run of the expression)
-    -- (a superset of the texts where one matches: a text holding none of
-    -- the strings a prefix starts with holds no prefix; the expression
-    -- then decides group by group)
-    has_prefix := strpos(dl, '$') > 0 or strpos(dl, '#') > 0 or strpos(dl, '€') > 0 or strpos(dl, '£') > 0
+    -- (first strpos of the strings a prefix starts with: a text holding
+    -- none of them holds no prefix, and the expression is not run)
+    has_prefix := (strpos(dl, '$') > 0 or strpos(dl, '#') > 0 or strpos(dl, '€') > 0 or strpos(dl, '£') > 0
       or strpos(dl, 'sar') > 0 or strpos(dl, 'usd') > 0 or strpos(dl, 'aed') > 0 or strpos(dl, 'ريال') > 0
       or strpos(dl, 'version') > 0 or strpos(dl, 'إصدار') > 0 or strpos(dl, 'اصدار') > 0 or strpos(dl, 'نسخة') > 0
       or strpos(dl, 'order') > 0 or strpos(dl, 'invoice') > 0 or strpos(dl, 'ref') > 0 or strpos(dl, 'ticket') > 0
       or strpos(dl, 'sku') > 0 or strpos(dl, 'طلب') > 0 or strpos(dl, 'فاتورة') > 0 or strpos(dl, 'تذكرة') > 0
-      or strpos(dl, 'مرجع') > 0;
+      or strpos(dl, 'مرجع') > 0)
+      and dl ~ left(prefix_end, -1);
     -- (the places of the groups: for a version, a group right after a 'v')
     if strpos(array_to_string(gsep, chr(6)) || chr(6), 'v' || chr(6)) > 0
        or strpos(array_to_string(gsep, chr(6)) || chr(6), 'V' || chr(6)) > 0 then

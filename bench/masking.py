@@ -244,6 +244,9 @@ def per_call_cpu(conn: psycopg.Connection, pid: int, text: str, calls: int,
     if backend_cpu_ns(pid) is None:
         return None
     raw: dict[int, list[float]] = {w: [] for w in [*which, -1]}
+    # (a generic plan: the statement is not planned again for each message,
+    # as a PL/pgSQL caller's is not)
+    conn.execute("set plan_cache_mode = force_generic_plan")
     for _ in range(calls):
         for w in [*which, -1]:
             sql = FLOOR_CALL if w == -1 else SINGLE_CALL[w]
@@ -252,6 +255,7 @@ def per_call_cpu(conn: psycopg.Connection, pid: int, text: str, calls: int,
             after = backend_cpu_ns(pid)
             if before is not None and after is not None:
                 raw[w].append((after - before) / 1e6)
+    conn.execute("reset plan_cache_mode")
     floor = statistics.median(raw.pop(-1))
     return {w: [max(0.0, x - floor) for x in v] for w, v in raw.items()}
 

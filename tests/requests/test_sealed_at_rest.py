@@ -25,10 +25,11 @@ from khadum.email.sender import Sender
 from khadum.requests import sealed
 from khadum.requests.links import client_chat_token
 from khadum.settings import get_settings
+from khadum.whatsapp import messages
 from khadum.whatsapp.sealed import open_body
 from tests.bot.flows import complete_request
 from tests.email.support import standin_server
-from tests.factories import MOHAMMED, keys, opened
+from tests.factories import MOHAMMED, insert_reply, keys, opened
 from tests.http import bearer, local_client
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, webhook_client
 
@@ -290,12 +291,16 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
                      " subject, params) values ('legacy:1', 'old.client@example.com', "
                      "'o•••@example.com', 'client_request_accepted', 'قديم', "
                      "'{\"client_name\": \"عميل قديم\"}')")
+        # A notice with its template alternative (the bot's own may still be on its way).
+        insert_reply(conn, PHONE, messages.text(PHONE, "تم قبول طلبك"),
+                     template=messages.template(PHONE, "khadum_request_accepted", "ar",
+                                                ["محمد الغامدي"], []))
         report = keys_module.rotate(conn, rotated)
         assert report["email_outbox.to_email"] == 5 and report["email_outbox.params"] == 5
         assert report["private_chats.cancel_reason"] == 1
         assert report["chat_ratings.comment"] == 1
         assert report["request_events.message"] == 1 and report["notifications.message"] == 1
-        # The bot's replies to both clients (the notices with their templates).
+        # The bot's replies to both clients, and that notice.
         replies = conn.execute("select count(*), count(template_body) from whatsapp_outbox"
                                ).fetchone()
         assert replies is not None and replies[0] > 0 and replies[1] > 0

@@ -416,6 +416,10 @@ public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text
 -- execute: service_role
 public.mask_tld_pattern();
 
+-- security invoker
+-- execute: service_role
+public.mask_trigger_spans(p_text text, p_trigger text, p_flags text);
+
 -- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, embedding similarity when given. Exact top k through the postings of freelancer_terms, read in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every freelancer with the same formula.
 -- execute: service_role
 public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);

@@ -21,7 +21,8 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "supabase" / "migrations"
 # the migrations that change how masking works, not what it finds
 FAST = ["20251201000700_contact_masking_cached.sql",
         "20251202000200_contact_masking_prefilter.sql",
-        "20251203000300_contact_masking_lean.sql"]
+        "20251203000300_contact_masking_lean.sql",
+        "20251204000300_contact_masking_cache.sql"]
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
 # texts at the edges of the shortcuts the faster migrations take: prefixes
 # before a number (cases, '#', spaces the trim may not know, long gaps), a
@@ -40,6 +41,22 @@ EDGES = [
     "صفر خمسة خمسة واحد اثنين", "zero five five one two three", "خمسة  خمسة واحد", "واحد واحد",
     "خمسة عشرين", "ثلاثة وعشرين", "five hundred five", "دبل خمسة واحد", "khamsa sab3a",
     "one oh five",
+    # 20251204000300: '@' found by strpos (windows side by side, at the ends,
+    # many), prefixes screened by strpos, phone and "contact me" words by
+    # strpos (cases, a dotted capital I), look-alike letters read in the
+    # pieces between digit groups (chr(6) in the text), digits of other
+    # scripts bracketed (chr(4)/chr(5) in the text), the at/dot screen of a
+    # text without Latin letters
+    "a@b@c", "@", "@@ ahmed @ gmail . com @", "x" * 79 + "@" + "y" * 80 + "@a.com",
+    "mail: ahmed @gmail.com" + " " * 78 + "sara@ hotmail. com", "ahmed . design@gmail.com",
+    "ORDER 0551234567", "İ ORDER 0551234567", "SKU#0551234567", "Ref: 0551234567",
+    "PHONE 55123456", "Mobile: 55123456", "MOBİLE 55123456", "CALL me 551234567",
+    "tel:551234567", "رقمي ٥٥١٢٣٤٥٦", "جوالي 55123456", "كلّمني 551234567",
+    "snap ADD ME", "سناب أضفني", "سناب اضفني ahmed", "insta DM ME pls", "سناب تواصل معي",
+    "O55l234567", "055 l234567", "5ا5ه5 0551234567", "05\x06o51234567", "123o", "I23456789",
+    "0 5 5 l 2 3 4 5 6 7", "o\x060551234567",
+    "٠٥٥\x04١٢٣٤٥٦٧", "٠٥٥١٢٣٤٥٦٧ ٫ ٬ ٠٥٥\x05١", "٠٥٥١٢٣٤٥٦٧",
+    "احمد آت جيميل دوت كوم", "ايميلي (at) جيميل", "[dot] نقطة علامة", "رقمي (٠٥٥) ١٢٣ ٤٥٦٧",
 ]
 
 

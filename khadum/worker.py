@@ -11,7 +11,10 @@ so more workers (processes, machines) means more throughput.
 It wakes on `LISTEN khadum_work` (the database NOTIFYs at commit whenever a
 message is stored, an event for a client appended, or a reply or email
 queued), so a reply leaves within milliseconds at light load, and polls every
-second besides (retries whose backoff ran out, a lost connection). On SIGTERM
+second besides (retries whose backoff ran out, a lost connection). During a
+burst of acks it holds back (one phone per `burst_hold_seconds`) and stops
+LISTENing — each NOTIFY would signal its backend and wake it — watching the
+inbound queue's growth instead until the burst is over. On SIGTERM
 it stops taking work, lets the item in hand finish, gives back what it claimed
 but did not start, and exits within five seconds; the rest is left to the next worker.
 """

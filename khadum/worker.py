@@ -288,9 +288,10 @@ class Worker:
         listed_at = 0.0
         stop_wait = asyncio.ensure_future(self.stop.wait())
 
-        async def one(phone: str) -> int:
+        async def one(phone: str, limit: int | None) -> int:
             try:
-                return await self.processor.process_phone(phone, wait=False, stop=self.stop)
+                return await self.processor.process_phone(phone, wait=False, stop=self.stop,
+                                                          limit=limit)
             except PhoneBusy:
                 # Another worker holds it: it may finish before seeing our
                 # message, so look again shortly rather than wait for a NOTIFY.
@@ -322,7 +323,10 @@ class Worker:
                 while queue and len(inflight) < self._room():
                     phone = queue.popleft()
                     if phone not in inflight.values():
-                        inflight[asyncio.create_task(one(phone))] = phone
+                        # During a burst one item per hold (the phone's next items
+                        # wait for a later listing); otherwise all it has.
+                        limit = 1 if self._bursting() else None
+                        inflight[asyncio.create_task(one(phone, limit))] = phone
                         self.started_phone_at = time.monotonic()
                 waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}
                 if not event.is_set():
@@ -363,8 +367,9 @@ class Worker:
                         task.cancel()
 
     def _room(self) -> int:
-        """Phones to process at once: `concurrency`; during a burst of acks one, and
-        none until `burst_hold_seconds` have passed since the last one started."""
+        """Phones to process at once: `concurrency`; during a burst of acks one (and
+        one item of it), and none until `burst_hold_seconds` have passed since the
+        last one started."""
         if self._bursting():
             self.stats.deferred += 1
             held = time.monotonic() - self.started_phone_at

@@ -45,6 +45,46 @@ SECRET = "bench-ingest-app-secret-5e1a"
 PATH = "/functions/v1/whatsapp_webhook"
 BIN = Path(sys.executable).parent
 THREADS = 2
+SERVER, WORKER = "bench-server", "bench-worker"  # application_name of their backends
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by the server, the workers and each one's
+    PostgreSQL backends: less noisy than rates on a shared machine, and it shows
+    what the workers take from the acks on the same cores."""
+
+    def __init__(self, url: str, server: int, workers: list[int]) -> None:
+        self.url, self.server, self.workers = url, server, workers
+        self.before = self._sample()
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute("select application_name, pid from pg_stat_activity "
+                                "where application_name in (%s, %s)", (SERVER, WORKER)).fetchall()
+        backends = {SERVER: [p for a, p in rows if a == SERVER],
+                    WORKER: [p for a, p in rows if a == WORKER]}
+        return {"server": {self.server: _cpu(self.server)},
+                "server_backends": {p: _cpu(p) for p in backends[SERVER]},
+                "workers": {p: _cpu(p) for p in self.workers},
+                "worker_backends": {p: _cpu(p) for p in backends[WORKER]}}
+
+    def done(self, acks: int) -> dict[str, Any]:
+        after = self._sample()
+        spent = {group: round(sum(cpu - self.before[group].get(pid, 0.0)
+                                  for pid, cpu in pids.items()), 2)
+                 for group, pids in after.items()}
+        return {"cpu_seconds": spent, "ack_cpu_ms_per_ack": round(
+            1000 * (spent["server"] + spent["server_backends"]) / max(1, acks), 3)}
 
 
 def body(phone: str, wamid: str, text: str) -> bytes:
@@ -109,10 +149,11 @@ class Stack:
                 "WHATSAPP_GRAPH_URL": self.graph, "WHATSAPP_ACCESS_TOKEN": "EAAG-bench",
                 "RESEND_API_URL": self.graph, "OPENAI_API_KEY": "", "KHADUM_ENV": "local"}
 
-    def spawn(self, args: list[str], log: str) -> subprocess.Popen[bytes]:
+    def spawn(self, args: list[str], log: str, app: str) -> subprocess.Popen[bytes]:
         out = open(self.tmp / log, "ab")  # noqa: SIM115 — lives as long as the process
-        proc = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=out,
-                                stderr=subprocess.STDOUT)
+        # PGAPPNAME (libpq) names the process's backends: their CPU is counted per role.
+        proc = subprocess.Popen(args, cwd=ROOT, env={**self.env(), "PGAPPNAME": app},
+                                stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
@@ -125,7 +166,7 @@ class Stack:
 
     def server(self, target: str, port: int, log: str) -> subprocess.Popen[bytes]:
         proc = self.spawn([str(BIN / "uvicorn"), target, "--port", str(port),
-                           "--log-level", "warning", "--no-access-log"], log)
+                           "--log-level", "warning", "--no-access-log"], log, SERVER)
         wait(lambda: _answers(f"http://127.0.0.1:{port}{PATH}"), 30)
         return proc
 
@@ -133,7 +174,7 @@ class Stack:
         # While the acks are measured on this one machine, the acks come first:
         # workers run at a lower OS priority (deployed, they have their own containers).
         proc = self.spawn(["nice", "-n", str(nice), str(BIN / "khadum"), "worker"],
-                          name + ".log")
+                          name + ".log", WORKER)
         # On a loaded machine a worker may take a while to import and connect.
         wait(lambda: "started" in (self.tmp / f"{name}.log").read_text(errors="replace"), 120)
         return proc
@@ -270,8 +311,10 @@ def main() -> None:
             floor_wamids = write_requests(floor_file, args.requests, args.phones, "floor")
             port = _free_port()
             floor = stack.server("bench.ingest_floor:app", port, "floor.log")
+            meter = CpuMeter(url, floor.pid, [])
             floor_run = wrk(f"http://127.0.0.1:{port}{PATH}", floor_file, args.seconds,
                             args.connections)
+            floor_run.update(meter.done(floor_run["responses"]))
             stack.stop(floor)
             sent = sent_wamids(floor_wamids, floor_run.pop("sent_by_thread"))
             rows, distinct = stored(url, "bench_floor_inbound", sent)
@@ -282,13 +325,15 @@ def main() -> None:
             deployed_file = tmp / "deployed.txt"
             wamids = write_requests(deployed_file, args.requests, args.phones, "fn")
             port = _free_port()
-            stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
+            webhook = stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
 
             # Its ack path alone first (no worker running), beside the same floor.
             alone_file = tmp / "alone.txt"
             alone_wamids = write_requests(alone_file, args.requests, args.phones, "alone")
+            meter = CpuMeter(url, webhook.pid, [])
             alone = wrk(f"http://127.0.0.1:{port}{PATH}", alone_file, args.seconds,
                         args.connections)
+            alone.update(meter.done(alone["responses"]))
             sent = sent_wamids(alone_wamids, alone.pop("sent_by_thread"))
             rows, distinct = stored(url, "whatsapp_inbound", sent)
             report["alone"] = {**alone, **losses(alone, len(sent), distinct),
@@ -301,8 +346,10 @@ def main() -> None:
                 conn.execute("update whatsapp_inbound set processed_at = now() "
                              "where processed_at is null and wamid like 'wamid.alone%'")
             workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
+            meter = CpuMeter(url, webhook.pid, [p.pid for p in workers])
             run = wrk(f"http://127.0.0.1:{port}{PATH}", deployed_file, args.seconds,
                       args.connections)
+            run.update(meter.done(run["responses"]))
             sent = sent_wamids(wamids, run.pop("sent_by_thread"))
             began = time.perf_counter()
             wait(lambda: unprocessed(url) == 0, 900)

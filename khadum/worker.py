@@ -11,7 +11,10 @@ so more workers (processes, machines) means more throughput.
 It wakes on `LISTEN khadum_work` (the database NOTIFYs at commit whenever a
 message is stored, an event for a client appended, or a reply or email
 queued), so a reply leaves within milliseconds at light load, and polls every
-second besides (retries whose backoff ran out, a lost connection). On SIGTERM
+second besides (retries whose backoff ran out, a lost connection). During a
+burst of acks it holds back (one phone per `burst_hold_seconds`) and stops
+LISTENing — each NOTIFY would signal its backend and wake it — watching the
+inbound queue's growth instead until the burst is over. On SIGTERM
 it stops taking work, lets the item in hand finish, gives back what it claimed
 but did not start, and exits within five seconds; the rest is left to the next worker.
 """
@@ -53,6 +56,10 @@ class WorkerOptions:
     # leaving the CPU and the database to the acks, and catches up after.
     burst_per_second: float = 150.0
     burst_hold_seconds: float = 0.25
+    # During a burst the worker also stops LISTENing (every NOTIFY signals each
+    # listening backend and wakes its worker) and reads the queue's growth
+    # instead, this often; it LISTENs again once the last second was calmer.
+    burst_watch_seconds: float = 0.1
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -69,6 +76,7 @@ class WorkerStats:
     pushes_sent: int = 0
     wakeups: int = 0
     deferred: int = 0  # dispatches held to one phone at a time by a burst of acks
+    unlistens: int = 0  # bursts during which the worker stopped LISTENing
     started_at: float = field(default_factory=time.monotonic)
 
 
@@ -89,7 +97,7 @@ class Worker:
         self.stop = asyncio.Event()
         self.wake = {queue: asyncio.Event() for queue in QUEUES}
         self.stats = WorkerStats()
-        self.listening = asyncio.Event()
+        self.listening = asyncio.Event()  # LISTENing: NOTIFYs wake the loops
         self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
         self.stored: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
         self.started_phone_at = 0.0  # when the inbound loop last started a phone
@@ -175,22 +183,65 @@ class Worker:
                 async with await psycopg.AsyncConnection.connect(
                     self.url, autocommit=True
                 ) as conn:
-                    await conn.execute(f"listen {CHANNEL}")
-                    self.listening.set()
-                    for event in self.wake.values():
-                        event.set()  # anything queued while we were not listening
-                    async for note in conn.notifies():
-                        self.stats.wakeups += 1
-                        if note.payload == "inbound":
-                            self.stored.append(time.monotonic())
-                        woken = self.wake.get(note.payload)
-                        if woken is not None:
-                            woken.set()
+                    while not self.stop.is_set():
+                        await conn.execute(f"listen {CHANNEL}")
+                        self.listening.set()
+                        for event in self.wake.values():
+                            event.set()  # anything queued while we were not listening
+                        # Closed on leaving: the generator holds the connection's lock.
+                        async with contextlib.aclosing(conn.notifies()) as notes:
+                            async for note in notes:
+                                self.stats.wakeups += 1
+                                if note.payload == "inbound":
+                                    self.stored.append(time.monotonic())
+                                woken = self.wake.get(note.payload)
+                                if woken is not None:
+                                    woken.set()
+                                if self._bursting():
+                                    break
+                        if self.stop.is_set():
+                            return
+                        await conn.execute(f"unlisten {CHANNEL}")
+                        self.listening.clear()
+                        self.stats.unlistens += 1
+                        for event in self.wake.values():
+                            event.set()  # wake-ups left unread in the last packet
+                        await self._watch_burst(conn)
             except (psycopg.OperationalError, OSError):
                 self.listening.clear()
                 if not self.stop.is_set():
                     log.warning("worker lost its LISTEN connection; reconnecting")
                     await asyncio.sleep(1.0)
+
+    def _bursting(self) -> bool:
+        """More than `burst_per_second` messages stored in the last second."""
+        now = time.monotonic()
+        while self.stored and self.stored[0] < now - 1.0:
+            self.stored.popleft()
+        return len(self.stored) >= self.options.burst_per_second
+
+    async def _watch_burst(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """While not LISTENing: counts the messages stored since the last look
+        (a range of the pending-messages index), every `burst_watch_seconds`,
+        until the last second falls below the burst rate. New messages wake the
+        inbound loop (which still starts one phone per hold); the other queues
+        poll meanwhile, and this worker's own replies wake its WhatsApp drain."""
+        cur = await conn.execute("select now()")
+        row = await cur.fetchone()
+        since = row[0] if row else None
+        while not self.stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), self.options.burst_watch_seconds)
+            cur = await conn.execute(
+                "select count(*), max(received_at) from public.whatsapp_inbound"
+                " where processed_at is null and received_at > %s", (since,))
+            row = await cur.fetchone()
+            if row and row[0]:
+                count, since = int(row[0]), row[1]
+                self.stored.extend([time.monotonic()] * count)
+                self.wake["inbound"].set()
+            if not self._bursting():
+                return
 
     async def _loop(self, queue: str, work: Callable[[], Awaitable[int]]) -> None:
         event = self.wake[queue]
@@ -237,9 +288,10 @@ class Worker:
         listed_at = 0.0
         stop_wait = asyncio.ensure_future(self.stop.wait())
 
-        async def one(phone: str) -> int:
+        async def one(phone: str, limit: int | None) -> int:
             try:
-                return await self.processor.process_phone(phone, wait=False, stop=self.stop)
+                return await self.processor.process_phone(phone, wait=False, stop=self.stop,
+                                                          limit=limit)
             except PhoneBusy:
                 # Another worker holds it: it may finish before seeing our
                 # message, so look again shortly rather than wait for a NOTIFY.
@@ -250,9 +302,12 @@ class Worker:
             while not self.stop.is_set():
                 now = time.monotonic()
                 room = self._room()
-                # No listing while nothing may start (a burst's hold): the acks first.
+                # No listing while nothing may start (a burst's hold): the acks
+                # first; and none during a burst while phones listed before wait
+                # (a listing reads every waiting message: the index the acks grow).
                 if (event.is_set() and now - listed_at >= self.options.requery_seconds
-                        and len(inflight) < room):
+                        and len(inflight) < room
+                        and not (queue and room < self.options.concurrency)):
                     event.clear()
                     listed_at = now
                     try:
@@ -268,13 +323,19 @@ class Worker:
                 while queue and len(inflight) < self._room():
                     phone = queue.popleft()
                     if phone not in inflight.values():
-                        inflight[asyncio.create_task(one(phone))] = phone
+                        # During a burst one item per hold (the phone's next items
+                        # wait for a later listing); otherwise all it has.
+                        limit = 1 if self._bursting() else None
+                        inflight[asyncio.create_task(one(phone, limit))] = phone
                         self.started_phone_at = time.monotonic()
                 waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}
                 if not event.is_set():
                     waiters.add(asyncio.ensure_future(event.wait()))
                 timeout = (self.options.requery_seconds if event.is_set()
                            else self.options.poll_seconds)
+                if event.is_set() and self._bursting():  # nothing starts before the hold ends
+                    timeout = max(timeout, self.options.burst_hold_seconds
+                                  - (time.monotonic() - self.started_phone_at))
                 finished, _ = await asyncio.wait(
                     waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters - set(inflight) - {stop_wait}:
@@ -286,6 +347,8 @@ class Worker:
                     phone = inflight.pop(task)
                     if not task.cancelled() and task.exception() is None:
                         self.stats.processed += task.result()
+                        if task.result() and not self.listening.is_set():
+                            self.wake["whatsapp"].set()  # its replies: no NOTIFY heard
                     elif not task.cancelled():
                         log.error("worker: processing %s failed", phone,
                                   exc_info=task.exception())
@@ -304,14 +367,13 @@ class Worker:
                         task.cancel()
 
     def _room(self) -> int:
-        """Phones to process at once: `concurrency`; during a burst of acks one, and
-        none until `burst_hold_seconds` have passed since the last one started."""
-        now = time.monotonic()
-        while self.stored and self.stored[0] < now - 1.0:
-            self.stored.popleft()
-        if len(self.stored) >= self.options.burst_per_second:
+        """Phones to process at once: `concurrency`; during a burst of acks one (and
+        one item of it), and none until `burst_hold_seconds` have passed since the
+        last one started."""
+        if self._bursting():
             self.stats.deferred += 1
-            return 1 if now - self.started_phone_at >= self.options.burst_hold_seconds else 0
+            held = time.monotonic() - self.started_phone_at
+            return 1 if held >= self.options.burst_hold_seconds else 0
         return self.options.concurrency
 
     async def _process_inbound(self, *, which: str = "fresh") -> int:

@@ -55,14 +55,16 @@ class InboundProcessor:
         return sealed.keys(self.settings)
 
     async def process_phone(
-        self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None
+        self, phone: str, *, wait: bool = True, stop: asyncio.Event | None = None,
+        limit: int | None = None,
     ) -> int:
         """Processes the phone's waiting messages and events in order; returns how many.
 
         `wait=False` (workers): a phone another worker holds is skipped at once
-        (`PhoneBusy`); `stop` set: returns after the item in hand."""
+        (`PhoneBusy`); `stop` set: returns after the item in hand; `limit`: at
+        most that many items (the rest stay waiting, in order)."""
         done = 0
-        while stop is None or not stop.is_set():
+        while (stop is None or not stop.is_set()) and (limit is None or done < limit):
             async with self.db.connection() as conn:
                 try:
                     outcome = await self._process_next(conn, phone, wait=wait)

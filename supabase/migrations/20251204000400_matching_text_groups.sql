@@ -21,19 +21,25 @@
 -- deleted freelancer's row goes by cascade; a group without members is dropped).
 --
 -- The ranking (match_freelancers, without an embedding) reads the groups when the
--- request's terms have few group postings (≤ 2,000; many freelancers share
--- boilerplate headlines, and 100,071 generated profiles make 135 groups):
--- 1. every group holding any of the request's words, with its bits; its text and
---    category fit g = text(bits) + 0.22·fit are exact for its members without any
---    of the words in their names, who score g + quality + 0.04·budget fit ≤ g +
---    quality + 0.04; those with (the name postings, read in full) are scored
+-- request's terms have few group and name postings and the category few groups
+-- (≤ 2,000 in all; many freelancers share boilerplate headlines, and 100,071
+-- generated profiles make 133 groups):
+-- 1. every group holding any of the request's words, with its bits, and every
+--    group of the request's category (bits 0); g = text(bits) + 0.22·fit is exact
+--    for its members without any of the words in their names, who score g +
+--    quality + 0.04·budget fit ≤ g + quality + 0.04; those with (the name
+--    postings, which carry the member's quality, rating and budget) are scored
 --    exactly apart;
--- 2. θ: the k-th best exact score among the best members by quality of the k
---    groups with the best g (and, with a category, 0.22 + the category's k-th
---    best quality); every member of a group with g + 0.19 ≥ θ whose quality is
---    ≥ θ − g − 0.04 is scored exactly (one index range per group); the k best in
---    the page's order (score, rating, number of ratings, id) are the found ones;
--- 3. unchanged: the category's freelancers without any of the words, the page.
+-- 2. θ, a lower bound of the k-th best score: the k-th best exact score of the
+--    best members by quality of the 20 groups with the best g;
+-- 3. in each group with g + 0.19 ≥ θ, its k first in the page's order among those
+--    whose minimum fits the budget (all, without one): their budget fit is the
+--    same, so the page's order within the group is the index's (quality, rating,
+--    number of ratings, id) and k rows suffice; with a budget, those whose minimum
+--    exceeds it are read as one quality range per group, down to what can still
+--    reach the k-th best found so far; the k best in the page's order are kept;
+-- 4. the category's freelancers without any of the words were in 1 (their groups):
+--    the page follows, without reading the category indexes again.
 -- Otherwise (many distinct headlines) 20251203000400's reads run unchanged.
 -- khadum.matching_read ('groups', 'impact' or 'bands') forces one (tests check
 -- all three); only the speed depends on it, never the result (p_exhaustive).

@@ -154,14 +154,16 @@ begin
   select s.group_terms, s.name_terms into t, nt
   from public.freelancer_text_split(new.search_document, new.display_name, new.display_name_en) s;
   k := public.freelancer_text_group_key(t, coalesce(new.categories, '{}'));
-  select g0.id into g from public.freelancer_text_groups g0 where g0.key = k;
+  -- (locked: a group being dropped as empty by another transaction is waited for,
+  -- then not found, and made again)
+  select g0.id into g from public.freelancer_text_groups g0 where g0.key = k for key share;
   if g is null then
     insert into public.freelancer_text_groups (key, terms, categories)
     values (k, t, coalesce(new.categories, '{}'))
     on conflict (key) do nothing
     returning id into g;
     if g is null then  -- added meanwhile by another transaction
-      select g0.id into g from public.freelancer_text_groups g0 where g0.key = k;
+      select g0.id into g from public.freelancer_text_groups g0 where g0.key = k for key share;
     else
       insert into public.freelancer_group_terms (term, group_id)
       select x, g from unnest(t) x;

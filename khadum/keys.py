@@ -73,6 +73,13 @@ ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn("email_outbox", "html_body"),
     EncryptedColumn("email_outbox", "text_body"),
     EncryptedColumn("email_outbox", "params", jsonb=True),
+    # The WhatsApp outbox (khadum/whatsapp/sealed.py): opened only by the sender;
+    # both bodies share a context (the sender opens whichever goes).
+    EncryptedColumn("whatsapp_outbox", "to_phone", kind="client.phone",
+                    index="to_phone_index"),
+    EncryptedColumn("whatsapp_outbox", "body", jsonb=True),
+    EncryptedColumn("whatsapp_outbox", "template_body", kind="whatsapp_outbox.body",
+                    jsonb=True),
     # What a party types about a chat (khadum/chat/freetext.py).
     EncryptedColumn("private_chats", "cancel_reason"),
     EncryptedColumn("chat_ratings", "comment", key="chat_id"),

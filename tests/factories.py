@@ -275,3 +275,42 @@ def insert_conversation(conn: psycopg.Connection, phone: str, state: str = "new"
         f"values ({', '.join(['%s'] * len(names))})",
         [keys().encrypt(phone, sealed.PHONE), phone_index(phone), state,
          Jsonb(seal_state(keys(), data or {})), *columns.values()])
+
+
+# ---------------------------------------------------------------------------
+# The WhatsApp outbox, sealed (migration 20251204000100)
+# ---------------------------------------------------------------------------
+def insert_reply(conn: psycopg.Connection, phone: str, body: dict[str, Any] | None = None, *,
+                 template: dict[str, Any] | None = None, **columns: Any) -> uuid.UUID:
+    """A whatsapp_outbox row sealed as the bot queues it (`khadum.whatsapp.sealed`),
+    with any other columns (status, created_at, request_id…) as given."""
+    from khadum.whatsapp import messages
+    from khadum.whatsapp.sealed import outbox_row
+
+    row = outbox_row(keys(), phone, body if body is not None else messages.text(phone, "مرحبا"),
+                     template=template)
+    values = {**row, **columns}
+    found = conn.execute(
+        f"insert into whatsapp_outbox ({', '.join(values)}) "
+        f"values ({', '.join(['%s'] * len(values))}) returning id",
+        list(values.values())).fetchone()
+    assert found is not None
+    return uuid.UUID(str(found[0]))
+
+
+def outbox_bodies(conn: psycopg.Connection, phone: str | None = None, *,
+                  request_id: Any = None, column: str = "body") -> list[dict[str, Any]]:
+    """The queued replies' bodies (`column`: body or template_body), opened, in
+    queue order: to `phone` (found by blind index), or of `request_id`, or all."""
+    from khadum.whatsapp.sealed import open_body
+
+    assert column in ("body", "template_body")
+    where, params = "true", []
+    if phone is not None:
+        where, params = "to_phone_index = %s", [phone_index(phone)]
+    elif request_id is not None:
+        where, params = "request_id = %s", [request_id]
+    rows = conn.execute(f"select {column} from whatsapp_outbox where {where} "
+                        "order by seq", params).fetchall()
+    # a row without a template alternative gives {} for template_body
+    return [open_body(keys(), stored) if stored is not None else {} for (stored,) in rows]

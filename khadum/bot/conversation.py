@@ -21,6 +21,7 @@ from khadum.crypto import Keyring
 from khadum.requests import sealed
 from khadum.settings import Settings
 from khadum.whatsapp import messages
+from khadum.whatsapp import sealed as outbox
 from khadum.whatsapp.messages import Body, Row
 
 
@@ -134,7 +135,7 @@ def turn_from(
 async def save_turn(turn: Turn) -> None:
     """The conversation's new state and its replies, in the caller's transaction."""
     await save_state(turn, inbound=True)
-    await queue_bodies(turn.conn, turn.phone, turn.out, locale=turn.language,
+    await queue_bodies(turn.conn, turn.phone, turn.out, keys=turn.keys, locale=turn.language,
                        phone_index=turn.phone_index)
 
 
@@ -159,30 +160,33 @@ async def queue_bodies(
     phone: str,
     bodies: Sequence[Body],
     *,
+    keys: Keyring,
     locale: str = "ar",
     request_id: str | None = None,
     template: Body | None = None,
     phone_index: str | None = None,
 ) -> None:
-    """Finished outbox rows. With `template` (a notice), the first body carries
-    it as its approved-template alternative and the rest go only while the
-    24-hour window is open (the outbox decides as they leave)."""
+    """Finished outbox rows, sealed (khadum/whatsapp/sealed.py). With `template` (a
+    notice), the first body carries it as its approved-template alternative and
+    the rest go only while the 24-hour window is open (the outbox decides as they
+    leave)."""
     if not bodies:
         return
+    index = phone_index or sealed.phone_index(keys, phone)
+    rows = [
+        outbox.outbox_row(keys, phone, body, phone_index=index,
+                          template=template if index_ == 0 else None)
+        for index_, body in enumerate(bodies)
+    ]
     async with conn.cursor() as cur:
         await cur.executemany(
-            "insert into public.whatsapp_outbox (to_phone, to_phone_index, body, template_body, "
-            "requires_window, locale, request_id) values (%s, %s, %s, %s, %s, %s, %s)",
+            "insert into public.whatsapp_outbox (to_phone, to_phone_index, to_phone_display, "
+            "body, body_kind, template_body, requires_window, locale, request_id) "
+            "values (%(to_phone)s, %(to_phone_index)s, %(to_phone_display)s, %(body)s, "
+            "%(body_kind)s, %(template_body)s, %(requires_window)s, %(locale)s, %(request_id)s)",
             [
-                (
-                    phone,
-                    phone_index,
-                    Jsonb(body),
-                    Jsonb(template) if template is not None and index == 0 else None,
-                    template is not None and index > 0,
-                    locale,
-                    request_id,
-                )
-                for index, body in enumerate(bodies)
+                {**row, "requires_window": template is not None and index_ > 0,
+                 "locale": locale, "request_id": request_id}
+                for index_, row in enumerate(rows)
             ],
         )

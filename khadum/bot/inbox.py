@@ -142,7 +142,7 @@ class InboundProcessor:
 
         async def write() -> None:
             await queue_bodies(
-                turn.conn, turn.phone, turn.out, locale=turn.language,
+                turn.conn, turn.phone, turn.out, keys=turn.keys, locale=turn.language,
                 request_id=notice.request_id, template=template, phone_index=turn.phone_index,
             )
             await save_state(turn, inbound=False)

@@ -216,6 +216,13 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
             "X-Content-Type-Options": "nosniff",
         })
 
+    async def server_role(cur: Cursor) -> None:
+        # chat_rate and chat_cancel store what this function sealed: not on the
+        # Data API (a value of the right shape that does not open would break the
+        # chat for both parties). Called with the server's role and the caller's
+        # verified claims still set, as a message is sent (khadum.chat.messages).
+        await cur.execute("set local role none")
+
     async def act(cur: Cursor, function: str, *args: Any) -> dict[str, Any]:
         return {"result": await service.call(cur, function, *args)}
 
@@ -244,6 +251,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     @api.post(BASE + "/{chat_id}/rate")
     async def rate(chat_id: uuid.UUID, body: RatingBody, cur: ChatCursor) -> dict[str, Any]:
         # The comment is checked by SQL as typed and stored sealed (khadum.chat.freetext).
+        await server_role(cur)
         answer = await act(cur, "chat_rate", chat_id, body.rating, body.comment,
                            freetext.seal_comment(keys, body.comment))
         freetext.open_rating(keys, answer["result"] or {})
@@ -252,6 +260,7 @@ def router(db: Database, settings: Settings, store: FileStore | None = None) -> 
     @api.post(BASE + "/{chat_id}/cancel")
     async def cancel(chat_id: uuid.UUID, body: CancelBody, cur: ChatCursor) -> dict[str, Any]:
         # The reason is checked by SQL as typed and stored sealed (khadum.chat.freetext).
+        await server_role(cur)
         answer = await act(cur, "chat_cancel", chat_id, body.reason,
                            freetext.seal_reason(keys, body.reason))
         freetext.open_chat(keys, answer["result"] or {})

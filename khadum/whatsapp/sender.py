@@ -5,7 +5,9 @@ SQL function (`claim_due_whatsapp`, `record_whatsapp_sent/retry/failed/unknown`,
 mirroring the email outbox), which also decides which body goes (the template
 alternative when the 24-hour window is closed, or after a 131047) and when a
 retry is due (`retry_delay`, `retry_attempt_limit`). Rows are sent per phone in
-order, under a short lease renewed while the sender works.
+order (grouped by the number's blind index), under a short lease renewed while
+the sender works. Bodies are sealed (khadum/whatsapp/sealed.py): each is opened
+just before its Graph API call; logs name the number by its display form only.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ import httpx
 import psycopg
 from psycopg.rows import dict_row
 
+from khadum.crypto import Keyring
 from khadum.db import Database
 from khadum.outbox import DrainReport
+from khadum.requests.sealed import keys as keyring_of
 from khadum.settings import Settings
 from khadum.whatsapp.errors import GraphError, GraphOutcomeUnknown
 from khadum.whatsapp.graph import GraphClient
+from khadum.whatsapp.sealed import open_body
 
 log = logging.getLogger("khadum.whatsapp.sender")
 # A claim is a short lease, renewed while the sender works: a sender that dies
@@ -93,7 +98,7 @@ async def _keep_leases(db: Database, owner: str) -> None:
 
 
 async def _send_phone(
-    db: Database, graph: GraphClient, owner: str, rows: list[dict[str, Any]],
+    db: Database, graph: GraphClient, keys: Keyring, owner: str, rows: list[dict[str, Any]],
     report: DrainReport,
 ) -> None:
     # The attempt is committed before each call: if this process dies during
@@ -102,14 +107,16 @@ async def _send_phone(
     async with _autocommit(db) as conn:
         await conn.execute("select public.begin_whatsapp_send(%s)", (rows[0]["id"],))
     for index, row in enumerate(rows):
-        body = {**row["body"], "biz_opaque_callback_data": f"{OPAQUE_PREFIX}{row['id']}"}
+        # Opened here, just before the call (a wrong key raises: loudly, nothing sent).
+        body = {**_opened(keys, row["body"]),
+                "biz_opaque_callback_data": f"{OPAQUE_PREFIX}{row['id']}"}
         try:
             wamid = await graph.send(body)
         except GraphOutcomeUnknown as exc:
             # Not re-sent blindly: the row stays in flight; a status callback naming
             # it settles it, else it is sent again RECONCILE_SECONDS after the
             # attempt. The phone's later rows wait behind it (order).
-            log.warning("WhatsApp send to %s: %s; waiting to reconcile", row["to_phone"],
+            log.warning("WhatsApp send to %s: %s; waiting to reconcile", _who(row),
                         exc.message)
             async with _autocommit(db) as conn:
                 await conn.execute(
@@ -132,6 +139,17 @@ async def _send_phone(
         report.sent += 1
 
 
+def _opened(keys: Keyring, stored: Any) -> dict[str, Any]:
+    # A JSON object is a row queued before the outbox was sealed (the check
+    # constraints refuse one since); `khadum keys rotate` seals those.
+    return stored if isinstance(stored, dict) else open_body(keys, stored)
+
+
+def _who(row: dict[str, Any]) -> str:
+    """The recipient as logs name it (its display form, never the number)."""
+    return str(row.get("to_phone_display") or "a client")
+
+
 async def _release(db: Database, owner: str, rows: list[dict[str, Any]]) -> None:
     if rows:
         await release_unsent(db, owner, [r["id"] for r in rows])
@@ -151,7 +169,7 @@ async def _record_error(
         report.retried += 1
     else:
         report.failed += 1
-    log.warning("WhatsApp send to %s failed (%s): %s", row["to_phone"], code, exc.message)
+    log.warning("WhatsApp send to %s failed (%s): %s", _who(row), code, exc.message)
 
 
 async def claim_whatsapp(db: Database, *, owner: str, limit: int = 200
@@ -171,14 +189,18 @@ async def send_claimed(
         return report
     by_phone: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_phone[row["to_phone"]].append(row)
+        # a row queued before the outbox was sealed, not yet rotated, has no index:
+        # it is its own group (claim_due_whatsapp orders it alone too)
+        by_phone[row["to_phone_index"] or f"row:{row['id']}"].append(row)
+    keys = keyring_of(settings)
     owned = client is None
     http = client or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     keeper = asyncio.create_task(_keep_leases(db, owner))
     try:
         graph = GraphClient(settings, http)
         await asyncio.gather(
-            *(_send_phone(db, graph, owner, group, report) for group in by_phone.values())
+            *(_send_phone(db, graph, keys, owner, group, report)
+              for group in by_phone.values())
         )
     finally:
         keeper.cancel()

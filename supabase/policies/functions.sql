@@ -72,8 +72,8 @@ public.chat_ack_received(p_chat_id uuid);
 -- execute: service_role
 public.chat_by_token(p_token text);
 
--- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
--- execute: authenticated, service_role
+-- security definer: A party cancels an active chat; the reason arrives sealed by the chat function (caller's claims set). Not on the Data API.
+-- execute: service_role
 public.chat_cancel(p_chat_id uuid, p_reason text, p_reason_sealed text);
 
 -- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
@@ -124,8 +124,8 @@ public.chat_messages_moderate();
 -- execute: service_role
 public.chat_prepare_message(p_chat_id uuid, p_content text, p_type text, p_file_url text, p_file_size bigint, p_file_mime text);
 
--- security definer: callable by authenticated: a chat party's own action; the function checks the caller is a party
--- execute: authenticated, service_role
+-- security definer: The client party rates a completed chat, once; the comment arrives sealed by the chat function (caller's claims set). Not on the Data API.
+-- execute: service_role
 public.chat_rate(p_chat_id uuid, p_rating integer, p_comment text, p_comment_sealed text);
 
 -- security definer

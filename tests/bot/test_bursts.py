@@ -12,7 +12,7 @@ import psycopg
 
 from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
-from tests.factories import bot_conversation, insert_inbound, phone_index
+from tests.factories import bot_conversation, insert_inbound, outbox_bodies, phone_index
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
 PHONE = "+966508887766"
@@ -75,10 +75,7 @@ async def test_later_messages_do_not_count_against_earlier_ones(clean_db: str) -
     finally:
         await database.close()
     with psycopg.connect(clean_db) as conn:
-        bodies = [json.dumps(b, ensure_ascii=False) for (b,) in conn.execute(
-            "select body from whatsapp_outbox where to_phone = %s order by created_at, id",
-            (PHONE,),
-        ).fetchall()]
+        bodies = [json.dumps(b, ensure_ascii=False) for b in outbox_bodies(conn, PHONE)]
         data = opened_state(conn)
     assert any("وعليكم السلام" in b for b in bodies)  # the first was answered, not throttled
     assert sum("انتظر دقيقة" in b for b in bodies) == 1

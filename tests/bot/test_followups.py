@@ -23,7 +23,14 @@ from khadum.requests.links import client_chat_token
 from khadum.seed.load import freelancer_id
 from khadum.whatsapp.sender import drain_whatsapp
 from tests.bot.flows import PICK_MOHAMMED, complete_request, pick_ids
-from tests.factories import MOHAMMED, bot_conversation, keys, opened_row, send_message
+from tests.factories import (
+    MOHAMMED,
+    bot_conversation,
+    keys,
+    opened_row,
+    outbox_bodies,
+    send_message,
+)
 from tests.http import bearer, function_factory
 from tests.whatsapp.meta import (
     WhatsAppUser,
@@ -295,10 +302,14 @@ async def test_an_accept_reaches_meta_through_events_the_bot_and_the_outbox(
 
         assert await InboundProcessor(db, settings).process_phone(PHONE) == 1
         with psycopg.connect(clean_db, row_factory=dict_row) as conn:
-            row = conn.execute(
-                "select body, template_body from whatsapp_outbox where request_id = %s",
-                (request_id,),
-            ).fetchone()
+            stored = conn.execute(
+                "select body::text, template_body::text from whatsapp_outbox "
+                "where request_id = %s", (request_id,)).fetchone()
+        with psycopg.connect(clean_db) as conn:
+            bodies = outbox_bodies(conn, request_id=request_id)
+            templates = outbox_bodies(conn, request_id=request_id, column="template_body")
+            row = {"body": bodies[0], "template_body": templates[0]} if bodies else None
+        with psycopg.connect(clean_db, row_factory=dict_row) as conn:
             consumed = conn.execute(
                 "select notice_consumed_at is not null as done from request_events "
                 "where request_id = %s and event_type = 'accepted'", (request_id,)
@@ -308,6 +319,9 @@ async def test_an_accept_reaches_meta_through_events_the_bot_and_the_outbox(
         assert row["template_body"]["template"]["name"] == "khadum_request_accepted"
         token = client_chat_token(settings, chat_id)
         assert token not in json.dumps(row, ensure_ascii=False)  # only a placeholder is kept
+        # stored sealed: neither the text nor the number in plain
+        assert stored is not None and "محمد الغامدي" not in str(stored)
+        assert PHONE.lstrip("+") not in str(stored)
         assert state(clean_db) == "idle"
         # Consumed once: a second round writes nothing more.
         assert await InboundProcessor(db, settings).process_phone(PHONE) == 0

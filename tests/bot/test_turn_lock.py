@@ -29,8 +29,8 @@ def counts(url: str) -> tuple[int, int]:
         row = conn.execute(
             "select (select count(*) from whatsapp_inbound where client_phone_index = %s "
             "        and processed_at is null), "
-            "       (select count(*) from whatsapp_outbox where to_phone = %s)",
-            (phone_index(PHONE), PHONE)).fetchone()
+            "       (select count(*) from whatsapp_outbox where to_phone_index = %s)",
+            (phone_index(PHONE), phone_index(PHONE))).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
 

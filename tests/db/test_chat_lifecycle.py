@@ -30,9 +30,16 @@ def chat(conn: psycopg.Connection):
     return make_chat(conn, make_request(conn, MOHAMMED, phone="+966500000401"))
 
 
+# chat_rate and chat_cancel are not on the Data API: the chat function calls them
+# with the server's role and the caller's verified claims set (as here).
+SERVER_ONLY = ("public.chat_rate(", "public.chat_cancel(")
+
+
 def call(conn: psycopg.Connection, claims: dict[str, Any], sql: str, params: tuple) -> Any:
     with conn.transaction():
         act_as(conn, claims)
+        if any(name in sql for name in SERVER_ONLY):
+            conn.execute("set local role none")
         cur = conn.execute(sql, params)
         row = cur.fetchone() if cur.description else None
     conn.execute("reset role")
@@ -192,3 +199,25 @@ def test_token_lookup_and_failure_counting(conn: psycopg.Connection, chat) -> No
 def test_anon_cannot_call_chat_functions(conn: psycopg.Connection, chat) -> None:
     assert refused(conn, {"role": "anon"}, "select public.chat_mark_read(%s)", (chat,)) == "42501"
     assert refused(conn, {"role": "anon"}, "select * from public.chat_by_token('x')", ()) == "42501"
+
+
+def test_rate_and_cancel_are_not_on_the_data_api(conn: psycopg.Connection, chat) -> None:
+    """Called directly as a signed-in party (what the Data API does), a value of
+    the ciphertext's shape that does not open would break the chat for both
+    parties: only the chat function, which sealed it, may store one."""
+    client = chat_client_claims(chat)
+    forged = "ev1.k1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    for sql, params in (("select public.chat_cancel(%s, 'تغيرت خطتي', %s)", (chat, forged)),
+                        ("select public.chat_rate(%s, 5, 'ممتاز', %s)", (chat, forged))):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            act_as(conn, client)
+            conn.execute(sql, params)
+        conn.execute("reset role")
+    assert conn.execute("select status, cancel_reason from private_chats where id = %s",
+                        (chat,)).fetchone() == ("active", None)
+    for role in ("anon", "authenticated"):
+        assert conn.execute(
+            "select has_function_privilege(%s, 'public.chat_cancel(uuid, text, text)', "
+            "'execute'), has_function_privilege(%s, "
+            "'public.chat_rate(uuid, integer, text, text)', 'execute')",
+            (role, role)).fetchone() == (False, False)

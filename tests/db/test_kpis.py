@@ -20,11 +20,18 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from psycopg.types.json import Jsonb
 
 from khadum.db import act_as
 from khadum.seed.load import freelancer_id
-from tests.factories import ANON, MOHAMMED, NOURA, freelancer_claims, insert_inbound, sealed_row
+from tests.factories import (
+    ANON,
+    MOHAMMED,
+    NOURA,
+    freelancer_claims,
+    insert_inbound,
+    insert_reply,
+    sealed_row,
+)
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 OCT_FROM, OCT_TO = date(2025, 10, 1), date(2025, 10, 31)
@@ -125,12 +132,8 @@ def month(conn: psycopg.Connection) -> psycopg.Connection:
         insert_inbound(conn, f"wamid.kpi{n}", phone, "text", {},
                        received_at=riyadh(10, 2 + n, 9))
     for phone in ("+966511111111", "+966522222222"):
-        conn.execute(
-            "insert into whatsapp_outbox (to_phone, body, created_at, status) "
-            "values (%s, %s, %s, 'sent')",
-            (phone, Jsonb({"type": "interactive", "interactive": {"type": "list"}}),
-             riyadh(10, 2, 9, 1)),
-        )
+        insert_reply(conn, phone, {"type": "interactive", "interactive": {"type": "list"}},
+                     created_at=riyadh(10, 2, 9, 1), status="sent")
     return conn
 
 

@@ -4,6 +4,7 @@ anonymised by one SQL function; what is still needed stays."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -103,3 +104,52 @@ def test_only_the_server_may_purge(conn: psycopg.Connection) -> None:
             "'execute'), has_table_privilege(%s, 'public.retention_periods', 'select')",
             (role, role)).fetchone()
         assert allowed == (False, False)
+
+
+def _dead_letter(conn: psycopg.Connection, *, age_days: int, attempts: int | None = None) -> str:
+    """An unprocessed message the bot failed on `attempts` times (the limit: a dead
+    letter, as the operators' console lists it)."""
+    wamid = _inbound(conn, processed=False, age_days=age_days)
+    conn.execute("update public.whatsapp_inbound set attempts = coalesce(%s, "
+                 "public.retry_attempt_limit()), last_error = 'RuntimeError: test' "
+                 "where wamid = %s", (attempts, wamid))
+    return wamid
+
+
+def _waiting(conn: psycopg.Connection) -> set[str]:
+    return {w for (w,) in conn.execute(
+        "select wamid from public.whatsapp_inbound where wamid like 'wamid.retention.%%' "
+        "and processed_at is null")}
+
+
+def test_dead_letters_go_after_their_own_period(conn: psycopg.Connection) -> None:
+    limit = conn.execute("select public.retry_attempt_limit()").fetchone()
+    assert limit is not None
+    old_dead = _dead_letter(conn, age_days=91)
+    recent_dead = _dead_letter(conn, age_days=30)
+    old_retrying = _dead_letter(conn, age_days=91, attempts=int(limit[0]) - 1)
+    # The period is configurable on its own: kept while it is longer.
+    conn.execute("update public.retention_periods set keep = interval '120 days' "
+                 "where name = 'dead_letters'")
+    assert _purge(conn)["inbound_dead_letters_deleted"] == 0
+    assert _waiting(conn) == {old_dead, recent_dead, old_retrying}
+    # The default (90 days): the old dead letter goes; a recent one (still under
+    # review) and a message still being retried stay, whatever its age.
+    conn.execute("update public.retention_periods set keep = interval '90 days' "
+                 "where name = 'dead_letters'")
+    report = _purge(conn)
+    assert report["inbound_dead_letters_deleted"] >= 1  # ours (and any older one)
+    assert _waiting(conn) == {recent_dead, old_retrying}
+    logged = conn.execute(
+        "select (details ->> 'inbound_dead_letters_deleted')::int from public.activity_log "
+        "where action = 'retention.purged' order by id desc limit 1").fetchone()
+    assert logged == (report["inbound_dead_letters_deleted"],)
+    assert _purge(conn)["inbound_dead_letters_deleted"] == 0  # idempotent
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("update public.retention_periods set keep = interval '3 days' "
+                     "where name = 'dead_letters'")
+
+
+def test_the_default_dead_letter_period_is_ninety_days(conn: psycopg.Connection) -> None:
+    assert conn.execute("select public.retention_period('dead_letters')").fetchone() == (
+        timedelta(days=90),)

@@ -24,6 +24,7 @@ from tests.factories import (
     insert_conversation,
     insert_email,
     insert_inbound,
+    insert_reply,
     make_chat,
     make_request,
 )
@@ -66,11 +67,7 @@ def world(conn: psycopg.Connection) -> World:
             "'client') returning id",
             (request,),
         ).fetchone()[0]
-        ids[f"w{key}"] = conn.execute(
-            "insert into whatsapp_outbox (to_phone, body, request_id) values "
-            "('+966500000001', '{}', %s) returning id",
-            (request,),
-        ).fetchone()[0]
+        ids[f"w{key}"] = insert_reply(conn, "+966500000001", {}, request_id=request)
         ids[f"m{key}mail"] = insert_email(conn, key=f"test-{uuid.uuid4()}",
                                           template="client_accepted", request_id=request)
     insert_conversation(conn, "+966500000001")

@@ -25,9 +25,11 @@ from khadum.email.sender import Sender
 from khadum.requests import sealed
 from khadum.requests.links import client_chat_token
 from khadum.settings import get_settings
+from khadum.whatsapp import messages
+from khadum.whatsapp.sealed import open_body
 from tests.bot.flows import complete_request
 from tests.email.support import standin_server
-from tests.factories import MOHAMMED, keys, opened
+from tests.factories import MOHAMMED, insert_reply, keys, opened
 from tests.http import bearer, local_client
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, webhook_client
 
@@ -37,7 +39,7 @@ SECRETS = ("501234567", "ahmed@example.com", "ahmed@", "أبي إعلان تسو
            "الشحن مجاني", "ضمان سنتين")
 # Every text and jsonb column of the tables this issue seals or pseudonymises.
 OWNED = ("client_requests", "activity_log", "request_events", "notifications",
-         "whatsapp_inbound", "bot_conversations")
+         "whatsapp_inbound", "bot_conversations", "whatsapp_outbox")
 
 
 def _plain_columns(conn: psycopg.Connection, table: str) -> list[str]:
@@ -289,11 +291,24 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
                      " subject, params) values ('legacy:1', 'old.client@example.com', "
                      "'o•••@example.com', 'client_request_accepted', 'قديم', "
                      "'{\"client_name\": \"عميل قديم\"}')")
+        # A notice with its template alternative (the bot's own may still be on its way).
+        insert_reply(conn, PHONE, messages.text(PHONE, "تم قبول طلبك"),
+                     template=messages.template(PHONE, "khadum_request_accepted", "ar",
+                                                ["محمد الغامدي"], []))
         report = keys_module.rotate(conn, rotated)
         assert report["email_outbox.to_email"] == 5 and report["email_outbox.params"] == 5
         assert report["private_chats.cancel_reason"] == 1
         assert report["chat_ratings.comment"] == 1
         assert report["request_events.message"] == 1 and report["notifications.message"] == 1
+        # The bot's replies to both clients, and that notice.
+        replies = conn.execute("select count(*), count(template_body) from whatsapp_outbox"
+                               ).fetchone()
+        assert replies is not None and replies[0] > 0 and replies[1] > 0
+        assert report["whatsapp_outbox.to_phone"] == report["whatsapp_outbox.body"] == replies[0]
+        assert report["whatsapp_outbox.template_body"] == replies[1]
+        assert {rotated.kid_of(v) for row in conn.execute(
+            "select to_phone, body #>> '{}', template_body #>> '{}' from whatsapp_outbox")
+            for v in row if v} == {"next"}
         conn.execute("alter table email_outbox add constraint email_outbox_to_email_sealed "
                      "check (public.is_ciphertext(to_email)), add constraint "
                      "email_outbox_subject_sealed check (subject is null or "
@@ -313,6 +328,8 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
             reason = cur.execute("select cancel_reason from private_chats "
                                  "where cancel_reason is not null").fetchone()
             comment = cur.execute("select comment from chat_ratings").fetchone()
+            replies_opened = [open_body(only_new, r["body"]) for r in cur.execute(
+                "select body from whatsapp_outbox order by seq")]
             answered = [sealed.open_event(only_new, e) for e in cur.execute(
                 "select event_type, message from request_events where request_id = %s",
                 (request_id,))]
@@ -326,3 +343,4 @@ async def test_rotation_reseals_emails_and_chat_texts_and_seals_legacy_rows(
     assert comment is not None and only_new.decrypt(comment["comment"], COMMENT) == \
         RATING_COMMENT
     assert {"event_type": "details_answered", "message": ANSWER} in answered
+    assert any("أهلاً أحمد" in str(b) for b in replies_opened)  # the greeting, opened

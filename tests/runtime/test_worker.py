@@ -118,7 +118,8 @@ async def test_a_worker_killed_mid_batch_leaves_nothing_processed_twice(
     with psycopg.connect(clean_db) as conn:
         # Each message's turn ran once: one greeting + one question per phone, in order.
         per_phone = conn.execute(
-            "select to_phone, count(*) from whatsapp_outbox group by to_phone").fetchall()
+            "select to_phone_index, count(*) from whatsapp_outbox "
+            "group by to_phone_index").fetchall()
         assert {n for _, n in per_phone} == {2} and len(per_phone) == len(phones)
         assert conn.execute("select max(attempts) from whatsapp_inbound").fetchone() == (1,)
     assert_sent_once(procs, clean_db)

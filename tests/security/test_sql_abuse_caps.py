@@ -6,6 +6,7 @@ PostgreSQL through the real functions; the bot over signed webhooks."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 
@@ -17,7 +18,7 @@ from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
 from khadum.seed.load import freelancer_id
 from tests.bot.flows import complete_request
-from tests.factories import MOHAMMED, make_request, phone_index, submit_request
+from tests.factories import MOHAMMED, make_request, outbox_bodies, phone_index, submit_request
 from tests.http import bearer, local_client
 from tests.whatsapp.meta import WhatsAppUser, bot_settings, text_of, webhook_client
 
@@ -69,9 +70,8 @@ async def test_thirty_questions_send_three_and_none_carries_a_phone(clean_db: st
     assert statuses == [200] * 3 + [429] * 27
     await bot_writes_the_notices(clean_db, "+966500001001")
     with psycopg.connect(clean_db) as conn:
-        queued = [r[0] for r in conn.execute(
-            "select body::text from whatsapp_outbox where request_id = %s",
-            (request_id,)).fetchall()]
+        queued = [json.dumps(b, ensure_ascii=False)
+                  for b in outbox_bodies(conn, request_id=request_id)]
         thread = [r[0] for r in conn.execute(
             "select message from request_events where request_id = %s "
             "and event_type = 'details_requested'", (request_id,)).fetchall()]
@@ -92,9 +92,9 @@ async def test_a_reject_reason_is_masked_before_it_is_kept_or_queued(clean_db: s
     with psycopg.connect(clean_db) as conn:
         kept = conn.execute("select response_message from client_requests where id = %s",
                             (request_id,)).fetchone()
-        queued = conn.execute("select string_agg(body::text, ' ') from whatsapp_outbox "
-                              "where request_id = %s", (request_id,)).fetchone()
-    assert kept is not None and queued is not None and queued[0] is not None
+        queued = [" ".join(json.dumps(b, ensure_ascii=False)
+                           for b in outbox_bodies(conn, request_id=request_id))]
+    assert kept is not None and queued[0]
     assert "مشغول" in queued[0]  # the reason reaches the client…
     for text in (kept[0], queued[0], res.json()["request"]["response_message"]):
         assert "0501234567" not in text and "wa.me" not in text  # …masked

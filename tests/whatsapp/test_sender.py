@@ -16,7 +16,7 @@ import respx
 from khadum.db import Database
 from khadum.whatsapp import messages
 from khadum.whatsapp.sender import drain_whatsapp
-from tests.factories import insert_inbound, phone_index
+from tests.factories import insert_inbound, insert_reply
 from tests.whatsapp.meta import FakeMeta, bot_settings
 
 PHONE = "+966501234567"
@@ -33,10 +33,7 @@ async def db(clean_db: str) -> AsyncIterator[Database]:
 def queue(url: str, *bodies: dict[str, object]) -> None:
     with psycopg.connect(url) as conn:
         for body in bodies:
-            conn.execute(
-                "insert into whatsapp_outbox (to_phone, body) values (%s, %s)",
-                (PHONE, json.dumps(body)),
-            )
+            insert_reply(conn, PHONE, body)
 
 
 def due_now(url: str) -> None:
@@ -201,17 +198,9 @@ def queue_notice(url: str, body: dict[str, object], template: dict[str, object],
     """A notice as the bot writes it: the free-form body with its approved-template
     alternative, then free-form follow-ons that need the 24-hour window."""
     with psycopg.connect(url) as conn:
-        conn.execute(
-            "insert into whatsapp_outbox (to_phone, to_phone_index, body, template_body) "
-            "values (%s, %s, %s, %s)",
-            (PHONE, phone_index(PHONE), json.dumps(body), json.dumps(template)),
-        )
+        insert_reply(conn, PHONE, body, template=template)
         for extra in follow_ons:
-            conn.execute(
-                "insert into whatsapp_outbox (to_phone, to_phone_index, body, requires_window) "
-                "values (%s, %s, %s, true)",
-                (PHONE, phone_index(PHONE), json.dumps(extra)),
-            )
+            insert_reply(conn, PHONE, extra, requires_window=True)
 
 
 def client_wrote(url: str, ago: str = "1 minute") -> None:

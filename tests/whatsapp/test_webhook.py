@@ -20,7 +20,7 @@ from khadum.devstack.inline import inline_webhook_router
 from khadum.whatsapp import messages
 from khadum.whatsapp.router import PATH, router
 from khadum.whatsapp.sender import drain_whatsapp
-from tests.factories import bot_conversation, inbound_payload
+from tests.factories import bot_conversation, inbound_payload, insert_reply, outbox_bodies
 from tests.whatsapp.meta import (
     WhatsAppUser,
     bot_settings,
@@ -136,12 +136,7 @@ async def test_a_crash_after_storing_is_finished_by_the_sweeper(clean_db: str) -
     with psycopg.connect(clean_db) as conn:
         assert conn.execute("select count(processed_at) from whatsapp_inbound").fetchone() == (2,)
         assert conn.execute("select state from bot_conversations").fetchone() == ("choosing",)
-        kinds = [
-            r[0]
-            for r in conn.execute(
-                "select body->>'type' from whatsapp_outbox order by seq"
-            ).fetchall()
-        ]
+        kinds = [b["type"] for b in outbox_bodies(conn)]
         assert kinds == ["text", "text", "interactive"]  # greeting, ask, then the list: in order
 
 
@@ -241,17 +236,12 @@ async def test_a_failed_status_131047_on_a_follow_up_queues_its_template(clean_d
         user = WhatsAppUser(http, meta, PHONE, "أحمد")
         with psycopg.connect(clean_db) as conn:
             # A notice as the bot writes it, sent free-form while the window looked open.
-            conn.execute(
-                "insert into whatsapp_outbox (to_phone, body, template_body, status, wamid) "
-                "values (%s, %s, %s, 'sent', 'wamid.OUT-131047')",
-                (
-                    PHONE,
-                    json.dumps(messages.text(PHONE, "تم قبول طلبك من محمد الغامدي")),
-                    json.dumps(messages.template(
-                        PHONE, "khadum_request_accepted", "ar",
-                        ["محمد الغامدي", "http://127.0.0.1:8000/chat/abc"], [])),
-                ),
-            )
+            insert_reply(
+                conn, PHONE, messages.text(PHONE, "تم قبول طلبك من محمد الغامدي"),
+                template=messages.template(
+                    PHONE, "khadum_request_accepted", "ar",
+                    ["محمد الغامدي", "http://127.0.0.1:8000/chat/abc"], []),
+                status="sent", wamid="wamid.OUT-131047")
         await user.post(_status("status_failed_131047", "wamid.OUT-131047"))
         db = Database(clean_db, max_size=2)
         await db.open()

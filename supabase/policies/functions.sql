@@ -256,6 +256,10 @@ public.email_status_rank(p_status text);
 -- execute: service_role
 public.expire_requests(p_now timestamp with time zone);
 
+-- security definer
+-- execute: nobody (owner only)
+public.freelancer_group_members_left();
+
 -- security invoker
 -- execute: service_role
 public.freelancer_quality(p_rating numeric, p_availability text);
@@ -263,6 +267,18 @@ public.freelancer_quality(p_rating numeric, p_availability text);
 -- security definer
 -- execute: nobody (owner only)
 public.freelancer_term_stats_count();
+
+-- security definer
+-- execute: nobody (owner only)
+public.freelancer_text_group_drop_empty(p_group bigint);
+
+-- security invoker
+-- execute: nobody (owner only)
+public.freelancer_text_group_key(p_terms text[], p_categories text[]);
+
+-- security invoker
+-- execute: nobody (owner only)
+public.freelancer_text_split(p_document tsvector, p_display_name text, p_display_name_en text, OUT group_terms text[], OUT name_terms text[]);
 
 -- security invoker
 -- execute: nobody (owner only)
@@ -279,6 +295,10 @@ public.freelancers_refuse_contact_details();
 -- security definer
 -- execute: nobody (owner only)
 public.freelancers_sync_terms();
+
+-- security definer
+-- execute: nobody (owner only)
+public.freelancers_sync_text_group();
 
 -- security invoker: callable by authenticated: a computed field of the rows the caller may already read
 -- execute: authenticated, service_role
@@ -420,7 +440,7 @@ public.mask_tld_pattern();
 -- execute: service_role
 public.mask_trigger_spans(p_text text, p_trigger text, p_flags text);
 
--- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, embedding similarity when given. Exact top k through the postings of freelancer_terms, read in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every freelancer with the same formula.
+-- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, embedding similarity when given. Exact top k through the postings of freelancer_terms, read through text groups (freelancers sharing headline words and categories) when their postings are few, else in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every freelancer with the same formula.
 -- execute: service_role
 public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);
 

@@ -39,10 +39,12 @@ def generate(conn: psycopg.Connection, count: int) -> None:
     conn.execute("analyze public.freelancer_terms")
 
 
-# The two reads of the category's postings (migration 20251203000400): in impact
-# order (chosen for requests whose terms have many postings) and the quality bands
-# (few postings); the same page either way.
-READS = ("impact", "bands")
+# The reads: through text groups (migration 20251204000400, chosen when the request's
+# terms have few group postings, as all have at this size), and of the category's
+# postings (migration 20251203000400): in impact order (chosen for requests whose
+# terms have many postings) and the quality bands (few postings); the same page
+# whichever.
+READS = ("groups", "impact", "bands")
 
 
 def choose_read(conn: psycopg.Connection, read: str) -> None:
@@ -130,11 +132,13 @@ def test_early_stopping_reads_less_and_stays_exact(database_url: str,
     """Issue 10 item 6: the category's quality bands and MaxScore over the rest read a
     part of the postings, probe the unread terms for the few who could still place,
     and return the exhaustive page, budgets and exclusions too (the read chosen for
-    requests with few postings, as all are at this size)."""
+    requests with few postings, as all are at this size, when the text groups are not
+    read)."""
     # The counters below count index entries, dead ones too: earlier tests' rolled-back
     # freelancers would be counted as read. Vacuum them away first.
     with psycopg.connect(database_url, autocommit=True) as maintenance:
         maintenance.execute("vacuum public.freelancer_terms, public.freelancers")
+    choose_read(conn, "bands")  # (the text groups, chosen by default here, are checked apart)
     generate(conn, 2000)
     conn.execute("analyze public.freelancers")
     shares = []

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Annotated, Any
 
 import psycopg
@@ -23,13 +23,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
+from starlette.routing import BaseRoute, Route
 
 from khadum import sqlerrors
 from khadum.auth import bearer_token, require_service_role, verify_token
 from khadum.crypto import DecryptionError
 from khadum.db import Database, atransaction_as
 from khadum.errors import Forbidden, KhadumError
-from khadum.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
+from khadum.limits import (
+    ASGIApp,
+    BodyLimitMiddleware,
+    Message,
+    Receive,
+    Scope,
+    SecurityHeadersMiddleware,
+    Send,
+)
 from khadum.settings import Settings, get_settings
 
 log = logging.getLogger("khadum.http")
@@ -95,7 +104,83 @@ def function_app(
     # Health first: a function's own `/{id}` routes must not swallow `/health`.
     app.include_router(health_router(name or title, database))
     app.include_router(router(database, settings))
+    # Outermost: the hot routes answered ahead of CORS, FastAPI's exception middleware and routing.
+    app.add_middleware(HotRoutes, routes=app.router.routes, handlers=app.exception_handlers)
     return app
+
+
+def hot_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], ASGIApp]:
+    """The plain ASGI routes marked `hot` (the webhook's POST), by (method, path),
+    found in the routers included without a prefix too (FastAPI 0.163 keeps an
+    included router as one route holding it; `tests/whatsapp/test_hot_route.py`
+    fails if a new version hides them)."""
+    found: dict[tuple[str, str], ASGIApp] = {}
+    for route in routes:
+        if isinstance(route, Route) and getattr(route.endpoint, "hot", False):
+            found.update({(method, route.path): route.app for method in route.methods or ()})
+        included = getattr(route, "original_router", None)
+        if included is not None and not getattr(getattr(route, "include_context", None),
+                                                "prefix", ""):
+            found.update(hot_routes(included.routes))
+    return found
+
+
+class HotRoutes:
+    """Answers the hot routes (the WhatsApp webhook's POST, which Meta may send
+    at a thousand a second) with only the guards they need: the security headers,
+    the body limit, and the app's own exception handlers (the same JSON errors,
+    looked up as Starlette does, by the exception's class and its bases). CORS
+    (a server-to-server route: no browser reads it), FastAPI's routing and its
+    exception and exit-stack middlewares are skipped. Every other request goes
+    on to the app unchanged; an exception no handler takes goes on up, to the
+    server-error middleware's 500, as from any route.
+
+    The hot routes are read from the app's routes at the first request (after
+    any route a test or the local server added), then kept."""
+
+    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute],
+                 handlers: dict[Any, Callable[..., Any]]) -> None:
+        self.app = app
+        self.handlers = handlers
+        self.app_routes = routes
+        self.routes: dict[tuple[str, str], ASGIApp] | None = None
+
+    def _guarded(self) -> dict[tuple[str, str], ASGIApp]:
+        return {key: SecurityHeadersMiddleware(BodyLimitMiddleware(self._errors(endpoint)))
+                for key, endpoint in hot_routes(self.app_routes).items()}
+
+    def _errors(self, endpoint: ASGIApp) -> ASGIApp:
+        handlers = self.handlers
+
+        async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+            started = False
+
+            async def tracked(message: Message) -> None:
+                nonlocal started
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
+            try:
+                await endpoint(scope, receive, tracked)
+            except Exception as exc:
+                handler = next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers),
+                               None)
+                if handler is None or started:
+                    raise
+                response = await handler(Request(scope, receive), exc)
+                await response(scope, receive, send)
+
+        return guarded
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if self.routes is None:
+                self.routes = self._guarded()
+            endpoint = self.routes.get((scope["method"], scope["path"]))
+            if endpoint is not None:
+                await endpoint(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def install_guards(app: FastAPI, settings: Settings) -> None:

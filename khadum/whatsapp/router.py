@@ -99,6 +99,8 @@ class WebhookEndpoint:
     A refusal raises a `KhadumError` (a database failure its psycopg error), which
     the app's handlers answer as JSON, as on every other route."""
 
+    hot = True  # deployed alone, answered ahead of CORS and routing (khadum.http.HotRoutes)
+
     def __init__(self, db: Database, settings: Settings, after_ack: AfterAck | None) -> None:
         self.db = db
         self.secret = settings.whatsapp_app_secret

@@ -3,7 +3,6 @@ before the body is parsed (constant-time comparison)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from khadum.errors import Forbidden, Unauthorized
@@ -12,7 +11,7 @@ PREFIX = "sha256="
 
 
 def sign(body: bytes, secret: str) -> str:
-    return PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return PREFIX + hmac.digest(secret.encode(), body, "sha256").hex()
 
 
 def verify(body: bytes, header: str | None, secret: str) -> None:

@@ -279,6 +279,7 @@ def main() -> None:
     args = parser.parse_args()
 
     def run(url: str) -> dict[str, Any]:
+        load_before = [round(x, 2) for x in os.getloadavg()]
         if args.baseline:
             load_baseline(url, args.baseline)
         try:
@@ -293,7 +294,8 @@ def main() -> None:
                 drop_baseline(url)
         return {"freelancers": total[0] if total else 0,
                 "text_groups": groups[0] if groups else 0,
-                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "load_average": {"before": load_before,
+                                 "after": [round(x, 2) for x in os.getloadavg()]},
                 **({"baseline_migration": args.baseline.name} if args.baseline else {}),
                 **report}
 

@@ -28,6 +28,78 @@
 -- unless the client asks for debug messages).
 -- =============================================================================
 
+-- Every posting carries a 256-bit signature of its freelancer's words (each weight-A
+-- lexeme sets one bit, the first byte of its md5): reading one posting tells, for
+-- any other word, that the freelancer surely lacks it (bit clear) or may have it.
+-- The pool's upper bounds use it, so only those who may place are probed.
+alter table public.freelancer_terms
+  add column if not exists sig0 bigint not null default 0,
+  add column if not exists sig1 bigint not null default 0,
+  add column if not exists sig2 bigint not null default 0,
+  add column if not exists sig3 bigint not null default 0;
+
+-- A word's bit in the signature (0-255): stable across servers and versions.
+create or replace function public.freelancer_term_bit(p_term text) returns integer
+language sql immutable parallel safe set search_path = '' as $$
+  select pg_catalog.get_byte(pg_catalog.decode(pg_catalog.md5(p_term), 'hex'), 0)
+$$;
+revoke execute on function public.freelancer_term_bit(text)
+from public, anon, authenticated, service_role;
+
+create or replace function public.freelancer_term_signature(
+  p_terms text[], out sig0 bigint, out sig1 bigint, out sig2 bigint, out sig3 bigint)
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(bit_or(1::bigint << (b % 64)) filter (where b / 64 = 0), 0),
+         coalesce(bit_or(1::bigint << (b % 64)) filter (where b / 64 = 1), 0),
+         coalesce(bit_or(1::bigint << (b % 64)) filter (where b / 64 = 2), 0),
+         coalesce(bit_or(1::bigint << (b % 64)) filter (where b / 64 = 3), 0)
+  from (select public.freelancer_term_bit(t) as b from unnest(p_terms) t) x
+$$;
+revoke execute on function public.freelancer_term_signature(text[])
+from public, anon, authenticated, service_role;
+
+create or replace function public.freelancers_sync_terms() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  delete from public.freelancer_terms t where t.freelancer_id = new.id;
+  insert into public.freelancer_terms
+    (term, freelancer_id, rating, rating_count, quality, min_budget_sar, categories,
+     sig0, sig1, sig2, sig3)
+  select w.lexeme, new.id, coalesce(new.rating, 0), coalesce(new.rating_count, 0),
+         public.freelancer_quality(new.rating, new.availability::text),
+         coalesce(new.min_budget_sar, 0), coalesce(new.categories, '{}'),
+         s.sig0, s.sig1, s.sig2, s.sig3
+  from (select distinct l.lexeme from unnest(new.search_document) l
+        where 'A' = any (l.weights)) w
+  cross join public.freelancer_term_signature(array(
+    select distinct l.lexeme from unnest(new.search_document) l where 'A' = any (l.weights))) s;
+  return new;
+end
+$$;
+revoke execute on function public.freelancers_sync_terms() from public, anon, authenticated,
+  service_role;
+
+-- The postings already there (the quality-ordered indexes rebuilt after, carrying it).
+drop index if exists public.freelancer_terms_category_idx;
+drop index if exists public.freelancer_terms_impact_idx;
+update public.freelancer_terms t
+set sig0 = s.sig0, sig1 = s.sig1, sig2 = s.sig2, sig3 = s.sig3
+from (select x.freelancer_id, g.sig0, g.sig1, g.sig2, g.sig3
+      from (select y.freelancer_id, array_agg(y.term) as terms
+            from public.freelancer_terms y group by y.freelancer_id) x
+      cross join lateral public.freelancer_term_signature(x.terms) g) s
+where s.freelancer_id = t.freelancer_id
+  and (t.sig0, t.sig1, t.sig2, t.sig3) = (0::bigint, 0::bigint, 0::bigint, 0::bigint);
+create index if not exists freelancer_terms_category_idx
+  on public.freelancer_terms (term, (categories[1]), quality desc)
+  include (freelancer_id, min_budget_sar, categories, rating, rating_count,
+           sig0, sig1, sig2, sig3);
+create index if not exists freelancer_terms_impact_idx
+  on public.freelancer_terms (term, quality desc)
+  include (freelancer_id, min_budget_sar, categories, rating, rating_count,
+           sig0, sig1, sig2, sig3);
+analyze public.freelancer_terms;
+
 create or replace function public.match_freelancers(
   p_query text,
   p_category text default null,
@@ -145,6 +217,7 @@ declare
   full_terms text[];
   top_terms text[];
   top_mask bigint;
+  maybe_f text;
 begin
   select coalesce(array_agg(distinct public.normalize_arabic(btrim(x))), '{}') into norm_skills
   from unnest(coalesce(p_skills, '{}')) x where btrim(x) <> '';
@@ -255,14 +328,19 @@ begin
       use_groups := false;
       use_pool := p_category is not null;
     else
+      -- (the group postings first: on profiles that mostly differ they alone exceed
+      -- 2,000, and the rest is not counted)
       select count(*) into group_postings from (
-        (select 1 from public.freelancer_group_terms gt where gt.term = any (a_terms) limit 2001)
-        union all
-        (select 1 from public.freelancer_name_terms nt where nt.term = any (a_terms) limit 2001)
-        union all
-        (select 1 from public.freelancer_text_groups g
-         where g.categories @> array[p_category] limit 2001)
+        select 1 from public.freelancer_group_terms gt where gt.term = any (a_terms) limit 2001
       ) x;
+      if group_postings <= 2000 then
+        select group_postings + count(*) into group_postings from (
+          (select 1 from public.freelancer_name_terms nt where nt.term = any (a_terms) limit 2001)
+          union all
+          (select 1 from public.freelancer_text_groups g
+           where g.categories @> array[p_category] limit 2001)
+        ) x;
+      end if;
       use_groups := group_postings <= 2000;
       use_pool := not use_groups and p_category is not null;
     end if;
@@ -285,18 +363,29 @@ begin
                 join public.freelancer_term_stats st on st.term = x.term
                 where st.freelancers > 0
                 group by x.term) y) z;
+    -- the common terms' bits a freelancer may have: those whose signature bit is set
+    maybe_f := '0::bigint';
+    for r in
+      select x.term, bit_or(x.bit) as bit, public.freelancer_term_bit(x.term) as b
+      from unnest(a_terms, a_bits) x(term, bit) where x.term = any (top_terms)
+      group by x.term
+    loop
+      maybe_f := maybe_f || format(
+        ' | (case when (k.sig%s & %L::bigint) <> 0 then %s::bigint else 0::bigint end)',
+        r.b / 64, 1::bigint << (r.b % 64), r.bit);
+    end loop;
     execute format($q$
       with atoms as (
         select x.term, bit_or(x.bit) as bit from unnest($1::text[], $2::bigint[]) x(term, bit)
         group by x.term
       ), p as (
         -- the rare terms in full
-        select t.freelancer_id as id, a.bit, %2$s as st
+        select t.freelancer_id as id, a.bit, %2$s as st, t.sig0, t.sig1, t.sig2, t.sig3
         from atoms a join public.freelancer_terms t on t.term = a.term
         where a.term = any ($5)
         union all
         -- the common terms' best by quality in the category …
-        select t.freelancer_id, a.bit, %2$s
+        select t.freelancer_id, a.bit, %2$s, t.sig0, t.sig1, t.sig2, t.sig3
         from atoms a cross join lateral (
           select t.* from public.freelancer_terms t
           where t.term = a.term and t.categories[1] = $4
@@ -304,18 +393,20 @@ begin
         where a.term = any ($6)
         union all
         -- … and overall
-        select t.freelancer_id, a.bit, %2$s
+        select t.freelancer_id, a.bit, %2$s, t.sig0, t.sig1, t.sig2, t.sig3
         from atoms a cross join lateral (
           select t.* from public.freelancer_terms t
           where t.term = a.term order by t.quality desc limit 100) t
         where a.term = any ($6)
         union all
-        -- the category's best by quality, words or not
-        select f.id, 0::bigint, %3$s
+        -- the category's best by quality, words or not (their signature unread: any
+        -- word may be theirs)
+        select f.id, 0::bigint, %3$s, -1::bigint, -1::bigint, -1::bigint, -1::bigint
         from (select f.* from public.freelancers f where f.categories[1] = $4
               order by f.categories[1], %4$s desc limit $8 + cardinality($3) + 60) f
       ), k as (
-        select p.id, bit_or(p.bit) as bits, max(p.st) as st
+        select p.id, bit_or(p.bit) as bits, max(p.st) as st, bit_and(p.sig0) as sig0,
+          bit_and(p.sig1) as sig1, bit_and(p.sig2) as sig2, bit_and(p.sig3) as sig3
         from p where not (p.id = any ($3)) group by p.id
       ), b as materialized (
         select k.id, k.bits, k.st, %1$s + k.st as lb,
@@ -349,7 +440,7 @@ begin
       replace(replace(replace(static_f, '@cats@', 'f.categories'), '@q@', quality_f), '@mb@',
               'f.min_budget_sar'),
       quality_f,
-      replace(text_f, '@bits@', format('(k.bits | %s)', top_mask)),
+      replace(text_f, '@bits@', format('(k.bits | (%s))', maybe_f)),
       replace(text_f, '@bits@', 'e.bits'))
     into c_ids, c_scores, c_bits, theta
     using a_terms, a_bits, excl, p_category, full_terms, top_terms,

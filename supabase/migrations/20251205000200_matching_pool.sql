@@ -13,16 +13,24 @@
 --    request's category and the 100 best by quality overall; and the category's
 --    best by quality (words or not; 60 more than the page needs);
 -- 2. each freelancer read gets their static part (category, quality, budget fit:
---    carried by the postings) and the bits seen; lb = text(bits seen) + static,
---    ub = text(bits seen | every common term's bit) + static; θ0 = the k-th best lb;
--- 3. those with ub ≥ θ0 get the common terms they hold probed (index (freelancer_id,
---    term)), which makes their scores exact; the k best (and ties) go to the page.
+--    carried by the postings) and the bits seen; every posting also carries a
+--    256-bit signature of its freelancer's words (below), which rules out most
+--    common terms they lack: lb = text(bits seen) + static, ub = text(bits seen |
+--    common terms their signature allows) + static;
+-- 3. the 50 best ub are probed (their common terms read through (freelancer_id,
+--    term): exact bits), which lifts θ0 (the k-th best of lb and of those exact
+--    scores); then whoever else has ub ≥ θ0, at most 300, best ub first; those whose
+--    signature rules out every common term unseen are exact already; the k best (and
+--    ties) go to the page, with exact scores.
 -- A freelancer is missed only if every request word they hold is a common term
 -- and, for each, 300 others of the category (100 overall) rank above them by
--- quality; or if they hold the category as another of theirs and none of the
--- words. It is therefore not exact: bench.matching measures how often its top 5
--- equals p_exhaustive's at 100k diverse profiles; at small sizes the groups read
--- (exact) runs. khadum.matching_read = 'pool' forces it (tests); 'groups', 'impact',
+-- quality, or if more than 300 may still place; someone with the category as
+-- another of theirs and none of the words is never read, so a k-th best below what
+-- they could score (0.322) hands over to the exact reads. It is therefore not
+-- exact: bench.matching measures how often its top 5 equals p_exhaustive's (and an
+-- exact read's) at 100k diverse profiles; at small sizes the groups read (exact) runs.
+-- The page's matched skills fold each skill once (a lateral subquery kept apart:
+-- it was inlined and folded again for each of the analysis' skills). khadum.matching_read = 'pool' forces it (tests); 'groups', 'impact',
 -- 'bands' force the exact reads as before. The read taken is reported with
 -- `raise debug 'khadum.matching_read=…'` (bench.matching reads it; nothing is sent
 -- unless the client asks for debug messages).
@@ -82,14 +90,21 @@ revoke execute on function public.freelancers_sync_terms() from public, anon, au
 -- The postings already there (the quality-ordered indexes rebuilt after, carrying it).
 drop index if exists public.freelancer_terms_category_idx;
 drop index if exists public.freelancer_terms_impact_idx;
+-- (each freelancer's signature once, then one hash join: a join against the grouped
+-- postings directly may be planned as a nested loop over millions of rows)
+create temporary table freelancer_term_signature_backfill as
+select x.freelancer_id, g.sig0, g.sig1, g.sig2, g.sig3
+from (select y.freelancer_id, array_agg(y.term) as terms
+      from public.freelancer_terms y
+      where (y.sig0, y.sig1, y.sig2, y.sig3) = (0::bigint, 0::bigint, 0::bigint, 0::bigint)
+      group by y.freelancer_id) x
+cross join lateral public.freelancer_term_signature(x.terms) g;
+analyze freelancer_term_signature_backfill;
 update public.freelancer_terms t
 set sig0 = s.sig0, sig1 = s.sig1, sig2 = s.sig2, sig3 = s.sig3
-from (select x.freelancer_id, g.sig0, g.sig1, g.sig2, g.sig3
-      from (select y.freelancer_id, array_agg(y.term) as terms
-            from public.freelancer_terms y group by y.freelancer_id) x
-      cross join lateral public.freelancer_term_signature(x.terms) g) s
-where s.freelancer_id = t.freelancer_id
-  and (t.sig0, t.sig1, t.sig2, t.sig3) = (0::bigint, 0::bigint, 0::bigint, 0::bigint);
+from freelancer_term_signature_backfill s
+where s.freelancer_id = t.freelancer_id;
+drop table freelancer_term_signature_backfill;
 create index if not exists freelancer_terms_category_idx
   on public.freelancer_terms (term, (categories[1]), quality desc)
   include (freelancer_id, min_budget_sar, categories, rating, rating_count,
@@ -408,26 +423,43 @@ begin
         select p.id, bit_or(p.bit) as bits, max(p.st) as st, bit_and(p.sig0) as sig0,
           bit_and(p.sig1) as sig1, bit_and(p.sig2) as sig2, bit_and(p.sig3) as sig3
         from p where not (p.id = any ($3)) group by p.id
+      ), u as (
+        select k.id, k.bits, k.st, k.bits | (%5$s) as ubits from k
       ), b as materialized (
-        select k.id, k.bits, k.st, %1$s + k.st as lb,
-          %5$s + k.st as ub
-        from k
+        select k.id, k.bits, k.st, k.ubits = k.bits as known, %1$s + k.st as lb,
+          %7$s + k.st as ub
+        from u k
+      ), r1 as materialized (
+        -- the 50 best bounds probed first (the common terms they hold: exact bits) …
+        select b.id, b.st, b.bits | coalesce((
+            select bit_or(a.bit) from public.freelancer_terms t
+            join atoms a on a.term = t.term
+            where t.freelancer_id = b.id and t.term = any ($6)), 0) as bits
+        from (select b.* from b where not b.known order by b.ub desc, b.lb desc limit 50) b
+      ), s1 as (
+        select r1.id, r1.bits, %6$s + r1.st as score from r1
       ), th as (
-        select b.lb as v from b order by b.lb desc offset $8 - 1 limit 1
-      ), e as materialized (
-        -- the common terms they hold, probed: exact bits
+        -- … which lifts θ0, a lower bound of the k-th best score
+        select greatest(
+          (select b.lb from b order by b.lb desc offset $8 - 1 limit 1),
+          (select s1.score from s1 order by s1.score desc offset $8 - 1 limit 1)) as v
+      ), r2 as materialized (
+        -- then whoever else may still reach it (at most $7, the best bounds first)
         select b.id, b.st, b.bits | coalesce((
             select bit_or(a.bit) from public.freelancer_terms t
             join atoms a on a.term = t.term
             where t.freelancer_id = b.id and t.term = any ($6)), 0) as bits
         from (select b.* from b
-              where b.ub >= coalesce((select th.v from th), '-infinity'::float8)
+              where not b.known and b.ub >= coalesce((select th.v from th), '-infinity'::float8)
+                and not exists (select 1 from r1 where r1.id = b.id)
               order by b.ub desc, b.lb desc limit $7) b
       ), s as (
-        select e.id, e.bits, %6$s + e.st as score from e
+        select s1.id, s1.bits, s1.score from s1
         union all
-        -- the others: what was seen
-        select b.id, b.bits, b.lb from b where not exists (select 1 from e where e.id = b.id)
+        select r1.id, r1.bits, %6$s + r1.st from r2 r1
+        union all
+        -- those whose signature rules out every common term they were not seen with
+        select b.id, b.bits, b.lb from b where b.known
       ), th2 as (
         select s.score from s order by s.score desc offset $8 - 1 limit 1
       )
@@ -440,11 +472,12 @@ begin
       replace(replace(replace(static_f, '@cats@', 'f.categories'), '@q@', quality_f), '@mb@',
               'f.min_budget_sar'),
       quality_f,
-      replace(text_f, '@bits@', format('(k.bits | (%s))', maybe_f)),
-      replace(text_f, '@bits@', 'e.bits'))
+      maybe_f,
+      replace(text_f, '@bits@', 'r1.bits'),
+      replace(text_f, '@bits@', 'k.ubits'))
     into c_ids, c_scores, c_bits, theta
     using a_terms, a_bits, excl, p_category, full_terms, top_terms,
-      coalesce(nullif(current_setting('khadum.pool_probe', true), '')::integer, 100), want;
+      300, want;
     -- Fewer than k found, or a k-th best that someone with the category as another of
     -- theirs and none of the words could beat (≤ 0.132 + 0.15 + 0.04; not read here):
     -- the exact reads below instead.
@@ -1138,7 +1171,7 @@ begin
       f.headline_en::text, f.rating, f.rating_count, f.categories, f.skills,
       f.availability::text, f.min_budget_sar, s.score, %6$s, %7$s,
       array(select z.sk from unnest(f.skills) with ordinality z(sk, o)
-            cross join lateral (select public.normalize_arabic(z.sk) as n) ns
+            cross join lateral (select public.normalize_arabic(z.sk) as n offset 0) ns
             where position(ns.n in $5) > 0
                or exists (select 1 from unnest($16::text[]) ps where ns.n like '%%' || ps || '%%')
             order by z.o),

@@ -8,7 +8,8 @@ of groups, the handles. A stage costs the difference between two cumulative
 figures. The copies are built from the latest migration that defines the
 scanner and live in scratch schemas of a scratch database. Floor measured in
 the same run: `select length($1)` on the same messages. Prints one JSON
-document. CPU time is read from /proc (the server must run on this machine);
+document. CPU time is read from /proc/PID/schedstat (nanoseconds; /proc/PID/stat's clock
+ticks when schedstat cannot be read; the server must run on this machine);
 on a shared machine run it twice, differences under ~0.1 ms are noise.
 
     .venv/bin/python -m bench.masking_stages [--iterations 300]
@@ -25,7 +26,7 @@ from pathlib import Path
 import psycopg
 
 from bench.common import scratch_database
-from bench.masking import MESSAGES, backend_cpu_seconds
+from bench.masking import MESSAGES, cpu_ms
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "supabase" / "migrations"
 SCAN = re.compile(r"create or replace function public\.mask_contact_scan\(.*?\n\$\$;\n", re.S)
@@ -57,12 +58,12 @@ def cpu_ms_per_call(conn: psycopg.Connection, pid: int, sql: str, text: str,
     # a trailing space on every other call: the arguments are not constants,
     # so the call is not folded away
     conn.execute(sql, {"t": text, "n": 20})
-    before = backend_cpu_seconds(pid)
+    before = cpu_ms(pid)
     conn.execute(sql, {"t": text, "n": n})
-    after = backend_cpu_seconds(pid)
+    after = cpu_ms(pid)
     if before is None or after is None:
         return None
-    return round((after - before) * 1000 / n, 3)
+    return round((after - before) / n, 3)
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "supabase" / "migrations"
 FAST = ["20251201000700_contact_masking_cached.sql",
         "20251202000200_contact_masking_prefilter.sql",
         "20251203000300_contact_masking_lean.sql",
-        "20251204000300_contact_masking_cache.sql"]
+        "20251204000300_contact_masking_cache.sql",
+        "20251205000100_contact_masking_runs.sql"]
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
 # texts at the edges of the shortcuts the faster migrations take: prefixes
 # before a number (cases, '#', spaces the trim may not know, long gaps), a
@@ -57,6 +58,22 @@ EDGES = [
     "0 5 5 l 2 3 4 5 6 7", "o\x060551234567",
     "٠٥٥\x04١٢٣٤٥٦٧", "٠٥٥١٢٣٤٥٦٧ ٫ ٬ ٠٥٥\x05١", "٠٥٥١٢٣٤٥٦٧",
     "احمد آت جيميل دوت كوم", "ايميلي (at) جيميل", "[dot] نقطة علامة", "رقمي (٠٥٥) ١٢٣ ٤٥٦٧",
+    # 20251205000100: phrases cut without the expression (separators, «و»
+    # alone, a piece that is not a number word, doubles, case, chr(4)),
+    # phone shapes of every country code after '+', '00' or nothing, pads
+    # and '+' around masks read in the pieces between groups, long runs of
+    # groups, masks at both ends
+    "sefr, khamsa - khamsa و wa7ed*etnen|talata/arba3a:khamsa", "SEFR KHAMSA khamsa wa7ed 1234567",
+    "خمسة و ستة someone سبعة ثمانية تسعة صفر واحد اثنين", "دبل خمسة ١ ٢ ٣ ٤ ٥ ٦ ٧",
+    "five\x04 five one two three four five six seven", "ستّة خمسة خمسة واحد اثنين ثلاثة اربعة",
+    "و خمسة خمسة و واحد و 234 و5678", "five1two3four567 zero five", "x2 5 five 1 2 3 4 5",
+    "+966 55 123 4567", "00966 55 123 4567", "+971 50 123 4567", "00965 5123 4567",
+    "+974 3312 3456", "00973 3612 3456", "+968 9123 4567", "0020 10 1234 5678",
+    "+20 10 1234 5678", "+44 20 7946 0958",
+    "0011 234 567", "9200 12345", "800 123 4567", "011 234 5678", "01012345678", "966 112345678",
+    "\x01\x01+\x01 055\x01123\x014567\x01\x01", "\x01+ \x01\x01055 123 4567", "+  ++ 0551234567+",
+    "0551234567", "x 0551234567 y 0551234567", "1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 4 5",
+    "5-5-1-2-3-4-5-6-7-0-5-5-1-2-3-4-5-6-7", "ahmed@gmail.com 0551234567 snap: ahmed_99 ahmed.com",
 ]
 
 

@@ -264,6 +264,14 @@ public.freelancer_group_members_left();
 -- execute: service_role
 public.freelancer_quality(p_rating numeric, p_availability text);
 
+-- security invoker
+-- execute: nobody (owner only)
+public.freelancer_term_bit(p_term text);
+
+-- security invoker
+-- execute: nobody (owner only)
+public.freelancer_term_signature(p_terms text[], OUT sig0 bigint, OUT sig1 bigint, OUT sig2 bigint, OUT sig3 bigint);
+
 -- security definer
 -- execute: nobody (owner only)
 public.freelancer_term_stats_count();

@@ -1194,8 +1194,10 @@ $$;
 comment on function public.match_freelancers(text, text, text[], integer, uuid[], integer, integer, text, boolean) is
   'Ranks freelancers for a request: coverage of the request''s words by their headline and '
   'skills, category and skill fit, rating, availability, budget fit, '
-  'embedding similarity when given. Exact top k through the postings of freelancer_terms, '
+  'embedding similarity when given. Top k through the postings of freelancer_terms, '
   'read through text groups (freelancers sharing headline words and categories) when their postings are few, '
+  'else, for a request with a category, through a bounded pool (rarest terms in full, the best of common terms, '
+  'probes of the best upper bounds; approximate, measured by bench.matching), '
   'else in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every '
   'freelancer with the same formula.';
 

@@ -448,7 +448,7 @@ public.mask_tld_pattern();
 -- execute: service_role
 public.mask_trigger_spans(p_text text, p_trigger text, p_flags text);
 
--- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, embedding similarity when given. Exact top k through the postings of freelancer_terms, read through text groups (freelancers sharing headline words and categories) when their postings are few, else in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every freelancer with the same formula.
+-- security invoker: Ranks freelancers for a request: coverage of the request's words by their headline and skills, category and skill fit, rating, availability, budget fit, embedding similarity when given. Top k through the postings of freelancer_terms, read through text groups (freelancers sharing headline words and categories) when their postings are few, else, for a request with a category, through a bounded pool (rarest terms in full, the best of common terms, probes of the best upper bounds; approximate, measured by bench.matching), else in impact order (rarest terms first, each from the quality that can still place); p_exhaustive scores every freelancer with the same formula.
 -- execute: service_role
 public.match_freelancers(p_query text, p_category text, p_skills text[], p_budget_max integer, p_exclude uuid[], p_limit integer, p_offset integer, p_embedding text, p_exhaustive boolean);
 

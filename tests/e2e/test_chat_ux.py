@@ -7,13 +7,15 @@ conversation on a desktop, the request panel folded on a phone, and a signed-out
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from khadum.requests.links import client_chat_token
 from khadum.seed.load import DEMO_PASSWORD
@@ -128,6 +130,17 @@ def test_opens_at_the_newest_even_after_an_image_and_shows_a_pill(
     expect(pill).to_be_hidden()
 
 
+def settled_box(locator: Locator, timeout: float = 5.0) -> Any:
+    """The element's box once it stays attached: the chat header is redrawn live, so a
+    read between its removal and its new copy finds no box (None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        box = locator.bounding_box()
+        if box is not None or time.monotonic() > deadline:
+            return box
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_layout_header_panel_list_and_way_back(
         browser: Browser, stack: tuple[str, Settings], clean_db: str,  # noqa: F811
@@ -138,7 +151,7 @@ def test_layout_header_panel_list_and_way_back(
     expect(page.locator("#peer-name")).to_have_text("أحمد محمد")
     panel = page.locator("#request-panel")
     expect(page.locator(".chat-header .bar")).to_be_visible()  # drawn (it is redrawn live)
-    header = page.locator(".chat-header .bar").bounding_box()
+    header = settled_box(page.locator(".chat-header .bar"))
     assert header is not None and header["height"] <= 64  # one row
     for control in ("#send", "#attach", "#text"):
         box = page.locator(control).bounding_box()

@@ -17,7 +17,8 @@
 -- - a candidate whose bound with every common term (the signature aside) cannot
 --   reach θ0, the k-th best lower bound, is dropped before its signature is read
 --   (it cannot place: k others are ahead whatever its score); the signature test runs
---   on the others only (it was evaluated once per reference of the bound, ~10 times);
+--   on the others only (it was evaluated once per reference of the bound: 2 + one per
+--   skill);
 -- - the probes are joins (index (freelancer_id, term), the term's bits by position)
 --   instead of a subquery building a hash table per candidate;
 -- - the category's common-term postings take the category fit 1 without reading

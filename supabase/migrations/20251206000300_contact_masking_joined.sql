@@ -103,7 +103,9 @@ begin
       when 'blank' then repeat(chr(3), length(hit))
     end;
     res := res || left(s, b - last) || rep || repeat(chr(1), length(hit) - length(rep));
-    s := substr(s, b - last + length(hit) + 1);
+    -- (right(s, -n): all but the first n >= 1 characters, walking those n;
+    -- substr(s, n + 1) also counts the characters of all the rest)
+    s := right(s, -(b - last + length(hit)));
     last := b + length(hit);
   end loop;
   return res || s;
@@ -247,7 +249,9 @@ begin
   end if;
   foreach r in array p_spans loop
     res := res || left(rest, lower(r) - last) || repeat(chr(2), upper(r) - lower(r));
-    rest := substr(rest, upper(r) - last + 1);
+    -- (right(rest, -n), n >= 1: walks the first n characters only;
+    -- substr(rest, n + 1) also counts all the rest)
+    rest := right(rest, -(upper(r) - last));
     last := upper(r);
   end loop;
   return res || rest;
@@ -255,6 +259,35 @@ end
 $$;
 revoke execute on function public.mask_paint(text, int4range[]) from public, anon, authenticated;
 grant execute on function public.mask_paint(text, int4range[]) to service_role;
+
+-- Where a trigger matches: as in 20251204000300, the rest of the text after
+-- an '@' cut by right(), which walks only the characters it drops.
+create or replace function public.mask_trigger_spans(p_text text, p_trigger text, p_flags text)
+returns int4range[] language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  out_spans int4range[] := '{}';
+  pos integer;
+  k integer;
+  rest text;
+begin
+  if p_trigger <> '@' then
+    return (public.mask_spans(p_text, p_trigger, p_flags)).spans;
+  end if;
+  pos := strpos(p_text, '@');
+  if pos = 0 then
+    return out_spans;
+  end if;
+  rest := p_text;
+  k := 0;          -- characters of p_text before rest
+  while pos > 0 loop
+    out_spans := out_spans || int4range(k + pos, k + pos + 1);
+    k := k + pos;
+    rest := right(rest, -pos);   -- (pos >= 1: walks pos characters, not all)
+    pos := strpos(rest, '@');
+  end loop;
+  return out_spans;
+end
+$$;
 
 -- Spans of a pattern: as in 20251201000700, the pieces by foreach.
 create or replace function public.mask_spans(p_text text, p_pattern text, p_flags text,
@@ -539,7 +572,9 @@ begin
       spans := spans || r;
       kinds := kinds || 'email'::text;
     end loop;
-    d := public.mask_paint(d, f.spans);
+    if cardinality(f.spans) > 0 then
+      d := public.mask_paint(d, f.spans);
+    end if;
   end if;
 
   -- 3. Links -----------------------------------------------------------------
@@ -574,7 +609,9 @@ begin
         kinds := kinds || 'link'::text;
       end if;
     end loop;
-    d := public.mask_paint(d, paint);
+    if cardinality(paint) > 0 then
+      d := public.mask_paint(d, paint);
+    end if;
   end if;
 
   -- 4. Phones ----------------------------------------------------------------
@@ -960,7 +997,9 @@ begin
         paint := paint || int4range(b, e);
         kinds := kinds || 'handle'::text;
       end loop;
-      d := public.mask_paint(d, paint);
+      if cardinality(paint) > 0 then
+        d := public.mask_paint(d, paint);
+      end if;
     end if;
     if has_platform then
       -- P1: platform or cue, then ':' / 'is' / «هو», then a name
@@ -980,7 +1019,9 @@ begin
       end loop;
       for j in 1 .. coalesce(array_length(w.spans, 1), 0) loop
         r := w.spans[j];
-        win := substr(d, upper(r), 48);
+        -- (as substr(d, upper(r), 48), upper(r) >= 2, walking the text only up
+        -- to the window: substr counts every character of a long text)
+        win := left(right(d, 1 - upper(r)), 48);
         -- (a name needs Latin letters; most windows have none. After a Latin
         -- platform named with no cue, no "my"/"our" before it, a name counts
         -- only after ':', '=', '>', '→', '-', "is", «هو», «هي» (or a
@@ -990,7 +1031,7 @@ begin
         arabic := lower(w.texts[j]) = upper(w.texts[j]);
         if lower(win) <> upper(win)
            and (arabic or has_cue
-                or rtrim(lower(substr(d, greatest(1, lower(r) - 5), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our'])
+                or rtrim(lower(right(left(d, lower(r) - 1), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our'])
                 or strpos('abcdefghjklmnopqrstuvwxyz0123456789.,!?;()"''@؟،ءآأؤإئةثجخدذرزسشصضطظعغفقكلمنوىي',
                           left(lower(ltrim(win, ' ' || chr(1))), 1)) = 0) then
         mt := regexp_match(win, '^((?:[\s\x01]+(?:حقي|حقتي|تبعي|الخاص بي|باسم|بإسم|اسمه|اسمي))?[\s\x01]*([:=>→]|-|is(?![a-z])|هو|هي|عليه|على|في)?[\s\x01]*[:=>→]?[\s\x01]*@?)([a-z][a-z0-9_.\-]{2,})(?![a-z0-9_])', 'i');
@@ -1002,7 +1043,7 @@ begin
           if (lower(mt[2]) in (':', '=', '>', '→', '-', 'is', 'هو', 'هي')
                 and lower(hit) not in ('the', 'a', 'an', 'and', 'or', 'for', 'on', 'in', 'to', 'ad', 'ads'))
              or ((arabic or has_cue
-                  or rtrim(lower(substr(d, greatest(1, lower(r) - 5), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our']))
+                  or rtrim(lower(right(left(d, lower(r) - 1), lower(r) - greatest(1, lower(r) - 5)))) like any (array['%my', '%our']))
                  and not (lower(hit) = any (plain))) then
             if not (lower(hit) = any (not_names)) then
               spans := spans || int4range(b, e);
@@ -1013,7 +1054,8 @@ begin
         end if;
         if lower(w.texts[j]) = upper(w.texts[j]) and lower(r) > 3 then
           wb := greatest(1, lower(r) - 40);
-          win := substr(d, wb, lower(r) - wb);
+          -- (as substr(d, wb, lower(r) - wb): the last characters before r)
+          win := right(left(d, lower(r) - 1), lower(r) - wb);
           -- (only when the window ends with a name, spaces and «على»/«في»)
           c := rtrim(win, E' \t\n\r\f\v\x01');
           if right(c, 3) in ('على', 'عال') then
@@ -1084,7 +1126,9 @@ begin
   res := m;
   foreach r in array spans loop
     out_text := out_text || left(res, lower(r) - last) || '[🔒]';
-    res := substr(res, upper(r) - last + 1);
+    -- (right(res, -n), n >= 1 — a merged span is never empty: walks the
+    -- first n characters only; substr(res, n + 1) also counts the rest)
+    res := right(res, -(upper(r) - last));
     last := upper(r);
   end loop;
   out_text := out_text || res;

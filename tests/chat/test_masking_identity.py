@@ -80,8 +80,11 @@ EDGES = [
     # windows at both ends of the text), number words by foreach
     "ahmed at gmail dot com" + " " * 90 + "sara (at) hotmail [dot] com" + " " * 90 + "x dot",
     "dot" + " " * 85 + "a" * 38 + " at gmail" + " " * 85 + "period com",
-    "ahmed\x07 at gmail\x07dot\x07com", "\x07(at)\x07[dot]\x07", "a\x07b\x07c d e f" + " " * 60 + "g h i j",
-    "ahmed @ gmail . com" + " " * 70 + "x" * 30 + "@ hotmail.  com" + " " * 70 + "sara .  design@x.sa",
+    "ahmed\x07 at gmail\x07dot\x07com", "\x07(at)\x07[dot]\x07",
+    "a\x07b\x07c d e f" + " " * 60 + "g h i j",
+    "ahmed @ gmail . com" + " " * 70 + "x" * 30 + "@ hotmail.  com" + " " * 70
+    + "sara .  design@x.sa",
+    "snap: ahmed_99 @sara.x www.a.com. t.me/x, ahmed@gmail.com. بيهانس ahmed.design2",
     "a" * 39 + "نقطة" + "b" * 39 + " " * 50 + "9نقطةz" + " " * 81 + "(دوت)",
     "خمسة" + " " * 90 + "five one two" + "\x07" + "واحد وعشرين",
 ]

@@ -4,7 +4,8 @@ answered only once its own row is committed, deduplicated exactly, with a bad
 row failing alone. Real HTTP through the deployed app, real PostgreSQL.
 
 To make a batch happen for sure, a test holds a lock on `whatsapp_inbound` so the
-first statement waits while the others queue behind it."""
+first statement waits while the others queue behind it (with one writer: with
+more, the next few deliveries would each take a writer of their own)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from khadum.apps import create_app
 from khadum.crypto import keyring
 from khadum.db import Database
 from khadum.http import hot_routes
-from khadum.whatsapp.batcher import InboundBatcher
+from khadum.whatsapp.batcher import WRITERS, InboundBatcher
 from khadum.whatsapp.payloads import InboundMessage
 from khadum.whatsapp.router import PATH, WebhookEndpoint
 from tests.whatsapp.meta import bot_settings, inbound, signed
@@ -47,7 +48,7 @@ def _wamid(raw: bytes) -> str:
 
 
 @asynccontextmanager
-async def _deployed(url: str, *, max_size: int = 4, timeout: float = 30.0
+async def _deployed(url: str, *, max_size: int = 6, timeout: float = 30.0, writers: int = 1
                     ) -> AsyncIterator[tuple[httpx.AsyncClient, InboundBatcher, Database]]:
     """The webhook as deployed (no processing in the process), on a pool of its own."""
     db = Database(url, max_size=max_size, timeout=timeout)
@@ -56,6 +57,7 @@ async def _deployed(url: str, *, max_size: int = 4, timeout: float = 30.0
         app = create_app("whatsapp_webhook", db=db, settings=bot_settings(url))
         endpoint = hot_routes(app.router.routes)[("POST", PATH)]
         assert isinstance(endpoint, WebhookEndpoint)
+        endpoint.batcher.writers = writers
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                      base_url="http://f", timeout=60) as http:
             yield http, endpoint.batcher, db
@@ -91,6 +93,20 @@ def _stored(url: str, wamids: list[str]) -> tuple[int, int]:
                            "where wamid = any(%s)", (wamids,)).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+async def test_concurrent_deliveries_land_once_each_with_the_deployed_writers(
+    clean_db: str,
+) -> None:
+    async with _deployed(clean_db, writers=WRITERS) as (http, batcher, _):
+        unique = [_delivery() for _ in range(60)]
+        calls = [*unique, *unique[::4], *unique[::7]]  # redeliveries at the same moment
+        answers = await asyncio.gather(*(http.post(PATH, content=raw, headers=h)
+                                         for raw, h in calls))
+        assert [a.status_code for a in answers] == [200] * len(calls)
+        assert sum(a.json()["new"] for a in answers) == len(unique)
+        assert batcher.stats.largest > 1 and batcher.stats.statements < len(calls)
+        assert _stored(clean_db, [_wamid(r) for r, _ in unique]) == (len(unique), len(unique))
 
 
 async def test_concurrent_deliveries_are_stored_once_each_in_few_statements(
@@ -177,14 +193,16 @@ async def test_a_row_the_database_refuses_fails_alone_and_the_others_are_stored(
 
 
 async def test_nothing_is_lost_while_the_pool_is_briefly_exhausted(clean_db: str) -> None:
-    async with _deployed(clean_db, max_size=2, timeout=20) as (http, batcher, db):
+    async with _deployed(clean_db, max_size=2, timeout=20, writers=WRITERS
+                         ) as (http, batcher, db):
         deliveries = [_delivery() for _ in range(30)]
         held = [db.connection() for _ in range(2)]
         for cm in held:
             await cm.__aenter__()
         posts = [asyncio.ensure_future(http.post(PATH, content=raw, headers=h))
                  for raw, h in deliveries]
-        await _until(lambda: batcher.queued + 1 >= len(deliveries))
+        # Every delivery is sealed and queued: the writers wait for a connection.
+        await _until(lambda: batcher.queued == len(deliveries))
         await asyncio.sleep(0.5)
         for cm in held:
             await cm.__aexit__(None, None, None)
@@ -205,7 +223,7 @@ async def test_a_cancelled_waiter_does_not_take_a_row_another_waits_on(clean_db:
     db = Database(clean_db, max_size=2)
     await db.open()
     try:
-        batcher = InboundBatcher(db, keyring(bot_settings(clean_db)))
+        batcher = InboundBatcher(db, keyring(bot_settings(clean_db)), writers=1)
         phone, wamid = _phone(), "wamid.CANCEL" + secrets.token_hex(8)
         calls: list[Callable[[], Awaitable[Any]]] = [
             lambda: batcher.store([_message(_phone(), "wamid.W" + secrets.token_hex(8))]),

@@ -37,7 +37,8 @@ import httpx
 import psycopg
 
 from bench.common import ROOT, percentiles, scratch_database
-from khadum.crypto import keyring
+from khadum.crypto import keyring_from
+from khadum.devstack.keys import LocalKeys
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
 from khadum.whatsapp.store import sealed_row
@@ -148,7 +149,11 @@ class Stack:
         self.graph = ""
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.url, "WHATSAPP_APP_SECRET": SECRET,
+        # This checkout's dev keys, named: a process of another checkout (--code)
+        # would otherwise seal with its own, which this bench's rows do not open.
+        data_keys, blind = _local_keys()
+        return {**os.environ, "KHADUM_DATA_KEYS": data_keys, "KHADUM_BLIND_INDEX_KEY": blind,
+                "DATABASE_URL": self.url, "WHATSAPP_APP_SECRET": SECRET,
                 "WHATSAPP_GRAPH_URL": self.graph, "WHATSAPP_ACCESS_TOKEN": "EAAG-bench",
                 "RESEND_API_URL": self.graph, "OPENAI_API_KEY": "", "KHADUM_ENV": "local"}
 
@@ -205,6 +210,12 @@ class Stack:
         return [json.loads(x) for x in self.records.read_text().splitlines() if x]
 
 
+def _local_keys() -> tuple[str, str]:
+    """This checkout's development keys (data keys, blind-index key)."""
+    local = LocalKeys(ROOT / Settings().khadum_local_auth_dir).data_keys
+    return str(local["data_keys"]), str(local["blind_index_key"])
+
+
 def _answers(url: str) -> bool:
     try:
         httpx.get(url, timeout=1)
@@ -242,7 +253,7 @@ def processing_rate(stack: Stack, url: str, workers: int, messages: int) -> dict
     try:
         tag = secrets.token_hex(4)
         with psycopg.connect(url) as conn:
-            keys = keyring(Settings(database_url=url))  # the stack's (local) keys
+            keys = keyring_from(*_local_keys())  # the stack's
             with conn.cursor() as cur:
                 cur.executemany(  # sealed, as the webhook stores them
                     "insert into whatsapp_inbound (wamid, client_phone, client_phone_index, "

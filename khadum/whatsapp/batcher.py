@@ -49,7 +49,7 @@ from khadum.whatsapp.payloads import InboundMessage
 from khadum.whatsapp.store import insert_rows, sealed_row
 
 MAX_ROWS = 64
-WRITERS = 4
+WRITERS = 8
 
 
 @dataclass(eq=False)

@@ -133,8 +133,8 @@ class InboundBatcher:
                                 with contextlib.suppress(psycopg.Error):
                                     await conn.set_autocommit(False)
                 except Exception as exc:  # no connection (pool timeout), or it broke
-                    # What was queued when the connection was refused waited the
-                    # pool's timeout: each gets the error, as it would alone (503).
+                    # No connection within the pool's timeout: what is queued then
+                    # gets the error (its 503; Meta retries), as a lone write would.
                     failed = taken or list(self._pending)
                     if not taken:
                         self._pending.clear()
@@ -142,10 +142,15 @@ class InboundBatcher:
                         _fail(d, exc)
                     taken = []
         except BaseException:
-            # The writer itself is cancelled (the loop is closing): nobody waits forever.
-            for d in [*taken, *self._pending]:
+            # The writer itself is cancelled (the loop is closing): nobody waits
+            # forever — what it took, and the queue unless another writer is alive.
+            for d in taken:
                 d.done.cancel()
-            self._pending.clear()
+            me = asyncio.current_task()
+            if not any(w is not me and not w.done() for w in self._writers):
+                for d in self._pending:
+                    d.done.cancel()
+                self._pending.clear()
             raise
 
     def _take(self) -> list[_Delivery]:

@@ -7,23 +7,30 @@ Measured in one run, side by side:
 - floor: a raw ASGI app (bench/ingest_floor.py) doing the HMAC check and one
   INSERT per message through a pool of the same size;
 - the deployed `whatsapp_webhook` alone (no worker running: its ack path);
-- the deployed `whatsapp_webhook` with 2 workers processing while it acks;
+- the deployed `whatsapp_webhook` with 2 workers processing while it acks,
+  in `--rounds` short rounds alternating with the floor (floor first, then
+  deployed first…; the workers paused with SIGSTOP during a floor phase), so a
+  drift of the shared machine's load weighs on both: per-round ratios, their
+  median, and server + backend CPU per ack for each phase;
 - processing throughput with 1 and with 2 workers (bot turns/s);
 - webhook → reply at the Graph stub, at 50 messages/s offered.
 
-    .venv/bin/python -m bench.webhook_ingest [--seconds 8] [--connections 32]
+    .venv/bin/python -m bench.webhook_ingest [--rounds 3] [--seconds 4] [--connections 32]
+        [--code DIR]   # another checkout's function and worker (same floor, load, keys)
 
-Prints one JSON document.
+About 2–3 minutes. Prints one JSON document.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,7 +43,8 @@ import httpx
 import psycopg
 
 from bench.common import ROOT, percentiles, scratch_database
-from khadum.crypto import keyring
+from khadum.crypto import keyring_from
+from khadum.devstack.keys import LocalKeys
 from khadum.settings import Settings
 from khadum.whatsapp.signature import sign
 from khadum.whatsapp.store import sealed_row
@@ -46,6 +54,7 @@ PATH = "/functions/v1/whatsapp_webhook"
 BIN = Path(sys.executable).parent
 THREADS = 2
 SERVER, WORKER = "bench-server", "bench-worker"  # application_name of their backends
+FLOOR = "bench-floor"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -63,15 +72,16 @@ class CpuMeter:
     PostgreSQL backends: less noisy than rates on a shared machine, and it shows
     what the workers take from the acks on the same cores."""
 
-    def __init__(self, url: str, server: int, workers: list[int]) -> None:
-        self.url, self.server, self.workers = url, server, workers
+    def __init__(self, url: str, server: int, workers: list[int], app: str = SERVER) -> None:
+        self.url, self.server, self.workers, self.app = url, server, workers, app
         self.before = self._sample()
 
     def _sample(self) -> dict[str, dict[int, float]]:
         with psycopg.connect(self.url) as conn:
             rows = conn.execute("select application_name, pid from pg_stat_activity "
-                                "where application_name in (%s, %s)", (SERVER, WORKER)).fetchall()
-        backends = {SERVER: [p for a, p in rows if a == SERVER],
+                                "where application_name in (%s, %s)", (self.app, WORKER)
+                                ).fetchall()
+        backends = {SERVER: [p for a, p in rows if a == self.app],
                     WORKER: [p for a, p in rows if a == WORKER]}
         return {"server": {self.server: _cpu(self.server)},
                 "server_backends": {p: _cpu(p) for p in backends[SERVER]},
@@ -138,22 +148,30 @@ def wrk(url: str, requests_file: Path, seconds: int, connections: int) -> dict[s
 
 
 class Stack:
-    def __init__(self, url: str, tmp: Path) -> None:
-        self.url, self.tmp = url, tmp
+    def __init__(self, url: str, tmp: Path, code: Path = ROOT) -> None:
+        self.url, self.tmp, self.code = url, tmp, code
         self.procs: list[subprocess.Popen[bytes]] = []
         self.records = tmp / "graph.jsonl"
         self.graph = ""
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.url, "WHATSAPP_APP_SECRET": SECRET,
+        # This checkout's dev keys, named: a process of another checkout (--code)
+        # would otherwise seal with its own, which this bench's rows do not open.
+        data_keys, blind = _local_keys()
+        return {**os.environ, "KHADUM_DATA_KEYS": data_keys, "KHADUM_BLIND_INDEX_KEY": blind,
+                "DATABASE_URL": self.url, "WHATSAPP_APP_SECRET": SECRET,
                 "WHATSAPP_GRAPH_URL": self.graph, "WHATSAPP_ACCESS_TOKEN": "EAAG-bench",
                 "RESEND_API_URL": self.graph, "OPENAI_API_KEY": "", "KHADUM_ENV": "local"}
 
-    def spawn(self, args: list[str], log: str, app: str) -> subprocess.Popen[bytes]:
+    def spawn(self, args: list[str], log: str, app: str, code: Path | None = None
+              ) -> subprocess.Popen[bytes]:
         out = open(self.tmp / log, "ab")  # noqa: SIM115 — lives as long as the process
+        code = code or self.code
+        env = {**self.env(), "PGAPPNAME": app}
+        if code != ROOT:  # another checkout's khadum ahead of this one's (editable) install
+            env["PYTHONPATH"] = str(code)
         # PGAPPNAME (libpq) names the process's backends: their CPU is counted per role.
-        proc = subprocess.Popen(args, cwd=ROOT, env={**self.env(), "PGAPPNAME": app},
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(args, cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 
@@ -164,9 +182,10 @@ class Stack:
         assert proc.stdout is not None
         self.graph = f"http://127.0.0.1:{int(proc.stdout.readline())}"
 
-    def server(self, target: str, port: int, log: str) -> subprocess.Popen[bytes]:
+    def server(self, target: str, port: int, log: str, code: Path | None = None,
+               app: str = SERVER) -> subprocess.Popen[bytes]:
         proc = self.spawn([str(BIN / "uvicorn"), target, "--port", str(port),
-                           "--log-level", "warning", "--no-access-log"], log, SERVER)
+                           "--log-level", "warning", "--no-access-log"], log, app, code)
         wait(lambda: _answers(f"http://127.0.0.1:{port}{PATH}"), 30)
         return proc
 
@@ -195,6 +214,12 @@ class Stack:
         if not self.records.exists():
             return []
         return [json.loads(x) for x in self.records.read_text().splitlines() if x]
+
+
+def _local_keys() -> tuple[str, str]:
+    """This checkout's development keys (data keys, blind-index key)."""
+    local = LocalKeys(ROOT / Settings().khadum_local_auth_dir).data_keys
+    return str(local["data_keys"]), str(local["blind_index_key"])
 
 
 def _answers(url: str) -> bool:
@@ -234,7 +259,7 @@ def processing_rate(stack: Stack, url: str, workers: int, messages: int) -> dict
     try:
         tag = secrets.token_hex(4)
         with psycopg.connect(url) as conn:
-            keys = keyring(Settings(database_url=url))  # the stack's (local) keys
+            keys = keyring_from(*_local_keys())  # the stack's
             with conn.cursor() as cur:
                 cur.executemany(  # sealed, as the webhook stores them
                     "insert into whatsapp_inbound (wamid, client_phone, client_phone_index, "
@@ -287,86 +312,166 @@ async def reply_latency(stack: Stack, base: str, rate: float, seconds: float
             "p99_ms": q["p99_ms"]}
 
 
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def _phase(url: str, port: int, floor_port: int, server: int, workers: list[int],
+           requests_file: Path, args: argparse.Namespace) -> dict[str, Any]:
+    meter = CpuMeter(url, server, workers, FLOOR if port == floor_port else SERVER)
+    run = wrk(f"http://127.0.0.1:{port}{PATH}", requests_file, args.seconds, args.connections)
+    run.update(meter.done(run["responses"]))
+    return run
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A phase over the rounds: medians of the rates, latencies and CPU per ack;
+    totals of the counts."""
+    medians = {key: _median([r[key] for r in runs])
+               for key in ("acks_per_second", "p50_ms", "p90_ms", "p99_ms", "max_ms",
+                           "ack_cpu_ms_per_ack")}
+    totals = {key: sum(r[key] for r in runs)
+              for key in ("requests", "requests_built", "responses", "non200")}
+    errors = {key: sum(r["errors"][key] for r in runs) for key in runs[0]["errors"]}
+    return {**medians, **totals, "errors": errors, "rounds": len(runs),
+            "seconds_per_round": round(runs[0]["duration_us"] / 1e6, 2)}
+
+
+def _compact(run: dict[str, Any]) -> dict[str, Any]:
+    return {key: run[key] for key in ("acks_per_second", "p50_ms", "p99_ms", "non200",
+                                      "ack_cpu_ms_per_ack", "cpu_seconds")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=4, help="per phase and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--phones", type=int, default=500)
-    parser.add_argument("--requests", type=int, default=40_000)
-    parser.add_argument("--rate-messages", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=0,
+                        help="signed calls per phase file (default: 4,000 per second)")
+    parser.add_argument("--rate-messages", type=int, default=300)
+    parser.add_argument("--drain-seconds", type=float, default=45,
+                        help="how long the rounds' backlog is processed before it is set aside")
     parser.add_argument("--worker-nice", type=int, default=10)
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the checkout whose function and worker run (the floor and the "
+                             "load are this one's): compare two codes in the same conditions")
     args = parser.parse_args()
+    per_file = args.requests or 4_000 * args.seconds
     report: dict[str, Any] = {"machine_cores": os.cpu_count(), "connections": args.connections,
-                              "seconds": args.seconds, "pool_size": 10,
-                              "worker_nice": args.worker_nice,
+                              "seconds": args.seconds, "rounds": args.rounds, "pool_size": 10,
+                              "worker_nice": args.worker_nice, "code": str(args.code),
                               "load_average_at_start": os.getloadavg()[0]}
+    began_all = time.perf_counter()
     with scratch_database("khadum_bench_ingest") as url, \
             tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        stack = Stack(url, tmp)
+        stack = Stack(url, tmp, args.code.resolve())
         try:
             stack.recorder()
-            # Floor: HMAC + one INSERT per message, nothing else.
-            floor_file = tmp / "floor.txt"
-            floor_wamids = write_requests(floor_file, args.requests, args.phones, "floor")
-            port = _free_port()
-            floor = stack.server("bench.ingest_floor:app", port, "floor.log")
-            meter = CpuMeter(url, floor.pid, [])
-            floor_run = wrk(f"http://127.0.0.1:{port}{PATH}", floor_file, args.seconds,
-                            args.connections)
-            floor_run.update(meter.done(floor_run["responses"]))
-            stack.stop(floor)
-            sent = sent_wamids(floor_wamids, floor_run.pop("sent_by_thread"))
-            rows, distinct = stored(url, "bench_floor_inbound", sent)
-            report["floor"] = {**floor_run, **losses(floor_run, len(sent), distinct),
-                               "duplicated": rows - distinct}
-
-            # The deployed function, 2 workers processing while it acks.
-            deployed_file = tmp / "deployed.txt"
-            wamids = write_requests(deployed_file, args.requests, args.phones, "fn")
-            port = _free_port()
+            # Both servers run throughout; the phases alternate between them.
+            floor_port, port = _free_port(), _free_port()
+            floor = stack.server("bench.ingest_floor:app", floor_port, "floor.log", code=ROOT,
+                                 app=FLOOR)
             webhook = stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
 
-            # Its ack path alone first (no worker running), beside the same floor.
+            # The ack path alone first (no worker running).
             alone_file = tmp / "alone.txt"
-            alone_wamids = write_requests(alone_file, args.requests, args.phones, "alone")
-            meter = CpuMeter(url, webhook.pid, [])
-            alone = wrk(f"http://127.0.0.1:{port}{PATH}", alone_file, args.seconds,
-                        args.connections)
-            alone.update(meter.done(alone["responses"]))
+            alone_wamids = write_requests(alone_file, per_file, args.phones, "alone")
+            alone = _phase(url, port, floor_port, webhook.pid, [], alone_file, args)
             sent = sent_wamids(alone_wamids, alone.pop("sent_by_thread"))
             rows, distinct = stored(url, "whatsapp_inbound", sent)
             report["alone"] = {**alone, **losses(alone, len(sent), distinct),
                                "duplicated": rows - distinct}
-            report["alone_ratio_to_floor"] = {
-                "acks": round(alone["acks_per_second"] / floor_run["acks_per_second"], 2),
-                "p99": round(alone["p99_ms"] / floor_run["p99_ms"], 2)}
             # Housekeeping, not measured: the workers below start from an empty queue.
             with psycopg.connect(url) as conn:
                 conn.execute("update whatsapp_inbound set processed_at = now() "
                              "where processed_at is null and wamid like 'wamid.alone%'")
+
+            # Rounds, each a floor phase and a phase of the function while 2 workers
+            # process, in alternating order (floor first, then deployed first…), so a
+            # drift of the machine's load weighs on both alike. During a floor phase
+            # the workers are paused (SIGSTOP): the floor runs with nothing beside it.
             workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
-            meter = CpuMeter(url, webhook.pid, [p.pid for p in workers])
-            run = wrk(f"http://127.0.0.1:{port}{PATH}", deployed_file, args.seconds,
-                      args.connections)
-            run.update(meter.done(run["responses"]))
-            sent = sent_wamids(wamids, run.pop("sent_by_thread"))
+            rounds: list[dict[str, Any]] = []
+            floor_sent: set[str] = set()
+            deployed_sent: set[str] = set()
+            floor_runs: list[dict[str, Any]] = []
+            deployed_runs: list[dict[str, Any]] = []
+            floor_losses = {"requests_built": 0, "responses": 0}
+            deployed_losses = {"requests_built": 0, "responses": 0}
+            for n in range(args.rounds):
+                floor_file, deployed_file = tmp / f"floor{n}.txt", tmp / f"deployed{n}.txt"
+                floor_wamids = write_requests(floor_file, per_file, args.phones, f"floor{n}x")
+                wamids = write_requests(deployed_file, per_file, args.phones, f"fn{n}x")
+                order = ("floor", "deployed") if n % 2 == 0 else ("deployed", "floor")
+                runs: dict[str, dict[str, Any]] = {}
+                for phase in order:
+                    if phase == "floor":
+                        for proc in workers:
+                            proc.send_signal(signal.SIGSTOP)
+                        try:
+                            run = _phase(url, floor_port, floor_port, floor.pid, [],
+                                         floor_file, args)
+                        finally:
+                            for proc in workers:
+                                proc.send_signal(signal.SIGCONT)
+                        floor_sent |= sent_wamids(floor_wamids, run.pop("sent_by_thread"))
+                        totals = floor_losses
+                    else:
+                        run = _phase(url, port, floor_port, webhook.pid,
+                                     [p.pid for p in workers], deployed_file, args)
+                        deployed_sent |= sent_wamids(wamids, run.pop("sent_by_thread"))
+                        totals = deployed_losses
+                    totals["requests_built"] += run["requests_built"]
+                    totals["responses"] += run["responses"]
+                    runs[phase] = run
+                floor_runs.append(runs["floor"])
+                deployed_runs.append(runs["deployed"])
+                f, d = runs["floor"], runs["deployed"]
+                rounds.append({
+                    "round": n + 1, "order": list(order), "load_average": os.getloadavg()[0],
+                    "floor": _compact(f), "deployed": _compact(d),
+                    "ratio": {"acks": round(d["acks_per_second"] / f["acks_per_second"], 2),
+                              "p99": round(d["p99_ms"] / f["p99_ms"], 2),
+                              "cpu_per_ack": round(d["ack_cpu_ms_per_ack"]
+                                                   / max(1e-9, f["ack_cpu_ms_per_ack"]), 2)}})
+            report["rounds_detail"] = rounds
+            median_ratio = {key: _median([r["ratio"][key] for r in rounds])
+                            for key in ("acks", "p99", "cpu_per_ack")}
+            report["median_ratio_to_floor"] = median_ratio
+
+            # The backlog the rounds left, processed for at most --drain-seconds (the
+            # bench's runtime); what is left then is marked processed, not measured.
             began = time.perf_counter()
-            wait(lambda: unprocessed(url) == 0, 900)
+            with contextlib.suppress(TimeoutError):
+                wait(lambda: unprocessed(url) == 0, args.drain_seconds)
             backlog_seconds = time.perf_counter() - began
-            rows, distinct = stored(url, "whatsapp_inbound", sent)
+            for proc in workers:
+                stack.stop(proc)
+            with psycopg.connect(url) as conn:
+                left = conn.execute("update whatsapp_inbound set processed_at = now() "
+                                    "where processed_at is null").rowcount
+            rows, distinct = stored(url, "bench_floor_inbound", floor_sent)
+            report["floor"] = {**_summary(floor_runs),
+                               **losses(floor_losses, len(floor_sent), distinct),
+                               "duplicated": rows - distinct}
+            rows, distinct = stored(url, "whatsapp_inbound", deployed_sent)
             time.sleep(2)  # the last replies leave
             twice = sum(1 for n in Counter(r["opaque"] for r in stack.graph_records()).values()
                         if n > 1)
-            report["deployed"] = {**run, **losses(run, len(sent), distinct),
+            report["deployed"] = {**_summary(deployed_runs),
+                                  **losses(deployed_losses, len(deployed_sent), distinct),
                                   "duplicated": rows - distinct, "replies_sent_twice": twice,
-                                  "backlog_drained_after_load_seconds": round(backlog_seconds, 2)}
-            report["ratio_to_floor"] = {
-                "acks": round(run["acks_per_second"] / floor_run["acks_per_second"], 2),
-                "p99": round(run["p99_ms"] / floor_run["p99_ms"], 2)}
+                                  "backlog_drained_after_load_seconds": round(backlog_seconds, 2),
+                                  "backlog_left_unprocessed": left}
+            # As before, deployed against the floor: now the median of the rounds' ratios.
+            report["ratio_to_floor"] = {"acks": median_ratio["acks"], "p99": median_ratio["p99"]}
+            report["alone_ratio_to_floor"] = {
+                "acks": round(alone["acks_per_second"] / report["floor"]["acks_per_second"], 2),
+                "p99": round(alone["p99_ms"] / report["floor"]["p99_ms"], 2)}
 
-            for proc in workers:
-                stack.stop(proc)
             workers = [stack.worker(f"l{i}") for i in range(2)]
             report["webhook_to_reply"] = asyncio.run(
                 reply_latency(stack, f"http://127.0.0.1:{port}", 50, 10))
@@ -376,10 +481,12 @@ def main() -> None:
                                     for n in (1, 2)]
         finally:
             stack.close()
+    report["load_average_at_end"] = os.getloadavg()[0]
+    report["bench_seconds"] = round(time.perf_counter() - began_all, 1)
     print(json.dumps(report))
 
 
-def losses(run: dict[str, Any], generated: int, stored_distinct: int) -> dict[str, int]:
+def losses(run: dict[str, int], generated: int, stored_distinct: int) -> dict[str, int]:
     """wrk builds a connection's next request before the clock stops and never sends
     it: those (at most one per connection) are not lost. `lost` counts the rest."""
     not_stored = generated - stored_distinct

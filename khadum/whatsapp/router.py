@@ -28,6 +28,7 @@ from khadum.errors import Forbidden
 from khadum.http import ServiceCaller
 from khadum.settings import Settings
 from khadum.whatsapp import signature
+from khadum.whatsapp.batcher import InboundBatcher
 from khadum.whatsapp.payloads import parse_body, read_batch
 from khadum.whatsapp.sender import drain_whatsapp
 from khadum.whatsapp.store import store_batch
@@ -96,6 +97,9 @@ _JSON_HEADERS = [(b"content-type", b"application/json")]
 class WebhookEndpoint:
     """POST: signature on the raw bytes (401 missing, 403 wrong), parsing (400
     malformed: kept as a dead letter), everything stored, 200 with the counts.
+    A delivery of messages alone is stored with the others arriving meanwhile, in
+    one statement (`khadum.whatsapp.batcher`); statuses or dead letters alongside
+    take one transaction of their own.
     A refusal raises a `KhadumError` (a database failure its psycopg error), which
     the app's handlers answer as JSON, as on every other route."""
 
@@ -106,6 +110,8 @@ class WebhookEndpoint:
         self.secret = settings.whatsapp_app_secret
         self.keys = keyring(settings)  # production: refuses to start without real keys
         self.after_ack = after_ack
+        # Messages alone (the usual delivery) are stored by group commit.
+        self.batcher = InboundBatcher(db, self.keys)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = await _read_body(receive)
@@ -121,7 +127,10 @@ class WebhookEndpoint:
             await store_dead_letters(self.db, "whatsapp", [exc.dead_letter])
             raise
         batch = read_batch(data)
-        phones = await store_batch(self.db, batch, self.keys)
+        if batch.statuses or batch.dead_letters:
+            phones = await store_batch(self.db, batch, self.keys)  # one transaction
+        else:
+            phones = await self.batcher.store(batch.messages)
         answer = (
             b'{"received":%d,"statuses":%d,"new":%d,"dead_letters":%d}'
             % (len(batch.messages), len(batch.statuses), len(phones), len(batch.dead_letters))

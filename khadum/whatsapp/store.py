@@ -56,14 +56,19 @@ def open_message(keys: Keyring, payload: Any, profile_name: str | None
             keys.maybe_decrypt(profile_name, PROFILE_NAME))
 
 
-def _insert_messages(keys: Keyring, batch: WebhookBatch) -> tuple[str, list[Any]]:
-    """One INSERT of the batch's messages, in order (scalar parameters: psycopg
-    dumps them far faster than arrays), sealed."""
+def insert_rows(rows: list[list[Any]]) -> tuple[str, list[Any]]:
+    """One INSERT of sealed rows (`sealed_row`), in order, returning the wamids
+    stored now (scalar parameters: psycopg dumps them far faster than arrays)."""
     params: list[Any] = []
-    for m in batch.messages:
-        params += sealed_row(keys, m.wamid, m.phone, m.message_type, m.payload, m.sent_at,
-                             m.profile_name)
-    return _INSERT.format(", ".join([_ROW] * len(batch.messages))), params
+    for row in rows:
+        params += row
+    return _INSERT.format(", ".join([_ROW] * len(rows))), params
+
+
+def _insert_messages(keys: Keyring, batch: WebhookBatch) -> tuple[str, list[Any]]:
+    """One INSERT of the batch's messages, in order, sealed."""
+    return insert_rows([sealed_row(keys, m.wamid, m.phone, m.message_type, m.payload,
+                                   m.sent_at, m.profile_name) for m in batch.messages])
 
 
 def _new_phones(batch: WebhookBatch, rows: list[tuple[Any, ...]]) -> list[str]:

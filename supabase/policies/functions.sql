@@ -414,6 +414,10 @@ public.mask_number_words_to_digits(p_text text);
 
 -- security invoker
 -- execute: service_role
+public.mask_paint(p_text text, p_spans int4range[]);
+
+-- security invoker
+-- execute: service_role
 public.mask_phone_shape(p_lead text, p_digits text, p_tight boolean, p_context boolean);
 
 -- security invoker

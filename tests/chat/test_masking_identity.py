@@ -23,7 +23,8 @@ FAST = ["20251201000700_contact_masking_cached.sql",
         "20251202000200_contact_masking_prefilter.sql",
         "20251203000300_contact_masking_lean.sql",
         "20251204000300_contact_masking_cache.sql",
-        "20251205000100_contact_masking_runs.sql"]
+        "20251205000100_contact_masking_runs.sql",
+        "20251206000300_contact_masking_joined.sql"]
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
 # texts at the edges of the shortcuts the faster migrations take: prefixes
 # before a number (cases, '#', spaces the trim may not know, long gaps), a
@@ -74,6 +75,18 @@ EDGES = [
     "\x01\x01+\x01 055\x01123\x014567\x01\x01", "\x01+ \x01\x01055 123 4567", "+  ++ 0551234567+",
     "0551234567", "x 0551234567 y 0551234567", "1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 4 5",
     "5-5-1-2-3-4-5-6-7-0-5-5-1-2-3-4-5-6-7", "ahmed@gmail.com 0551234567 snap: ahmed_99 ahmed.com",
+    # 20251206000300: windows of the rewrites joined by chr(7) (matches and
+    # lookarounds at the edges of windows far apart, chr(7) in the text,
+    # windows at both ends of the text), number words by foreach
+    "ahmed at gmail dot com" + " " * 90 + "sara (at) hotmail [dot] com" + " " * 90 + "x dot",
+    "dot" + " " * 85 + "a" * 38 + " at gmail" + " " * 85 + "period com",
+    "ahmed\x07 at gmail\x07dot\x07com", "\x07(at)\x07[dot]\x07",
+    "a\x07b\x07c d e f" + " " * 60 + "g h i j",
+    "ahmed @ gmail . com" + " " * 70 + "x" * 30 + "@ hotmail.  com" + " " * 70
+    + "sara .  design@x.sa",
+    "snap: ahmed_99 @sara.x www.a.com. t.me/x, ahmed@gmail.com. بيهانس ahmed.design2",
+    "a" * 39 + "نقطة" + "b" * 39 + " " * 50 + "9نقطةz" + " " * 81 + "(دوت)",
+    "خمسة" + " " * 90 + "five one two" + "\x07" + "واحد وعشرين",
 ]
 
 

@@ -40,7 +40,7 @@ import psycopg
 from bench.common import percentiles, scratch_database
 from khadum.analysis.local import analyse_locally
 from khadum.matching.relevance import CASES
-from khadum.matching.search import find_matches
+from khadum.matching.search import find_matches, read_said
 
 QUERIES = [
     "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة",
@@ -204,9 +204,12 @@ async def measure(url: str, repeats: int, agreement_every: int = 1,
     read_counts: dict[str, int] = {}
     async with await psycopg.AsyncConnection.connect(url) as conn:
         # which read match_freelancers took (it says so at debug level)
-        conn.add_notice_handler(
-            lambda d: reads.append((d.message_primary or "").removeprefix("khadum.matching_read="))
-            if (d.message_primary or "").startswith("khadum.matching_read=") else None)
+        def hear(d: psycopg.errors.Diagnostic) -> None:
+            read = read_said(d.message_primary)
+            if read is not None:
+                reads.append(read)
+
+        conn.add_notice_handler(hear)
         floor_before = await floor(conn, repeats)
         pid = await (await conn.execute("select pg_backend_pid()")).fetchone()
         cpu = backend_cpu_reader(int(pid[0])) if pid else None

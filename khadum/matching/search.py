@@ -31,6 +31,18 @@ class Match:
     matched_skills: list[str]
 
 
+READ_NOTICE = "khadum.matching_read="
+
+
+def read_said(message: str | None) -> str | None:
+    """The read match_freelancers says it took (`raise debug 'khadum.matching_read=…'`,
+    sent when the client asks for debug messages): `groups`, `pool`, `pool-fallback`,
+    `impact`, `bands`, `postings`; None for any other message."""
+    if message is None or not message.startswith(READ_NOTICE):
+        return None
+    return message.removeprefix(READ_NOTICE)
+
+
 def embedding_literal(embedding: Sequence[float] | None) -> str | None:
     return None if embedding is None else "[" + ",".join(f"{x:.7g}" for x in embedding) + "]"
 

@@ -458,6 +458,10 @@ public.match_freelancers(p_query text, p_category text, p_skills text[], p_budge
 
 -- security invoker
 -- execute: service_role
+public.match_freelancers_pool(p_terms text[], p_bits bigint[], p_full text[], p_top text[], p_top_bits bigint[], p_top_mask bigint, p_exclude uuid[], p_category text, p_budget integer, p_want integer, p_words bigint, p_word_count integer, p_skill_masks bigint[], p_skill_weights integer[], p_skill_div double precision, p_sig_masks bigint[], p_sig_bits bigint[], OUT o_ids uuid[], OUT o_scores double precision[], OUT o_bits bigint[], OUT o_theta double precision);
+
+-- security invoker
+-- execute: service_role
 public.match_query_words(p_text text);
 
 -- security invoker

@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from bench.matching import GENERATE
+from bench.matching import GENERATE, GENERATE_DIVERSE
 from khadum.analysis.local import analyse_locally
 from khadum.analysis.vocabulary import matching_skills
 from khadum.matching.relevance import CASES
@@ -32,11 +32,14 @@ def page(conn: psycopg.Connection, text: str, *, exhaustive: bool, limit: int = 
     return [(r[0], r[1]) for r in rows]
 
 
-def generate(conn: psycopg.Connection, count: int) -> None:
+def generate(conn: psycopg.Connection, count: int, diverse: bool = False) -> None:
+    """`count` profiles recombined from the demo ones (bench.matching's generator);
+    `diverse`: each also takes words of two other profiles (nearly every text differs)."""
     conn.execute("create temporary table demo on commit drop as "
                  "select row_number() over () as n, f.* from public.freelancers f")
-    conn.execute(GENERATE, (1, count))
+    conn.execute(GENERATE_DIVERSE if diverse else GENERATE, (1, count))
     conn.execute("analyze public.freelancer_terms")
+    conn.execute("analyze public.freelancers")
 
 
 # The reads: through text groups (migration 20251204000400, chosen when the request's

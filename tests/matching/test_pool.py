@@ -11,18 +11,10 @@ from __future__ import annotations
 
 import psycopg
 
-from bench.matching import GENERATE_DIVERSE
 from khadum.matching.relevance import CASES
+from khadum.matching.search import read_said
 from khadum.seed.load import freelancer_id
-from tests.matching.test_exact import choose_read, page
-
-
-def generate_diverse(conn: psycopg.Connection, count: int) -> None:
-    conn.execute("create temporary table demo on commit drop as "
-                 "select row_number() over () as n, f.* from public.freelancers f")
-    conn.execute(GENERATE_DIVERSE, (1, count))
-    conn.execute("analyze public.freelancer_terms")
-    conn.execute("analyze public.freelancers")
+from tests.matching.test_exact import choose_read, generate, page
 
 
 def reads_of(conn: psycopg.Connection, call: object) -> list[str]:
@@ -30,9 +22,9 @@ def reads_of(conn: psycopg.Connection, call: object) -> list[str]:
     said: list[str] = []
 
     def hear(d: psycopg.errors.Diagnostic) -> None:
-        message = d.message_primary or ""
-        if message.startswith("khadum.matching_read="):
-            said.append(message.removeprefix("khadum.matching_read="))
+        read = read_said(d.message_primary)
+        if read is not None:
+            said.append(read)
 
     conn.add_notice_handler(hear)
     conn.execute("set local client_min_messages = debug1")
@@ -47,7 +39,7 @@ def reads_of(conn: psycopg.Connection, call: object) -> list[str]:
 
 def test_pool_agrees_with_the_exhaustive_scoring(conn: psycopg.Connection) -> None:
     choose_read(conn, "pool")
-    generate_diverse(conn, 2500)
+    generate(conn, 2500, diverse=True)
     groups = conn.execute("select count(*) from public.freelancer_text_groups").fetchone()
     assert groups is not None and groups[0] > 2000  # nearly every profile differs
     agree = 0
@@ -93,7 +85,7 @@ def test_pool_hands_over_when_it_cannot_see_who_could_place(conn: psycopg.Connec
     is someone with the category as another of theirs (not read by the pool); the
     exact reads answer."""
     choose_read(conn, "pool")
-    generate_diverse(conn, 600)
+    generate(conn, 600, diverse=True)
     fast: list[tuple[str, float]] = []
 
     def run() -> None:
@@ -111,7 +103,7 @@ def test_pool_hands_over_when_it_cannot_see_who_could_place(conn: psycopg.Connec
 def test_default_read_at_small_sizes_stays_exact(conn: psycopg.Connection) -> None:
     """Without a forced read, few group postings choose the text groups (exact): the
     pool is for profiles that mostly differ at scale."""
-    generate_diverse(conn, 300)
+    generate(conn, 300, diverse=True)
     text = CASES[0].text
     fast: list[tuple[str, float]] = []
     said = reads_of(conn, lambda: fast.extend(page(conn, text, exhaustive=False)))

@@ -60,6 +60,12 @@ class WorkerOptions:
     # listening backend and wakes its worker) and reads the queue's growth
     # instead, this often; it LISTENs again once the last second was calmer.
     burst_watch_seconds: float = 0.1
+    # While LISTENing, a burst is told by the inbound NOTIFYs (one per statement
+    # at most) or by the messages left waiting, whichever is more: one statement
+    # of the webhook's group commit stores up to 64 messages and NOTIFYs once,
+    # so at most this often, and only after an inbound NOTIFY, the worker also
+    # counts the messages stored and still unprocessed since its last look.
+    burst_probe_seconds: float = 0.1
     poll_seconds: float = 1.0  # fallback when no NOTIFY arrives
     sweep_seconds: float = 15.0  # retry messages that failed
     minute_jobs: bool | None = None  # None: only where pg_cron is absent
@@ -99,7 +105,10 @@ class Worker:
         self.stats = WorkerStats()
         self.listening = asyncio.Event()  # LISTENing: NOTIFYs wake the loops
         self.sends: set[asyncio.Task[Any]] = set()  # WhatsApp sends handed off
-        self.stored: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
+        self.notified: deque[float] = deque(maxlen=10_000)  # recent inbound NOTIFYs (when)
+        self.stored: deque[float] = deque(maxlen=10_000)  # recent messages counted (when)
+        self.heard_inbound = asyncio.Event()  # an inbound NOTIFY since the last count
+        self.counted_since: Any = None  # received_at of the last message counted
         self.started_phone_at = 0.0  # when the inbound loop last started a phone
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
@@ -120,6 +129,7 @@ class Worker:
             event.set()  # whatever was queued before we started
         loops = [
             asyncio.create_task(self._listen(), name="listen"),
+            asyncio.create_task(self._count_stored(), name="count-stored"),
             asyncio.create_task(self._inbound_loop(), name="inbound"),
             asyncio.create_task(self._loop("whatsapp", self._drain_whatsapp), name="whatsapp"),
             asyncio.create_task(self._loop("email", self._drain_email), name="email"),
@@ -143,6 +153,7 @@ class Worker:
             for event in self.wake.values():
                 event.set()
             loops[0].cancel()  # the LISTEN loop holds no work: no need to wait for it
+            loops[1].cancel()  # nor does the count of stored messages
             grace_ends = time.monotonic() + self.options.grace_seconds
             _, pending = await asyncio.wait(loops, timeout=self.options.grace_seconds)
             # Sends handed off by the WhatsApp loop finish their row in hand too.
@@ -193,7 +204,8 @@ class Worker:
                             async for note in notes:
                                 self.stats.wakeups += 1
                                 if note.payload == "inbound":
-                                    self.stored.append(time.monotonic())
+                                    self.notified.append(time.monotonic())
+                                    self.heard_inbound.set()
                                 woken = self.wake.get(note.payload)
                                 if woken is not None:
                                     woken.set()
@@ -213,12 +225,55 @@ class Worker:
                     log.warning("worker lost its LISTEN connection; reconnecting")
                     await asyncio.sleep(1.0)
 
+    async def _count_stored(self) -> None:
+        """While LISTENing: after an inbound NOTIFY, at most every
+        `burst_probe_seconds`, adds the messages stored since the last look and
+        still unprocessed (a range of the pending-messages index) to `stored`,
+        beside the NOTIFYs heard. NOTIFYs alone miss a burst: one stands for a
+        whole statement of the webhook's group commit, and overlapping writers
+        send one between them; what piles up unprocessed shows it."""
+        while not self.stop.is_set():
+            await self.heard_inbound.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), self.options.burst_probe_seconds)
+            self.heard_inbound.clear()
+            if self.stop.is_set():
+                return
+            if not self.listening.is_set():
+                continue  # the burst's watch counts meanwhile
+            try:
+                await self._count_new()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the next NOTIFY tries again
+                log.warning("worker: counting the stored messages failed", exc_info=True)
+
+    async def _count_new(self, conn: psycopg.AsyncConnection[Any] | None = None) -> None:
+        """Adds the messages stored since the last count to `stored`."""
+        sql = ("select count(*), max(received_at) from public.whatsapp_inbound"
+               " where processed_at is null and received_at > coalesce("
+               "%s::timestamptz, now() - make_interval(secs => %s))")
+        args = (self.counted_since, self.options.burst_probe_seconds)
+        if conn is None:
+            async with self.db.connection() as own:
+                cur = await own.execute(sql, args)
+                row = await cur.fetchone()
+                await own.commit()
+        else:
+            cur = await conn.execute(sql, args)
+            row = await cur.fetchone()
+        if row and row[0]:
+            self.counted_since = row[1]
+            self.stored.extend([time.monotonic()] * int(row[0]))
+
     def _bursting(self) -> bool:
-        """More than `burst_per_second` messages stored in the last second."""
+        """More than `burst_per_second` messages stored in the last second (by the
+        NOTIFYs heard or the messages counted, whichever says more)."""
         now = time.monotonic()
-        while self.stored and self.stored[0] < now - 1.0:
-            self.stored.popleft()
-        return len(self.stored) >= self.options.burst_per_second
+        for recent in (self.stored, self.notified):
+            while recent and recent[0] < now - 1.0:
+                recent.popleft()
+        return max(len(self.stored), len(self.notified)) >= self.options.burst_per_second
 
     async def _watch_burst(self, conn: psycopg.AsyncConnection[Any]) -> None:
         """While not LISTENing: counts the messages stored since the last look
@@ -226,19 +281,12 @@ class Worker:
         until the last second falls below the burst rate. New messages wake the
         inbound loop (which still starts one phone per hold); the other queues
         poll meanwhile, and this worker's own replies wake its WhatsApp drain."""
-        cur = await conn.execute("select now()")
-        row = await cur.fetchone()
-        since = row[0] if row else None
         while not self.stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop.wait(), self.options.burst_watch_seconds)
-            cur = await conn.execute(
-                "select count(*), max(received_at) from public.whatsapp_inbound"
-                " where processed_at is null and received_at > %s", (since,))
-            row = await cur.fetchone()
-            if row and row[0]:
-                count, since = int(row[0]), row[1]
-                self.stored.extend([time.monotonic()] * count)
+            before = len(self.stored)
+            await self._count_new(conn)
+            if len(self.stored) != before:
                 self.wake["inbound"].set()
             if not self._bursting():
                 return

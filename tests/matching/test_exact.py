@@ -13,6 +13,7 @@ from khadum.analysis.local import analyse_locally
 from khadum.analysis.vocabulary import matching_skills
 from khadum.matching.relevance import CASES
 from khadum.seed.load import freelancer_id
+from tests.matching.conftest import Profiles, exhaustive_page
 
 CALL = (
     "select freelancer_id::text, score from public.match_freelancers("
@@ -24,17 +25,22 @@ def page(conn: psycopg.Connection, text: str, *, exhaustive: bool, limit: int = 
          offset: int = 0, exclude: list[str] | None = None,
          category: str | None = "", budget: int | None = None) -> list[tuple[str, float]]:
     analysis = analyse_locally(text)
-    rows = conn.execute(
-        CALL,
-        (text, analysis.category if category == "" else category,
-         matching_skills(analysis.skills), budget, exclude or [], limit, offset, exhaustive),
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    args = (text, analysis.category if category == "" else category,
+            matching_skills(analysis.skills), budget, exclude or [], limit, offset, exhaustive)
+
+    def run() -> list[tuple[str, float]]:
+        return [(r[0], r[1]) for r in conn.execute(CALL, args).fetchall()]
+
+    # The exhaustive page is the costly one: computed once per run for the same
+    # arguments on the same unchanged generated profiles (tests/matching/conftest.py).
+    return exhaustive_page(conn, args, run) if exhaustive else run()
 
 
 def generate(conn: psycopg.Connection, count: int, diverse: bool = False) -> None:
-    """`count` profiles recombined from the demo ones (bench.matching's generator);
-    `diverse`: each also takes words of two other profiles (nearly every text differs)."""
+    """`count` profiles recombined from the demo ones (bench.matching's generator),
+    in the connection's transaction; `diverse`: each also takes words of two other
+    profiles (nearly every text differs). The tests here read the same profiles
+    generated once per run (the `profiles` fixture, tests/matching/conftest.py)."""
     conn.execute("create temporary table demo on commit drop as "
                  "select row_number() over () as n, f.* from public.freelancers f")
     conn.execute(GENERATE_DIVERSE if diverse else GENERATE, (1, count))
@@ -55,10 +61,10 @@ def choose_read(conn: psycopg.Connection, read: str) -> None:
 
 
 @pytest.mark.parametrize("read", READS)
-def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connection,
+def test_fast_equals_exhaustive_over_the_relevance_table(profiles: Profiles,
                                                          read: str) -> None:
+    conn = profiles(1500)
     choose_read(conn, read)
-    generate(conn, 1500)
     total = conn.execute("select count(*) from public.freelancers").fetchone()
     assert total is not None and total[0] > 1500
     differ = []
@@ -74,10 +80,10 @@ def test_fast_equals_exhaustive_over_the_relevance_table(conn: psycopg.Connectio
 
 
 @pytest.mark.parametrize("read", READS)
-def test_pages_exclusions_and_requests_without_known_words(conn: psycopg.Connection,
+def test_pages_exclusions_and_requests_without_known_words(profiles: Profiles,
                                                            read: str) -> None:
+    conn = profiles(1000)
     choose_read(conn, read)
-    generate(conn, 1000)
     text = "أبي إعلان تسويقي لساعة ذكية للشباب من 18-30 سنة"
     for offset in (0, 5, 20):
         assert page(conn, text, exhaustive=False, offset=offset) == page(
@@ -130,19 +136,18 @@ def postings(conn: psycopg.Connection, text: str) -> int:
     return int(row[0])
 
 
-def test_early_stopping_reads_less_and_stays_exact(database_url: str,
-                                                  conn: psycopg.Connection) -> None:
+def test_early_stopping_reads_less_and_stays_exact(profiles: Profiles) -> None:
     """Issue 10 item 6: the category's quality bands and MaxScore over the rest read a
     part of the postings, probe the unread terms for the few who could still place,
     and return the exhaustive page, budgets and exclusions too (the read chosen for
     requests with few postings, as all are at this size, when the text groups are not
     read)."""
+    conn = profiles(2000)
     # The counters below count index entries, dead ones too: earlier tests' rolled-back
     # freelancers would be counted as read. Vacuum them away first.
-    with psycopg.connect(database_url, autocommit=True) as maintenance:
+    with psycopg.connect(conn.info.dsn, autocommit=True) as maintenance:
         maintenance.execute("vacuum public.freelancer_terms, public.freelancers")
     choose_read(conn, "bands")  # (the text groups, chosen by default here, are checked apart)
-    generate(conn, 2000)
     conn.execute("analyze public.freelancers")
     shares = []
     probed = 0
@@ -167,13 +172,13 @@ def test_early_stopping_reads_less_and_stays_exact(database_url: str,
     assert probed >= 5
 
 
-def test_impact_order_under_budgets_and_exclusions(conn: psycopg.Connection) -> None:
+def test_impact_order_under_budgets_and_exclusions(profiles: Profiles) -> None:
     """Issue 10 item 6: the read in impact order (rarest terms first, each from the
     quality that can still place, ties broken as the page does) returns the
     exhaustive page for every request of the table, with budgets and exclusions,
     on generated profiles full of ties (recombined demo profiles)."""
+    conn = profiles(2000)
     choose_read(conn, "impact")
-    generate(conn, 2000)
     conn.execute("analyze public.freelancers")
     differ = []
     for n, case in enumerate(CASES):

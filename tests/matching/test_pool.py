@@ -14,7 +14,8 @@ import psycopg
 from khadum.matching.relevance import CASES
 from khadum.matching.search import read_said
 from khadum.seed.load import freelancer_id
-from tests.matching.test_exact import choose_read, generate, page
+from tests.matching.conftest import Profiles
+from tests.matching.test_exact import choose_read, page
 
 
 def reads_of(conn: psycopg.Connection, call: object) -> list[str]:
@@ -37,9 +38,9 @@ def reads_of(conn: psycopg.Connection, call: object) -> list[str]:
     return said
 
 
-def test_pool_agrees_with_the_exhaustive_scoring(conn: psycopg.Connection) -> None:
+def test_pool_agrees_with_the_exhaustive_scoring(profiles: Profiles) -> None:
+    conn = profiles(2500, diverse=True)
     choose_read(conn, "pool")
-    generate(conn, 2500, diverse=True)
     groups = conn.execute("select count(*) from public.freelancer_text_groups").fetchone()
     assert groups is not None and groups[0] > 2000  # nearly every profile differs
     agree = 0
@@ -80,12 +81,12 @@ def test_pool_agrees_with_the_exhaustive_scoring(conn: psycopg.Connection) -> No
     assert agree >= 0.95 * compared
 
 
-def test_pool_hands_over_when_it_cannot_see_who_could_place(conn: psycopg.Connection) -> None:
+def test_pool_hands_over_when_it_cannot_see_who_could_place(profiles: Profiles) -> None:
     """Words nobody has and a page longer than the category's members: the k-th best
     is someone with the category as another of theirs (not read by the pool); the
     exact reads answer."""
+    conn = profiles(600, diverse=True)
     choose_read(conn, "pool")
-    generate(conn, 600, diverse=True)
     fast: list[tuple[str, float]] = []
 
     def run() -> None:
@@ -100,10 +101,10 @@ def test_pool_hands_over_when_it_cannot_see_who_could_place(conn: psycopg.Connec
     assert fast == page(conn, "zzqx qqzv", exhaustive=True, category="translation", limit=50)
 
 
-def test_default_read_at_small_sizes_stays_exact(conn: psycopg.Connection) -> None:
+def test_default_read_at_small_sizes_stays_exact(profiles: Profiles) -> None:
     """Without a forced read, few group postings choose the text groups (exact): the
     pool is for profiles that mostly differ at scale."""
-    generate(conn, 300, diverse=True)
+    conn = profiles(300, diverse=True)
     text = CASES[0].text
     fast: list[tuple[str, float]] = []
     said = reads_of(conn, lambda: fast.extend(page(conn, text, exhaustive=False)))

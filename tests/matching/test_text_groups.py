@@ -9,7 +9,8 @@ import psycopg
 
 from khadum.matching.relevance import CASES
 from khadum.seed.load import freelancer_id
-from tests.matching.test_exact import choose_read, generate, page
+from tests.matching.conftest import Profiles
+from tests.matching.test_exact import choose_read, page
 
 PROFILE = (
     "insert into public.freelancers (display_name, display_name_en, headline, headline_en,"
@@ -98,9 +99,9 @@ def test_groups_follow_profiles(conn: psycopg.Connection) -> None:
     assert groups_exist(conn, alone) == [False]
 
 
-def test_every_freelancer_has_a_group_and_their_words(conn: psycopg.Connection) -> None:
+def test_every_freelancer_has_a_group_and_their_words(profiles: Profiles) -> None:
     """The backfill and the triggers agree with freelancer_terms for everyone."""
-    generate(conn, 1000)
+    conn = profiles(1000)
     missing = conn.execute(
         "select count(*) from public.freelancers f where not exists"
         " (select 1 from public.freelancer_group_members m where m.freelancer_id = f.id)"
@@ -134,11 +135,11 @@ def group_reads(conn: psycopg.Connection) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def test_default_read_is_the_groups_and_exact(conn: psycopg.Connection) -> None:
+def test_default_read_is_the_groups_and_exact(profiles: Profiles) -> None:
     """At this size every request has few group postings: the groups are read (not
     freelancer_terms), and the page is the exhaustive one, with budgets, exclusions
     and a request naming a freelancer (words of a name are scored apart)."""
-    generate(conn, 2000)
+    conn = profiles(2000)
     conn.execute("analyze public.freelancer_group_members")
     differ = []
     for n, case in enumerate(CASES):

@@ -22,7 +22,9 @@
 --     lacks can match in it (mask_tld_lean: the Latin letters after each '.'
 --     — a top-level domain is followed by no Latin letter — looked up in a
 --     jsonb of the others; for links, also after "www", a label and its
---     separators), and by the full one otherwise.
+--     separators), and by the full one otherwise;
+--   * a handle painted over by left() and right() (e > b >= 1), not by
+--     overlay(), which walks the whole multibyte text twice.
 -- The functions keep their signatures, owners and grants (create or replace);
 -- the new helpers are granted to service_role only, like the others.
 -- =============================================================================
@@ -1018,7 +1020,7 @@ begin
                  and not (lower(hit) = any (plain))) then
             if not (lower(hit) = any (not_names)) then
               spans := spans || int4range(b, e);
-              d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+              d := left(d, b - 1) || repeat(chr(2), e - b) || right(d, -(e - 1));
               kinds := kinds || 'handle'::text;
             end if;
           end if;
@@ -1044,7 +1046,7 @@ begin
             e := lower(r) - length(mt[2]);
             b := e - length(mt[1]);
             spans := spans || int4range(b, e);
-            d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+            d := left(d, b - 1) || repeat(chr(2), e - b) || right(d, -(e - 1));
             kinds := kinds || 'handle'::text;
           end if;
         end if;
@@ -1061,7 +1063,7 @@ begin
            and (b = 1 or strpos('@/-.' || chr(2), substr(d, b - 1, 1)) = 0)
            and strpos('@' || chr(2), coalesce(nullif(substr(d, e, 1), ''), ' ')) = 0 then
           spans := spans || f.spans[j];
-          d := overlay(d placing repeat(chr(2), e - b) from b for e - b);
+          d := left(d, b - 1) || repeat(chr(2), e - b) || right(d, -(e - 1));
           kinds := kinds || 'handle'::text;
         end if;
       end loop;

@@ -446,6 +446,18 @@ public.mask_spans_near(p_text text, p_trigger text, p_pattern text, p_flags text
 
 -- security invoker
 -- execute: service_role
+public.mask_spans_near_tld(p_text text, p_trigger text, p_pattern text, p_lean text, p_other jsonb, p_email boolean, p_www_other jsonb, p_flags text, p_before integer, p_after integer, OUT spans int4range[], OUT texts text[]);
+
+-- security invoker
+-- execute: service_role
+public.mask_tld_lean(p_window text, p_other jsonb, p_email boolean, p_www_other jsonb);
+
+-- security invoker
+-- execute: service_role
+public.mask_tld_other(p_all text, p_lean text[]);
+
+-- security invoker
+-- execute: service_role
 public.mask_tld_pattern();
 
 -- security invoker

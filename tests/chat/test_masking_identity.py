@@ -24,7 +24,8 @@ FAST = ["20251201000700_contact_masking_cached.sql",
         "20251203000300_contact_masking_lean.sql",
         "20251204000300_contact_masking_cache.sql",
         "20251205000100_contact_masking_runs.sql",
-        "20251206000300_contact_masking_joined.sql"]
+        "20251206000300_contact_masking_joined.sql",
+        "20251207000200_contact_masking_pieces.sql"]
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
 # texts at the edges of the shortcuts the faster migrations take: prefixes
 # before a number (cases, '#', spaces the trim may not know, long gaps), a
@@ -87,6 +88,23 @@ EDGES = [
     "snap: ahmed_99 @sara.x www.a.com. t.me/x, ahmed@gmail.com. بيهانس ahmed.design2",
     "a" * 39 + "نقطة" + "b" * 39 + " " * 50 + "9نقطةz" + " " * 81 + "(دوت)",
     "خمسة" + " " * 90 + "five one two" + "\x07" + "واحد وعشرين",
+    # 20251207000200: a phrase's pieces read one by one (one piece no number
+    # word, at the start, the end, between others, holding chr(4), «و»
+    # alone, separators of every kind); the lean lists of top-level domains
+    # (domains on neither list, in capitals, after pads, cut by a window's
+    # end, before the first '@', after "www" and spaces)
+    "five1two3four567 zero five five one two three four five six seven",
+    "صفر خمسة خمسة x1y واحد اثنين ثلاثة اربعة خمسة ستة سبعة",
+    "zero five five one two three four five six seven abc",
+    "khamsa—sab3a;wa7ed|etnen/talata:arba3a(khamsa)sitta+sab3a~tamanya x9",
+    "five\x04x one two three four five six seven eight", "و five2 و six ستة و واحد",
+    "ahmed@gmail.museum", "ahmed@x.design", "ahmed@studio.DESIGN", "a@b.COM", "a@b.Com1",
+    "a@b.comx", "a.design@b.com", "a@b.sa.design", "a@b.\x01\x01MUSEUM", "a@b.co.uk",
+    "a@" + "x" * 73 + ".museumz", "a@" + "x" * 74 + ".museumz", "x.museum a@b.com",
+    "ahmed.design", "site.museum/x", "www.ahmed.museum", "WWW ahmed museum", "www ahmed . travel",
+    "bit.ly/abc", "x.com.ly", "ahmed.ai", "a.b.C\x01O\x01M", "linktr.ee/ahmed",
+    "see " + "y" * 150 + ".museum", "ahmed.info" + " " * 170 + "b.museum",
+    "ahmed-portfolio.com ahmeddesign.net/x ahmed.studio wa.me/9665 t.me/x",
 ]
 
 

@@ -439,16 +439,13 @@ def main() -> None:
                         help="which phases run, in this order: acks (the ack path alone, "
                              "the rounds, the backlog set aside), reply (webhook → reply at "
                              "50/s), processing (bot turns/s)")
-    parser.add_argument("--settle", action="store_true",
-                        help="VACUUM ANALYZE whatsapp_inbound after the rounds' backlog is set "
-                             "aside (a bench artefact: a deployment never sets rows aside)")
     args = parser.parse_args()
     phases = set(args.phases.split(","))
     per_file = args.requests or 4_000 * args.seconds
     report: dict[str, Any] = {"machine_cores": os.cpu_count(), "connections": args.connections,
                               "seconds": args.seconds, "rounds": args.rounds, "pool_size": 10,
                               "worker_nice": args.worker_nice, "code": str(args.code),
-                              "phases": args.phases, "settle": args.settle,
+                              "phases": args.phases,
                               "load_average_at_start": os.getloadavg()[0]}
     began_all = time.perf_counter()
     with scratch_database("khadum_bench_ingest") as url, \
@@ -541,9 +538,6 @@ def main() -> None:
                 with psycopg.connect(url) as conn:
                     left = conn.execute("update whatsapp_inbound set processed_at = now() "
                                         "where processed_at is null").rowcount
-                if args.settle:  # the set-aside's dead rows, out of the way of the reply phase
-                    with psycopg.connect(url, autocommit=True) as conn:
-                        conn.execute("vacuum analyze whatsapp_inbound")
                 rows, distinct = stored(url, "bench_floor_inbound", floor_sent)
                 report["floor"] = {**_summary(floor_runs),
                                    **losses(floor_losses, len(floor_sent), distinct),

@@ -13,10 +13,14 @@ Measured in one run, side by side:
   drift of the shared machine's load weighs on both: per-round ratios, their
   median, and server + backend CPU per ack for each phase;
 - processing throughput with 1 and with 2 workers (bot turns/s);
-- webhook → reply at the Graph stub, at 50 messages/s offered.
+- webhook → reply at the Graph stub, at 50 messages/s offered, with the workers'
+  counters (bursts, holds, listings: `WorkerStats.summary()`, logged when a worker
+  stops), their CPU per message, where each reply's time went (posted → stored →
+  claimed → at the stub) and what the workers' listing costs at its start and end.
 
     .venv/bin/python -m bench.webhook_ingest [--rounds 3] [--seconds 4] [--connections 32]
         [--code DIR]   # another checkout's function and worker (same floor, load, keys)
+        [--phases acks,reply,processing]   # which phases run (reply alone: a fresh table)
 
 About 2–3 minutes. Prints one JSON document.
 """

@@ -13,10 +13,14 @@ Measured in one run, side by side:
   drift of the shared machine's load weighs on both: per-round ratios, their
   median, and server + backend CPU per ack for each phase;
 - processing throughput with 1 and with 2 workers (bot turns/s);
-- webhook → reply at the Graph stub, at 50 messages/s offered.
+- webhook → reply at the Graph stub, at 50 messages/s offered, with the workers'
+  counters (bursts, holds, listings: `WorkerStats.summary()`, logged when a worker
+  stops), their CPU per message, where each reply's time went (posted → stored →
+  claimed → at the stub) and what the workers' listing costs at its start and end.
 
     .venv/bin/python -m bench.webhook_ingest [--rounds 3] [--seconds 4] [--connections 32]
         [--code DIR]   # another checkout's function and worker (same floor, load, keys)
+        [--phases acks,reply,processing]   # which phases run (reply alone: a fresh table)
 
 About 2–3 minutes. Prints one JSON document.
 """
@@ -278,6 +282,83 @@ def processing_rate(stack: Stack, url: str, workers: int, messages: int) -> dict
             "turns_per_second": round(messages / seconds, 1)}
 
 
+def worker_stats(tmp: Path, names: list[str]) -> dict[str, Any] | None:
+    """The counters each worker logged when it stopped (`WorkerStats.summary`),
+    summed over the workers, and each one's; None for a code that logs none."""
+    each: list[dict[str, Any]] = []
+    for name in names:
+        log = (tmp / f"{name}.log").read_text(errors="replace")
+        found = [line.split(" stopped: ", 1)[1] for line in log.splitlines()
+                 if " stopped: {" in line]
+        if not found:
+            return None
+        each.append(json.loads(found[-1]))
+    total = {key: round(sum(w[key] for w in each), 3) for key in each[0]
+             if isinstance(each[0][key], int | float)}
+    return {**total, "per_worker": each}
+
+
+def table_state(url: str) -> dict[str, Any]:
+    """whatsapp_inbound as the workers find it: rows, dead rows, when it was last
+    analysed, and what the workers' listing of waiting phones (run 10 times,
+    server-side execution time) and their count of stored messages cost."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "select n_live_tup, n_dead_tup, greatest(last_analyze, last_autoanalyze),"
+            " greatest(last_vacuum, last_autovacuum), now() from pg_stat_user_tables"
+            " where relname = 'whatsapp_inbound'").fetchone()
+        assert row is not None
+
+        def execution_ms(sql: str) -> float:
+            times = []
+            for _ in range(10):
+                plan = conn.execute(f"explain (analyze, format json) {sql}").fetchone()
+                assert plan is not None
+                times.append(float(plan[0][0]["Execution Time"]))
+            return round(statistics.median(times), 3)
+
+        return {"live_rows": row[0], "dead_rows": row[1],
+                "analysed_seconds_ago": None if row[2] is None
+                else round((row[4] - row[2]).total_seconds(), 1),
+                "vacuumed_seconds_ago": None if row[3] is None
+                else round((row[4] - row[3]).total_seconds(), 1),
+                "listing_ms": execution_ms(
+                    "select * from public.client_inbox_phones(false, interval '0', 500)"),
+                "count_ms": execution_ms(
+                    "select count(*), max(received_at) from public.whatsapp_inbound"
+                    " where processed_at is null and received_at > now() - interval '0.1 s'")}
+
+
+def _q(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50_ms": round(ordered[len(ordered) // 2], 1),
+            "p95_ms": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 1),
+            "max_ms": round(ordered[-1], 1)}
+
+
+def reply_split(url: str, tag: str, posted: dict[str, float], first: dict[str, float]
+                ) -> dict[str, Any]:
+    """Where a reply's time went, per message: posted → stored (`received_at`, the
+    ack's statement), stored → claimed (`processed_at`: the bot turn's transaction
+    began, so the wait for a worker), claimed → at the Graph stub (the turn, the
+    outbox's NOTIFY, the drain's claim and the send)."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select wamid, extract(epoch from received_at)::float8,"
+            " extract(epoch from processed_at)::float8 from public.whatsapp_inbound"
+            " where wamid like %s", (f"wamid.lat{tag}%",)).fetchall()
+    split: dict[str, list[float]] = {"posted_to_stored": [], "stored_to_claimed": [],
+                                     "claimed_to_sent": []}
+    for wamid, received, processed in rows:
+        to = f"9668{tag}{int(wamid.removeprefix(f'wamid.lat{tag}')):06d}"
+        if processed is None or to not in first:
+            continue
+        split["posted_to_stored"].append((received - posted[to]) * 1000)
+        split["stored_to_claimed"].append((processed - received) * 1000)
+        split["claimed_to_sent"].append((first[to] - processed) * 1000)
+    return {key: _q(values) for key, values in split.items() if values}
+
+
 async def reply_latency(stack: Stack, base: str, rate: float, seconds: float
                         ) -> dict[str, Any]:
     posted: dict[str, float] = {}
@@ -309,7 +390,8 @@ async def reply_latency(stack: Stack, base: str, rate: float, seconds: float
     return {"offered_per_second": rate, "messages": len(posted), "replied": len(first),
             "p50_ms": q["p50_ms"], "p95_ms": round(sorted(latencies)[int(0.95 * len(latencies))
                                                                      - 1], 2),
-            "p99_ms": q["p99_ms"]}
+            "p99_ms": q["p99_ms"],
+            "split": await asyncio.to_thread(reply_split, stack.url, tag, posted, first)}
 
 
 def _median(values: list[float]) -> float:
@@ -357,11 +439,17 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="the checkout whose function and worker run (the floor and the "
                              "load are this one's): compare two codes in the same conditions")
+    parser.add_argument("--phases", default="acks,reply,processing",
+                        help="which phases run, in this order: acks (the ack path alone, "
+                             "the rounds, the backlog set aside), reply (webhook → reply at "
+                             "50/s), processing (bot turns/s)")
     args = parser.parse_args()
+    phases = set(args.phases.split(","))
     per_file = args.requests or 4_000 * args.seconds
     report: dict[str, Any] = {"machine_cores": os.cpu_count(), "connections": args.connections,
                               "seconds": args.seconds, "rounds": args.rounds, "pool_size": 10,
                               "worker_nice": args.worker_nice, "code": str(args.code),
+                              "phases": args.phases,
                               "load_average_at_start": os.getloadavg()[0]}
     began_all = time.perf_counter()
     with scratch_database("khadum_bench_ingest") as url, \
@@ -376,109 +464,136 @@ def main() -> None:
                                  app=FLOOR)
             webhook = stack.server("functions.whatsapp_webhook.main:app", port, "webhook.log")
 
-            # The ack path alone first (no worker running).
-            alone_file = tmp / "alone.txt"
-            alone_wamids = write_requests(alone_file, per_file, args.phones, "alone")
-            alone = _phase(url, port, floor_port, webhook.pid, [], alone_file, args)
-            sent = sent_wamids(alone_wamids, alone.pop("sent_by_thread"))
-            rows, distinct = stored(url, "whatsapp_inbound", sent)
-            report["alone"] = {**alone, **losses(alone, len(sent), distinct),
-                               "duplicated": rows - distinct}
-            # Housekeeping, not measured: the workers below start from an empty queue.
-            with psycopg.connect(url) as conn:
-                conn.execute("update whatsapp_inbound set processed_at = now() "
-                             "where processed_at is null and wamid like 'wamid.alone%'")
+            if "acks" in phases:
+                # The ack path alone first (no worker running).
+                alone_file = tmp / "alone.txt"
+                alone_wamids = write_requests(alone_file, per_file, args.phones, "alone")
+                alone = _phase(url, port, floor_port, webhook.pid, [], alone_file, args)
+                sent = sent_wamids(alone_wamids, alone.pop("sent_by_thread"))
+                rows, distinct = stored(url, "whatsapp_inbound", sent)
+                report["alone"] = {**alone, **losses(alone, len(sent), distinct),
+                                   "duplicated": rows - distinct}
+                # Housekeeping, not measured: the workers below start from an empty queue.
+                with psycopg.connect(url) as conn:
+                    conn.execute("update whatsapp_inbound set processed_at = now() "
+                                 "where processed_at is null and wamid like 'wamid.alone%'")
 
-            # Rounds, each a floor phase and a phase of the function while 2 workers
-            # process, in alternating order (floor first, then deployed first…), so a
-            # drift of the machine's load weighs on both alike. During a floor phase
-            # the workers are paused (SIGSTOP): the floor runs with nothing beside it.
-            workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
-            rounds: list[dict[str, Any]] = []
-            floor_sent: set[str] = set()
-            deployed_sent: set[str] = set()
-            floor_runs: list[dict[str, Any]] = []
-            deployed_runs: list[dict[str, Any]] = []
-            floor_losses = {"requests_built": 0, "responses": 0}
-            deployed_losses = {"requests_built": 0, "responses": 0}
-            for n in range(args.rounds):
-                floor_file, deployed_file = tmp / f"floor{n}.txt", tmp / f"deployed{n}.txt"
-                floor_wamids = write_requests(floor_file, per_file, args.phones, f"floor{n}x")
-                wamids = write_requests(deployed_file, per_file, args.phones, f"fn{n}x")
-                order = ("floor", "deployed") if n % 2 == 0 else ("deployed", "floor")
-                runs: dict[str, dict[str, Any]] = {}
-                for phase in order:
-                    if phase == "floor":
-                        for proc in workers:
-                            proc.send_signal(signal.SIGSTOP)
-                        try:
-                            run = _phase(url, floor_port, floor_port, floor.pid, [],
-                                         floor_file, args)
-                        finally:
+                # Rounds, each a floor phase and a phase of the function while 2 workers
+                # process, in alternating order (floor first, then deployed first…), so a
+                # drift of the machine's load weighs on both alike. During a floor phase
+                # the workers are paused (SIGSTOP): the floor runs with nothing beside it.
+                workers = [stack.worker(f"w{i}", nice=args.worker_nice) for i in range(2)]
+                rounds: list[dict[str, Any]] = []
+                floor_sent: set[str] = set()
+                deployed_sent: set[str] = set()
+                floor_runs: list[dict[str, Any]] = []
+                deployed_runs: list[dict[str, Any]] = []
+                floor_losses = {"requests_built": 0, "responses": 0}
+                deployed_losses = {"requests_built": 0, "responses": 0}
+                for n in range(args.rounds):
+                    floor_file, deployed_file = tmp / f"floor{n}.txt", tmp / f"deployed{n}.txt"
+                    floor_wamids = write_requests(floor_file, per_file, args.phones, f"floor{n}x")
+                    wamids = write_requests(deployed_file, per_file, args.phones, f"fn{n}x")
+                    order = ("floor", "deployed") if n % 2 == 0 else ("deployed", "floor")
+                    runs: dict[str, dict[str, Any]] = {}
+                    for phase in order:
+                        if phase == "floor":
                             for proc in workers:
-                                proc.send_signal(signal.SIGCONT)
-                        floor_sent |= sent_wamids(floor_wamids, run.pop("sent_by_thread"))
-                        totals = floor_losses
-                    else:
-                        run = _phase(url, port, floor_port, webhook.pid,
-                                     [p.pid for p in workers], deployed_file, args)
-                        deployed_sent |= sent_wamids(wamids, run.pop("sent_by_thread"))
-                        totals = deployed_losses
-                    totals["requests_built"] += run["requests_built"]
-                    totals["responses"] += run["responses"]
-                    runs[phase] = run
-                floor_runs.append(runs["floor"])
-                deployed_runs.append(runs["deployed"])
-                f, d = runs["floor"], runs["deployed"]
-                rounds.append({
-                    "round": n + 1, "order": list(order), "load_average": os.getloadavg()[0],
-                    "floor": _compact(f), "deployed": _compact(d),
-                    "ratio": {"acks": round(d["acks_per_second"] / f["acks_per_second"], 2),
-                              "p99": round(d["p99_ms"] / f["p99_ms"], 2),
-                              "cpu_per_ack": round(d["ack_cpu_ms_per_ack"]
-                                                   / max(1e-9, f["ack_cpu_ms_per_ack"]), 2)}})
-            report["rounds_detail"] = rounds
-            median_ratio = {key: _median([r["ratio"][key] for r in rounds])
-                            for key in ("acks", "p99", "cpu_per_ack")}
-            report["median_ratio_to_floor"] = median_ratio
+                                proc.send_signal(signal.SIGSTOP)
+                            try:
+                                run = _phase(url, floor_port, floor_port, floor.pid, [],
+                                             floor_file, args)
+                            finally:
+                                for proc in workers:
+                                    proc.send_signal(signal.SIGCONT)
+                            floor_sent |= sent_wamids(floor_wamids, run.pop("sent_by_thread"))
+                            totals = floor_losses
+                        else:
+                            run = _phase(url, port, floor_port, webhook.pid,
+                                         [p.pid for p in workers], deployed_file, args)
+                            deployed_sent |= sent_wamids(wamids, run.pop("sent_by_thread"))
+                            totals = deployed_losses
+                        totals["requests_built"] += run["requests_built"]
+                        totals["responses"] += run["responses"]
+                        runs[phase] = run
+                    floor_runs.append(runs["floor"])
+                    deployed_runs.append(runs["deployed"])
+                    f, d = runs["floor"], runs["deployed"]
+                    rounds.append({
+                        "round": n + 1, "order": list(order), "load_average": os.getloadavg()[0],
+                        "floor": _compact(f), "deployed": _compact(d),
+                        "ratio": {"acks": round(d["acks_per_second"] / f["acks_per_second"], 2),
+                                  "p99": round(d["p99_ms"] / f["p99_ms"], 2),
+                                  "cpu_per_ack": round(d["ack_cpu_ms_per_ack"]
+                                                       / max(1e-9, f["ack_cpu_ms_per_ack"]), 2)}})
+                report["rounds_detail"] = rounds
+                median_ratio = {key: _median([r["ratio"][key] for r in rounds])
+                                for key in ("acks", "p99", "cpu_per_ack")}
+                report["median_ratio_to_floor"] = median_ratio
 
-            # The backlog the rounds left, processed for at most --drain-seconds (the
-            # bench's runtime); what is left then is marked processed, not measured.
-            began = time.perf_counter()
-            with contextlib.suppress(TimeoutError):
-                wait(lambda: unprocessed(url) == 0, args.drain_seconds)
-            backlog_seconds = time.perf_counter() - began
-            for proc in workers:
-                stack.stop(proc)
-            with psycopg.connect(url) as conn:
-                left = conn.execute("update whatsapp_inbound set processed_at = now() "
-                                    "where processed_at is null").rowcount
-            rows, distinct = stored(url, "bench_floor_inbound", floor_sent)
-            report["floor"] = {**_summary(floor_runs),
-                               **losses(floor_losses, len(floor_sent), distinct),
-                               "duplicated": rows - distinct}
-            rows, distinct = stored(url, "whatsapp_inbound", deployed_sent)
-            time.sleep(2)  # the last replies leave
-            twice = sum(1 for n in Counter(r["opaque"] for r in stack.graph_records()).values()
-                        if n > 1)
-            report["deployed"] = {**_summary(deployed_runs),
-                                  **losses(deployed_losses, len(deployed_sent), distinct),
-                                  "duplicated": rows - distinct, "replies_sent_twice": twice,
-                                  "backlog_drained_after_load_seconds": round(backlog_seconds, 2),
-                                  "backlog_left_unprocessed": left}
-            # As before, deployed against the floor: now the median of the rounds' ratios.
-            report["ratio_to_floor"] = {"acks": median_ratio["acks"], "p99": median_ratio["p99"]}
-            report["alone_ratio_to_floor"] = {
-                "acks": round(alone["acks_per_second"] / report["floor"]["acks_per_second"], 2),
-                "p99": round(alone["p99_ms"] / report["floor"]["p99_ms"], 2)}
+                # The backlog the rounds left, processed for at most --drain-seconds (the
+                # bench's runtime); what is left then is marked processed, not measured.
+                began = time.perf_counter()
+                with contextlib.suppress(TimeoutError):
+                    wait(lambda: unprocessed(url) == 0, args.drain_seconds)
+                backlog_seconds = time.perf_counter() - began
+                for proc in workers:
+                    stack.stop(proc)
+                with psycopg.connect(url) as conn:
+                    left = conn.execute("update whatsapp_inbound set processed_at = now() "
+                                        "where processed_at is null").rowcount
+                rows, distinct = stored(url, "bench_floor_inbound", floor_sent)
+                report["floor"] = {**_summary(floor_runs),
+                                   **losses(floor_losses, len(floor_sent), distinct),
+                                   "duplicated": rows - distinct}
+                rows, distinct = stored(url, "whatsapp_inbound", deployed_sent)
+                time.sleep(2)  # the last replies leave
+                twice = sum(1 for n in Counter(r["opaque"] for r in stack.graph_records()).values()
+                            if n > 1)
+                report["deployed"] = {**_summary(deployed_runs),
+                                      **losses(deployed_losses, len(deployed_sent), distinct),
+                                      "duplicated": rows - distinct, "replies_sent_twice": twice,
+                                      "backlog_drained_after_load_seconds":
+                                          round(backlog_seconds, 2),
+                                      "backlog_left_unprocessed": left,
+                                      "worker_stats": worker_stats(tmp, ["w0", "w1"])}
+                # As before, deployed against the floor: now the median of the rounds' ratios.
+                report["ratio_to_floor"] = {"acks": median_ratio["acks"],
+                                            "p99": median_ratio["p99"]}
+                report["alone_ratio_to_floor"] = {
+                    "acks": round(alone["acks_per_second"] / report["floor"]["acks_per_second"], 2),
+                    "p99": round(alone["p99_ms"] / report["floor"]["p99_ms"], 2)}
 
-            workers = [stack.worker(f"l{i}") for i in range(2)]
-            report["webhook_to_reply"] = asyncio.run(
-                reply_latency(stack, f"http://127.0.0.1:{port}", 50, 10))
-            for proc in workers:
-                stack.stop(proc)
-            report["processing"] = [processing_rate(stack, url, n, args.rate_messages)
-                                    for n in (1, 2)]
+            if "reply" in phases:
+                names = ["l0", "l1"]
+                with psycopg.connect(url) as conn:  # what the reply phase starts behind
+                    waiting = conn.execute(
+                        "select (select count(*) from whatsapp_inbound"
+                        " where processed_at is null),"
+                        " (select count(*) from whatsapp_outbox"
+                        " where status in ('queued', 'sending'))").fetchone()
+                workers = [stack.worker(name) for name in names]
+                before = table_state(url)
+                meter = CpuMeter(url, webhook.pid, [p.pid for p in workers])
+                load = os.getloadavg()[0]
+                reply = asyncio.run(reply_latency(stack, f"http://127.0.0.1:{port}", 50, 10))
+                spent = meter.done(reply["messages"])["cpu_seconds"]
+                for proc in workers:
+                    stack.stop(proc)
+                # The workers' counters (bursts, holds, counts) and their CPU per message,
+                # which, unlike the latencies, a loaded machine does not blur.
+                report["webhook_to_reply"] = {
+                    **reply, "load_average": load, "cpu_seconds": spent,
+                    "waiting_at_start": {"inbound": waiting[0] if waiting else None,
+                                         "outbox": waiting[1] if waiting else None},
+                    "worker_cpu_ms_per_message": round(
+                        1000 * (spent["workers"] + spent["worker_backends"])
+                        / max(1, reply["messages"]), 2),
+                    "worker_stats": worker_stats(tmp, names),
+                    "table_at_start": before, "table_at_end": table_state(url)}
+            if "processing" in phases:
+                report["processing"] = [processing_rate(stack, url, n, args.rate_messages)
+                                        for n in (1, 2)]
         finally:
             stack.close()
     report["load_average_at_end"] = os.getloadavg()[0]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -30,7 +31,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import httpx
@@ -83,7 +84,21 @@ class WorkerStats:
     wakeups: int = 0
     deferred: int = 0  # dispatches held to one phone at a time by a burst of acks
     unlistens: int = 0  # bursts during which the worker stopped LISTENing
+    bursts: int = 0  # times a burst of acks began (the hold switched on)
+    bursts_by_count: int = 0  # … of which the messages counted told it, not the NOTIFYs
+    burst_seconds: float = 0.0  # time spent holding back for bursts that are over
+    held_starts: int = 0  # phones started one item at a time, under a burst's hold
+    inbound_notifies: int = 0  # inbound NOTIFYs heard
+    listings: int = 0  # listings of the phones with waiting items (the inbound loop's)
+    counts: int = 0  # looks at the messages stored since the last one
+    counted: int = 0  # messages those looks found waiting
     started_at: float = field(default_factory=time.monotonic)
+
+    def summary(self) -> dict[str, Any]:
+        """The counters (logged when the worker stops; benchmarks read them)."""
+        return {**{k: v for k, v in asdict(self).items() if k != "started_at"},
+                "burst_seconds": round(self.burst_seconds, 3),
+                "run_seconds": round(time.monotonic() - self.started_at, 3)}
 
 
 class Worker:
@@ -110,6 +125,7 @@ class Worker:
         self.heard_inbound = asyncio.Event()  # an inbound NOTIFY since the last count
         self.counted_since: Any = None  # received_at of the last message counted
         self.started_phone_at = 0.0  # when the inbound loop last started a phone
+        self.burst_since: float | None = None  # when the burst in progress began
         # One HTTP client for every drain (building one costs a TLS context each time).
         self.http: httpx.AsyncClient | None = None
 
@@ -169,7 +185,7 @@ class Worker:
             await self.http.aclose()
             if self.owns_db:
                 await self.db.close()
-            log.info("worker %s stopped", self.id)
+            log.info("worker %s stopped: %s", self.id, json.dumps(self.stats.summary()))
 
     def request_stop(self) -> None:
         self.stop.set()
@@ -204,6 +220,7 @@ class Worker:
                             async for note in notes:
                                 self.stats.wakeups += 1
                                 if note.payload == "inbound":
+                                    self.stats.inbound_notifies += 1
                                     self.notified.append(time.monotonic())
                                     self.heard_inbound.set()
                                 woken = self.wake.get(note.payload)
@@ -262,7 +279,9 @@ class Worker:
         else:
             cur = await conn.execute(sql, args)
             row = await cur.fetchone()
+        self.stats.counts += 1
         if row and row[0]:
+            self.stats.counted += int(row[0])
             self.counted_since = row[1]
             self.stored.extend([time.monotonic()] * int(row[0]))
 
@@ -273,7 +292,16 @@ class Worker:
         for recent in (self.stored, self.notified):
             while recent and recent[0] < now - 1.0:
                 recent.popleft()
-        return max(len(self.stored), len(self.notified)) >= self.options.burst_per_second
+        by_notifies = len(self.notified) >= self.options.burst_per_second
+        bursting = by_notifies or len(self.stored) >= self.options.burst_per_second
+        if bursting and self.burst_since is None:
+            self.burst_since = now
+            self.stats.bursts += 1
+            self.stats.bursts_by_count += not by_notifies
+        elif not bursting and self.burst_since is not None:
+            self.stats.burst_seconds += now - self.burst_since
+            self.burst_since = None
+        return bursting
 
     async def _watch_burst(self, conn: psycopg.AsyncConnection[Any]) -> None:
         """While not LISTENing: counts the messages stored since the last look
@@ -358,6 +386,7 @@ class Worker:
                         and not (queue and room < self.options.concurrency)):
                     event.clear()
                     listed_at = now
+                    self.stats.listings += 1
                     try:
                         phones = await self.processor.pending_phones(which="fresh")
                     except asyncio.CancelledError:
@@ -374,6 +403,7 @@ class Worker:
                         # During a burst one item per hold (the phone's next items
                         # wait for a later listing); otherwise all it has.
                         limit = 1 if self._bursting() else None
+                        self.stats.held_starts += limit is not None
                         inflight[asyncio.create_task(one(phone, limit))] = phone
                         self.started_phone_at = time.monotonic()
                 waiters: set[asyncio.Future[Any]] = {stop_wait, *inflight}

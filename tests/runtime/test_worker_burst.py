@@ -141,3 +141,46 @@ async def test_after_a_burst_a_message_at_light_load_is_answered_at_once(
     finally:
         worker.request_stop()
         await asyncio.wait_for(task, 10)
+
+
+def store_at_once(database_url: str, phones: list[str], tag: str) -> None:
+    """One message per phone, all in one commit (one NOTIFY): a burst the NOTIFYs
+    alone do not show, as a statement of the webhook's group commit."""
+    with psycopg.connect(database_url) as conn:
+        for i, phone in enumerate(phones):
+            insert_inbound(conn, f"wamid.{tag}.{i}", phone, "text",
+                           {"from": phone.lstrip("+"), "id": f"wamid.{tag}.{i}", **GREETING})
+
+
+async def test_a_steady_stream_under_the_burst_rate_never_holds_the_worker(
+    clean_db: str, procs: Processes
+) -> None:
+    """120 messages, one commit each, at most 40 a second: fewer in all than the
+    burst rate (150), so however the looks fall (a look late by seconds counts
+    what waited since the last), neither the NOTIFYs nor the messages counted
+    may make a burst: each message is counted once. Then 400 in one commit (one
+    NOTIFY): the count tells the burst, and the hold begins."""
+    graph = procs.start_recorder()
+    worker = Worker(clean_db, bot_settings(clean_db, whatsapp_graph_url=graph),
+                    options=WorkerOptions(concurrency=8, burst_per_second=150))
+    task = asyncio.create_task(worker.run())
+    try:
+        await wait_until(worker.listening.is_set, 20, "the worker to LISTEN")
+        await asyncio.to_thread(store, clean_db, [f"+9665077{i:05d}" for i in range(120)], 40,
+                                "steady")
+        await wait_until(lambda: all_done(clean_db), 60, "the stream to be answered")
+        assert worker.stats.processed == 120
+        assert worker.stats.counts > 0  # it did look
+        assert worker.stats.counted <= 120  # each message counted at most once
+        assert worker.stats.bursts == 0
+        assert worker.stats.deferred == 0 and worker.stats.held_starts == 0
+        assert worker.stats.unlistens == 0
+
+        await asyncio.to_thread(store_at_once, clean_db,
+                                [f"+9665088{i:05d}" for i in range(400)], "burst")
+        await wait_until(lambda: worker.stats.bursts > 0, 10, "the burst to be told")
+        assert worker.stats.bursts_by_count == 1  # by the count: one NOTIFY only
+        await wait_until(lambda: worker.stats.deferred > 0, 10, "the hold")
+    finally:
+        worker.request_stop()
+        await asyncio.wait_for(task, 10)

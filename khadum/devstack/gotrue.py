@@ -16,7 +16,12 @@ directory, see `khadum.devstack.keys`); the JWKS also publishes the functions'
 chat-session key. Passwords are bcrypt hashes in `auth.users`; rows are written
 with GoTrue's columns (its token columns '' rather than NULL, an `email`
 identity); refresh tokens rotate in `auth.refresh_tokens` under an
-`auth.sessions` row. Errors use GoTrue's 2024-01-01 shape.
+`auth.sessions` row. As in GoTrue (`RefreshTokenGrant`), a revoked token whose
+child is its session's active token is a client that could not store the result
+of its last refresh (a tab reloaded mid-request): it gets that active token back,
+not a new one; any other revoked token is refused (GoTrue also allows a 10 s reuse
+interval; the stand-in does not, so it is never more permissive). Errors use
+GoTrue's 2024-01-01 shape.
 """
 
 from __future__ import annotations
@@ -185,9 +190,12 @@ def router(db: Database, settings: Settings) -> APIRouter:
     async def full_user(user: dict[str, Any]) -> dict[str, Any]:
         return _user_json(user, await identities_of(user["id"]))
 
-    async def session(user: dict[str, Any], session_id: uuid.UUID, parent: str | None
-                      ) -> dict[str, Any]:
-        refresh = secrets.token_urlsafe(18)
+    async def session(user: dict[str, Any], session_id: uuid.UUID, parent: str | None,
+                      active: str | None = None) -> dict[str, Any]:
+        """A new access token; with `active`, that refresh token is returned as it is
+        (GoTrue's answer to the parent of its session's active token), else a new
+        refresh token, child of `parent`."""
+        refresh = active or secrets.token_urlsafe(18)
         async with auth_connection(db) as conn:
             await conn.execute(
                 "insert into auth.sessions (id, user_id, created_at, updated_at, aal) "
@@ -195,12 +203,13 @@ def router(db: Database, settings: Settings) -> APIRouter:
                 "on conflict (id) do update set updated_at = now(), refreshed_at = now()",
                 (session_id, user["id"]),
             )
-            await conn.execute(
-                "insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, "
-                "session_id, created_at, updated_at) values (%s, %s, %s, false, %s, %s, now(), "
-                "now())",
-                (INSTANCE_ID, refresh, str(user["id"]), parent, session_id),
-            )
+            if active is None:
+                await conn.execute(
+                    "insert into auth.refresh_tokens (instance_id, token, user_id, revoked, "
+                    "parent, session_id, created_at, updated_at) "
+                    "values (%s, %s, %s, false, %s, %s, now(), now())",
+                    (INSTANCE_ID, refresh, str(user["id"]), parent, session_id),
+                )
             if parent is None:
                 await conn.execute(
                     "update auth.users set last_sign_in_at = now() where id = %s", (user["id"],)
@@ -260,13 +269,26 @@ def router(db: Database, settings: Settings) -> APIRouter:
                 (presented,),
             )
             row = await cur.fetchone()
+            active = None
+            if row is None and presented:
+                # Revoked by its own rotation, and its child is still the session's
+                # active token: the client lost the answer to its refresh.
+                await cur.execute(
+                    "select c.user_id, c.session_id, c.token from auth.refresh_tokens p "
+                    "join auth.refresh_tokens c on c.parent = p.token "
+                    " and c.session_id = p.session_id and not c.revoked "
+                    "where p.token = %s and p.revoked",
+                    (presented,),
+                )
+                row = await cur.fetchone()
+                active = None if row is None else str(row["token"])
         if row is None:
             return _error(400, "refresh_token_not_found",
                           "Invalid Refresh Token: Refresh Token Not Found")
         user = await user_by("id", uuid.UUID(row["user_id"]))
         if user is None:
             return _error(400, "user_not_found", "User not found")
-        return await session(user, row["session_id"], presented)
+        return await session(user, row["session_id"], presented, active)
 
     @api.get("/user")
     async def user(request: Request) -> Any:

@@ -40,16 +40,30 @@ async def test_password_refresh_user_and_logout(database_url: str) -> None:
         assert refreshed.status_code == 200
         new = refreshed.json()
         assert new["refresh_token"] != session["refresh_token"]
-        reused = await client.post("/auth/v1/token?grant_type=refresh_token",
-                                   json={"refresh_token": session["refresh_token"]})
-        assert reused.status_code == 400  # refresh tokens rotate
+        # As GoTrue: the parent of the session's active token (a client that lost the
+        # answer to its refresh, e.g. a tab reloaded mid-request) gets the active token
+        # back, not a new one.
+        lost = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                 json={"refresh_token": session["refresh_token"]})
+        assert lost.status_code == 200
+        assert lost.json()["refresh_token"] == new["refresh_token"]
+        assert (await verify_token(get_settings(), lost.json()["access_token"]))["sub"] == \
+            claims["sub"]
+        newer = (await client.post("/auth/v1/token?grant_type=refresh_token",
+                                   json={"refresh_token": new["refresh_token"]})).json()
+        assert newer["refresh_token"] not in (new["refresh_token"], session["refresh_token"])
+        for stale in (session["refresh_token"], "not-a-token", ""):  # refresh tokens rotate
+            reused = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                       json={"refresh_token": stale})
+            assert reused.status_code == 400, stale
 
         out = await client.post("/auth/v1/logout?scope=global",
-                                headers={"Authorization": f"Bearer {new['access_token']}"})
+                                headers={"Authorization": f"Bearer {newer['access_token']}"})
         assert out.status_code == 204
-        after = await client.post("/auth/v1/token?grant_type=refresh_token",
-                                  json={"refresh_token": new["refresh_token"]})
-        assert after.status_code == 400 and after.json()["code"] == "refresh_token_not_found"
+        for revoked in (new["refresh_token"], newer["refresh_token"]):
+            after = await client.post("/auth/v1/token?grant_type=refresh_token",
+                                      json={"refresh_token": revoked})
+            assert after.status_code == 400 and after.json()["code"] == "refresh_token_not_found"
         nobody = await client.get("/auth/v1/user", headers={"Authorization": "Bearer x"})
         assert nobody.status_code == 401
 

@@ -216,6 +216,32 @@ def test_an_expired_session_is_refreshed_or_sent_back_to_sign_in(
     expect(page.locator("#signin")).to_be_visible()
 
 
+def test_a_tab_that_lost_the_answer_to_its_refresh_stays_signed_in(
+        browser: Browser, base: str) -> None:
+    """The tab reloads while its refresh is in flight: the server rotated the token but
+    the page never stored the answer. As in Supabase Auth, the old token (the parent of
+    the session's active one) gets the active token back, so the freelancer is not
+    signed out."""
+    page = sign_in(browser, base, MOHAMMED)
+    key = page.evaluate("Object.keys(localStorage).find(k => k.endsWith('-auth-token'))")
+    stored = page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
+    # the refresh whose answer is lost: made outside the page, never stored
+    lost = page.request.post(f"{base}/auth/v1/token?grant_type=refresh_token",
+                             data={"refresh_token": stored["refresh_token"]})
+    assert lost.ok
+    active = lost.json()["refresh_token"]
+    page.evaluate("""key => {
+        const s = JSON.parse(localStorage.getItem(key));
+        s.expires_at = Math.floor(Date.now() / 1000) - 60;
+        localStorage.setItem(key, JSON.stringify(s));
+    }""", key)
+    page.reload()
+    expect(page.locator("#notifications-page")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-realtime", "SUBSCRIBED")
+    after = page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
+    assert after["refresh_token"] == active  # the active token, not a new one
+
+
 def test_the_card_names_the_service_and_shows_the_details_as_text(
     browser: Browser, base: str, clean_db: str
 ) -> None:

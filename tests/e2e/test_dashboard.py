@@ -17,7 +17,7 @@ from khadum.devstack.app import create_app
 from khadum.requests import sealed
 from khadum.seed.load import DEMO_PASSWORD, freelancer_id
 from tests.browser import chromium
-from tests.factories import MOHAMMED, NOURA, keys, make_request
+from tests.factories import MOHAMMED, NOURA, answer_details, keys, make_request
 from tests.live import serve
 
 pytestmark = pytest.mark.browser
@@ -135,6 +135,12 @@ def test_ask_for_details_then_reject(browser: Browser, base: str, clean_db: str)
     page.click("#ask-form-submit")
     expect(page.locator("#action-result")).to_contain_text("أُرسل سؤالك إلى العميل")
     expect(page.locator("#thread")).to_contain_text("ما هو موعد التسليم المطلوب؟")
+    # A live reload (the client's answer) keeps the outcome of the last action: a
+    # reload landing just after the send used to blank it (seen in CI).
+    with psycopg.connect(clean_db) as conn:
+        answer_details(conn, request_id, "+966501234567", "التسليم خلال أسبوع")
+    expect(page.locator("#thread")).to_contain_text("التسليم خلال أسبوع", timeout=10000)
+    expect(page.locator("#action-result")).to_contain_text("أُرسل سؤالك إلى العميل")
 
     page.click("#reject")
     page.fill("#reject-form-text", "لا يناسب جدولي")

@@ -68,6 +68,9 @@ export function requestView(app, requestId) {
     h('div', { class: 'card' }, skeleton(5, 'div')))
   let ticker = null
   let expiryReloaded = false
+  // The outcome of the last action (sent, refused, failed) belongs to the view, not
+  // to one rendering: a live reload that lands just after it must show it too.
+  let outcome = null
   if (!UUID.test(requestId)) {
     notFound(section)
     return { node: section, stop: () => {} }
@@ -78,6 +81,13 @@ export function requestView(app, requestId) {
     const state = r.effective_status
     const countdown = h('p', { class: 'countdown', id: 'countdown' })
     const message = h('p', { class: 'result', id: 'action-result', role: 'status', hidden: true })
+    const show = (result) => {
+      outcome = result
+      message.className = result ? `result ${result.kind}` : 'result'
+      message.textContent = result ? result.text : ''
+      message.hidden = !result
+    }
+    show(outcome)
     const actions = h('div', { class: 'actions', id: 'actions' })
     const tick = () => {
       const left = remaining(r.expires_at)
@@ -104,24 +114,18 @@ export function requestView(app, requestId) {
     async function send(action, text, button) {
       if (actions.classList.contains('pending')) return // no double submission
       busy(true, button)
-      message.hidden = true
+      show(null)
       try {
         const result = await api.respond(r.id, action, text)
         if (action === 'accept') {
           mount(actions, h('p', { class: 'success' }, t('accepted_ok')),
             h('a', { href: `/chats/${result.chat_id}`, class: 'primary button', id: 'chat-link' }, t('open_chat')))
-        } else {
-          message.className = 'result success'
-          message.textContent = t(action === 'reject' ? 'rejected_ok' : 'asked_ok')
-          message.hidden = false
-        }
-        await load(false, action === 'accept' ? actions : null, message)
+        } else show({ kind: 'success', text: t(action === 'reject' ? 'rejected_ok' : 'asked_ok') })
+        await load(false, action === 'accept' ? actions : null)
       } catch (err) {
-        message.className = 'result error'
-        message.textContent = errorText(err)
-        message.hidden = false
+        show({ kind: 'error', text: errorText(err) })
         busy(false, button)
-        if (err.status === 409) await load(false, null, message)
+        if (err.status === 409) await load(false)
       }
     }
 
@@ -133,9 +137,7 @@ export function requestView(app, requestId) {
       const submit = button(`${id}-submit`, submitLabel, () => {
         const text = input.value.trim()
         if (required && !text) {
-          message.className = 'result error'
-          message.textContent = t('question_required')
-          message.hidden = false
+          show({ kind: 'error', text: t('question_required') })
           return
         }
         send(action, text, submit)
@@ -189,7 +191,7 @@ export function requestView(app, requestId) {
     if (state === 'pending') ticker = setInterval(tick, 1000)
   }
 
-  async function load(showLoading = true, keepActions = null, keepMessage = null, keepTyping = false) {
+  async function load(showLoading = true, keepActions = null, keepTyping = false) {
     try {
       const detail = await api.request(requestId)
       // A reply being typed (as the answer arrives) survives a live reload while
@@ -199,7 +201,6 @@ export function requestView(app, requestId) {
       render(detail)
       if (keepActions) section.querySelector('#actions').replaceWith(keepActions)
       else if (keepForm && detail.request.actionable) section.querySelector('#actions').replaceWith(keepForm)
-      if (keepMessage && !keepMessage.hidden) section.querySelector('#action-result').replaceWith(keepMessage)
     } catch (err) {
       if (showLoading && (err.status === 404 || err.status === 422)) notFound(section)
       else if (showLoading) mount(section, h('p', { class: 'error', role: 'alert' }, errorText(err)))
@@ -215,7 +216,7 @@ export function requestView(app, requestId) {
       again = true
       return
     }
-    loading = load(false, null, null, true).finally(() => {
+    loading = load(false, null, true).finally(() => {
       loading = null
       if (again) {
         again = false

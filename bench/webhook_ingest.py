@@ -300,8 +300,9 @@ def worker_stats(tmp: Path, names: list[str]) -> dict[str, Any] | None:
 
 def table_state(url: str) -> dict[str, Any]:
     """whatsapp_inbound as the workers find it: rows, dead rows, when it was last
-    analysed, and what the workers' listing of waiting phones (run 10 times,
-    server-side execution time) and their count of stored messages cost."""
+    analysed, and what the workers' listings of waiting phones (the whole queue,
+    and the recent window a wake-up lists; run 10 times, server-side execution
+    time) and their count of stored messages cost."""
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
             "select n_live_tup, n_dead_tup, greatest(last_analyze, last_autoanalyze),"
@@ -324,6 +325,10 @@ def table_state(url: str) -> dict[str, Any]:
                 else round((row[4] - row[3]).total_seconds(), 1),
                 "listing_ms": execution_ms(
                     "select * from public.client_inbox_phones(false, interval '0', 500)"),
+                # What a woken worker lists: the last two seconds (WorkerOptions).
+                "recent_listing_ms": execution_ms(
+                    "select * from public.client_inbox_phones("
+                    "false, interval '0', 500, interval '2 s')"),
                 "count_ms": execution_ms(
                     "select count(*), max(received_at) from public.whatsapp_inbound"
                     " where processed_at is null and received_at > now() - interval '0.1 s'")}

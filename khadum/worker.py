@@ -51,6 +51,12 @@ class WorkerOptions:
     concurrency: int = 8  # phones processed at once in this process
     send_batches: int = 4  # claimed WhatsApp batches being sent at once
     requery_seconds: float = 0.02  # the inbound queue is listed at most this often
+    # A wake-up lists only what arrived in the last `recent_seconds` (read from the
+    # end of the queue's index: cheap however long the table); the whole queue is
+    # listed at start, on the poll, and at most every `full_listing_seconds` besides
+    # (what the recent window misses: retries due again, a late commit, a backlog).
+    recent_seconds: float = 2.0
+    full_listing_seconds: float = 0.5
     # Acks first: while webhooks store more than this many new messages a second
     # (a burst; counted from the NOTIFYs), the worker starts one phone at most
     # every `burst_hold_seconds` (never none: a sustained burst still moves),
@@ -90,6 +96,7 @@ class WorkerStats:
     held_starts: int = 0  # phones started one item at a time, under a burst's hold
     inbound_notifies: int = 0  # inbound NOTIFYs heard
     listings: int = 0  # listings of the phones with waiting items (the inbound loop's)
+    full_listings: int = 0  # … of which listed the whole queue (the others: the recent window)
     counts: int = 0  # looks at the messages stored since the last one
     counted: int = 0  # messages those looks found waiting
     started_at: float = field(default_factory=time.monotonic)
@@ -354,7 +361,10 @@ class Worker:
         is free (it does not wait for the batch it missed). The list of waiting
         phones is read on a wake-up (NOTIFY or poll) and when the list in hand
         runs out, at most every `requery_seconds`; a phone in hand when its
-        new message was listed is looked at again when it finishes."""
+        new message was listed is looked at again when it finishes. A wake-up
+        reads only the recent window (`recent_seconds`) and adds its phones after
+        those in hand; a whole listing (at start, on the poll, at most every
+        `full_listing_seconds`) replaces the list."""
         from khadum.bot.inbox import PhoneBusy
 
         event = self.wake["inbound"]
@@ -362,6 +372,8 @@ class Worker:
         inflight: dict[asyncio.Task[int], str] = {}
         again: set[str] = set()  # listed while in hand: look again when done
         listed_at = 0.0
+        full_listed_at = -float("inf")  # the first listing is a whole one
+        owed = False  # a recent window was listed since the last whole listing
         stop_wait = asyncio.ensure_future(self.stop.wait())
 
         async def one(phone: str, limit: int | None) -> int:
@@ -386,9 +398,16 @@ class Worker:
                         and not (queue and room < self.options.concurrency)):
                     event.clear()
                     listed_at = now
+                    whole = now - full_listed_at >= self.options.full_listing_seconds
+                    owed = not whole
+                    if whole:
+                        full_listed_at = now
                     self.stats.listings += 1
+                    self.stats.full_listings += whole
                     try:
-                        phones = await self.processor.pending_phones(which="fresh")
+                        phones = await self.processor.pending_phones(
+                            which="fresh",
+                            within_seconds=None if whole else self.options.recent_seconds)
                     except asyncio.CancelledError:
                         raise
                     except Exception:
@@ -396,7 +415,11 @@ class Worker:
                         phones = []
                     busy = set(inflight.values())
                     again |= busy.intersection(phones)
-                    queue = deque(p for p in phones if p not in busy)
+                    if whole:
+                        queue = deque(p for p in phones if p not in busy)
+                    else:  # the newest: after the phones a whole listing put in hand
+                        held = busy.union(queue)
+                        queue.extend(p for p in phones if p not in held)
                 while queue and len(inflight) < self._room():
                     phone = queue.popleft()
                     if phone not in inflight.values():
@@ -411,6 +434,10 @@ class Worker:
                     waiters.add(asyncio.ensure_future(event.wait()))
                 timeout = (self.options.requery_seconds if event.is_set()
                            else self.options.poll_seconds)
+                if owed and not event.is_set():  # the whole listing follows within its period
+                    timeout = min(timeout, max(0.0, full_listed_at
+                                               + self.options.full_listing_seconds
+                                               - time.monotonic()))
                 if event.is_set() and self._bursting():  # nothing starts before the hold ends
                     timeout = max(timeout, self.options.burst_hold_seconds
                                   - (time.monotonic() - self.started_phone_at))
@@ -419,7 +446,9 @@ class Worker:
                 for waiter in waiters - set(inflight) - {stop_wait}:
                     waiter.cancel()
                 if not finished:
-                    event.set()  # the poll: retries whose backoff ran out, lost NOTIFYs
+                    # The poll (retries whose backoff ran out, lost NOTIFYs), or the whole
+                    # listing owed since a recent window was listed.
+                    event.set()
                 for done in finished & set(inflight):
                     task = cast("asyncio.Task[int]", done)
                     phone = inflight.pop(task)

@@ -165,16 +165,19 @@ class InboundProcessor:
             )
 
     async def pending_phones(
-        self, *, older_than_seconds: float = 0.0, which: str = "all", limit: int = 500
+        self, *, older_than_seconds: float = 0.0, which: str = "all", limit: int = 500,
+        within_seconds: float | None = None,
     ) -> list[str]:
         """Phones with waiting items, the longest-waiting first: `all`, `fresh`
         (none of them failed yet: the workers' hot path) or `retries` (one failed
-        before: the sweeper's)."""
+        before: the sweeper's); `within_seconds`: only items that arrived that
+        recently (a woken worker's quick look, read from the queue index's end)."""
         retries = {"all": None, "fresh": False, "retries": True}[which]
         async with self.db.connection() as conn:
             cur = await conn.execute(
-                "select p from public.client_inbox_phones(%s, make_interval(secs => %s), %s) p",
-                (retries, older_than_seconds, limit),
+                "select p from public.client_inbox_phones("
+                "%s, make_interval(secs => %s), %s, make_interval(secs => %s)) p",
+                (retries, older_than_seconds, limit, within_seconds),
             )
             # Events name their client by a sealed copy of the number.
             return list(dict.fromkeys(

@@ -200,9 +200,9 @@ public.client_actor_id(p_phone_index text);
 -- execute: service_role
 public.client_inbox(p_phone text, p_limit integer, p_phone_index text);
 
--- security invoker
+-- security invoker: Phones with waiting inbox items (messages, client notices), longest-waiting first. p_retries: null all, false fresh (the workers), true failed before (the sweeper); p_within: only items that arrived within it (a woken worker's quick look).
 -- execute: service_role
-public.client_inbox_phones(p_retries boolean, p_older_than interval, p_limit integer);
+public.client_inbox_phones(p_retries boolean, p_older_than interval, p_limit integer, p_within interval);
 
 -- security invoker
 -- execute: service_role

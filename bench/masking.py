@@ -82,14 +82,18 @@ def masking_migrations() -> list[str]:
 def previous_definitions(schema: str, before: str, *, through: bool = False) -> str:
     """The masking functions as the migrations before `before` (with
     `through`: up to and including it) left them, created in `schema`
-    (latest definition wins)."""
+    (latest definition wins; overloads apart: a definition is keyed by its
+    name and its parameters)."""
     latest: dict[str, str] = {}
     for path in sorted(MIGRATIONS.glob("*.sql")):
         if path.name > before or (path.name == before and not through):
             break
         for match in DEFINITION.finditer(path.read_text(encoding="utf-8")):
-            latest[match.group(1)] = match.group(0)
-    assert {"mask_contact_scan", "mask_spans", "mask_number_words"} <= latest.keys()
+            head = match.group(0)
+            latest[head[:head.index(")")]] = head
+    names = {re.match(r"create or replace function public\.(mask_\w+)\(", k).group(1)  # type: ignore[union-attr]
+             for k in latest}
+    assert {"mask_contact_scan", "mask_spans", "mask_number_words"} <= names
     return "".join(latest.values()).replace("public.mask_", f"{schema}.mask_")
 
 

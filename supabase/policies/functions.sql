@@ -414,6 +414,10 @@ public.mask_number_words_to_digits(p_text text);
 
 -- security invoker
 -- execute: service_role
+public.mask_number_words_to_digits(p_text text, p_latin_words boolean);
+
+-- security invoker
+-- execute: service_role
 public.mask_paint(p_text text, p_spans int4range[]);
 
 -- security invoker

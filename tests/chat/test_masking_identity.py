@@ -25,7 +25,8 @@ FAST = ["20251201000700_contact_masking_cached.sql",
         "20251204000300_contact_masking_cache.sql",
         "20251205000100_contact_masking_runs.sql",
         "20251206000300_contact_masking_joined.sql",
-        "20251207000200_contact_masking_pieces.sql"]
+        "20251207000200_contact_masking_pieces.sql",
+        "20251208000100_contact_masking_screened_words.sql"]
 SEPARATORS = [" ", "\n", "، ", ". ", " و ", " - ", "", " 🙏 "]
 # texts at the edges of the shortcuts the faster migrations take: prefixes
 # before a number (cases, '#', spaces the trim may not know, long gaps), a
@@ -105,6 +106,18 @@ EDGES = [
     "bit.ly/abc", "x.com.ly", "ahmed.ai", "a.b.C\x01O\x01M", "linktr.ee/ahmed",
     "see " + "y" * 150 + ".museum", "ahmed.info" + " " * 170 + "b.museum",
     "ahmed-portfolio.com ahmeddesign.net/x ahmed.studio wa.me/9665 t.me/x",
+    # 20251208000100: number words read from the Arabic screen's matches
+    # (words right after a match, at the text's start and end, «و» and a
+    # word, «ستّة» and its shadda, runs of 9 and 10 letters after a match,
+    # Latin letters with and without a Latin number word, dotted capital I,
+    # Kelvin sign and long s next to the words, chr(4)/chr(5) in the text)
+    "كل واحد", "واحد", "واحد اثنين ثلاثة", "واحد،اثنين-ثلاثة", "واحد 5 اثنين و ثلاثة",
+    "خمسة خمسة واحد اثنين ثلاثة اربعة خمسة ستة", "ستّة خمسة", "خمسة ستّة", "وستّة", "ستّةواحد",
+    "الواحد واحد", "ووواحد اثنين", "واحد" + "ب" * 9, "واحد " + "ب" * 8, "واحد " + "و" + "ب" * 8,
+    "واحد " + "ب" * 10, "واحد وعشرين", "مية وخمسة", "ثلاثمية و خمسين",
+    "1080x1080 كل واحد منهم", "five واحد اثنين", "v2 واحد five1two", "İواحد Kاثنين ſثلاثة",
+    "واحدİ اثنينK", "واحد\x04اثنين\x05ثلاثة", "\x05واحد\x04", "رقمي صفر خمسة خمسة 1234567",
+    "تسعة" + " " * 60 + "ثمانية" + "x" * 30 + "سبعة ستة", "ﻭﺍﺣﺪ ﺍﺛﻨﻴﻦ",
 ]
 
 
@@ -144,3 +157,21 @@ def test_the_faster_migration_masks_exactly_as_before(conn: psycopg.Connection,
                         " 'public.mask_contact_scan(text, boolean)'::regprocedure)"
                         " from pg_proc where oid ="
                         " 'mask_prev.mask_contact_scan(text, boolean)'::regprocedure").fetchone()[0]
+
+
+def test_number_words_keep_the_shape_the_screened_shortcut_relies_on(
+        conn: psycopg.Connection) -> None:
+    """20251208000100 reads the Arabic number words from the Arabic screen's
+    matches when the Latin screen finds none: that holds while every Arabic
+    number word starts and ends with a letter of the tokeniser's Arabic class
+    and has at most 8 characters (the word after a match is read from 10),
+    and every Latin one is Latin letters and digits only."""
+    arabic = r"[\u0621-\u064A\u066E-\u06D3]"
+    bad = conn.execute(
+        "select array_agg(k) from jsonb_object_keys(public.mask_number_words()) k"
+        " where (k !~ '[a-z0-9]' and (k !~ ('^' || %(a)s) or k !~ (%(a)s || '$') or length(k) > 8))"
+        "    or (k ~ '[a-z0-9]' and k !~ '^[a-z0-9]+$')", {"a": arabic}).fetchone()[0]
+    assert bad is None
+    # the check can fail: a word of another shape is found
+    assert conn.execute(
+        "select 'ستّ' !~ (%(a)s || '$') and 'wa7ed١' !~ '^[a-z0-9]+$'", {"a": arabic}).fetchone()[0]

@@ -10,7 +10,9 @@ one jsonb `?|` against the trigger words, then which ones), `screen_bool`
 (the yes/no only), `screen_safe` (a fast exit: only plain letters and
 punctuation, no trigger word), `shape_digits` (translate() of the digits
 only), `lower`, `tokens_lookup` (one split into words, then which words are
-trigger words by one query), `digit_runs` (the digit runs found by strpos on the shape),
+trigger words by one query), `platform_words` (is a platform named, by words looked up with the
+expression's Arabic affixes stripped) against `platform_expression` (the same
+yes/no by the scan's expression), `digit_runs` (the digit runs found by strpos on the shape),
 `regexp_pass` (one regexp_replace pass: the engine's floor over 1,000
 characters), `split_words` (one regexp_split_to_array into words), `floor`
 (length()). Also, on the worst case, one run of the e-mail expression (full
@@ -43,7 +45,8 @@ from tests.chat.masking_cases import BENIGN, EVASIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCKS = ["full", "shape", "shape_digits", "lower", "screen", "screen_bool", "screen_safe",
-          "digit_runs", "regexp_pass", "split_words", "tokens_lookup", "floor"]
+          "digit_runs", "regexp_pass", "split_words", "tokens_lookup", "platform_words",
+          "platform_expression", "floor"]
 
 
 def cluster(data: Path) -> None:
@@ -94,7 +97,8 @@ def run(data: Path, statements: list[str]) -> list[int]:
 def screen(data: Path) -> dict[str, object]:
     """How many texts the fast exit (proto.screen_safe) would let skip the
     scan, and whether the scan leaves each of those unchanged (same text, no
-    kinds, no suspects, no loose digits): the table, the benchmark's
+    kinds, no suspects, no loose digits); whether proto.platform_by_words
+    answers as the platforms' expression: the table, the benchmark's
     messages and 300 random mixes of three cases."""
     bins = _bin_dir()
     options = f"-p {PORT} -h 127.0.0.1 -c unix_socket_directories=''"
@@ -108,6 +112,7 @@ def screen(data: Path) -> dict[str, object]:
     texts += [("mix", " ".join(rng.sample(pool, 3))) for _ in range(300)]
     kinds: dict[str, dict[str, int]] = {}
     unsafe: list[str] = []
+    platform_differs: list[str] = []
     try:
         with psycopg.connect(f"host=127.0.0.1 port={PORT} user=postgres dbname=postgres",
                              autocommit=True) as conn:
@@ -125,10 +130,18 @@ def screen(data: Path) -> dict[str, object]:
                 k["unchanged_by_scan"] += bool(row[1])
                 if row[0] and not row[1]:
                     unsafe.append(text)
+                same = conn.execute(
+                    "select (lower(%s) ~* mask_cur.mask_platform_pattern('all'))"
+                    " = proto.platform_by_words(%s, proto.platform_words())",
+                    (text, text)).fetchone()
+                assert same is not None
+                if not same[0]:
+                    platform_differs.append(text)
     finally:
         subprocess.run(as_server_user([str(bins / "pg_ctl"), "-D", str(data), "-w", "stop"]),
                        check=True, capture_output=True)
-    return {"per_kind": kinds, "skipped_but_changed_by_scan": unsafe}
+    return {"per_kind": kinds, "skipped_but_changed_by_scan": unsafe,
+            "texts": len(texts), "platform_by_words_differs": platform_differs}
 
 
 def main() -> None:

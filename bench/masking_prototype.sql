@@ -127,6 +127,8 @@ create or replace function proto.loop(p text, n integer, what text) returns inte
 language plpgsql as $$
 declare
   dict jsonb := proto.trigger_words();
+  names jsonb := proto.platform_words();
+  platform text := mask_cur.mask_platform_pattern('all');
   r record;
   k integer := 0;
   t text;
@@ -147,6 +149,8 @@ begin
       a := regexp_split_to_array(lower(p), '[^a-z0-9\u0621-\u064A]+');
       a := array(select x from unnest(a) x where dict ? x);
     elsif what = 'screen_safe' then b := proto.screen_safe(p, dict);
+    elsif what = 'platform_words' then b := proto.platform_by_words(p, names);
+    elsif what = 'platform_expression' then b := lower(p) ~* platform;
     elsif what = 'floor' then k := length(p);
     end if;
   end loop;
@@ -162,4 +166,53 @@ language plpgsql immutable as $$
 begin
   return p ~ '^[a-zA-Z\u0621-\u063A\u0641-\u064A ,!?،؛؟\n()]*$'
     and not dict ?| string_to_array(translate(lower(p), ',!?،؛؟()' || chr(10), repeat(' ', 9)), ' ');
+end $$;
+
+-- (2) applied to one stage: is a platform named? By words looked up in a
+-- jsonb (Arabic affixes of the expression stripped: و/ب/ع/عال, ال, ي/ك;
+-- names of two words joined), against the expression of mask_contact_scan
+-- (mask_platform_pattern('all')). Same answer wanted on every text.
+create or replace function proto.platform_words() returns jsonb
+language sql immutable as $$
+  select jsonb_object_agg(w, 1) from unnest(array[
+    'سناب', 'سنب', 'سناپ', 'سنابشات', 'سنابتشات', 'انستا', 'إنستا', 'أنستا', 'انستقرام', 'انستغرام', 'إنستغرام', 'إنستقرام', 'أنستقرام', 'أنستغرام',
+    'انستجرام', 'انستكرام', 'انسطقرام', 'انستقرم', 'انستغرم', 'انسترام', 'انستيقرام',
+    'تويتر', 'تيكتوك', 'تكتوك', 'تلجرام', 'تليجرام', 'تلقرام', 'تليقرام', 'تلغرام', 'تليغرام', 'تلكرام',
+    'تلىجرام', 'تلي', 'واتساب', 'وتساب', 'واتس', 'وتس', 'واتسب', 'فيسبوك', 'فيس', 'لينكدان', 'لينكدإن',
+    'ديسكورد', 'يوتيوب', 'بيهانس', 'دريبل', 'سكايب', 'ثريدز', 'جيميل', 'جيمل', 'قوقلميل', 'هوتميل',
+    'ياهو', 'اوتلوك', 'أوتلوك', 'ايكلاود', 'آيكلاود',
+    'snapchat', 'snap', 'sn4p', 'insta', 'instagram', 'instgram', 'instagrm', 'twitter', 'tiktok',
+    'telegram', 'telgram', 'telegrm', 'tele', 'whatsapp', 'whats', 'wats', 'watsapp', 'facebook',
+    'linkedin', 'discord', 'youtube', 'behance', 'dribbble', 'skype', 'threads', 'signal', 'viber',
+    'wechat', 'kik', 'gmail', 'hotmail', 'outlook', 'yahoo', 'icloud', 'protonmail', 'sc', 'ig', 'tg',
+    'fb', 'wa', 'wts', 'wtsp', 'yt', 'tt', 'dc',
+    'snap chat', 'tik tok', 'whats app', 'سناب شات', 'سناب تشات', 'تيك توك', 'واتس اب', 'وتس اب',
+    'فيس بوك', 'جي ميل', 'هوت ميل', 'لينكد ان', 'لينكد إن', 'اي كلاود', 'آي كلاود', 'قوقل ميل']) w
+$$;
+
+create or replace function proto.platform_by_words(p text, names jsonb) returns boolean
+language plpgsql immutable as $$
+declare
+  l text := lower(p);
+  toks text[];
+  t text;
+  prev text := '';
+begin
+  if strpos(p, '👻') > 0 or strpos(p, '📸') > 0 or strpos(p, '🐦') > 0 or strpos(p, '🎵') > 0
+     or strpos(p, '✈') > 0 or strpos(p, '📘') > 0 then
+    return true;
+  end if;
+  toks := regexp_split_to_array(l, '[^a-z0-9\u0621-\u064A]+');
+  if names ?| toks then return true; end if;
+  foreach t in array toks loop
+    -- two words of one name, then the Arabic affixes
+    if names ? (prev || ' ' || t) then return true; end if;
+    prev := t;
+    if t ~ '^[\u0621-\u064A]' then
+      if names ? regexp_replace(t, '[يك]$', '') then return true; end if;
+      t := regexp_replace(t, '^(?:[وبع]|عال)?(?:ال)?', '');
+      if names ? t or names ? regexp_replace(t, '[يك]$', '') then return true; end if;
+    end if;
+  end loop;
+  return false;
 end $$;

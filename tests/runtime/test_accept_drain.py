@@ -4,12 +4,9 @@ worker runs: queuing them NOTIFYs the worker at commit (no drain schedule)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import psycopg
-import pytest
 
 from khadum.settings import Settings
 from tests.factories import MOHAMMED, make_request
@@ -17,15 +14,6 @@ from tests.http import bearer, function_factory
 from tests.runtime.support import Processes, wait_for
 
 respond_app = function_factory("respond_request")
-
-
-@pytest.fixture
-def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path, clean_db)
-    try:
-        yield processes
-    finally:
-        processes.close()
 
 
 async def test_an_accepts_notice_and_emails_leave_within_a_second(

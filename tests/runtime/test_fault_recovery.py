@@ -9,13 +9,11 @@ import asyncio
 import signal
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
 
 from khadum.settings import Settings
 from tests.factories import MOHAMMED, make_request
@@ -27,15 +25,6 @@ respond_app = function_factory("respond_request")
 
 PHONES = [f"+9665055{i:05d}" for i in range(80)]
 ACCEPTS = 6
-
-
-@pytest.fixture
-def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path, clean_db)
-    try:
-        yield processes
-    finally:
-        processes.close()
 
 
 async def until(check: Callable[[], Any], timeout: float, what: str) -> Any:

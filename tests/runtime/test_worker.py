@@ -8,8 +8,7 @@ from __future__ import annotations
 import signal
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import httpx
 import psycopg
@@ -20,15 +19,6 @@ from khadum.whatsapp.router import PATH
 from tests.factories import insert_inbound
 from tests.runtime.support import Processes, all_done, counts, free_port, greeting, wait_for
 from tests.whatsapp.meta import bot_settings
-
-
-@pytest.fixture
-def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path, clean_db)
-    try:
-        yield processes
-    finally:
-        processes.close()  # before clean_db empties the tables
 
 
 @pytest.fixture

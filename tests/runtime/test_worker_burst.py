@@ -10,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
-import pytest
 
 from khadum.worker import Worker, WorkerOptions
 from tests.factories import insert_inbound
@@ -22,15 +19,6 @@ from tests.runtime.support import Processes, all_done
 from tests.whatsapp.meta import bot_settings
 
 GREETING = {"type": "text", "text": {"body": "السلام عليكم"}}
-
-
-@pytest.fixture
-def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path, clean_db)
-    try:
-        yield processes
-    finally:
-        processes.close()
 
 
 def store(database_url: str, phones: list[str], per_second: float, tag: str) -> None:

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
-import pytest
 
 from khadum.bot.inbox import InboundProcessor
 from khadum.db import Database
@@ -25,15 +22,6 @@ from tests.runtime.test_worker_burst import GREETING, store, wait_until
 from tests.whatsapp.meta import bot_settings
 
 OLD, LATE, NEW = "+966507770001", "+966507770002", "+966507770003"
-
-
-@pytest.fixture
-def procs(clean_db: str, tmp_path: Path) -> Iterator[Processes]:
-    processes = Processes(tmp_path, clean_db)
-    try:
-        yield processes
-    finally:
-        processes.close()
 
 
 def message(phone: str, wamid: str) -> dict[str, object]:
